@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tinnhiem needs when they are missing:
+#   fonts-liberation2  Liberation Serif 2.x, metric-compatible with Times New Roman, complete Vietnamese
+#                      (Debian's older fonts-liberation 1.07 lacks ơ, ư: documents.md)
+#   poppler-utils      pdftoppm, to render the minutes to PNG and look at them
+set -euo pipefail
+need=()
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  echo "tinnhiem: please install ${need[*]} (apt-get install ${need[*]}); falling back to DejaVu Serif." >&2
+  exit 0
+fi
+echo "tinnhiem: installing ${need[*]} from Debian"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq "${need[@]}" >/dev/null

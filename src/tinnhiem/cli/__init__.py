@@ -1,0 +1,1 @@
+"""The tinnhiem command line."""

@@ -1,0 +1,240 @@
+"""The ``tinnhiem`` command: thin; turns errors into messages and exit codes.
+
+Help is Vietnamese; ``TINNHIEM_LANG=en tinnhiem --help`` gives English.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tinnhiem.cli.i18n import english, t
+from tinnhiem.cli.entry import double_entry
+from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound, TinnhiemError
+from tinnhiem.domain.model import LEVEL_LABELS
+from tinnhiem.domain.percent import printed
+from tinnhiem.domain.tally import RoundResult, tally
+from tinnhiem.reports.files import write_documents
+from tinnhiem.services import rounds, roundfile
+from tinnhiem.storage.db import Database, home
+from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.testing import demo
+
+EXIT_CODES: dict[type[TinnhiemError], int] = {InvalidInput: 1, NotFound: 3, EntriesDiffer: 4, TinnhiemError: 1}
+
+app = typer.Typer(
+    help=t("tinnhiem: lấy phiếu tín nhiệm chính xác, có thể kiểm tra.",
+           "tinnhiem: exact, checkable confidence votes."),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+round_app = typer.Typer(help=t("Tạo và nhập cuộc lấy phiếu.", "Create and import vote rounds."))
+app.add_typer(round_app, name="round")
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Print a TinnhiemError in Vietnamese and English and exit non-zero; nothing else is written."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TinnhiemError as error:
+            err.print(f"[bold red]Lỗi / Error[/]\n{escape(error.bilingual())}", highlight=False)
+            code = next(c for kind, c in EXIT_CODES.items() if isinstance(error, kind))
+            raise typer.Exit(code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _uow() -> SqlUnitOfWork:
+    return SqlUnitOfWork(Database.open())
+
+
+def _result(round_ref: str) -> RoundResult:
+    """A round file's result, or a stored round's by its code."""
+    path = Path(round_ref)
+    if path.is_file():
+        round_, totals = roundfile.parse_round(roundfile.load(path))
+        if totals is None:
+            raise InvalidInput("no-counts", field="subjects[0].counts", value=round_ref)
+        return tally(round_, totals)
+    return rounds.count(_uow(), round_ref)
+
+
+def show_result(result: RoundResult) -> None:
+    """A Rich table of the result, as the minutes show it."""
+    round_ = result.round
+    table = Table(title=f"{round_.title}\n{round_.body.name}, {round_.date.isoformat()}", show_lines=False)
+    table.add_column("STT", justify="right")
+    table.add_column(t("Họ và tên", "Name"))
+    table.add_column(t("Chức vụ", "Position"), overflow="fold")
+    lang = 1 if english() else 0
+    for level in round_.levels:
+        table.add_column(LEVEL_LABELS[level][lang], justify="right")
+    table.add_column(t("Không hợp lệ", "Invalid"), justify="right")
+    table.add_column(t("Mức", "Band"), justify="center")
+    for i, s in enumerate(result.subjects, start=1):
+        cells = [f"{s.totals.counts[lv]} ({printed(s.percents[lv], round_.style)}%)" for lv in round_.levels]
+        band = "—" if s.band is None else str(s.band)
+        style = "bold red" if (s.band or 1) > 1 or s.dismissal_proposed else None
+        table.add_row(str(i), s.subject.name, s.subject.position, *cells, str(s.totals.invalid), band, style=style)
+    out.print(table)
+    out.print(t(f"Tỷ lệ tính trên: {result.base_kind.value} = {result.base}",
+                f"Percentages of: {result.base_kind.value} = {result.base}"))
+    from tinnhiem.domain.announcement import summary
+
+    out.print(summary(result, "en" if english() else "vi"))
+
+
+@app.command("tally")
+@reports_errors
+def tally_command(
+    round_ref: str = typer.Argument(..., metavar="ROUND", help=t(
+        "Tệp cuộc lấy phiếu (YAML/JSON) hoặc mã cuộc lấy phiếu đã lưu.", "A round file (YAML/JSON) or a stored round's code.")),
+    as_json: bool = typer.Option(False, "--json", help=t("In kết quả dạng JSON.", "Print the result file as JSON.")),
+) -> None:
+    """Tính kết quả: tỷ lệ, mức tín nhiệm thấp, hệ quả. / Count: percentages, bands, consequences."""
+    result = _result(round_ref)
+    if as_json:
+        sys.stdout.write(roundfile.result_json(result) + "\n")
+    else:
+        show_result(result)
+
+
+@round_app.command("import")
+@reports_errors
+def import_command(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp cuộc lấy phiếu.", "A round file.")),
+    code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.", "The code to give the round.")),
+) -> None:
+    """Lưu một tệp cuộc lấy phiếu vào cơ sở dữ liệu. / Store a round file."""
+    new_code = rounds.import_round_file(_uow(), path, code=code, actor="cli")
+    out.print(t(f"Đã lưu cuộc lấy phiếu: {new_code}", f"Round stored: {new_code}"))
+
+
+@round_app.command("create")
+@reports_errors
+def create_command(
+    meta: Path = typer.Argument(..., exists=True, dir_okay=False, help=t(
+        "Tệp thông tin cuộc lấy phiếu (bộ quy tắc, cơ quan, tiêu đề, ngày, hội nghị, Ban kiểm phiếu).",
+        "The round's details (rule set, body, title, date, conference, committee).")),
+    subjects: Path = typer.Option(..., exists=True, help=t(
+        "Danh sách người được lấy phiếu (XLSX/CSV: Họ và tên, Chức vụ, Nhóm).", "Subjects (XLSX/CSV: name, position, group).")),
+    delegates: Path = typer.Option(None, exists=True, help=t(
+        "Danh sách đại biểu (XLSX/CSV: Họ và tên, Đơn vị).", "Delegates (XLSX/CSV: name, unit).")),
+    exemptions: Path = typer.Option(None, exists=True, help=t(
+        "Người không lấy phiếu (XLSX/CSV: Họ và tên, Chức vụ, Lý do, Ghi chú).", "Exemptions (name, position, reason, note).")),
+    code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.", "The code to give the round.")),
+) -> None:
+    """Tạo cuộc lấy phiếu từ các bảng tính của văn phòng. / Create a round from the office's spreadsheets."""
+    from dataclasses import replace
+
+    from tinnhiem.services import spreadsheets
+
+    data = dict(roundfile.load(meta))
+    data.setdefault("subjects", [])
+    round_, _ = roundfile.parse_round(data)
+    round_ = replace(
+        round_,
+        subjects=spreadsheets.read_subjects(subjects),
+        exemptions=spreadsheets.read_exemptions(exemptions) if exemptions else round_.exemptions,
+    )
+    people = spreadsheets.read_delegates(delegates) if delegates else ()
+    new_code = rounds.create_round(_uow(), round_, people, code=code, actor="cli")
+    out.print(t(f"Đã tạo cuộc lấy phiếu {new_code}: {len(round_.subjects)} người được lấy phiếu, "
+                f"{len(round_.exemptions)} không lấy phiếu, {len(people)} đại biểu.",
+                f"Round {new_code} created: {len(round_.subjects)} subjects, "
+                f"{len(round_.exemptions)} exempted, {len(people)} delegates."))
+
+
+@app.command("rounds")
+@reports_errors
+def rounds_command() -> None:
+    """Các cuộc lấy phiếu đã lưu. / The stored rounds."""
+    table = Table(t("Mã", "Code"), t("Ngày", "Date"), t("Cơ quan", "Body"), t("Tiêu đề", "Title"),
+                  t("Số người", "Subjects"), t("Đã kiểm phiếu", "Counted"))
+    for r in rounds.listing(_uow()):
+        table.add_row(r.code, r.date.isoformat(), r.body, r.title, str(r.subjects), "✓" if r.counted else "")
+    out.print(table)
+
+
+@app.command("count")
+@reports_errors
+def count_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+) -> None:
+    """Nhập kết quả kiểm phiếu giấy hai lần, do hai thành viên độc lập. / Double entry of paper totals."""
+    result = double_entry(_uow(), code, out)
+    show_result(result)
+
+
+@app.command("documents")
+@reports_errors
+def documents_command(
+    round_ref: str = typer.Argument(..., metavar="ROUND", help=t(
+        "Tệp hoặc mã cuộc lấy phiếu.", "A round file or a stored round's code.")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.", "The folder to write to.")),
+) -> None:
+    """Ghi biên bản (PDF, DOCX), bảng kết quả (XLSX) và thông báo. / Write minutes, results and announcement."""
+    result = _result(round_ref)
+    stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
+    for path in write_documents(result, folder or home() / "documents", stem).values():
+        out.print(str(path))
+
+
+@app.command("history")
+@reports_errors
+def history_command(
+    name: str = typer.Argument(..., help=t("Họ và tên (hoặc mã cán bộ).", "Full name (or person code).")),
+) -> None:
+    """Kết quả của một người qua các lần lấy phiếu. / A person's results across rounds."""
+    table = Table(t("Ngày", "Date"), t("Cơ quan", "Body"), t("Chức vụ", "Position"),
+                  *(label[1 if english() else 0] for label in list(LEVEL_LABELS.values())[:3]),
+                  t("Mức", "Band"), title=name)
+    for item in rounds.history(_uow(), name):
+        round_ = item.round
+        if item.exemption is not None:
+            note = t("không lấy phiếu: ", "exempted: ") + item.exemption.reason.value
+            table.add_row(round_.date.isoformat(), round_.body.name, item.exemption.position, note, "", "", "")
+        elif item.result is None:
+            table.add_row(round_.date.isoformat(), round_.body.name, "", t("chưa kiểm phiếu", "not counted"), "", "", "")
+        else:
+            s = item.result
+            cells = [f"{n} ({printed(s.percents[lv], round_.style)}%)" for lv, n in s.totals.counts.items()]
+            table.add_row(round_.date.isoformat(), round_.body.name, s.subject.position, *cells[:3],
+                          str(s.band or "—"))
+    out.print(table)
+
+
+@app.command("demo")
+@reports_errors
+def demo_command(
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.", "The folder to write to.")),
+) -> None:
+    """Chạy thử với một hội nghị giả định: lưu, kiểm phiếu, ghi biên bản. / Run the demo round end to end."""
+    database = Database.open()
+    out.print(t(f"Cơ sở dữ liệu: {database.engine.url}", f"Database: {database.engine.url}"))
+    result = demo.load_demo(SqlUnitOfWork(database))
+    show_result(result)
+    paths = write_documents(result, folder or home() / "documents", demo.DEMO_CODE)
+    out.print(t("Đã ghi:", "Written:"))
+    for path in paths.values():
+        out.print(f"  {path}")
+    out.print(t(f"Lịch sử một người: tinnhiem history \"{result.subjects[0].subject.name}\"",
+                f"A person's history: tinnhiem history \"{result.subjects[0].subject.name}\""))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

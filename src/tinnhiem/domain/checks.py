@@ -1,0 +1,128 @@
+"""Consistency checks of a round and its totals; each failure names the field and the subject."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
+from tinnhiem.domain.model import BaseKind, ExemptionReason, Round, Totals
+from tinnhiem.domain.rulesets import RuleSet
+
+_ORDER = (
+    ("present", "convened"),
+    ("ballots_issued", "present"),
+    ("ballots_returned", "ballots_issued"),
+)
+
+
+def check_conference(round_: Round) -> None:
+    """R-CONV: present ≤ convened, issued ≤ present, returned ≤ issued, where known."""
+    conf = round_.conference
+    for name, other in _ORDER:
+        value, limit = getattr(conf, name), getattr(conf, other)
+        if value is not None and limit is not None and value > limit:
+            raise InvalidInput(
+                "conference-order",
+                field=f"conference.{name}",
+                value=value,
+                other=limit,
+                other_field=f"conference.{other}",
+            )
+
+
+def quorum_needed(convened: int) -> int:
+    """The smallest number present that makes quorum: 3·present ≥ 2·convened (R-QUORUM)."""
+    return (2 * convened + 2) // 3
+
+
+def check_quorum(round_: Round, rules: RuleSet) -> None:
+    """R-QUORUM: where the rule set requires it, refuse below two thirds present."""
+    if not rules.quorum:
+        return
+    conf = round_.conference
+    if conf.convened is None:
+        raise InvalidInput("missing", field="conference.convened")
+    if conf.present is None:
+        raise InvalidInput("missing", field="conference.present")
+    if 3 * conf.present < 2 * conf.convened:
+        raise QuorumNotMet(
+            "quorum-not-met",
+            field="conference.present",
+            present=conf.present,
+            convened=conf.convened,
+            needed=quorum_needed(conf.convened),
+        )
+
+
+def resolve_base(round_: Round, rules: RuleSet) -> tuple[BaseKind, int]:
+    """R-PCT-1: the base kind (the round's, else the rule set's) and its value."""
+    kind = round_.base or rules.default_base
+    if kind is None:
+        raise InvalidInput("base-missing", field="base", rule_set=rules.id)
+    if kind is BaseKind.MEMBERS:
+        value, where = round_.body.members, "body.members"
+    else:
+        value, where = getattr(round_.conference, kind.value), f"conference.{kind.value}"
+    if value is None:
+        raise InvalidInput("base-value-missing", field=where, base=kind.value)
+    if value <= 0:
+        raise InvalidInput("base-zero", field=where)
+    return kind, value
+
+
+def check_people(round_: Round, rules: RuleSet) -> None:
+    """R-SUBJ-1, R-EXEMPT, R-COMMITTEE: a sound list of subjects, exemptions and counters."""
+    if not round_.subjects:
+        raise InvalidInput("no-subjects", field="subjects")
+    seen: dict[tuple[str, str], int] = {}
+    for i, subject in enumerate(round_.subjects):
+        key = (subject.person_key or subject.name, subject.position)
+        if key in seen:
+            raise InvalidInput(
+                "duplicate-subject", field=f"subjects[{i}]", subject=subject.name, first=seen[key]
+            )
+        seen[key] = i
+    subject_names = {s.name for s in round_.subjects}
+    for i, exemption in enumerate(round_.exemptions):
+        where = f"exemptions[{i}]"
+        if exemption.reason not in rules.reasons:
+            raise InvalidInput(
+                "reason-not-in-rule-set",
+                field=f"{where}.reason",
+                subject=exemption.name,
+                value=exemption.reason.value,
+                rule_set=rules.id,
+                choices=", ".join(sorted(r.value for r in rules.reasons)),
+            )
+        if exemption.reason is ExemptionReason.OTHER and not exemption.note.strip():
+            raise InvalidInput("note-required", field=f"{where}.note", subject=exemption.name)
+        if exemption.name in subject_names:
+            raise InvalidInput("exempt-and-subject", field=where, subject=exemption.name)
+    for i, member in enumerate(round_.committee):
+        if member.name in subject_names:
+            raise InvalidInput("committee-is-subject", field=f"committee[{i}]", subject=member.name)
+
+
+def check_totals(round_: Round, totals: Sequence[Totals], base: int) -> None:
+    """Every subject has the round's levels, and no more rows than ballots returned."""
+    if len(totals) != len(round_.subjects):
+        raise InvalidInput("missing", field="subjects.counts")
+    expected = set(round_.levels)
+    returned = round_.conference.ballots_returned
+    limit, code = (returned, "counts-above-returned") if returned is not None else (base, "counts-above-base")
+    for i, (subject, row) in enumerate(zip(round_.subjects, totals, strict=True)):
+        where = f"subjects[{i}]"
+        if set(row.counts) != expected:
+            raise InvalidInput(
+                "counts-keys",
+                field=f"{where}.counts",
+                subject=subject.name,
+                expected=", ".join(level.value for level in round_.levels),
+                got=", ".join(sorted(level.value for level in row.counts)) or "—",
+            )
+        total = row.valid + row.invalid
+        if total > limit:
+            raise InvalidInput(
+                code, field=f"{where}.counts", subject=subject.name,
+                total=total, invalid=row.invalid, limit=limit,
+            )

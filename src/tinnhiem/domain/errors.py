@@ -1,0 +1,164 @@
+"""One error hierarchy; every message names the field and the subject, in Vietnamese and English.
+
+Messages are written once, in ``MESSAGES`` (code -> (vi, en)), and formatted
+with the error's parameters, so the command line, the web app and the tests
+show the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+MESSAGES: Mapping[str, tuple[str, str]] = {
+    "unknown-rule-set": (
+        "Bộ quy tắc «{value}» không tồn tại; dùng một trong: {choices}.",
+        "Unknown rule set “{value}”; use one of: {choices}.",
+    ),
+    "unknown-value": (
+        "Giá trị «{value}» không hợp lệ; dùng một trong: {choices}.",
+        "Invalid value “{value}”; use one of: {choices}.",
+    ),
+    "missing": ("Thiếu thông tin bắt buộc.", "A required value is missing."),
+    "not-integer": (
+        "Phải là số nguyên không âm, nhận được «{value}».",
+        "Must be a whole number, zero or more; got “{value}”.",
+    ),
+    "not-text": ("Phải là một đoạn chữ, nhận được «{value}».", "Must be text; got “{value}”."),
+    "not-date": (
+        "Ngày «{value}» không đúng dạng NĂM-THÁNG-NGÀY (ví dụ 2025-12-10).",
+        "Date “{value}” is not YEAR-MONTH-DAY (for example 2025-12-10).",
+    ),
+    "base-missing": (
+        "Bộ quy tắc {rule_set} không quy định cơ sở tính tỷ lệ; hãy ghi rõ base "
+        "(members, convened, present, ballots_issued hoặc ballots_returned).",
+        "Rule set {rule_set} sets no base for percentages; state base "
+        "(members, convened, present, ballots_issued or ballots_returned).",
+    ),
+    "base-value-missing": (
+        "Cơ sở tính tỷ lệ là «{base}» nhưng con số này chưa được ghi.",
+        "The base for percentages is “{base}” but that number is not given.",
+    ),
+    "base-zero": ("Cơ sở tính tỷ lệ phải lớn hơn 0.", "The base for percentages must be above 0."),
+    "counts-keys": (
+        "Số phiếu phải có đúng các mức {expected}, nhận được {got}.",
+        "Counts must have exactly the levels {expected}; got {got}.",
+    ),
+    "counts-above-returned": (
+        "Tổng số phiếu ({total}, kể cả {invalid} không hợp lệ) vượt số phiếu thu về ({limit}).",
+        "The counts add up to {total} (with {invalid} invalid), more than the {limit} ballots returned.",
+    ),
+    "counts-above-base": (
+        "Tổng số phiếu ({total}, kể cả {invalid} không hợp lệ) vượt cơ sở tính tỷ lệ ({limit}).",
+        "The counts add up to {total} (with {invalid} invalid), more than the base ({limit}).",
+    ),
+    "conference-order": (
+        "{field} ({value}) không được lớn hơn {other_field} ({other}).",
+        "{field} ({value}) cannot exceed {other_field} ({other}).",
+    ),
+    "quorum-not-met": (
+        "Không đủ số lượng cần thiết: có mặt {present}/{convened}, cần ít nhất {needed} "
+        "(2/3 số được triệu tập, R-QUORUM).",
+        "No quorum: {present} of {convened} present, at least {needed} needed "
+        "(2/3 of those convened, R-QUORUM).",
+    ),
+    "note-required": (
+        "Lý do «other» (khác) phải kèm ghi chú giải thích.",
+        "Reason “other” needs a note that explains it.",
+    ),
+    "reason-not-in-rule-set": (
+        "Lý do «{value}» không có trong bộ quy tắc {rule_set}; dùng một trong: {choices}.",
+        "Reason “{value}” is not in rule set {rule_set}; use one of: {choices}.",
+    ),
+    "duplicate-subject": (
+        "Người này đã có trong danh sách (dòng {first}).",
+        "This person is already on the list (entry {first}).",
+    ),
+    "exempt-and-subject": (
+        "Người này vừa được lấy phiếu vừa thuộc diện không lấy phiếu.",
+        "This person is both voted on and exempted.",
+    ),
+    "committee-is-subject": (
+        "Thành viên Ban kiểm phiếu không được là người được lấy phiếu (R-COMMITTEE).",
+        "A counting committee member cannot be voted on in the same round (R-COMMITTEE).",
+    ),
+    "no-subjects": ("Danh sách người được lấy phiếu đang trống.", "The list of subjects is empty."),
+    "entries-differ": (
+        "Hai lần nhập chưa khớp ở {count} người; chưa lưu gì.",
+        "The two entries differ for {count} subject(s); nothing was saved.",
+    ),
+    "round-not-found": (
+        "Không tìm thấy cuộc lấy phiếu «{value}».",
+        "No vote round “{value}” was found.",
+    ),
+    "person-not-found": ("Không tìm thấy người nào tên «{value}».", "Nobody named “{value}” was found."),
+    "no-counts": (
+        "Cuộc lấy phiếu chưa có kết quả kiểm phiếu.",
+        "This round has no counted totals yet.",
+    ),
+    "file-unreadable": ("Không đọc được tệp: {reason}", "Cannot read the file: {reason}"),
+    "column-missing": (
+        "Thiếu cột «{value}» ở dòng tiêu đề.",
+        "The header row has no “{value}” column.",
+    ),
+    "font-missing-glyphs": (
+        "Phông chữ {font} thiếu các ký tự: {chars}. Cài gói fonts-liberation2 hoặc đặt TINNHIEM_FONT_DIR.",
+        "Font {font} lacks the characters: {chars}. Install fonts-liberation2 or set TINNHIEM_FONT_DIR.",
+    ),
+    "no-font": (
+        "Không tìm thấy phông chữ có đủ dấu tiếng Việt. Cài gói fonts-liberation2.",
+        "No font with full Vietnamese was found. Install fonts-liberation2.",
+    ),
+}
+
+
+class TinnhiemError(Exception):
+    """Base of every error a person can act on; says what, where and for whom."""
+
+    def __init__(
+        self, code: str, *, field: str | None = None, subject: str | None = None, **params: object
+    ) -> None:
+        self.code = code
+        self.field = field
+        self.subject = subject
+        self.params = params
+        super().__init__(self.message("vi"))
+
+    def message(self, lang: str = "vi") -> str:
+        """The message in ``lang`` ("vi" or "en"), prefixed by the field and the subject."""
+        vi, en = MESSAGES[self.code]
+        text = (en if lang == "en" else vi).format(field=self.field, **self.params)
+        where = []
+        if self.field:
+            where.append(self.field)
+        if self.subject:
+            where.append(("người: " if lang != "en" else "subject: ") + self.subject)
+        return f"[{' — '.join(where)}] {text}" if where else text
+
+    def bilingual(self) -> str:
+        """Vietnamese first, English on the next line (what the CLI prints)."""
+        return f"{self.message('vi')}\n{self.message('en')}"
+
+
+class InvalidInput(TinnhiemError):
+    """An input that breaks a rule: nothing is written."""
+
+
+class QuorumNotMet(InvalidInput):
+    """R-QUORUM: fewer than 2/3 of those convened are present."""
+
+
+class EntriesDiffer(TinnhiemError):
+    """Two committee members' entries of the paper totals do not agree; ``mismatches`` says where."""
+
+    def __init__(self, mismatches: Sequence[object], **kwargs: Any) -> None:
+        self.mismatches = tuple(mismatches)
+        super().__init__("entries-differ", count=len(self.mismatches), **kwargs)
+
+
+class NotFound(TinnhiemError):
+    """A round or a person that does not exist."""
+
+
+class FontError(TinnhiemError):
+    """No font that can print every Vietnamese letter of a document."""

@@ -1,0 +1,1 @@
+"""Minutes, announcement and spreadsheet: each renders a frozen ``RoundResult`` to bytes."""

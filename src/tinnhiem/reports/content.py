@@ -1,0 +1,183 @@
+"""What the minutes say (rules.md §7, documents.md), independent of the file format.
+
+``minutes(result)`` builds the words once; ``pdf`` and ``docx`` only lay them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tinnhiem.domain import announcement
+from tinnhiem.domain.model import BASE_LABELS, LEVEL_LABELS, REASON_LABELS, BodyKind, Conference
+from tinnhiem.domain.percent import printed
+from tinnhiem.domain.tally import RoundResult
+
+BLANK = "……"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    rule: bool = False  # a solid rule under the words, as long as they are
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    role: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    """The minutes of the count (biên bản kiểm phiếu), as words and a table."""
+
+    header_left: tuple[Line, ...]
+    header_right: tuple[Line, ...]
+    title: str
+    subtitle: str
+    opening: tuple[str, ...]
+    table_head: tuple[str, ...]
+    table_rows: tuple[tuple[str, ...], ...]
+    base_note: str
+    closing: tuple[str, ...]
+    members_heading: tuple[str, ...]
+    members: tuple[Signer, ...]
+    head_heading: tuple[str, ...]
+    head: Signer
+
+    @property
+    def all_text(self) -> str:
+        """Every character printed, to check the font has them all."""
+        parts = [line.text for line in (*self.header_left, *self.header_right)]
+        parts += [self.title, self.subtitle, *self.opening, *self.table_head, self.base_note, *self.closing]
+        parts += [cell for row in self.table_rows for cell in row]
+        parts += [*self.members_heading, *self.head_heading, self.head.name, self.head.role]
+        parts += [s.role + s.name for s in self.members]
+        return "".join(parts) + "0123456789"
+
+
+def date_words(date: dt.date, place: str) -> str:
+    """"Hà Nội, ngày 05 tháng 02 năm 2025": a leading zero for days below 10 and months 1 and 2."""
+    day = f"{date.day:02d}"
+    month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+    return f"{place or BLANK}, ngày {day} tháng {month} năm {date.year}"
+
+
+def _known(value: int | None) -> str:
+    return BLANK if value is None else str(value)
+
+
+def _conference_lines(conf: Conference, party: bool) -> tuple[str, str]:
+    who = "đồng chí" if party else "đại biểu"
+    absent = None if conf.convened is None or conf.present is None else conf.convened - conf.present
+    return (
+        f"Tổng số {who} được triệu tập: {_known(conf.convened)}; có mặt: {_known(conf.present)}; "
+        f"vắng mặt: {_known(absent)}.",
+        f"Số phiếu phát ra: {_known(conf.ballots_issued)}; số phiếu thu về: {_known(conf.ballots_returned)}.",
+    )
+
+
+def _headers(result: RoundResult) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
+    body = result.round.body
+    when = Line(date_words(result.round.date, result.round.place), italic=True)
+    left = (Line(body.name.upper()), Line("BAN KIỂM PHIẾU", bold=True))
+    if body.kind is BodyKind.PARTY:
+        return (*left, Line("*")), (Line("ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, rule=True), when)
+    right = (
+        Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True),
+        Line("Độc lập - Tự do - Hạnh phúc", bold=True, rule=True),
+        when,
+    )
+    return left, right
+
+
+def _table(result: RoundResult) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    levels = result.round.levels
+    style = result.round.style
+    head = ("STT", "Họ và tên", "Chức vụ", *(f"{LEVEL_LABELS[lv][0]}\n(số phiếu, tỷ lệ %)" for lv in levels),
+            "Phiếu hợp lệ", "Phiếu không hợp lệ")
+    rows = tuple(
+        (
+            str(i),
+            s.subject.name,
+            s.subject.position,
+            *(f"{s.totals.counts[lv]}\n{printed(s.percents[lv], style)}%" for lv in levels),
+            str(s.totals.valid),
+            str(s.totals.invalid),
+        )
+        for i, s in enumerate(result.subjects, start=1)
+    )
+    return head, rows
+
+
+def _outcomes(result: RoundResult, party: bool) -> list[str]:
+    lines = []
+    for s in result.subjects:
+        if s.band in (2, 3):
+            share = "từ hai phần ba trở lên" if s.band == 3 else "quá nửa đến dưới hai phần ba"
+            lines.append(
+                f"{'Đồng chí' if party else 'Ông/Bà'} {s.subject.name} ({s.subject.position}) có {share} "
+                f"số phiếu đánh giá tín nhiệm thấp. Theo {result.rules.short}: {s.consequence}"
+            )
+        elif s.dismissal_proposed:
+            lines.append(f"{s.subject.name}: quá nửa số phiếu không tín nhiệm. {s.consequence}")
+    if not lines:
+        lines.append(announcement.summary(result).split(". ", 1)[-1])
+    return lines
+
+
+def _exemption_lines(result: RoundResult, party: bool) -> list[str]:
+    exemptions = result.round.exemptions
+    who = "đồng chí" if party else "người"
+    if not exemptions:
+        return [f"Những {who} không lấy phiếu tín nhiệm: không có."]
+    lines = [f"Những {who} không lấy phiếu tín nhiệm ({len(exemptions)}):"]
+    for i, e in enumerate(exemptions, start=1):
+        note = f" ({e.note})" if e.note else ""
+        lines.append(f"{i}) {e.name}, {e.position}: {REASON_LABELS[e.reason][0]}{note}.")
+    return lines
+
+
+def minutes(result: RoundResult) -> Minutes:
+    """The words of the minutes of ``result`` (documents.md, rules.md §7)."""
+    round_ = result.round
+    party = round_.body.kind is BodyKind.PARTY
+    left, right = _headers(result)
+    head, rows = _table(result)
+    committee = round_.committee
+    named = "; ".join(f"{i}) {'Đ/c ' if party else ''}{m.name}, {m.role}" for i, m in enumerate(committee, 1))
+    opening = (
+        f"Hôm nay, vào hồi {BLANK} giờ {BLANK} phút, {date_words(round_.date, round_.place).split(', ', 1)[1]}, "
+        f"tại {round_.place or BLANK}, {round_.body.name} tiến hành {round_.title[:1].lower()}{round_.title[1:]} "
+        f"theo {result.rules.title}.",
+        f"Ban kiểm phiếu gồm: {named or BLANK}.",
+        *_conference_lines(round_.conference, party),
+        "Kết quả kiểm phiếu cụ thể như sau (xếp theo thứ tự như trong phiếu):",
+    )
+    base_note = f"(Tỷ lệ % tính trên {BASE_LABELS[result.base_kind][0]}: {result.base}.)"
+    closing = (
+        *_outcomes(result, party),
+        *_exemption_lines(result, party),
+        f"Biên bản lập xong hồi {BLANK} giờ {BLANK} phút cùng ngày, đã đọc lại cho Ban kiểm phiếu nghe "
+        "và nhất trí ký tên.",
+    )
+    chair = committee[0] if committee else None
+    prefix = "T/M BAN KIỂM PHIẾU" if party else "TM. BAN KIỂM PHIẾU"
+    return Minutes(
+        header_left=left,
+        header_right=right,
+        title="BIÊN BẢN KIỂM PHIẾU",
+        subtitle=round_.title,
+        opening=opening,
+        table_head=head,
+        table_rows=rows,
+        base_note=base_note,
+        closing=closing,
+        members_heading=("CÁC THÀNH VIÊN BAN KIỂM PHIẾU", "(Ký, ghi rõ họ tên)"),
+        members=tuple(Signer(m.role, m.name) for m in committee[1:]) or (Signer("", ""),) * 2,
+        head_heading=(prefix, "TRƯỞNG BAN"),
+        head=Signer("Trưởng ban", chair.name if chair else ""),
+    )

@@ -1,0 +1,30 @@
+"""Writing every document of a counted round into a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tinnhiem.reports.announcement_text import announcement_text
+from tinnhiem.reports.content import minutes
+from tinnhiem.reports.docx import minutes_docx
+from tinnhiem.reports.pdf import minutes_pdf
+from tinnhiem.reports.xlsx import results_xlsx
+from tinnhiem.domain.tally import RoundResult
+
+
+def write_documents(result: RoundResult, folder: Path, stem: str) -> dict[str, Path]:
+    """Minutes (PDF, DOCX), results (XLSX) and announcement (TXT); all rendered before any is written."""
+    words = minutes(result)
+    rendered = {
+        "minutes_pdf": (f"{stem}-bien-ban.pdf", minutes_pdf(words)),
+        "minutes_docx": (f"{stem}-bien-ban.docx", minutes_docx(words)),
+        "results_xlsx": (f"{stem}-ket-qua.xlsx", results_xlsx(result)),
+        "announcement": (f"{stem}-thong-bao.txt", announcement_text(result).encode("utf-8")),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for key, (name, data) in rendered.items():
+        path = folder / name
+        path.write_bytes(data)
+        paths[key] = path
+    return paths

@@ -1,0 +1,133 @@
+"""The minutes as a printable A4 PDF (fpdf2), with the font embedded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fpdf import FPDF, FontFace
+from fpdf.enums import XPos, YPos
+
+from tinnhiem.reports.content import Line, Minutes
+from tinnhiem.reports.fonts import ALPHABET, FontFamily, find_family, require_glyphs
+
+FONT = "Serif"
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    """Page margins in mm; documents.md leaves them to a setting (top, bottom, left, right)."""
+
+    top: float = 20
+    bottom: float = 20
+    left: float = 30
+    right: float = 15
+
+
+class _Document(FPDF):
+    def header(self) -> None:
+        """Page numbers centred in the top margin, none on the first page (NĐ 30/2020)."""
+        if self.page_no() > 1:
+            self.set_font(FONT, "", 12)
+            self.set_y(8)
+            self.cell(0, 6, str(self.page_no()), align="C")
+            self.set_y(self.t_margin)
+
+
+def _new_document(family: FontFamily, margins: Margins) -> _Document:
+    pdf = _Document(format="A4", unit="mm")
+    for style, path in family.files.items():
+        pdf.add_font(FONT, style, str(path))
+    pdf.set_margins(margins.left, margins.top, margins.right)
+    pdf.set_auto_page_break(True, margins.bottom)
+    pdf.set_title("Biên bản kiểm phiếu")
+    pdf.set_creator("tinnhiem")
+    pdf.add_page()
+    return pdf
+
+
+def _block(pdf: FPDF, lines: tuple[Line, ...], x: float, width: float, size: float) -> float:
+    """A centred header block; returns the y below it."""
+    y = pdf.t_margin
+    for line in lines:
+        style = ("B" if line.bold else "") + ("I" if line.italic else "")
+        pdf.set_font(FONT, style, size if not line.italic else size - 1)
+        pdf.set_xy(x, y)
+        pdf.multi_cell(width, 6, line.text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        y = pdf.get_y()
+        if line.rule:
+            half = pdf.get_string_width(line.text) / 2
+            pdf.line(x + width / 2 - half, y, x + width / 2 + half, y)
+            y += 1.5
+    return y
+
+
+def _paragraph(pdf: FPDF, text: str, *, size: float = 13, style: str = "", align: str = "J") -> None:
+    pdf.set_font(FONT, style, size)
+    pdf.multi_cell(0, 6.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _table(pdf: FPDF, minutes: Minutes) -> None:
+    pdf.set_font(FONT, "", 10.5)
+    n_levels = len(minutes.table_head) - 5
+    widths = (11, 34, 40, *([22] * n_levels), 17, 19)
+    with pdf.table(
+        col_widths=widths,
+        text_align="CENTER",
+        line_height=5,
+        headings_style=FontFace(emphasis="BOLD"),
+        padding=1,
+    ) as table:
+        for cells in (minutes.table_head, *minutes.table_rows):
+            row = table.row()
+            for i, text in enumerate(cells):
+                row.cell(text, align="LEFT" if i in (1, 2) and cells is not minutes.table_head else "CENTER")
+
+
+def _signatures(pdf: FPDF, minutes: Minutes) -> None:
+    """Head of the committee on the right; every other member, two to a row, on the left."""
+    width = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    rows = (len(minutes.members) + 1) // 2
+    if pdf.get_y() + 20 + max(rows * 24, 45) > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    top = pdf.get_y() + 4
+    pdf.set_font(FONT, "B", 13)
+    for i, text in enumerate(minutes.head_heading):
+        pdf.set_xy(pdf.l_margin + width, top + i * 6.5)
+        pdf.cell(width, 6.5, text, align="C")
+    pdf.set_xy(pdf.l_margin + width, top + 40)
+    pdf.cell(width, 6.5, minutes.head.name, align="C")
+    pdf.set_xy(pdf.l_margin, top)
+    pdf.cell(width, 6.5, minutes.members_heading[0], align="C")
+    pdf.set_font(FONT, "I", 12)
+    pdf.set_xy(pdf.l_margin, top + 6.5)
+    pdf.cell(width, 6.5, minutes.members_heading[1], align="C")
+    pdf.set_font(FONT, "", 12)
+    for i, member in enumerate(minutes.members):
+        pdf.set_xy(pdf.l_margin + (i % 2) * width / 2, top + 34 + (i // 2) * 24)
+        pdf.multi_cell(width / 2, 5.5, member.name or "." * 25, align="C")
+
+
+def minutes_pdf(minutes: Minutes, margins: Margins = Margins()) -> bytes:
+    """Render the minutes to PDF bytes; refuses (FontError) if the font lacks a letter."""
+    family = find_family()
+    require_glyphs(family, minutes.all_text + ALPHABET)
+    pdf = _new_document(family, margins)
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    bottom = max(
+        _block(pdf, minutes.header_left, pdf.l_margin - 8, half, 13),
+        _block(pdf, minutes.header_right, pdf.l_margin + half - 8, half + 16, 13),
+    )
+    pdf.set_y(bottom + 6)
+    _paragraph(pdf, minutes.title, size=15, style="B", align="C")
+    _paragraph(pdf, minutes.subtitle, size=13, style="B", align="C")
+    pdf.ln(3)
+    for text in minutes.opening:
+        _paragraph(pdf, text)
+    _table(pdf, minutes)
+    _paragraph(pdf, minutes.base_note, size=12, style="I")
+    pdf.ln(2)
+    for text in minutes.closing:
+        _paragraph(pdf, text)
+    _signatures(pdf, minutes)
+    return bytes(pdf.output())
+

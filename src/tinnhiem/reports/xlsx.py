@@ -1,0 +1,54 @@
+"""The results as a spreadsheet (openpyxl): counts as integers, percentages as exact decimals."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from tinnhiem.domain.model import BASE_LABELS, LEVEL_LABELS, REASON_LABELS
+from tinnhiem.domain.tally import RoundResult
+
+RESULTS_SHEET = "Kết quả"
+EXEMPTIONS_SHEET = "Không lấy phiếu"
+
+
+def results_xlsx(result: RoundResult) -> bytes:
+    """One sheet of results (one row per subject) and one of exemptions with reasons."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = RESULTS_SHEET
+    round_ = result.round
+    sheet.append([round_.title])
+    sheet.append([f"{round_.body.name} — {round_.date.isoformat()} — {result.rules.short}"])
+    sheet.append([f"Tỷ lệ % tính trên {BASE_LABELS[result.base_kind][0]}", result.base])
+    sheet.append([])
+    head = ["STT", "Họ và tên", "Chức vụ", "Nhóm"]
+    for level in round_.levels:
+        head += [f"{LEVEL_LABELS[level][0]} (phiếu)", f"{LEVEL_LABELS[level][0]} (%)"]
+    head += ["Hợp lệ", "Không hợp lệ", "Mức", "Hệ quả"]
+    sheet.append(head)
+    header_row = sheet.max_row
+    for i, s in enumerate(result.subjects, start=1):
+        row: list[object] = [i, s.subject.name, s.subject.position, s.subject.group]
+        for level in round_.levels:
+            row += [s.totals.counts[level], s.percents[level]]
+        row += [s.totals.valid, s.totals.invalid, s.band, s.consequence]
+        sheet.append(row)
+        for column in range(6, 5 + 2 * len(round_.levels), 2):
+            sheet.cell(sheet.max_row, column).number_format = "0.00"
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    for column, width in enumerate((5, 28, 40, 14), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    exempt = book.create_sheet(EXEMPTIONS_SHEET)
+    exempt.append(["Họ và tên", "Chức vụ", "Lý do", "Mã lý do", "Ghi chú"])
+    for e in round_.exemptions:
+        exempt.append([e.name, e.position, REASON_LABELS[e.reason][0], e.reason.value, e.note])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,120 @@
+"""Use cases of a round: create, import, record the paper totals, count, history.
+
+Each function is one transaction: ``with uow``, change, audit entry, commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tinnhiem.domain import checks
+from tinnhiem.domain.double_entry import Entry, mismatches
+from tinnhiem.domain.errors import EntriesDiffer, InvalidInput
+from tinnhiem.domain.model import Delegate, Exemption, Round, Totals
+from tinnhiem.domain.rulesets import rule_set
+from tinnhiem.domain.tally import RoundResult, SubjectResult, tally
+from tinnhiem.services import roundfile
+from tinnhiem.services.ports import RoundListing, UnitOfWork
+
+
+def create_round(
+    uow: UnitOfWork, round_: Round, delegates: Sequence[Delegate] = (), *, code: str | None = None, actor: str = ""
+) -> str:
+    """Store a new round (subjects, exemptions, committee, delegates); returns its code."""
+    rules = rule_set(round_.rule_set)
+    checks.check_people(round_, rules)
+    checks.check_conference(round_)
+    with uow:
+        new_code = uow.rounds.add(round_, delegates, code)
+        uow.rounds.audit(new_code, "round-created", actor, {"subjects": len(round_.subjects)})
+        uow.commit()
+    return new_code
+
+
+def import_round_file(uow: UnitOfWork, path: Path, *, code: str | None = None, actor: str = "") -> str:
+    """Store a round file (round-file.md); its totals too, after the full check of ``tally``."""
+    round_, totals = roundfile.parse_round(roundfile.load(path))
+    if totals is not None:
+        tally(round_, totals)  # refuses inconsistent totals before anything is written
+    rules = rule_set(round_.rule_set)
+    checks.check_people(round_, rules)
+    with uow:
+        new_code = uow.rounds.add(round_, (), code)
+        if totals is not None:
+            uow.rounds.save_totals(new_code, totals)
+        uow.rounds.audit(new_code, "round-imported", actor, {"file": path.name, "counted": totals is not None})
+        uow.commit()
+    return new_code
+
+
+def record_totals(uow: UnitOfWork, code: str, first: Entry, second: Entry) -> RoundResult:
+    """Save the paper totals once two members' entries agree; otherwise save nothing.
+
+    Raises ``EntriesDiffer`` (with ``.mismatches``) or ``InvalidInput``.
+    """
+    if first.member.strip() == second.member.strip():
+        raise InvalidInput("missing", field="second.member")
+    with uow:
+        round_ = uow.rounds.get(code)
+        differ = mismatches(round_.subjects, first, second)
+        if differ:
+            raise EntriesDiffer(differ, field="totals")
+        result = tally(round_, first.totals)
+        uow.rounds.save_totals(code, first.totals)
+        uow.rounds.audit(code, "totals-recorded", f"{first.member}; {second.member}", {"double_entry": True})
+        uow.commit()
+    return result
+
+
+def count(uow: UnitOfWork, code: str) -> RoundResult:
+    """The result of a stored round (its totals must be recorded)."""
+    with uow:
+        round_ = uow.rounds.get(code)
+        totals = uow.rounds.totals(code)
+    if totals is None:
+        raise InvalidInput("no-counts", field="round", value=code)
+    return tally(round_, totals)
+
+
+def load(uow: UnitOfWork, code: str) -> tuple[Round, tuple[Totals, ...] | None]:
+    """A stored round and its totals (None before the count)."""
+    with uow:
+        return uow.rounds.get(code), uow.rounds.totals(code)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    """One round of a person's history: their result, or why they were not voted on."""
+
+    code: str
+    round: Round
+    result: SubjectResult | None
+    exemption: Exemption | None
+    base: int | None
+
+
+def history(uow: UnitOfWork, name_or_key: str) -> list[HistoryItem]:
+    """A person's results across rounds and bodies, oldest first (R-USE, R-TWO-PLACES)."""
+    items: list[HistoryItem] = []
+    with uow:
+        for seen in uow.rounds.appearances(name_or_key):
+            round_ = uow.rounds.get(seen.code)
+            if seen.exempted:
+                exemption = next(e for e in round_.exemptions if e.name == seen.name)
+                items.append(HistoryItem(seen.code, round_, None, exemption, None))
+                continue
+            totals = uow.rounds.totals(seen.code)
+            result = tally(round_, totals) if totals is not None else None
+            mine = None if result is None else next(
+                s for s in result.subjects if s.subject.name == seen.name
+            )
+            items.append(HistoryItem(seen.code, round_, mine, None, result.base if result else None))
+    return items
+
+
+def listing(uow: UnitOfWork) -> list[RoundListing]:
+    """Every stored round, oldest first."""
+    with uow:
+        return uow.rounds.listing()

@@ -1,0 +1,69 @@
+"""Opening the database: the SQLite file by default, PostgreSQL when TINNHIEM_DATABASE_URL says so."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def home() -> Path:
+    """Where tinnhiem keeps its files: TINNHIEM_HOME, else ./tinnhiem-data."""
+    return Path(os.environ.get("TINNHIEM_HOME", "tinnhiem-data")).resolve()
+
+
+def database_url() -> str:
+    """TINNHIEM_DATABASE_URL, else an embedded SQLite file under ``home()``."""
+    url = os.environ.get("TINNHIEM_DATABASE_URL")
+    if url:
+        return url
+    path = home() / "tinnhiem.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # a reader never blocks the writer
+    cursor.execute("PRAGMA synchronous=FULL")  # durable on commit
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    engine = create_engine(url or database_url(), future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Database:
+    """An engine and its session factory; ``Database.open()`` migrates first."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Database:
+        engine = make_engine(url)
+        migrate(engine)
+        return cls(engine)
+
+    def session(self) -> Session:
+        return self.sessions()

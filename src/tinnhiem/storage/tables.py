@@ -1,0 +1,138 @@
+"""Database tables. People are kept across rounds so a leader's history can be shown (R-USE).
+
+Nothing here links a delegate to a choice: counts are totals per subject, and
+the audit log records who entered totals, never how anyone voted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class BodyRow(Base):
+    __tablename__ = "bodies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    members: Mapped[int | None] = mapped_column(Integer)
+
+
+class PersonRow(Base):
+    """A person voted on in one or more rounds; ``key`` identifies them across rounds."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+
+
+class RoundRow(Base):
+    __tablename__ = "rounds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"))
+    rule_set: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(500))
+    date: Mapped[dt.date]
+    place: Mapped[str] = mapped_column(String(300), default="")
+    convened: Mapped[int | None]
+    present: Mapped[int | None]
+    ballots_issued: Mapped[int | None]
+    ballots_returned: Mapped[int | None]
+    base: Mapped[str | None] = mapped_column(String(32))
+    style: Mapped[str] = mapped_column(String(32))
+    body: Mapped[BodyRow] = relationship()
+    subjects: Mapped[list[RoundSubjectRow]] = relationship(
+        order_by="RoundSubjectRow.number", cascade="all, delete-orphan"
+    )
+    exemptions: Mapped[list[ExemptionRow]] = relationship(
+        order_by="ExemptionRow.number", cascade="all, delete-orphan"
+    )
+    committee: Mapped[list[CommitteeRow]] = relationship(
+        order_by="CommitteeRow.number", cascade="all, delete-orphan"
+    )
+    delegates: Mapped[list[DelegateRow]] = relationship(
+        order_by="DelegateRow.number", cascade="all, delete-orphan"
+    )
+
+
+class RoundSubjectRow(Base):
+    """A person on a round's ballot, in ballot order, with the totals once counted."""
+
+    __tablename__ = "round_subjects"
+    __table_args__ = (
+        UniqueConstraint("round_id", "number", name="uq_round_subjects_round_number"),
+        UniqueConstraint("round_id", "person_id", name="uq_round_subjects_round_person"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    position: Mapped[str] = mapped_column(String(500))
+    group: Mapped[str] = mapped_column(String(200), default="")
+    count_high: Mapped[int | None]
+    count_confidence: Mapped[int | None]
+    count_low: Mapped[int | None]
+    count_no_confidence: Mapped[int | None]
+    invalid: Mapped[int | None]
+    person: Mapped[PersonRow] = relationship()
+
+
+class ExemptionRow(Base):
+    __tablename__ = "exemptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    position: Mapped[str] = mapped_column(String(500), default="")
+    reason: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    person: Mapped[PersonRow] = relationship()
+
+
+class CommitteeRow(Base):
+    __tablename__ = "committee_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(100))
+
+
+class DelegateRow(Base):
+    """A voter of the round (đại biểu); kept apart from anything counted."""
+
+    __tablename__ = "delegates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(300), default="")
+
+
+class AuditRow(Base):
+    """Who did what and when; never how anyone voted."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime]
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,1 @@
+"""Factories, demo data and Hypothesis strategies that tests (and users) import."""

@@ -1,0 +1,71 @@
+"""Shared fixtures: the published tables, and real SQLite and PostgreSQL databases."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tinnhiem.storage.db import Database, make_engine, migrate
+from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.storage.tables import Base
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLISHED = ROOT.parent / "shared" / "data" / "published"
+POSTGRES_URL = os.environ.get(
+    "TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def published() -> Path:
+    """The folder of published results (../shared/data/published)."""
+    assert PUBLISHED.is_dir(), f"missing {PUBLISHED}"
+    return PUBLISHED
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[Database]:
+    """A fresh PostgreSQL database for this test session, migrated, dropped at the end."""
+    name = f"tinnhiem_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    migrate(engine)
+    yield Database(engine)
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database: an SQLite file, then the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield Database.open(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+        return
+    database = request.getfixturevalue("postgres_database")
+    with database.engine.begin() as connection:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield database
+
+
+@pytest.fixture
+def uow(database: Database) -> SqlUnitOfWork:
+    return SqlUnitOfWork(database)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """TINNHIEM_HOME in a temporary folder, with the embedded SQLite database."""
+    monkeypatch.setenv("TINNHIEM_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TINNHIEM_DATABASE_URL", raising=False)
+    return tmp_path / "home"
