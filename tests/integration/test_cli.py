@@ -10,10 +10,9 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
+from tests.conftest import PUBLISHED
 from tinnhiem.cli.main import app
 from tinnhiem.testing import demo
-
-from tests.conftest import PUBLISHED
 
 runner = CliRunner()
 

@@ -16,14 +16,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tinnhiem.cli.i18n import english, t
 from tinnhiem.cli.entry import double_entry
+from tinnhiem.cli.i18n import english, t
 from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound, TinnhiemError
 from tinnhiem.domain.model import LEVEL_LABELS
 from tinnhiem.domain.percent import printed
 from tinnhiem.domain.tally import RoundResult, tally
 from tinnhiem.reports.files import write_documents
-from tinnhiem.services import rounds, roundfile
+from tinnhiem.services import roundfile, rounds
 from tinnhiem.storage.db import Database, home
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo

@@ -54,18 +54,16 @@ def _low_sentence(result: RoundResult, lang: str) -> str:
     band3 = sum(1 for s in result.subjects if s.band == 3)
     people = _people(result, lang)
     if lang == "en":
-        if band2 == band3 == 0:
-            return "Nobody was rated low confidence by more than half."
-        return (
-            f"{band2} rated low confidence by more than half and less than two thirds; "
-            f"{band3} by two thirds or more."
-        )
-    if band2 == band3 == 0:
+        parts = [f"{band2} by more than half and less than two thirds" if band2 else "",
+                 f"{band3} by two thirds or more" if band3 else ""]
+        said = "; ".join(p for p in parts if p)
+        return f"Rated low confidence: {said}." if said else "Nobody was rated low confidence by more than half."
+    parts = [f"{band2} {people} có từ quá nửa đến dưới hai phần ba" if band2 else "",
+             f"{band3} {people} có từ hai phần ba trở lên" if band3 else ""]
+    said = " và ".join(p for p in parts if p)
+    if not said:
         return f"Không có {people} nào có quá nửa số phiếu đánh giá tín nhiệm thấp."
-    return (
-        f"Có {band2} {people} có từ quá nửa đến dưới hai phần ba và {band3} {people} có từ "
-        "hai phần ba trở lên số phiếu đánh giá tín nhiệm thấp."
-    )
+    return f"Có {said} số phiếu đánh giá tín nhiệm thấp."
 
 
 def _no_confidence_summary(result: RoundResult, lang: str) -> str:

@@ -119,7 +119,7 @@ def _outcomes(result: RoundResult, party: bool) -> list[str]:
         if s.band in (2, 3):
             share = "từ hai phần ba trở lên" if s.band == 3 else "quá nửa đến dưới hai phần ba"
             lines.append(
-                f"{'Đồng chí' if party else 'Ông/Bà'} {s.subject.name} ({s.subject.position}) có {share} "
+                f"{'Đồng chí ' if party else ''}{s.subject.name} ({s.subject.position}) có {share} "
                 f"số phiếu đánh giá tín nhiệm thấp. Theo {result.rules.short}: {s.consequence}"
             )
         elif s.dismissal_proposed:

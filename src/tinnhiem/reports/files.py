@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tinnhiem.domain.tally import RoundResult
 from tinnhiem.reports.announcement_text import announcement_text
 from tinnhiem.reports.content import minutes
 from tinnhiem.reports.docx import minutes_docx
 from tinnhiem.reports.pdf import minutes_pdf
 from tinnhiem.reports.xlsx import results_xlsx
-from tinnhiem.domain.tally import RoundResult
 
 
 def write_documents(result: RoundResult, folder: Path, stem: str) -> dict[str, Path]:

@@ -71,6 +71,8 @@ def _table(pdf: FPDF, minutes: Minutes) -> None:
     n_levels = len(minutes.table_head) - 5
     widths = (11, 34, 40, *([22] * n_levels), 17, 19)
     with pdf.table(
+        width=pdf.epw,
+        align="LEFT",
         col_widths=widths,
         text_align="CENTER",
         line_height=5,
@@ -112,10 +114,10 @@ def minutes_pdf(minutes: Minutes, margins: Margins = Margins()) -> bytes:
     family = find_family()
     require_glyphs(family, minutes.all_text + ALPHABET)
     pdf = _new_document(family, margins)
-    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    left = pdf.epw * 0.42  # the body on the left, the national or Party heading on the right
     bottom = max(
-        _block(pdf, minutes.header_left, pdf.l_margin - 8, half, 13),
-        _block(pdf, minutes.header_right, pdf.l_margin + half - 8, half + 16, 13),
+        _block(pdf, minutes.header_left, pdf.l_margin - 10, left + 10, 12.5),
+        _block(pdf, minutes.header_right, pdf.l_margin + left, pdf.epw - left + 5, 12.5),
     )
     pdf.set_y(bottom + 6)
     _paragraph(pdf, minutes.title, size=15, style="B", align="C")
