@@ -8,7 +8,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "tinnhiem"
 ALLOWED = {
     "domain": {"domain"},
-    "crypto": {"crypto"},
+    "crypto": {"crypto", "domain"},  # domain for the error hierarchy only
     "services": {"services", "domain", "crypto"},
     "storage": {"storage", "services", "domain"},
     "reports": {"reports", "domain"},
@@ -17,7 +17,7 @@ ALLOWED = {
     "cli": {"cli", "services", "domain", "crypto", "reports", "storage", "testing", "paper"},
     "testing": {"testing", "services", "domain", "crypto"},
 }
-THIRD_PARTY_OK_IN_CORE = {"domain": set(), "crypto": {"nacl"}}
+THIRD_PARTY_OK_IN_CORE = {"domain": set(), "crypto": {"rbcl"}}
 
 
 def imports(path: Path) -> set[str]:
@@ -54,3 +54,9 @@ def test_core_uses_standard_library_only(layer: str) -> None:
             if top not in sys.stdlib_module_names and top not in {"tinnhiem", "__future__"} | THIRD_PARTY_OK_IN_CORE[layer]:
                 wrong.append(f"{path.relative_to(SRC)}: {name}")
     assert [] == wrong
+
+
+def test_crypto_takes_only_errors_from_domain() -> None:
+    """crypto/ shares the error hierarchy with domain/ and nothing else of it."""
+    used = {name for path in (SRC / "crypto").rglob("*.py") for name in imports(path) if name.startswith("tinnhiem.domain")}
+    assert {"tinnhiem.domain.errors"} == used

@@ -218,6 +218,23 @@ def history_command(
     out.print(table)
 
 
+@app.command("verify")
+@reports_errors
+def verify_command(
+    record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t(
+        "Hồ sơ công khai (JSON) của cuộc lấy phiếu điện tử.", "The public record (JSON) of an electronic round.")),
+    workers: int = typer.Option(0, help=t("Số tiến trình (0: mọi lõi).", "Processes (0: every core).")),
+) -> None:
+    """Kiểm tra lại toàn bộ hồ sơ: khóa, chứng minh, tổng, giải mã. / Re-check a public record."""
+    from tinnhiem.cli.verify import verify_file
+
+    verified = verify_file(record, workers or None)
+    out.print(t(f"HỢP LỆ: {verified.ballots} phiếu, {verified.spoiled} phiếu hủy để kiểm tra, "
+                f"{verified.subjects} người; giải mã bởi thành viên {list(verified.decrypting_members)}.",
+                f"VALID: {verified.ballots} ballots, {verified.spoiled} spoiled, {verified.subjects} subjects; "
+                f"decrypted by members {list(verified.decrypting_members)}."), style="bold green")
+
+
 @app.command("demo")
 @reports_errors
 def demo_command(

@@ -8,7 +8,7 @@ show the same words.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 MESSAGES: Mapping[str, tuple[str, str]] = {
     "unknown-rule-set": (
@@ -113,7 +113,13 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
 
 
 class TinnhiemError(Exception):
-    """Base of every error a person can act on; says what, where and for whom."""
+    """Base of every error a person can act on; says what, where and for whom.
+
+    ``messages`` is the table the error's code is looked up in; a layer with its
+    own errors (crypto's verification) gives its subclasses their own table.
+    """
+
+    messages: ClassVar[Mapping[str, tuple[str, str]]] = MESSAGES
 
     def __init__(
         self, code: str, *, field: str | None = None, subject: str | None = None, **params: object
@@ -126,7 +132,7 @@ class TinnhiemError(Exception):
 
     def message(self, lang: str = "vi") -> str:
         """The message in ``lang`` ("vi" or "en"), prefixed by the field and the subject."""
-        vi, en = MESSAGES[self.code]
+        vi, en = type(self).messages[self.code]
         text = (en if lang == "en" else vi).format(field=self.field, **self.params)
         where = []
         if self.field:

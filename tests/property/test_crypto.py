@@ -1,0 +1,127 @@
+"""Property tests of the cryptography (docs/protocol.md): honest proofs verify, any change fails."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tinnhiem.crypto import ceremony
+from tinnhiem.crypto.ballot import row_context
+from tinnhiem.crypto.decryption import DiscreteLogs, combine, decrypt_share
+from tinnhiem.crypto.elgamal import Ciphertext, encrypt
+from tinnhiem.crypto.group import ORDER, add, base_mul, random_scalar, sub
+from tinnhiem.crypto.manifest import Manifest
+from tinnhiem.crypto.proofs import (
+    OneOfProof,
+    prove_equal_logs,
+    prove_knowledge,
+    prove_one_of,
+    verify_equal_logs,
+    verify_knowledge,
+    verify_one_of,
+)
+from tinnhiem.testing.simulate import run_ceremony, seeded
+
+FEW = settings(max_examples=20, deadline=None)
+scalars = st.integers(min_value=1, max_value=ORDER - 1)
+MANIFEST = Manifest("r", ("A", "B", "C"), ("cao", "tin_nhiem", "thap"), 9)
+
+
+@FEW
+@given(scalars, st.integers(min_value=0, max_value=10**6), scalars)
+def test_encryption_round_trips(secret: int, m: int, r: int) -> None:
+    """β − x·α = m·G for the key K = x·G (§3)."""
+    ct = encrypt(m, base_mul(secret), r)
+    assert base_mul(m) == sub(ct.beta, base_mul(secret * r % ORDER))
+
+
+@FEW
+@given(st.integers(min_value=0, max_value=3), scalars, scalars, st.integers(min_value=0, max_value=7))
+def test_one_of_proof_verifies_and_any_change_fails(index: int, r: int, seed: int, which: int) -> None:
+    """An honest row proof verifies; changing a challenge, response, ciphertext, key or context fails."""
+    key = base_mul(seed)
+    context = row_context(MANIFEST, 0)
+    ct = encrypt(MANIFEST.values[index], key, r)
+    proof = prove_one_of(ct, r, index, MANIFEST.value_points, key, context, seeded(seed))
+    assert verify_one_of(ct, proof, MANIFEST.value_points, key, context)
+    c, z = list(proof.challenges), list(proof.responses)
+    branch = which % 4
+    changes = [
+        (ct, OneOfProof(tuple(c[:branch] + [(c[branch] + 1) % ORDER] + c[branch + 1:]), proof.responses), key, context),
+        (ct, OneOfProof(proof.challenges, tuple(z[:branch] + [(z[branch] + 1) % ORDER] + z[branch + 1:])), key, context),
+        (Ciphertext(ct.alpha, add(ct.beta, base_mul(1))), proof, key, context),
+        (ct, proof, base_mul(seed + 1), context),
+        (ct, proof, key, row_context(MANIFEST, 1)),
+        (ct, proof, key, row_context(replace(MANIFEST, round_id="other"), 0)),
+    ]
+    for changed_ct, changed_proof, changed_key, changed_context in changes:
+        assert not verify_one_of(changed_ct, changed_proof, MANIFEST.value_points, changed_key, changed_context)
+
+
+@FEW
+@given(scalars, scalars)
+def test_a_value_outside_the_set_cannot_be_proven(r: int, seed: int) -> None:
+    """A row encrypting 2 (two marks) cannot carry a valid proof, whichever branch is claimed."""
+    key = base_mul(seed)
+    ct = encrypt(2, key, r)
+    context = row_context(MANIFEST, 0)
+    for index in range(4):
+        proof = prove_one_of(ct, r, index, MANIFEST.value_points, key, context, seeded(seed))
+        assert not verify_one_of(ct, proof, MANIFEST.value_points, key, context)
+
+
+@FEW
+@given(scalars, scalars)
+def test_schnorr_and_chaum_pedersen(x: int, seed: int) -> None:
+    """Knowledge and equal-log proofs verify honestly and fail on another public value."""
+    rng = seeded(seed)
+    public = base_mul(x)
+    assert verify_knowledge(prove_knowledge(x, public, b"ctx", rng), public, b"ctx")
+    assert not verify_knowledge(prove_knowledge(x, public, b"ctx", rng), base_mul(x + 1), b"ctx")
+    alpha = base_mul(seed)
+    image = base_mul(x * seed % ORDER)
+    proof = prove_equal_logs(x, alpha, public, image, b"ctx", rng)
+    assert verify_equal_logs(proof, alpha, public, image, b"ctx")
+    assert not verify_equal_logs(proof, alpha, public, base_mul(x * seed + 1), b"ctx")
+
+
+@pytest.mark.parametrize(("members", "threshold"), [(3, 2), (4, 3), (5, 3)])
+def test_threshold_decryption_every_k_subset_and_not_k_minus_1(members: int, threshold: int) -> None:
+    """Every k-subset of the committee decrypts; every (k−1)-subset gets a wrong plaintext (§8, §9)."""
+    rng = seeded(members * 10 + threshold)
+    keyed = run_ceremony(MANIFEST, members, threshold, rng)
+    key = ceremony.joint_key(keyed.commitments)
+    ct = encrypt(42, key, rng())
+    logs = DiscreteLogs(100)
+    for subset in itertools.combinations(range(1, members + 1), threshold):
+        shares = [decrypt_share(m, keyed.secrets[m], ct, MANIFEST.hash, 0, rng) for m in subset]
+        assert 42 == logs.log(combine(ct, shares))
+    for subset in itertools.combinations(range(1, members + 1), threshold - 1):
+        shares = [decrypt_share(m, keyed.secrets[m], ct, MANIFEST.hash, 0, rng) for m in subset]
+        assert base_mul(42) != combine(ct, shares)
+
+
+def test_a_bad_share_is_refused_by_its_recipient() -> None:
+    """A member checks each share against the dealer's commitments (§8)."""
+    committee = ceremony.Committee(MANIFEST.hash, 3, 2)
+    coefficients = ceremony.new_polynomial(committee, seeded(1))
+    c = ceremony.commit(committee, 1, coefficients, seeded(2))
+    ceremony.verify_share(c, 2, ceremony.share_for(coefficients, 2))
+    with pytest.raises(Exception, match="2"):
+        ceremony.verify_share(c, 2, ceremony.share_for(coefficients, 2) + 1)
+
+
+def test_discrete_log_covers_its_range_edges() -> None:
+    """BSGS finds 0, 1, the limit, and refuses limit + 1 (§10)."""
+    logs = DiscreteLogs(5000, lookups=4)
+    assert [0, 1, 4999, 5000, None] == [logs.log(base_mul(t)) for t in (0, 1, 4999, 5000, 5001)]
+
+
+def test_fresh_randomness_makes_equal_ballots_differ() -> None:
+    """The OS CSPRNG (secrets) gives every encryption its own nonce: equal choices, different ciphertexts."""
+    key = base_mul(3)
+    assert encrypt(1, key, random_scalar()) != encrypt(1, key, random_scalar())
