@@ -151,3 +151,34 @@ def test_help_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         monkeypatch.delenv("TINNHIEM_LANG")
         importlib.reload(main)
+
+
+def test_demo_record_verifies_and_counts_like_paper(home: Path) -> None:
+    """The demo's public record verifies, and its decrypted totals give the paper result exactly."""
+    from tinnhiem.crypto.record import from_json
+    from tinnhiem.crypto.verify import verify
+    from tinnhiem.domain.tally import tally
+    from tinnhiem.services import roundfile
+    from tinnhiem.services.electronic import totals_from_verified
+
+    assert 0 == runner.invoke(app, ["demo"]).exit_code
+    path = home / "documents" / "son-thuy-2026-ho-so-cong-khai.json"
+    result = runner.invoke(app, ["verify", str(path), "--workers", "1"])
+    assert 0 == result.exit_code, result.output
+    assert "HỢP LỆ: 53 phiếu" in result.stdout
+    data = json.loads(path.read_text(encoding="utf-8"))
+    totals = totals_from_verified(from_json(data).manifest, verify(data))
+    round_, paper = roundfile.parse_round(roundfile.load(demo.demo_file()))
+    assert roundfile.result_document(tally(round_, paper)) == roundfile.result_document(tally(round_, totals))
+
+
+def test_verify_names_the_failed_check(home: Path, tmp_path: Path) -> None:
+    """A tampered record exits non-zero and says which check failed, in both languages."""
+    assert 0 == runner.invoke(app, ["demo"]).exit_code
+    data = json.loads((home / "documents" / "son-thuy-2026-ho-so-cong-khai.json").read_text(encoding="utf-8"))
+    data["decryption"][0]["counts"][0] += 1
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["verify", str(bad), "--workers", "1"])
+    assert 1 == result.exit_code
+    assert "người thứ 1" in result.stderr and "subject 1" in result.stderr

@@ -6,6 +6,7 @@ Help is Vietnamese; ``TINNHIEM_LANG=en tinnhiem --help`` gives English.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -246,9 +247,13 @@ def demo_command(
     result = demo.load_demo(SqlUnitOfWork(database))
     show_result(result)
     paths = write_documents(result, folder or home() / "documents", demo.DEMO_CODE)
+    paths["record"] = paths["announcement"].with_name(f"{demo.DEMO_CODE}-ho-so-cong-khai.json")
+    paths["record"].write_text(json.dumps(demo.demo_record(result), ensure_ascii=False), encoding="utf-8")
     out.print(t("Đã ghi:", "Written:"))
     for path in paths.values():
         out.print(f"  {path}")
+    out.print(t(f"Kiểm tra hồ sơ công khai: tinnhiem verify {paths['record']}",
+                f"Check the public record: tinnhiem verify {paths['record']}"))
     out.print(t(f"Lịch sử một người: tinnhiem history \"{result.subjects[0].subject.name}\"",
                 f"A person's history: tinnhiem history \"{result.subjects[0].subject.name}\""))
 

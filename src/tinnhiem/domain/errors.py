@@ -105,6 +105,15 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Phông chữ {font} thiếu các ký tự: {chars}. Cài gói fonts-liberation2 hoặc đặt TINNHIEM_FONT_DIR.",
         "Font {font} lacks the characters: {chars}. Install fonts-liberation2 or set TINNHIEM_FONT_DIR.",
     ),
+    "wrong-passphrase": (
+        "Sai mật khẩu, hoặc tệp khóa đã bị sửa.",
+        "Wrong passphrase, or the key file was altered.",
+    ),
+    "key-file-unreadable": ("Tệp khóa không đọc được: {reason}", "The key file cannot be read: {reason}"),
+    "sealed-share": (
+        "Không mở được phần khóa gửi cho thành viên này.",
+        "The key share sent to this member cannot be opened.",
+    ),
     "no-font": (
         "Không tìm thấy phông chữ có đủ dấu tiếng Việt. Cài gói fonts-liberation2.",
         "No font with full Vietnamese was found. Install fonts-liberation2.",
