@@ -2,10 +2,10 @@
 
 import sys
 
-from bench import crypto
+from bench import crypto, paper
 
-BENCHES = {"crypto": crypto.main}
+BENCHES = {"crypto": crypto.main, "paper": paper.main}
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or list(BENCHES):
+    for name in sys.argv[1:2] or list(BENCHES):
         BENCHES[name]()

@@ -111,3 +111,33 @@ def test_invalid_round_file_writes_nothing(uow: SqlUnitOfWork, database: Databas
     with pytest.raises(InvalidInput):
         rounds.import_round_file(uow, bad)
     assert [] == rounds.listing(uow)
+
+
+def test_migration_0002_moves_typed_totals_into_the_paper_channel(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Data counted under schema 0001 survives the move of totals into channel_totals."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from tinnhiem.storage.db import MIGRATIONS, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text("INSERT INTO bodies (id, name, kind) VALUES (1, 'B', 'state')"))
+        connection.execute(text("INSERT INTO people (id, key, name) VALUES (1, 'A', 'A')"))
+        connection.execute(text(
+            "INSERT INTO rounds (id, code, body_id, rule_set, kind, title, date, place, base, style) "
+            "VALUES (1, 'r', 1, 'nq96-2023', 'confidence', 't', '2026-01-01', '', NULL, 'two-decimals')"))
+        connection.execute(text(
+            "INSERT INTO round_subjects (id, round_id, number, person_id, position, \"group\", count_high, "
+            "count_confidence, count_low, invalid) VALUES (1, 1, 0, 1, 'p', '', 5, 6, 7, 1)"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        row = connection.execute(text(
+            "SELECT channel, count_high, count_confidence, count_low, invalid FROM channel_totals")).one()
+    assert ("paper", 5, 6, 7, 1) == tuple(row)

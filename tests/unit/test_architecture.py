@@ -15,7 +15,7 @@ ALLOWED = {
     "paper": {"paper", "services", "domain", "crypto", "reports"},
     "web": {"web", "services", "domain", "crypto", "reports", "storage"},
     "cli": {"cli", "services", "domain", "crypto", "reports", "storage", "testing", "paper"},
-    "testing": {"testing", "services", "domain", "crypto"},
+    "testing": {"testing", "services", "domain", "crypto", "paper"},
 }
 THIRD_PARTY_OK_IN_CORE = {"domain": set(), "crypto": {"rbcl"}}
 

@@ -114,6 +114,23 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Không mở được phần khóa gửi cho thành viên này.",
         "The key share sent to this member cannot be opened.",
     ),
+    "two-channels": (
+        "Đại biểu «{value}» đã bỏ phiếu bằng hình thức {channel}; không thể nhận thêm phiếu khác.",
+        "Delegate “{value}” already votes by {channel}; no second ballot can be issued.",
+    ),
+    "delegate-not-found": ("Không có đại biểu «{value}» trong danh sách.", "No delegate “{value}” on the list."),
+    "paper-pending": (
+        "Còn {count} phiếu hoặc dòng chờ Ban kiểm phiếu quyết định.",
+        "{count} sheet(s) or row(s) still wait for the committee's decision.",
+    ),
+    "too-many-sheets": (
+        "Có {sheets} tờ phiếu loại «{sheet}» nhưng chỉ {issued} phiếu giấy được phát.",
+        "{sheets} sheets of “{sheet}” were scanned but only {issued} paper ballots were issued.",
+    ),
+    "record-mismatch": (
+        "Hồ sơ điện tử không thuộc cuộc lấy phiếu này (mã hoặc danh sách người khác).",
+        "The electronic record is not this round's (its code or list of subjects differs).",
+    ),
     "no-font": (
         "Không tìm thấy phông chữ có đủ dấu tiếng Việt. Cài gói fonts-liberation2.",
         "No font with full Vietnamese was found. Install fonts-liberation2.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from tinnhiem.domain import checks
@@ -45,6 +45,7 @@ class RoundResult:
     base: int
     quorum: QuorumStatus
     subjects: tuple[SubjectResult, ...]
+    channels: Mapping[str, tuple[Totals, ...]] = field(default_factory=dict)  # "paper", "electronic"
 
 
 def quorum_status(round_: Round, rules: RuleSet) -> QuorumStatus:
@@ -69,6 +70,18 @@ def _subject_result(
         subject, totals, percents, level_band, False,
         rules.consequence(level_band, "vi"), rules.consequence(level_band, "en"),
     )
+
+
+def tally_channels(round_: Round, channels: Mapping[str, Sequence[Totals]]) -> RoundResult:
+    """Paper and electronic totals of one round added subject by subject, each kept for the minutes."""
+    parts = list(channels.values())
+    summed = tuple(
+        Totals({level: sum(p[i].counts[level] for p in parts) for level in round_.levels},
+               sum(p[i].invalid for p in parts))
+        for i in range(len(round_.subjects))
+    )
+    result = tally(round_, summed)
+    return replace(result, channels={name: tuple(t) for name, t in channels.items()})
 
 
 def tally(round_: Round, totals: Sequence[Totals]) -> RoundResult:

@@ -42,6 +42,9 @@ class Minutes:
     table_head: tuple[str, ...]
     table_rows: tuple[tuple[str, ...], ...]
     base_note: str
+    channel_heading: str
+    channel_head: tuple[str, ...]
+    channel_rows: tuple[tuple[str, ...], ...]
     closing: tuple[str, ...]
     members_heading: tuple[str, ...]
     members: tuple[Signer, ...]
@@ -53,7 +56,8 @@ class Minutes:
         """Every character printed, to check the font has them all."""
         parts = [line.text for line in (*self.header_left, *self.header_right)]
         parts += [self.title, self.subtitle, *self.opening, *self.table_head, self.base_note, *self.closing]
-        parts += [cell for row in self.table_rows for cell in row]
+        parts += [cell for row in (*self.table_rows, *self.channel_rows) for cell in row]
+        parts += [self.channel_heading, *self.channel_head]
         parts += [*self.members_heading, *self.head_heading, self.head.name, self.head.role]
         parts += [s.role + s.name for s in self.members]
         return "".join(parts) + "0123456789"
@@ -80,18 +84,21 @@ def _conference_lines(conf: Conference, party: bool) -> tuple[str, str]:
     )
 
 
+def national_heading(kind: BodyKind) -> tuple[Line, ...]:
+    """The top-right heading: the Party's or the State's (documents.md)."""
+    if kind is BodyKind.PARTY:
+        return (Line("ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, rule=True),)
+    return (Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True),
+            Line("Độc lập - Tự do - Hạnh phúc", bold=True, rule=True))
+
+
 def _headers(result: RoundResult) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
     body = result.round.body
     when = Line(date_words(result.round.date, result.round.place), italic=True)
     left = (Line(body.name.upper()), Line("BAN KIỂM PHIẾU", bold=True))
     if body.kind is BodyKind.PARTY:
-        return (*left, Line("*")), (Line("ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, rule=True), when)
-    right = (
-        Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True),
-        Line("Độc lập - Tự do - Hạnh phúc", bold=True, rule=True),
-        when,
-    )
-    return left, right
+        left = (*left, Line("*"))
+    return left, (*national_heading(body.kind), when)
 
 
 def _table(result: RoundResult) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -111,6 +118,26 @@ def _table(result: RoundResult) -> tuple[tuple[str, ...], tuple[tuple[str, ...],
         for i, s in enumerate(result.subjects, start=1)
     )
     return head, rows
+
+
+CHANNEL_LABELS = {"paper": ("Phiếu giấy", "Paper"), "electronic": ("Bỏ phiếu điện tử", "Electronic")}
+
+
+def _channels(result: RoundResult) -> tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Per-channel subtotals when paper and electronic ballots were both used (issue 4)."""
+    if len(result.channels) < 2:
+        return "", (), ()
+    levels = result.round.levels
+    short = " / ".join(LEVEL_LABELS[lv][0] for lv in levels) + " / Không hợp lệ"
+    names = list(result.channels)
+    head = ("STT", "Họ và tên", *(f"{CHANNEL_LABELS.get(n, (n,))[0]}\n({short})" for n in names))
+    rows = tuple(
+        (str(i + 1), s.subject.name,
+         *(" / ".join(str(result.channels[n][i].counts[lv]) for lv in levels) + f" / {result.channels[n][i].invalid}"
+           for n in names))
+        for i, s in enumerate(result.subjects)
+    )
+    return "Chi tiết theo hình thức bỏ phiếu (số phiếu):", head, rows
 
 
 def _outcomes(result: RoundResult, party: bool) -> list[str]:
@@ -158,6 +185,7 @@ def minutes(result: RoundResult) -> Minutes:
         "Kết quả kiểm phiếu cụ thể như sau (xếp theo thứ tự như trong phiếu):",
     )
     base_note = f"(Tỷ lệ % tính trên {BASE_LABELS[result.base_kind][0]}: {result.base}.)"
+    channel_heading, channel_head, channel_rows = _channels(result)
     closing = (
         *_outcomes(result, party),
         *_exemption_lines(result, party),
@@ -175,6 +203,9 @@ def minutes(result: RoundResult) -> Minutes:
         table_head=head,
         table_rows=rows,
         base_note=base_note,
+        channel_heading=channel_heading,
+        channel_head=channel_head,
+        channel_rows=channel_rows,
         closing=closing,
         members_heading=("CÁC THÀNH VIÊN BAN KIỂM PHIẾU", "(Ký, ghi rõ họ tên)"),
         members=tuple(Signer(m.role, m.name) for m in committee[1:]) or (Signer("", ""),) * 2,

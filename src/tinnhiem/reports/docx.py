@@ -43,11 +43,11 @@ def _paragraph(doc: Document, text: str, *, size: float = 13, bold: bool = False
     _run(paragraph, text, size=size, bold=bold, italic=italic)
 
 
-def _results(doc: Document, minutes: Minutes) -> None:
-    table = doc.add_table(rows=1 + len(minutes.table_rows), cols=len(minutes.table_head))
+def _results(doc: Document, head: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
+    table = doc.add_table(rows=1 + len(rows), cols=len(head))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, cells in enumerate((minutes.table_head, *minutes.table_rows)):
+    for r, cells in enumerate((head, *rows)):
         for c, text in enumerate(cells):
             cell = table.cell(r, c)
             paragraph = cell.paragraphs[0]
@@ -91,8 +91,11 @@ def minutes_docx(minutes: Minutes, margins: Margins = Margins()) -> bytes:
     _paragraph(doc, minutes.subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for text in minutes.opening:
         _paragraph(doc, text)
-    _results(doc, minutes)
+    _results(doc, minutes.table_head, minutes.table_rows)
     _paragraph(doc, minutes.base_note, size=12, italic=True)
+    if minutes.channel_rows:
+        _paragraph(doc, minutes.channel_heading)
+        _results(doc, minutes.channel_head, minutes.channel_rows)
     for text in minutes.closing:
         _paragraph(doc, text)
     _signatures(doc, minutes)

@@ -23,29 +23,32 @@ class Margins:
     right: float = 15
 
 
-class _Document(FPDF):
+class Document(FPDF):
+    numbered = True
+
     def header(self) -> None:
         """Page numbers centred in the top margin, none on the first page (NĐ 30/2020)."""
-        if self.page_no() > 1:
+        if self.numbered and self.page_no() > 1:
             self.set_font(FONT, "", 12)
             self.set_y(8)
             self.cell(0, 6, str(self.page_no()), align="C")
             self.set_y(self.t_margin)
 
 
-def _new_document(family: FontFamily, margins: Margins) -> _Document:
-    pdf = _Document(format="A4", unit="mm")
+def new_document(family: FontFamily, margins: Margins, title: str = "Biên bản kiểm phiếu") -> Document:
+    """An A4 document with the family embedded under the name FONT, on its first page."""
+    pdf = Document(format="A4", unit="mm")
     for style, path in family.files.items():
         pdf.add_font(FONT, style, str(path))
     pdf.set_margins(margins.left, margins.top, margins.right)
     pdf.set_auto_page_break(True, margins.bottom)
-    pdf.set_title("Biên bản kiểm phiếu")
+    pdf.set_title(title)
     pdf.set_creator("tinnhiem")
     pdf.add_page()
     return pdf
 
 
-def _block(pdf: FPDF, lines: tuple[Line, ...], x: float, width: float, size: float) -> float:
+def header_block(pdf: FPDF, lines: tuple[Line, ...], x: float, width: float, size: float) -> float:
     """A centred header block; returns the y below it."""
     y = pdf.t_margin
     for line in lines:
@@ -66,10 +69,8 @@ def _paragraph(pdf: FPDF, text: str, *, size: float = 13, style: str = "", align
     pdf.multi_cell(0, 6.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _table(pdf: FPDF, minutes: Minutes) -> None:
+def _table(pdf: FPDF, head: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widths: tuple[float, ...]) -> None:
     pdf.set_font(FONT, "", 10.5)
-    n_levels = len(minutes.table_head) - 5
-    widths = (11, 34, 40, *([22] * n_levels), 17, 19)
     with pdf.table(
         width=pdf.epw,
         align="LEFT",
@@ -79,10 +80,10 @@ def _table(pdf: FPDF, minutes: Minutes) -> None:
         headings_style=FontFace(emphasis="BOLD"),
         padding=1,
     ) as table:
-        for cells in (minutes.table_head, *minutes.table_rows):
+        for cells in (head, *rows):
             row = table.row()
             for i, text in enumerate(cells):
-                row.cell(text, align="LEFT" if i in (1, 2) and cells is not minutes.table_head else "CENTER")
+                row.cell(text, align="LEFT" if i in (1, 2) and cells is not head else "CENTER")
 
 
 def _signatures(pdf: FPDF, minutes: Minutes) -> None:
@@ -113,11 +114,11 @@ def minutes_pdf(minutes: Minutes, margins: Margins = Margins()) -> bytes:
     """Render the minutes to PDF bytes; refuses (FontError) if the font lacks a letter."""
     family = find_family()
     require_glyphs(family, minutes.all_text + ALPHABET)
-    pdf = _new_document(family, margins)
+    pdf = new_document(family, margins)
     left = pdf.epw * 0.42  # the body on the left, the national or Party heading on the right
     bottom = max(
-        _block(pdf, minutes.header_left, pdf.l_margin - 10, left + 10, 12.5),
-        _block(pdf, minutes.header_right, pdf.l_margin + left, pdf.epw - left + 5, 12.5),
+        header_block(pdf, minutes.header_left, pdf.l_margin - 10, left + 10, 12.5),
+        header_block(pdf, minutes.header_right, pdf.l_margin + left, pdf.epw - left + 5, 12.5),
     )
     pdf.set_y(bottom + 6)
     _paragraph(pdf, minutes.title, size=15, style="B", align="C")
@@ -125,8 +126,14 @@ def minutes_pdf(minutes: Minutes, margins: Margins = Margins()) -> bytes:
     pdf.ln(3)
     for text in minutes.opening:
         _paragraph(pdf, text)
-    _table(pdf, minutes)
+    n_levels = len(minutes.table_head) - 5
+    _table(pdf, minutes.table_head, minutes.table_rows, (11, 34, 40, *([22] * n_levels), 17, 19))
     _paragraph(pdf, minutes.base_note, size=12, style="I")
+    if minutes.channel_rows:
+        pdf.ln(2)
+        _paragraph(pdf, minutes.channel_heading)
+        channels = len(minutes.channel_head) - 2
+        _table(pdf, minutes.channel_head, minutes.channel_rows, (11, 45, *([40] * channels)))
     pdf.ln(2)
     for text in minutes.closing:
         _paragraph(pdf, text)

@@ -14,7 +14,7 @@ from tinnhiem.domain.double_entry import Entry, mismatches
 from tinnhiem.domain.errors import EntriesDiffer, InvalidInput
 from tinnhiem.domain.model import Delegate, Exemption, Round, Totals
 from tinnhiem.domain.rulesets import rule_set
-from tinnhiem.domain.tally import RoundResult, SubjectResult, tally
+from tinnhiem.domain.tally import RoundResult, SubjectResult, tally, tally_channels
 from tinnhiem.services import roundfile
 from tinnhiem.services.ports import RoundListing, UnitOfWork
 
@@ -72,10 +72,10 @@ def count(uow: UnitOfWork, code: str) -> RoundResult:
     """The result of a stored round (its totals must be recorded)."""
     with uow:
         round_ = uow.rounds.get(code)
-        totals = uow.rounds.totals(code)
-    if totals is None:
+        channels = uow.rounds.channel_totals(code)
+    if not channels:
         raise InvalidInput("no-counts", field="round", value=code)
-    return tally(round_, totals)
+    return tally_channels(round_, channels)
 
 
 def load(uow: UnitOfWork, code: str) -> tuple[Round, tuple[Totals, ...] | None]:

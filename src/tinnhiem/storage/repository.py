@@ -11,7 +11,7 @@ from typing import Self
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from tinnhiem.domain.errors import NotFound
+from tinnhiem.domain.errors import InvalidInput, NotFound
 from tinnhiem.domain.model import (
     LEVELS,
     BaseKind,
@@ -29,14 +29,18 @@ from tinnhiem.domain.model import (
     VoteKind,
     VotingBody,
 )
-from tinnhiem.services.ports import Appearance, RoundListing
+from tinnhiem.services.ports import Appearance, RoundListing, StoredRow, StoredSheet
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.tables import (
+    AttendanceRow,
     AuditRow,
     BodyRow,
+    ChannelTotalsRow,
     CommitteeRow,
     DelegateRow,
     ExemptionRow,
+    PaperRowRow,
+    PaperSheetRow,
     PersonRow,
     RoundRow,
     RoundSubjectRow,
@@ -143,29 +147,46 @@ class SqlRoundStore:
     def delegates(self, code: str) -> tuple[Delegate, ...]:
         return tuple(Delegate(d.name, d.unit) for d in self._row(code).delegates)
 
-    def totals(self, code: str) -> tuple[Totals, ...] | None:
+    def channel_totals(self, code: str) -> dict[str, tuple[Totals, ...]]:
+        """The totals of each channel that has been counted, in ballot order."""
         row = self._row(code)
-        if any(s.invalid is None for s in row.subjects):
-            return None
         levels = LEVELS[VoteKind(row.kind)]
+        found: dict[str, list[Totals]] = {}
+        for subject in row.subjects:
+            for entry in subject.totals:
+                counts = {level: getattr(entry, COUNT_COLUMNS[level]) for level in levels}
+                found.setdefault(entry.channel, []).append(Totals(counts, entry.invalid))
+        return {channel: tuple(t) for channel, t in found.items() if len(t) == len(row.subjects)}
+
+    def totals(self, code: str) -> tuple[Totals, ...] | None:
+        """Every channel added together; None before any count."""
+        channels = list(self.channel_totals(code).values())
+        if not channels:
+            return None
         return tuple(
-            Totals({level: getattr(s, COUNT_COLUMNS[level]) for level in levels}, s.invalid or 0)
-            for s in row.subjects
+            Totals({level: sum(c[i].counts[level] for c in channels) for level in channels[0][i].counts},
+                   sum(c[i].invalid for c in channels))
+            for i in range(len(channels[0]))
         )
 
-    def save_totals(self, code: str, totals: Sequence[Totals]) -> None:
+    def save_totals(self, code: str, totals: Sequence[Totals], channel: str = "paper") -> None:
+        """Set one channel's totals (replacing that channel's earlier ones)."""
         row = self._row(code)
         for subject, entry in zip(row.subjects, totals, strict=True):
+            existing = next((t for t in subject.totals if t.channel == channel), None)
+            if existing is None:
+                existing = ChannelTotalsRow(channel=channel, invalid=0)
+                subject.totals.append(existing)
             for level, column in COUNT_COLUMNS.items():
-                setattr(subject, column, entry.counts.get(level))
-            subject.invalid = entry.invalid
+                setattr(existing, column, entry.counts.get(level))
+            existing.invalid = entry.invalid
 
     def listing(self) -> list[RoundListing]:
         rows = self.session.scalars(select(RoundRow).order_by(RoundRow.date, RoundRow.id))
         return [
             RoundListing(
                 r.code, r.date, r.body.name, r.title, len(r.subjects),
-                all(s.invalid is not None for s in r.subjects) and bool(r.subjects),
+                bool(r.subjects) and all(s.totals for s in r.subjects),
             )
             for r in rows
         ]
@@ -203,6 +224,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self.session = self.database.session()
         self.rounds = SqlRoundStore(self.session)
+        self.paper = SqlPaperStore(self.session, self.rounds)
         return self
 
     def __exit__(
@@ -213,3 +235,76 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+
+class SqlPaperStore:
+    """Scanned sheets, their rows and decisions, and attendance, per ``services.ports.PaperStore``."""
+
+    def __init__(self, session: Session, rounds: SqlRoundStore) -> None:
+        self.session = session
+        self.rounds = rounds
+
+    def add_sheet(self, code: str, sheet: StoredSheet) -> int | None:
+        """Store a sheet; None (and nothing stored) when this very image was imported before."""
+        round_row = self.rounds._row(code)
+        exists = self.session.scalar(select(PaperSheetRow.id).where(
+            PaperSheetRow.round_id == round_row.id, PaperSheetRow.image_sha256 == sheet.image_sha256))
+        if exists is not None:
+            return None
+        row = PaperSheetRow(
+            round_id=round_row.id, source=sheet.source, source_page=sheet.source_page,
+            image_sha256=sheet.image_sha256, qr_text=sheet.qr_text, problems=list(sheet.problems), void=sheet.void,
+            rows=[PaperRowRow(row=r.row, subject_number=r.subject, read_state=r.read_state, read_level=r.read_level,
+                              scores=list(r.scores), state=r.state, level=r.level) for r in sheet.rows],
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def sheets(self, code: str) -> list[StoredSheet]:
+        round_row = self.rounds._row(code)
+        rows = self.session.scalars(
+            select(PaperSheetRow).where(PaperSheetRow.round_id == round_row.id).order_by(PaperSheetRow.id))
+        return [
+            StoredSheet(s.id, s.source, s.source_page, s.image_sha256, s.qr_text, tuple(s.problems), s.void,
+                        tuple(StoredRow(r.row, r.subject_number, r.read_state, r.read_level, tuple(r.scores),
+                                        r.state, r.level, r.decided_by) for r in s.rows), s.decided_by)
+            for s in rows
+        ]
+
+    def decide_row(self, sheet_id: int, row: int, state: str, level: int | None, member: str) -> None:
+        entry = self.session.scalars(
+            select(PaperRowRow).where(PaperRowRow.sheet_id == sheet_id, PaperRowRow.row == row)).one()
+        entry.state, entry.level, entry.decided_by = state, level, member
+
+    def decide_sheet(self, sheet_id: int, void: bool, member: str) -> None:
+        sheet = self.session.get_one(PaperSheetRow, sheet_id)
+        sheet.void, sheet.decided_by = void, member
+
+    def _delegate(self, code: str, name: str) -> DelegateRow:
+        round_row = self.rounds._row(code)
+        delegate = self.session.scalar(select(DelegateRow).where(
+            DelegateRow.round_id == round_row.id, DelegateRow.name == unicodedata.normalize("NFC", name.strip())))
+        if delegate is None:
+            raise NotFound("delegate-not-found", field="delegate", value=name)
+        return delegate
+
+    def attend(self, code: str, delegate: str, channel: str) -> None:
+        """Record presence and channel; a delegate with another channel already is refused."""
+        person = self._delegate(code, delegate)
+        row = self.session.scalar(select(AttendanceRow).where(AttendanceRow.delegate_id == person.id))
+        if row is None:
+            self.session.add(AttendanceRow(round_id=person.round_id, delegate_id=person.id, channel=channel))
+        elif row.channel not in (None, channel):
+            raise InvalidInput("two-channels", field="channel", value=delegate, channel=row.channel)
+        else:
+            row.channel = channel
+        self.session.flush()
+
+    def channel_voters(self, code: str) -> dict[str, int]:
+        round_row = self.rounds._row(code)
+        rows = self.session.execute(
+            select(AttendanceRow.channel, func.count()).where(
+                AttendanceRow.round_id == round_row.id, AttendanceRow.channel.is_not(None)
+            ).group_by(AttendanceRow.channel))
+        return {channel: count for channel, count in rows}

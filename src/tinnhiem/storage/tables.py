@@ -86,12 +86,23 @@ class RoundSubjectRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     position: Mapped[str] = mapped_column(String(500))
     group: Mapped[str] = mapped_column(String(200), default="")
+    person: Mapped[PersonRow] = relationship()
+    totals: Mapped[list[ChannelTotalsRow]] = relationship(cascade="all, delete-orphan")
+
+
+class ChannelTotalsRow(Base):
+    """One subject's counted totals from one channel: paper (typed or scanned) or electronic."""
+
+    __tablename__ = "channel_totals"
+    __table_args__ = (UniqueConstraint("round_subject_id", "channel", name="uq_channel_totals_subject_channel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_subject_id: Mapped[int] = mapped_column(ForeignKey("round_subjects.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
     count_high: Mapped[int | None]
     count_confidence: Mapped[int | None]
     count_low: Mapped[int | None]
     count_no_confidence: Mapped[int | None]
-    invalid: Mapped[int | None]
-    person: Mapped[PersonRow] = relationship()
+    invalid: Mapped[int]
 
 
 class ExemptionRow(Base):
@@ -136,3 +147,56 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(300), default="")
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class PaperSheetRow(Base):
+    """A scanned sheet: where it came from, its original image, what was read, what was decided.
+
+    A sheet carries nothing about its voter (R-BALLOT-2); its image is kept as scanned.
+    """
+
+    __tablename__ = "paper_sheets"
+    __table_args__ = (UniqueConstraint("round_id", "image_sha256", name="uq_paper_sheets_round_image"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(500))
+    source_page: Mapped[int]
+    image_sha256: Mapped[str] = mapped_column(String(64))
+    qr_text: Mapped[str | None] = mapped_column(String(200))
+    problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    void: Mapped[bool | None]  # R-VALID-1 as decided by the committee; None while undecided
+    decided_by: Mapped[str] = mapped_column(String(300), default="")
+    rows: Mapped[list[PaperRowRow]] = relationship(order_by="PaperRowRow.row", cascade="all, delete-orphan")
+
+
+class PaperRowRow(Base):
+    """One row of a scanned sheet: the reader's reading and, where unsure, the committee's decision."""
+
+    __tablename__ = "paper_rows"
+    __table_args__ = (UniqueConstraint("sheet_id", "row", name="uq_paper_rows_sheet_row"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("paper_sheets.id", ondelete="CASCADE"))
+    row: Mapped[int]
+    subject_number: Mapped[int]
+    read_state: Mapped[str] = mapped_column(String(20))
+    read_level: Mapped[int | None]
+    scores: Mapped[list[float]] = mapped_column(JSON, default=list)
+    state: Mapped[str | None] = mapped_column(String(20))  # final: marked | empty | multiple; None while unsure
+    level: Mapped[int | None]
+    decided_by: Mapped[str] = mapped_column(String(300), default="")
+
+
+class AttendanceRow(Base):
+    """A delegate's presence and how they vote: one row per delegate and round, one channel only.
+
+    Says that a delegate voted and how (paper or electronic), never what: ballots have no
+    delegate column anywhere.
+    """
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("delegate_id", name="uq_attendance_delegate"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"))
+    present: Mapped[bool] = mapped_column(default=True)
+    channel: Mapped[str | None] = mapped_column(String(20))  # paper | electronic

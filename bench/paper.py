@@ -1,0 +1,80 @@
+"""Paper ballots: accuracy and throughput of the reader on generated scans.
+
+Goal (issue 4): every clear mark read right, every ambiguous row sent to people, never a
+wrong mark counted; at least 20 ballots per second per core.
+Command: make bench   (or: .venv/bin/python -m bench paper [COUNT])
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from tinnhiem.paper.forms import forms_for
+from tinnhiem.paper.layout import REGULAR, sheets
+from tinnhiem.paper.raster import pdf_pages
+from tinnhiem.paper.reader import RowState
+from tinnhiem.services import roundfile
+from tinnhiem.testing import demo
+from tinnhiem.testing.scans import Truth, make_scan
+
+RESULTS = Path(__file__).parent / "results"
+DPIS = (150, 200, 300)
+
+
+def run(count: int) -> dict[str, object]:
+    round_, _ = roundfile.parse_round(roundfile.load(demo.demo_file()))
+    forms = forms_for(round_, demo.DEMO_CODE)
+    layouts = sheets(round_, demo.DEMO_CODE, REGULAR)
+    blanks = {dpi: list(pdf_pages(forms.pdfs["regular"], dpi)) for dpi in DPIS}
+    confusion: Counter[tuple[str, str]] = Counter()
+    problems: Counter[str] = Counter()
+    wrong, missed_clear, sheets_flagged, stray_caught, stray_total = 0, 0, 0, 0, 0
+    seconds = 0.0
+    for n in range(count):  # generated one at a time; only the reading is timed
+        dpi = DPIS[n % len(DPIS)]
+        page = n % len(layouts)
+        scan = make_scan(blanks[dpi][page], layouts[page], dpi, seed=n)
+        start = time.perf_counter()
+        reading = forms.read(scan.image)
+        seconds += time.perf_counter() - start
+        flagged = bool(reading.problems)
+        problems.update(p.value for p in reading.problems)
+        sheets_flagged += flagged
+        stray_total += scan.stray
+        stray_caught += scan.stray and flagged
+        read_rows = {r.subject: r for r in reading.rows}
+        for truth in scan.rows:
+            got = read_rows.get(truth.subject)
+            label = "sheet-to-committee" if flagged or got is None else (
+                f"level {got.level}" if got.state is RowState.MARKED else got.state.value)
+            expected = f"level {truth.level}" if truth.truth is Truth.MARK else truth.truth.value
+            confusion[(expected, label)] += 1
+            counted = not flagged and got is not None and got.state is not RowState.UNSURE
+            if counted and label != expected:
+                wrong += 1  # a row counted differently from the truth
+            if truth.truth is Truth.MARK and not flagged and label != expected:
+                missed_clear += 1
+    table = sorted(([e, g, c] for (e, g), c in confusion.items()))
+    return {
+        "ballots": count,
+        "rows": sum(confusion.values()),
+        "wrong_rows_counted": wrong,
+        "clear_marks_not_read": missed_clear,
+        "stray_sheets_caught": f"{stray_caught}/{stray_total}",
+        "sheets_to_committee": sheets_flagged,
+        "sheet_problems": dict(problems),
+        "ballots_per_second_one_core": round(count / seconds, 1),
+        "confusion_truth_read_count": table,
+    }
+
+
+def main() -> None:
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    figures = run(count)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "paper.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=1))

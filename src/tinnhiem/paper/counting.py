@@ -1,0 +1,135 @@
+"""Use cases of paper ballots: import scans, list what waits for the committee, decide, count.
+
+Each is one transaction. The original image of every sheet is kept (ImageStore); every
+decision records who made it. The paper totals join the round as the channel "paper",
+beside "electronic", and the two add up in one result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.domain.model import LEVELS, Round, Totals
+from tinnhiem.paper.forms import Forms
+from tinnhiem.paper.reader import RowState, SheetReading
+from tinnhiem.services.ports import ImageStore, StoredRow, StoredSheet, UnitOfWork
+
+FINAL = {RowState.MARKED, RowState.EMPTY, RowState.MULTIPLE}
+
+
+def stored_sheet(reading: SheetReading, source: str, page: int, sha256: str) -> StoredSheet:
+    """What is kept of a reading: rows the reader is sure of are final; the rest wait."""
+    rows = tuple(
+        StoredRow(i, r.subject, r.state.value, r.level, tuple(round(s, 4) for s in r.scores),
+                  r.state.value if r.state in FINAL else None, r.level if r.state is RowState.MARKED else None)
+        for i, r in enumerate(reading.rows)
+    )
+    problems = tuple(p.value for p in reading.problems)
+    return StoredSheet(None, source, page, sha256, reading.layout.qr_text if reading.layout else None,
+                       problems, None if problems else False, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    sheet_id: int | None  # None: this very image was imported before
+    needs_review: bool
+
+
+def import_sheet(
+    uow: UnitOfWork, images: ImageStore, code: str, forms: Forms, image: np.ndarray, source: str, page: int
+) -> Imported:
+    """Read one scanned sheet, keep its original image, store what was read."""
+    ok, png = cv2.imencode(".png", image)
+    if not ok:
+        raise InvalidInput("file-unreadable", field=source, reason="image")
+    sha256 = hashlib.sha256(png.tobytes()).hexdigest()
+    reading = forms.read(image)
+    images.save(code, sha256, png.tobytes())
+    with uow:
+        sheet_id = uow.paper.add_sheet(code, stored_sheet(reading, source, page, sha256))
+        if sheet_id is not None:
+            uow.rounds.audit(code, "sheet-scanned", "", {"sheet": sheet_id, "review": reading.needs_review})
+        uow.commit()
+    return Imported(sheet_id, reading.needs_review)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A sheet or a row that waits for the committee."""
+
+    sheet: StoredSheet
+    row: StoredRow | None  # None: the whole sheet (R-VALID-1, not this round's form, stray ink)
+
+
+def pending(uow: UnitOfWork, code: str) -> list[Pending]:
+    """Sheets whose validity is undecided first, then unsure rows of valid sheets."""
+    with uow:
+        sheets = uow.paper.sheets(code)
+    whole = [Pending(s, None) for s in sheets if s.void is None]
+    rows = [Pending(s, r) for s in sheets if s.void is False for r in s.rows if r.state is None]
+    return whole + rows
+
+
+def decide_sheet(uow: UnitOfWork, code: str, sheet_id: int, *, void: bool, member: str) -> None:
+    """The committee's decision on a whole sheet: valid (its rows are then read) or void (R-VALID-1)."""
+    with uow:
+        uow.paper.decide_sheet(sheet_id, void, member)
+        uow.rounds.audit(code, "sheet-decided", member, {"sheet": sheet_id, "void": void})
+        uow.commit()
+
+
+def decide_row(uow: UnitOfWork, code: str, sheet_id: int, row: int, level: int | None, *, multiple: bool = False,
+               member: str) -> None:
+    """The committee's reading of a row: a level, or empty / several boxes (invalid for that subject)."""
+    state = RowState.MARKED if level is not None else RowState.MULTIPLE if multiple else RowState.EMPTY
+    with uow:
+        uow.paper.decide_row(sheet_id, row, state.value, level, member)
+        uow.rounds.audit(code, "row-decided", member, {"sheet": sheet_id, "row": row})
+        uow.commit()
+
+
+def sheet_totals(round_: Round, sheets: Sequence[StoredSheet]) -> tuple[Totals, ...]:
+    """Add decided sheets into each subject's totals; a void sheet is invalid for its subjects."""
+    levels = LEVELS[round_.kind]
+    counts = [dict.fromkeys(levels, 0) for _ in round_.subjects]
+    invalid = [0] * len(round_.subjects)
+    for sheet in sheets:
+        for row in sheet.rows:
+            if sheet.void or row.state != RowState.MARKED.value or row.level is None:
+                invalid[row.subject] += 1
+            else:
+                counts[row.subject][levels[row.level]] += 1
+    return tuple(Totals(c, i) for c, i in zip(counts, invalid, strict=True))
+
+
+def count_paper(uow: UnitOfWork, code: str, forms: Forms, member: str) -> tuple[Totals, ...]:
+    """Store the scanned sheets' totals as the round's paper channel, when nothing is pending.
+
+    Checks that no sheet type has more copies than paper ballots were issued (attendance),
+    or than ballots were returned when attendance was not recorded.
+    """
+    waiting = pending(uow, code)
+    if waiting:
+        raise InvalidInput("paper-pending", field="paper", count=len(waiting))
+    with uow:
+        round_ = uow.rounds.get(code)
+        sheets = [s for s in uow.paper.sheets(code) if s.qr_text is not None or s.void]
+        issued = uow.paper.channel_voters(code).get("paper", round_.conference.ballots_returned)
+        copies = Counter(s.qr_text for s in sheets if s.qr_text)
+        for qr_text, n in copies.items():
+            if issued is not None and n > issued:
+                layout = forms.layouts[qr_text]
+                raise InvalidInput("too-many-sheets", field="paper", sheets=n, issued=issued,
+                                   sheet=f"{layout.group or '—'} {layout.page}/{layout.pages}")
+        totals = sheet_totals(round_, sheets)
+        uow.rounds.save_totals(code, totals, channel="paper")
+        uow.rounds.audit(code, "paper-counted", member, {"sheets": len(sheets)})
+        uow.commit()
+    return totals
