@@ -4,7 +4,7 @@ import sys
 
 from bench import crypto, paper
 
-BENCHES = {"crypto": crypto.main, "paper": paper.main}
+BENCHES = {"crypto": crypto.main, "paper": paper.main, "paper-cli": paper.main_cli}
 
 if __name__ == "__main__":
     for name in sys.argv[1:2] or list(BENCHES):

@@ -78,3 +78,46 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "paper.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=1))
+
+
+def cli(count: int = 500) -> dict[str, object]:
+    """A scanned PDF of ``count`` ballots counted from the command line, as a committee would."""
+    import os
+    import subprocess
+    import tempfile
+
+    from tinnhiem.testing.scans import scans_pdf
+
+    round_, _ = roundfile.parse_round(roundfile.load(demo.demo_file()))
+    code = "bench-paper"
+    with tempfile.TemporaryDirectory() as folder:
+        env = os.environ | {"TINNHIEM_HOME": folder, "COLUMNS": "100"}
+        env.pop("TINNHIEM_DATABASE_URL", None)
+        meta = Path(folder) / "round.yaml"
+        text = demo.demo_file().read_text(encoding="utf-8")
+        meta.write_text(text.replace("ballots_returned: 53", f"ballots_returned: {count}")
+                        .replace("ballots_issued: 53", f"ballots_issued: {count}")
+                        .replace("present: 53", f"present: {count}").replace("convened: 55", f"convened: {count}"),
+                        encoding="utf-8")
+        tinnhiem = [sys.executable, "-m", "tinnhiem.cli.main"]
+        subprocess.run([*tinnhiem, "round", "import", str(meta), "--code", code], env=env, check=True,
+                       capture_output=True)
+        forms = forms_for(round_, code)
+        layouts = list(sheets(round_, code, REGULAR))
+        blanks = {200.0: list(pdf_pages(forms.pdfs["regular"], 200))}
+        data, _ = scans_pdf(blanks, layouts, count, seed=9000)
+        pdf = Path(folder) / "scans.pdf"
+        pdf.write_bytes(data)
+        start = time.perf_counter()
+        run = subprocess.run([*tinnhiem, "paper", "scan", code, str(pdf)], env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        summary = run.stdout.strip().splitlines()[-1] if run.stdout else run.stderr
+    return {"pages": count, "pdf_megabytes": round(len(data) / 1e6, 1), "seconds": round(seconds, 1),
+            "pages_per_second": round(count / seconds, 1), "summary": summary}
+
+
+def main_cli() -> None:
+    figures = cli(int(sys.argv[2]) if len(sys.argv) > 2 else 500)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "paper-cli.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=1, ensure_ascii=False))

@@ -39,6 +39,9 @@ app = typer.Typer(
 )
 round_app = typer.Typer(help=t("Tạo và nhập cuộc lấy phiếu.", "Create and import vote rounds."))
 app.add_typer(round_app, name="round")
+paper_app = typer.Typer(help=t("Phiếu giấy: in, đọc ảnh quét, xem xét, kiểm phiếu.",
+                               "Paper ballots: print, read scans, review, count."))
+app.add_typer(paper_app, name="paper")
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -234,6 +237,97 @@ def verify_command(
                 f"{verified.subjects} người; giải mã bởi thành viên {list(verified.decrypting_members)}.",
                 f"VALID: {verified.ballots} ballots, {verified.spoiled} spoiled, {verified.subjects} subjects; "
                 f"decrypted by members {list(verified.decrypting_members)}."), style="bold green")
+
+
+@paper_app.command("print")
+@reports_errors
+def paper_print_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    large: bool = typer.Option(False, "--large", help=t("Chữ lớn.", "Large print.")),
+    out_file: Path = typer.Option(None, "--out", help=t("Tệp PDF ghi ra.", "The PDF to write.")),
+) -> None:
+    """In phiếu tín nhiệm (PDF, A4). / Print the ballots (PDF, A4)."""
+    from tinnhiem.paper.layout import LARGE, REGULAR
+    from tinnhiem.paper.printing import ballot_pdf
+
+    round_, _ = rounds.load(_uow(), code)
+    path = out_file or home() / "documents" / f"{code}-phieu{'-chu-lon' if large else ''}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(ballot_pdf(round_, code, LARGE if large else REGULAR))
+    out.print(str(path))
+
+
+@paper_app.command("scan")
+@reports_errors
+def paper_scan_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help=t(
+        "Ảnh quét: PDF nhiều trang, PNG, JPEG.", "Scans: multi-page PDF, PNG, JPEG.")),
+) -> None:
+    """Đọc phiếu từ ảnh quét; giữ ảnh gốc. / Read ballots from scans; the originals are kept."""
+    from tinnhiem.cli.paper import scan
+    from tinnhiem.storage.files import ImageFiles
+
+    stored, seen, review = scan(_uow(), ImageFiles(home() / "scans"), code, list(files), out)
+    out.print(t(f"Đã đọc {stored} tờ phiếu ({seen} tờ đã có từ trước); {review} tờ cần Ban kiểm phiếu xem xét.",
+                f"Read {stored} sheets ({seen} seen before); {review} need the committee's review."))
+
+
+@paper_app.command("review")
+@reports_errors
+def paper_review_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu quyết định.", "The deciding committee member.")),
+) -> None:
+    """Ban kiểm phiếu quyết định các phiếu, các dòng chưa chắc. / The committee decides what is unsure."""
+    from tinnhiem.cli.paper import review
+    from tinnhiem.storage.files import ImageFiles
+
+    decided = review(_uow(), ImageFiles(home() / "scans"), code, member, home() / "review" / code, out)
+    out.print(t(f"Đã quyết định {decided} mục.", f"{decided} decisions recorded."))
+
+
+@paper_app.command("count")
+@reports_errors
+def paper_count_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    member: str = typer.Option("", help=t("Người thực hiện.", "Who counts.")),
+) -> None:
+    """Cộng các phiếu giấy đã đọc vào kết quả (kênh phiếu giấy). / Add the read paper ballots to the result."""
+    from tinnhiem.cli.paper import forms
+    from tinnhiem.paper.counting import count_paper
+
+    uow = _uow()
+    count_paper(uow, code, forms(uow, code), member)
+    show_result(rounds.count(uow, code))
+
+
+@app.command("checkin")
+@reports_errors
+def checkin_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    delegate: str = typer.Argument(..., help=t("Họ và tên đại biểu.", "The delegate's full name.")),
+    electronic: bool = typer.Option(False, "--electronic/--paper", help=t(
+        "Bỏ phiếu điện tử hay nhận phiếu giấy.", "Votes electronically, or receives a paper ballot.")),
+) -> None:
+    """Ghi nhận đại biểu có mặt và hình thức bỏ phiếu (chỉ một). / Record presence and the (one) channel."""
+    rounds.attend(_uow(), code, delegate, "electronic" if electronic else "paper")
+    out.print(t("Đã ghi nhận.", "Recorded."))
+
+
+@app.command("electronic")
+@reports_errors
+def electronic_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Hồ sơ công khai.", "The public record.")),
+) -> None:
+    """Kiểm tra hồ sơ điện tử rồi cộng vào kết quả (kênh điện tử). / Verify a record and add it to the result."""
+    from tinnhiem.cli.verify import verify_file
+    from tinnhiem.services.electronic import record_electronic
+
+    data = json.loads(record.read_text(encoding="utf-8"))
+    record_electronic(_uow(), code, data, verify_file(record))
+    show_result(rounds.count(_uow(), code))
 
 
 @app.command("demo")

@@ -8,6 +8,7 @@ and the page. Nothing on it can identify a voter: every copy of a sheet is ident
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import segno
@@ -167,6 +168,8 @@ def ballot_pdf(round_: Round, code: str, style: Style = REGULAR) -> bytes:
     pdf = new_document(family, Margins(top=10, bottom=5, left=MARGIN, right=MARGIN), title="Phiếu tín nhiệm")
     pdf.numbered = False
     pdf.set_auto_page_break(False)
+    # Deterministic bytes: the round's date, not the printing time, so every print is identical.
+    pdf.set_creation_date(dt.datetime.combine(round_.date, dt.time(), tzinfo=dt.UTC))
     numbers = {index: n for n, index in enumerate(range(len(round_.subjects)), start=1)}
     for page, layout in enumerate(layouts):
         if page:

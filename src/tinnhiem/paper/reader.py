@@ -210,4 +210,5 @@ def row_crop(reading: SheetReading, row: int) -> np.ndarray:
     """The straightened strip of one row, for the committee to look at."""
     assert reading.layout is not None
     top = reading.layout.row_top(row)
-    return reading.page[_mm(top - 1):_mm(top + reading.layout.style.row_h + 1), _mm(MARGIN - 2):_mm(PAGE_W - MARGIN + 2)]
+    bottom = top + reading.layout.style.row_h
+    return reading.page[_mm(top - 1):_mm(bottom + 1), _mm(MARGIN - 2):_mm(PAGE_W - MARGIN + 2)]

@@ -8,11 +8,15 @@ come out the same way.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from tinnhiem.crypto.manifest import Manifest
+from tinnhiem.crypto.record import from_json
 from tinnhiem.crypto.verify import Verified
+from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVELS, Level, Round, Totals
+from tinnhiem.services.ports import UnitOfWork
 
 
 def manifest_for(round_: Round, code: str, max_ballots: int) -> Manifest:
@@ -53,3 +57,17 @@ def choices_for(round_: Round, totals: Sequence[Totals], ballots: int, seed: int
         generator.shuffle(column)
         columns.append(column)
     return [list(ballot) for ballot in zip(*columns, strict=True)]
+
+
+def record_electronic(uow: UnitOfWork, code: str, data: Mapping[str, Any], verified: Verified) -> tuple[Totals, ...]:
+    """Store a verified record's totals as the round's electronic channel, if it is this round's record."""
+    manifest = from_json(data).manifest
+    with uow:
+        round_ = uow.rounds.get(code)
+        if manifest != manifest_for(round_, code, manifest.max_ballots):
+            raise InvalidInput("record-mismatch", field="manifest")
+        totals = totals_from_verified(manifest, verified)
+        uow.rounds.save_totals(code, totals, channel="electronic")
+        uow.rounds.audit(code, "electronic-counted", "", {"ballots": verified.ballots})
+        uow.commit()
+    return totals

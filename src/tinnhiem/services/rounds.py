@@ -118,3 +118,11 @@ def listing(uow: UnitOfWork) -> list[RoundListing]:
     """Every stored round, oldest first."""
     with uow:
         return uow.rounds.listing()
+
+
+def attend(uow: UnitOfWork, code: str, delegate: str, channel: str) -> None:
+    """A delegate present, voting by ``channel`` (paper or electronic): never both (issue 4)."""
+    with uow:
+        uow.paper.attend(code, delegate, channel)
+        uow.rounds.audit(code, "attendance", "", {"channel": channel})
+        uow.commit()

@@ -53,6 +53,8 @@ COUNT_COLUMNS = {
     Level.NO_CONFIDENCE: "count_no_confidence",
 }
 
+CHANNEL_ORDER = {"paper": 0, "electronic": 1}  # the minutes list paper first
+
 
 def person_key(name: str, key: str = "") -> str:
     """The key that keeps a person across rounds: an explicit code, else the NFC name."""
@@ -156,7 +158,8 @@ class SqlRoundStore:
             for entry in subject.totals:
                 counts = {level: getattr(entry, COUNT_COLUMNS[level]) for level in levels}
                 found.setdefault(entry.channel, []).append(Totals(counts, entry.invalid))
-        return {channel: tuple(t) for channel, t in found.items() if len(t) == len(row.subjects)}
+        order = sorted(found, key=lambda channel: (CHANNEL_ORDER.get(channel, 9), channel))
+        return {channel: tuple(found[channel]) for channel in order if len(found[channel]) == len(row.subjects)}
 
     def totals(self, code: str) -> tuple[Totals, ...] | None:
         """Every channel added together; None before any count."""

@@ -137,3 +137,19 @@ def make_scan(
     if stray:
         _stray(image, px, rng)
     return Scan(_perturb(image, rng, max_angle), tuple(rows), stray, dpi)
+
+
+def scans_pdf(blanks: dict[float, list[np.ndarray]], layouts: list[SheetLayout], count: int, seed: int = 0,
+              **options: float) -> tuple[bytes, list[Scan]]:
+    """A multi-page PDF of ``count`` generated scans (JPEG pages, as a scanner writes them)."""
+    import io
+
+    from PIL import Image
+
+    dpis = sorted(blanks)
+    scans = [make_scan(blanks[dpis[n % len(dpis)]][n % len(layouts)], layouts[n % len(layouts)],
+                       dpis[n % len(dpis)], seed + n, **options) for n in range(count)]
+    pages = [Image.fromarray(scan.image) for scan in scans]
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=200.0, quality=85)
+    return out.getvalue(), scans
