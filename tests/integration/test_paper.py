@@ -116,9 +116,13 @@ def test_scan_review_count_and_add_electronic(uow: SqlUnitOfWork, tmp_path: Path
     layouts = sheets(round_, demo.DEMO_CODE, REGULAR)
     scans = [make_scan(blanks[300][n % 2], layouts[n % 2], 300, 100 + n, ambiguous_rate=0.3, stray_rate=0)
              for n in range(4)]
-    for n, scan in enumerate(scans):
-        assert counting.import_sheet(uow, images, demo.DEMO_CODE, forms, scan.image, "scan.pdf", n).sheet_id
-    assert counting.import_sheet(uow, images, demo.DEMO_CODE, forms, scans[0].image, "again.pdf", 0).sheet_id is None
+    import cv2
+
+    files = [counting.original(f"scan-{n}.png", cv2.imencode(".png", s.image)[1].tobytes()) for n, s in enumerate(scans)]
+    for scan, file in zip(scans, files, strict=True):
+        assert counting.import_sheet(uow, images, demo.DEMO_CODE, forms, file, 0, scan.image).sheet_id
+    again = counting.original("again.png", files[0].data)
+    assert counting.import_sheet(uow, images, demo.DEMO_CODE, forms, again, 0, scans[0].image).sheet_id is None
     waiting = counting.pending(uow, demo.DEMO_CODE)
     assert waiting and all(p.row is not None for p in waiting)
     with pytest.raises(InvalidInput):

@@ -16,7 +16,7 @@ from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVEL_LABELS, LEVELS
 from tinnhiem.paper import counting
 from tinnhiem.paper.forms import Forms, forms_for
-from tinnhiem.paper.raster import page_count, pdf_pages
+from tinnhiem.paper.raster import page_count, pdf_page, pdf_pages
 from tinnhiem.paper.reader import row_crop
 from tinnhiem.services import rounds
 from tinnhiem.services.ports import UnitOfWork
@@ -30,14 +30,18 @@ def forms(uow: UnitOfWork, code: str) -> Forms:
     return forms_for(round_, code)
 
 
-def _pages(path: Path) -> Iterator[tuple[int, np.ndarray]]:
-    if path.suffix.lower() == ".pdf":
-        yield from enumerate(pdf_pages(path.read_bytes(), SCAN_DPI))
-        return
-    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+def _decode(name: str, data: bytes) -> np.ndarray:
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     if image is None:
-        raise InvalidInput("file-unreadable", field=path.name, reason="not an image")
-    yield 0, image
+        raise InvalidInput("file-unreadable", field=name, reason="not an image")
+    return image
+
+
+def _pages(scan: counting.Original) -> Iterator[tuple[int, np.ndarray]]:
+    if scan.suffix == ".pdf":
+        yield from enumerate(pdf_pages(scan.data, SCAN_DPI))
+    else:
+        yield 0, _decode(scan.name, scan.data)
 
 
 def _count_pages(paths: list[Path]) -> int:
@@ -52,8 +56,9 @@ def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], cons
     with Progress(*columns, console=console) as progress:
         task = progress.add_task(t("Đọc phiếu", "Reading ballots"), total=_count_pages(paths))
         for path in paths:
-            for page, image in _pages(path):
-                outcome = counting.import_sheet(uow, images, code, known, image, path.name, page)
+            scan = counting.original(path.name, path.read_bytes())
+            for page, image in _pages(scan):
+                outcome = counting.import_sheet(uow, images, code, known, scan, page, image)
                 stored += outcome.sheet_id is not None
                 seen += outcome.sheet_id is None
                 review += outcome.sheet_id is not None and outcome.needs_review
@@ -63,9 +68,10 @@ def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], cons
 
 def _crop(images: ImageFiles, known: Forms, code: str, item: counting.Pending, folder: Path) -> Path:
     """Write the image the committee looks at: the row's strip, or the whole sheet."""
-    data = np.frombuffer(images.load(code, item.sheet.image_sha256), np.uint8)
-    original = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
-    reading = known.read(original)
+    data, suffix = images.load(code, item.sheet.image_sha256)
+    page = item.sheet.source_page
+    scan = pdf_page(data, page, SCAN_DPI) if suffix == ".pdf" else _decode(item.sheet.source, data)
+    reading = known.read(scan)
     picture = row_crop(reading, item.row.row) if item.row and reading.layout else reading.page
     name = f"to-{item.sheet.id}" + (f"-dong-{item.row.row + 1}" if item.row else "") + ".png"
     folder.mkdir(parents=True, exist_ok=True)

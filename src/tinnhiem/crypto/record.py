@@ -66,7 +66,7 @@ def _ct(c: Ciphertext) -> dict[str, str]:
     return {"alpha": c.alpha.hex(), "beta": c.beta.hex()}
 
 
-def _ballot(b: EncryptedBallot) -> dict[str, Any]:
+def ballot_json(b: EncryptedBallot) -> dict[str, Any]:
     return {
         "code": b.code,
         "manifest_hash": b.manifest_hash.hex(),
@@ -99,9 +99,9 @@ def to_json(record: Record) -> dict[str, Any]:
             ],
         },
         "joint_key": record.joint_key.hex(),
-        "ballots": [_ballot(b) for b in record.ballots],
+        "ballots": [ballot_json(b) for b in record.ballots],
         "spoiled": [
-            {"ballot": _ballot(s.ballot), "values": list(s.secrets.values),
+            {"ballot": ballot_json(s.ballot), "values": list(s.secrets.values),
              "nonces": [_hex_scalar(r) for r in s.secrets.nonces]}
             for s in record.spoiled
         ],
@@ -162,7 +162,7 @@ def _read_row(d: Any, where: str) -> EncryptedRow:
     return EncryptedRow(ct, proof)
 
 
-def _read_ballot(d: Any, where: str) -> EncryptedBallot:
+def read_ballot(d: Any, where: str) -> EncryptedBallot:
     return EncryptedBallot(_bytes(_field(d, "manifest_hash", str, where), f"{where}.manifest_hash"),
                            _list(d, "rows", f"{where}.", _read_row))
 
@@ -193,10 +193,13 @@ def _int(value: Any, where: str) -> int:
     return value
 
 
+def read_secrets(d: Any, where: str) -> BallotSecrets:
+    """A spoiled ballot's opening: each row's value and nonce."""
+    return BallotSecrets(_list(d, "values", f"{where}.", _int), _list(d, "nonces", f"{where}.", _scalar))
+
+
 def _read_spoiled(d: Any, where: str) -> SpoiledBallot:
-    ballot = _read_ballot(_field(d, "ballot", dict, where), f"{where}.ballot")
-    secrets = BallotSecrets(_list(d, "values", f"{where}.", _int), _list(d, "nonces", f"{where}.", _scalar))
-    return SpoiledBallot(ballot, secrets)
+    return SpoiledBallot(read_ballot(_field(d, "ballot", dict, where), f"{where}.ballot"), read_secrets(d, where))
 
 
 def from_json(data: Mapping[str, Any]) -> Record:
@@ -221,7 +224,7 @@ def from_json(data: Mapping[str, Any]) -> Record:
         member_names=tuple(name for _, name in pairs),
         commitments=tuple(commitment for commitment, _ in pairs),
         joint_key=_point(_field(data, "joint_key", str, ""), "joint_key"),
-        ballots=_list(data, "ballots", "", _read_ballot),
+        ballots=_list(data, "ballots", "", read_ballot),
         spoiled=_list(data, "spoiled", "", _read_spoiled),
         sums=_list(tally, "rows", "tally.", _read_ct),
         results=_list(data, "decryption", "", _read_result),

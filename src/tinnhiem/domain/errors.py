@@ -131,6 +131,24 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Hồ sơ điện tử không thuộc cuộc lấy phiếu này (mã hoặc danh sách người khác).",
         "The electronic record is not this round's (its code or list of subjects differs).",
     ),
+    "bad-code": (
+        "Mã đăng nhập không đúng. Hãy xem lại thẻ đại biểu.",
+        "The sign-in code is wrong. Please check the delegate card.",
+    ),
+    "too-many-attempts": (
+        "Nhập sai quá nhiều lần. Hãy chờ {minutes} phút hoặc gặp Ban tổ chức.",
+        "Too many wrong codes. Wait {minutes} minutes or ask the organisers.",
+    ),
+    "already-voted": (
+        "Đại biểu đã bỏ phiếu rồi; mỗi đại biểu chỉ bỏ một phiếu.",
+        "This delegate has already voted; each delegate casts one ballot.",
+    ),
+    "voting-not-open": ("Chưa mở hoặc đã đóng bỏ phiếu.", "Voting is not open."),
+    "ballot-refused": ("Phiếu không hợp lệ và không được lưu: {reason}", "The ballot is invalid and was not stored: {reason}"),
+    "no-election": (
+        "Cuộc lấy phiếu này chưa có khóa của Ban kiểm phiếu.",
+        "This round has no counting-committee key yet.",
+    ),
     "no-font": (
         "Không tìm thấy phông chữ có đủ dấu tiếng Việt. Cài gói fonts-liberation2.",
         "No font with full Vietnamese was found. Install fonts-liberation2.",

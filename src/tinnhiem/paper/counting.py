@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from tinnhiem.domain.errors import InvalidInput
@@ -42,16 +41,28 @@ class Imported:
     needs_review: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Original:
+    """A scanned file as received: kept whole, once, whatever number of sheets it holds."""
+
+    name: str
+    suffix: str
+    data: bytes
+    sha256: str
+
+
+def original(name: str, data: bytes) -> Original:
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return Original(name, suffix, data, hashlib.sha256(data).hexdigest())
+
+
 def import_sheet(
-    uow: UnitOfWork, images: ImageStore, code: str, forms: Forms, image: np.ndarray, source: str, page: int
+    uow: UnitOfWork, images: ImageStore, code: str, forms: Forms, original: Original, page: int, image: np.ndarray
 ) -> Imported:
-    """Read one scanned sheet, keep its original image, store what was read."""
-    ok, png = cv2.imencode(".png", image)
-    if not ok:
-        raise InvalidInput("file-unreadable", field=source, reason="image")
-    sha256 = hashlib.sha256(png.tobytes()).hexdigest()
+    """Read page ``page`` of a scanned file (given decoded as ``image``), keep the file, store the reading."""
+    sha256, source = original.sha256, original.name
+    images.save(code, sha256, original.suffix, original.data)
     reading = forms.read(image)
-    images.save(code, sha256, png.tobytes())
     with uow:
         sheet_id = uow.paper.add_sheet(code, stored_sheet(reading, source, page, sha256))
         if sheet_id is not None:

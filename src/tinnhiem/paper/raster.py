@@ -24,6 +24,16 @@ def pdf_pages(data: bytes, dpi: float) -> Iterator[np.ndarray]:
         document.close()
 
 
+def pdf_page(data: bytes, index: int, dpi: float) -> np.ndarray:
+    """One page of a PDF as an 8-bit grey image."""
+    document = pdfium.PdfDocument(data)
+    try:
+        image = np.array(document[index].render(scale=dpi / 72, grayscale=True).to_numpy(), copy=True)
+        return image[:, :, 0] if image.ndim == 3 else image
+    finally:
+        document.close()
+
+
 def page_count(data: bytes) -> int:
     document = pdfium.PdfDocument(data)
     try:

@@ -50,6 +50,7 @@ class UnitOfWork(Protocol):
 
     rounds: RoundStore
     paper: PaperStore
+    voting: VotingStore
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -99,5 +100,44 @@ class PaperStore(Protocol):
 class ImageStore(Protocol):
     """Where the original scans are kept, by content hash."""
 
-    def save(self, code: str, sha256: str, png: bytes) -> None: ...
-    def load(self, code: str, sha256: str) -> bytes: ...
+    def save(self, code: str, sha256: str, suffix: str, data: bytes) -> None: ...
+    def load(self, code: str, sha256: str) -> tuple[bytes, str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Election:
+    """An electronic round's public material and state."""
+
+    manifest: dict[str, object]
+    committee: dict[str, object]
+    joint_key: str
+    state: str  # ready | open | closed | tallied
+    decryption: list[object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardHolder:
+    delegate_id: int
+    name: str
+    salt: str
+    code_hash: str
+
+
+class Duplicate(Exception):
+    """A uniqueness the database enforces: a second vote, a repeated ballot, a copied ciphertext."""
+
+
+class VotingStore(Protocol):
+    def create_election(self, code: str, election: Election) -> None: ...
+    def election(self, code: str) -> Election | None: ...
+    def set_state(self, code: str, state: str, decryption: list[object] | None = None) -> None: ...
+    def set_code(self, code: str, number: int, salt: str, code_hash: str) -> str: ...
+    def card_holder(self, code: str, number: int) -> CardHolder | None: ...
+    def has_voted(self, delegate_id: int) -> bool: ...
+    def has_ballot(self, code: str, tracking: str) -> bool: ...
+    def cast(self, code: str, delegate_id: int, ballot_id: str, tracking: str, ballot: dict[str, object],
+             alphas: Sequence[str]) -> None: ...
+    def spoil(self, code: str, ballot_id: str, tracking: str, ballot: dict[str, object], secrets: dict[str, object],
+              alphas: Sequence[str]) -> None: ...
+    def turnout(self, code: str) -> int: ...
+    def ballots(self, code: str, spoiled: bool = False) -> list[tuple[dict[str, object], dict[str, object] | None]]: ...

@@ -156,12 +156,14 @@ class PaperSheetRow(Base):
     """
 
     __tablename__ = "paper_sheets"
-    __table_args__ = (UniqueConstraint("round_id", "image_sha256", name="uq_paper_sheets_round_image"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "image_sha256", "source_page", name="uq_paper_sheets_round_image"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(500))
     source_page: Mapped[int]
-    image_sha256: Mapped[str] = mapped_column(String(64))
+    image_sha256: Mapped[str] = mapped_column(String(64))  # of the scanned file as received (a PDF: every page)
     qr_text: Mapped[str | None] = mapped_column(String(200))
     problems: Mapped[list[str]] = mapped_column(JSON, default=list)
     void: Mapped[bool | None]  # R-VALID-1 as decided by the committee; None while undecided
@@ -200,3 +202,63 @@ class AttendanceRow(Base):
     delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"))
     present: Mapped[bool] = mapped_column(default=True)
     channel: Mapped[str | None] = mapped_column(String(20))  # paper | electronic
+
+
+class ElectionRow(Base):
+    """An electronic round's public key material and state: the manifest, the ceremony, the joint key."""
+
+    __tablename__ = "elections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), unique=True)
+    manifest: Mapped[dict[str, object]] = mapped_column(JSON)
+    committee: Mapped[dict[str, object]] = mapped_column(JSON)  # members, threshold, commitments
+    joint_key: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="ready")  # ready | open | closed | tallied
+    decryption: Mapped[list[object] | None] = mapped_column(JSON)
+
+
+class SignInCodeRow(Base):
+    """A delegate's one-time sign-in code, stored only as a scrypt hash with its own salt."""
+
+    __tablename__ = "sign_in_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), unique=True)
+    salt: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+
+
+class VoterRow(Base):
+    """That a delegate has voted electronically: once per delegate (the constraint), and nothing else.
+
+    No ballot id, no time: this table and cast_ballots share no column, so nothing stored links
+    a delegate to a ballot (docs/security.md).
+    """
+
+    __tablename__ = "voters"
+    __table_args__ = (UniqueConstraint("delegate_id", name="uq_voters_delegate"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"))
+
+
+class CastBallotRow(Base):
+    """An encrypted ballot as cast. Its key is random (not a sequence), it has no time and no voter."""
+
+    __tablename__ = "cast_ballots"
+    __table_args__ = (UniqueConstraint("round_id", "code", name="uq_cast_ballots_round_code"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(19))
+    spoiled: Mapped[bool] = mapped_column(default=False)
+    ballot: Mapped[dict[str, object]] = mapped_column(JSON)
+    secrets: Mapped[dict[str, object] | None] = mapped_column(JSON)  # only for a spoiled (opened) ballot
+
+
+class CiphertextRow(Base):
+    """Every α ever accepted in a round: the database refuses a replayed or copied ciphertext."""
+
+    __tablename__ = "ciphertexts"
+    __table_args__ = (UniqueConstraint("round_id", "alpha", name="uq_ciphertexts_round_alpha"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    alpha: Mapped[str] = mapped_column(String(64))

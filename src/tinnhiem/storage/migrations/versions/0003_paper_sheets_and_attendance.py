@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('decided_by', sa.String(length=300), nullable=False),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_paper_sheets_round_id_rounds'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_paper_sheets')),
-    sa.UniqueConstraint('round_id', 'image_sha256', name='uq_paper_sheets_round_image')
+    sa.UniqueConstraint('round_id', 'image_sha256', 'source_page', name='uq_paper_sheets_round_image')
     )
     with op.batch_alter_table('paper_sheets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_paper_sheets_round_id'), ['round_id'], unique=False)

@@ -1,0 +1,159 @@
+// The browser side of docs/protocol.md: the same bytes as src/tinnhiem/crypto (checked against
+// tests/vectors/crypto-v1.json in a real browser). Symbols follow the protocol's names.
+import { ristretto255 } from "@noble/curves/ed25519.js";
+import { sha512 } from "@noble/hashes/sha2.js";
+
+const Point = ristretto255.Point;
+export const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n; // ℓ (§2.1)
+const DOMAIN = new TextEncoder().encode("tinnhiem/v1/");
+const IDENTITY_HEX = "00".repeat(32);
+
+export const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+export const unhex = (text) => Uint8Array.from(text.match(/../g) || [], (h) => parseInt(h, 16));
+const mod = (a) => ((a % ORDER) + ORDER) % ORDER;
+
+// Scalars: 32 bytes little-endian (§2.2).
+export function encodeScalar(s) {
+  const out = new Uint8Array(32);
+  let v = mod(s);
+  for (let i = 0; i < 32; i++) { out[i] = Number(v & 0xffn); v >>= 8n; }
+  return out;
+}
+function leToBigint(bytes) {
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  return v;
+}
+
+// Points as 32-byte encodings, the identity as 32 zero bytes (§2.2).
+const decode = (bytes) => (hex(bytes) === IDENTITY_HEX ? Point.ZERO : Point.fromBytes(bytes));
+const encode = (p) => p.toBytes();
+export const baseMul = (s) => (mod(s) === 0n ? Point.ZERO.toBytes() : Point.BASE.multiply(mod(s)).toBytes());
+export const mul = (s, p) => (mod(s) === 0n ? Point.ZERO.toBytes() : decode(p).multiplyUnsafe(mod(s)).toBytes());
+export const add = (p, q) => encode(decode(p).add(decode(q)));
+export const sub = (p, q) => encode(decode(p).subtract(decode(q)));
+
+// H(tag, parts…) (§2.3): SHA-512 over DOMAIN ‖ F(tag) ‖ F(part)…, F(x) = len(x) as 4 bytes BE ‖ x.
+function frame(part) {
+  let bytes = part;
+  if (typeof part === "string") bytes = new TextEncoder().encode(part);
+  else if (typeof part === "number" || typeof part === "bigint") {
+    bytes = new Uint8Array(8);
+    let v = BigInt(part);
+    for (let i = 7; i >= 0; i--) { bytes[i] = Number(v & 0xffn); v >>= 8n; }
+  }
+  const out = new Uint8Array(4 + bytes.length);
+  new DataView(out.buffer).setUint32(0, bytes.length);
+  out.set(bytes, 4);
+  return out;
+}
+export function hashBytes(tag, ...parts) {
+  const chunks = [DOMAIN, frame(tag), ...parts.map(frame)];
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.length; }
+  return sha512(all);
+}
+export const hashToScalar = (tag, ...parts) => mod(leToBigint(hashBytes(tag, ...parts)));
+
+// The manifest (§5): canonical JSON (sorted keys, no spaces, raw UTF-8), its hash, its values.
+function canonical(value) {
+  if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+  if (value && typeof value === "object") {
+    return "{" + Object.keys(value).sort().map((k) => JSON.stringify(k) + ":" + canonical(value[k])).join(",") + "}";
+  }
+  return JSON.stringify(value);
+}
+export function manifestHash(manifest) {
+  return hashBytes("manifest", canonical(manifest)).slice(0, 32);
+}
+export function manifestValues(manifest) {
+  const base = BigInt(manifest.max_ballots + 1);
+  return [0n, ...manifest.levels.map((_, i) => base ** BigInt(i))];
+}
+
+// Exponential ElGamal (§3).
+export function encrypt(m, key, r) {
+  return { alpha: baseMul(r), beta: add(baseMul(m), mul(r, key)) };
+}
+
+// The one-of proof (§4.3), nonces drawn in the Python order: w, then (cᵢ, zᵢ) for i ≠ index.
+export function proveOneOf(ct, r, index, valuePoints, key, context, rng) {
+  const t = valuePoints.length;
+  const c = new Array(t).fill(0n);
+  const z = new Array(t).fill(0n);
+  const commitments = [];
+  const w = rng();
+  for (let i = 0; i < t; i++) {
+    if (i === index) { commitments.push(baseMul(w), mul(w, key)); continue; }
+    c[i] = rng(); z[i] = rng();
+    commitments.push(sub(baseMul(z[i]), mul(c[i], ct.alpha)), sub(mul(z[i], key), mul(c[i], sub(ct.beta, valuePoints[i]))));
+  }
+  const challenge = hashToScalar("one-of", context, key, ct.alpha, ct.beta, ...commitments);
+  c[index] = mod(challenge - c.reduce((a, b) => a + b, 0n));
+  z[index] = mod(w + c[index] * r);
+  return { c, z };
+}
+
+export function rowContext(hash, row) {
+  const out = new Uint8Array(36);
+  out.set(hash, 0);
+  new DataView(out.buffer).setUint32(32, row);
+  return out;
+}
+
+// Tracking code (§6.1): base32 (RFC 4648) of the first 10 bytes of the ballot digest.
+const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+function base32(bytes) {
+  let bits = 0, value = 0, out = "";
+  for (const b of bytes) {
+    value = (value << 8) | b; bits += 8;
+    while (bits >= 5) { out += B32[(value >>> (bits - 5)) & 31]; bits -= 5; }
+  }
+  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
+  return out;
+}
+export function ballotCode(ballot) {
+  const parts = [unhex(ballot.manifest_hash)];
+  for (const row of ballot.rows) {
+    parts.push(unhex(row.alpha), unhex(row.beta), ...row.c.map(unhex), ...row.z.map(unhex));
+  }
+  const text = base32(hashBytes("ballot", ...parts).slice(0, 10));
+  return [0, 4, 8, 12].map((i) => text.slice(i, i + 4)).join("-");
+}
+
+// A uniform nonzero scalar from the browser's CSPRNG (crypto.getRandomValues), 64 bytes reduced.
+export function randomScalar() {
+  const bytes = new Uint8Array(64);
+  crypto.getRandomValues(bytes);
+  return 1n + (leToBigint(bytes) % (ORDER - 1n));
+}
+
+// Encrypt a whole ballot (§6.1): choices[j] is a level index or null for an empty row.
+export function encryptBallot(manifest, keyHex, choices, rng = randomScalar) {
+  const key = unhex(keyHex);
+  const hash = manifestHash(manifest);
+  const values = manifestValues(manifest);
+  const valuePoints = values.map(baseMul);
+  const rows = [];
+  const secrets = { values: [], nonces: [] };
+  choices.forEach((choice, j) => {
+    const index = choice === null ? 0 : 1 + choice;
+    const r = rng();
+    const ct = encrypt(values[index], key, r);
+    const proof = proveOneOf(ct, r, index, valuePoints, key, rowContext(hash, j), rng);
+    rows.push({ alpha: hex(ct.alpha), beta: hex(ct.beta), c: proof.c.map((s) => hex(encodeScalar(s))),
+                z: proof.z.map((s) => hex(encodeScalar(s))) });
+    secrets.values.push(Number(values[index]));
+    secrets.nonces.push(hex(encodeScalar(r)));
+  });
+  const ballot = { manifest_hash: hex(hash), rows };
+  ballot.code = ballotCode(ballot);
+  return { ballot, secrets };
+}
+
+// Fixed nonces start, start+1, … as in tinnhiem.testing.vectors.counter (test vectors only).
+export function counter(start) {
+  let next = BigInt(start);
+  return () => mod(next++);
+}
