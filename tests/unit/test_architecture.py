@@ -14,7 +14,7 @@ ALLOWED = {
     "reports": {"reports", "domain"},
     "paper": {"paper", "services", "domain", "crypto", "reports"},
     "web": {"web", "services", "domain", "crypto", "reports", "storage"},
-    "cli": {"cli", "services", "domain", "crypto", "reports", "storage", "testing", "paper"},
+    "cli": {"cli", "services", "domain", "crypto", "reports", "storage", "testing", "paper", "web"},
     "testing": {"testing", "services", "domain", "crypto", "paper"},
 }
 THIRD_PARTY_OK_IN_CORE = {"domain": set(), "crypto": {"rbcl"}}

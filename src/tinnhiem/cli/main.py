@@ -39,6 +39,9 @@ app = typer.Typer(
 )
 round_app = typer.Typer(help=t("Tạo và nhập cuộc lấy phiếu.", "Create and import vote rounds."))
 app.add_typer(round_app, name="round")
+committee_app = typer.Typer(help=t("Ban kiểm phiếu: tạo khóa chung, giải mã kết quả.",
+                                   "Counting committee: joint key, tally decryption."))
+app.add_typer(committee_app, name="committee")
 paper_app = typer.Typer(help=t("Phiếu giấy: in, đọc ảnh quét, xem xét, kiểm phiếu.",
                                "Paper ballots: print, read scans, review, count."))
 app.add_typer(paper_app, name="paper")
@@ -330,10 +333,77 @@ def electronic_command(
     show_result(rounds.count(_uow(), code))
 
 
+@committee_app.command("setup")
+@reports_errors
+def committee_setup_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    member: list[str] = typer.Option(..., help=t("Thành viên Ban kiểm phiếu (lặp lại).", "A member (repeat).")),
+    threshold: int = typer.Option(..., help=t("Số thành viên cần để giải mã.", "Members needed to decrypt.")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp khóa.", "Folder for key files.")),
+) -> None:
+    """Tạo khóa chung; mỗi thành viên giữ tệp khóa riêng có mật khẩu. / Joint key; one locked file per member."""
+    from tinnhiem.cli.hall import setup
+
+    if not 1 <= threshold <= len(member):
+        raise InvalidInput("missing", field="threshold")
+    for path in setup(_uow(), code, member, threshold, folder or home() / "keys"):
+        out.print(str(path))
+
+
+@committee_app.command("decrypt")
+@reports_errors
+def committee_decrypt_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    key: list[Path] = typer.Option(..., exists=True, help=t("Tệp khóa của một thành viên (lặp lại).", "A member's key file (repeat).")),
+) -> None:
+    """Giải mã kết quả với đủ số thành viên; ghi hồ sơ công khai. / Decrypt the tally; write the public record."""
+    from tinnhiem.cli.hall import decrypt, write_record
+
+    record = decrypt(_uow(), code, key)
+    write_record(record, home() / "documents" / f"{code}-ho-so-cong-khai.json", out)
+    show_result(rounds.count(_uow(), code))
+
+
+@app.command("cards")
+@reports_errors
+def cards_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    address: str = typer.Option("http://192.168.1.10:8000", help=t("Địa chỉ máy chủ trong hội trường.", "The hall server's address.")),
+    wifi: str = typer.Option("", help=t("Tên mạng Wi-Fi của hội trường.", "The hall's Wi-Fi network.")),
+) -> None:
+    """In thẻ đại biểu với mã đăng nhập mới (mã cũ hết hiệu lực). / Print delegate cards with fresh codes."""
+    from tinnhiem.cli.hall import cards
+
+    path, _ = cards(_uow(), code, address.rstrip("/"), wifi, home() / "documents" / f"{code}-the-dai-bieu.pdf")
+    out.print(str(path))
+
+
+@app.command("serve")
+@reports_errors
+def serve_command(
+    host: str = typer.Option("127.0.0.1", help=t("Địa chỉ lắng nghe (0.0.0.0: cả mạng hội trường).", "Address to listen on (0.0.0.0: the hall's network).")),
+    port: int = typer.Option(8000),
+    workers: int = typer.Option(1, help=t("Số tiến trình (cần PostgreSQL nếu > 1).", "Worker processes (PostgreSQL when > 1).")),
+) -> None:
+    """Chạy máy chủ hội trường. / Run the hall server."""
+    import uvicorn
+
+    from tinnhiem.web.settings import Settings
+
+    settings = Settings.from_env()
+    out.print(t(f"Ban tổ chức: http://{host}:{port}/admin — mã: {settings.organiser_code}",
+                f"Organisers: http://{host}:{port}/admin — code: {settings.organiser_code}"))
+    uvicorn.run("tinnhiem.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
 @app.command("demo")
 @reports_errors
 def demo_command(
     folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.", "The folder to write to.")),
+    serve: bool = typer.Option(False, "--serve", help=t("Rồi chạy máy chủ hội trường với cuộc bỏ phiếu điện tử mẫu.",
+                                                       "Then run the hall server with a demo electronic round.")),
+    port: int = typer.Option(8000),
 ) -> None:
     """Chạy thử với một hội nghị giả định: lưu, kiểm phiếu, ghi biên bản. / Run the demo round end to end."""
     database = Database.open()
@@ -350,6 +420,23 @@ def demo_command(
                 f"Check the public record: tinnhiem verify {paths['record']}"))
     out.print(t(f"Lịch sử một người: tinnhiem history \"{result.subjects[0].subject.name}\"",
                 f"A person's history: tinnhiem history \"{result.subjects[0].subject.name}\""))
+    if serve:
+        from tinnhiem.cli.hall import cards
+        from tinnhiem.testing.hall import prepare_hall
+
+        address = f"http://127.0.0.1:{port}"
+        code, key_files = prepare_hall(SqlUnitOfWork(database), home() / "keys")
+        path, issued = cards(SqlUnitOfWork(database), code, address, "tinnhiem-hoi-truong",
+                             home() / "documents" / f"{code}-the-dai-bieu.pdf")
+        out.print(t(f"Thẻ đại biểu: {path}", f"Delegate cards: {path}"))
+        out.print(t("Mã của ba đại biểu đầu:", "Codes of the first three delegates:"))
+        for name, card in issued[:3]:
+            out.print(f"  {name}: {card}")
+        out.print(t(f"Đại biểu: {address}/r/{code}/vote   Màn hình: {address}/r/{code}/screen",
+                    f"Delegates: {address}/r/{code}/vote   Screen: {address}/r/{code}/screen"))
+        out.print(t(f"Tệp khóa Ban kiểm phiếu (mật khẩu mẫu «mat-khau-mau-N»): {key_files[0].parent}",
+                    f"Committee key files (demo passphrases “mat-khau-mau-N”): {key_files[0].parent}"))
+        serve_command(host="127.0.0.1", port=port, workers=1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import nacl.exceptions
@@ -18,8 +19,9 @@ import nacl.secret
 import nacl.utils
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from tinnhiem.crypto.group import encode_scalar, scalar
+from tinnhiem.crypto.group import encode_scalar, random_scalar, scalar
 from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.services.ports import UnitOfWork
 
 FORMAT = "tinnhiem-member-key/1"
 KDF = nacl.pwhash.argon2id
@@ -88,3 +90,18 @@ def open_share(sealed: bytes, secrets: MemberSecrets) -> int:
         return scalar(SealedBox(PrivateKey(secrets.device_key)).decrypt(sealed))
     except (nacl.exceptions.CryptoError, ValueError):
         raise InvalidInput("sealed-share", field="share", subject=None) from None
+
+
+def ceremony_files(uow: UnitOfWork, code: str, names: list[str], threshold: int,
+                   passphrase_for: Callable[[str], str], strength: str = "moderate") -> list[tuple[int, bytes]]:
+    """Run the key ceremony and seal each member's share at once: (member number, locked file bytes).
+
+    The shares exist only in memory, between the ceremony and their member's passphrase.
+    """
+    from tinnhiem.services.voting import set_up_election  # noqa: PLC0415 - voting imports this module's callers
+
+    files = []
+    for share in set_up_election(uow, code, names, threshold, random_scalar):
+        secrets = MemberSecrets(code, share.member, new_member(code, share.member).device_key, share.share)
+        files.append((share.member, lock(secrets, passphrase_for(share.name), strength)))
+    return files

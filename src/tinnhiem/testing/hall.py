@@ -1,0 +1,49 @@
+"""The demo hall: the demo round as an electronic vote, with 55 fictional delegates, keys and quorum."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from tinnhiem.domain.model import Delegate
+from tinnhiem.services import keyfiles, roundfile, rounds, voting
+from tinnhiem.services.ports import UnitOfWork
+from tinnhiem.testing.demo import demo_file
+
+HALL_CODE = "son-thuy-2026-dien-tu"
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
+MIDDLE = ("Văn", "Thị", "Hữu", "Minh", "Quốc")
+GIVEN = ("Anh", "Bình", "Cường", "Dung", "Giang", "Hải", "Khánh", "Linh", "Mai", "Nam", "Oanh", "Phúc", "Quân",
+         "Sơn", "Thảo", "Uyên", "Việt", "Xuân", "Yến")
+
+
+def delegate_names(count: int) -> list[str]:
+    """Fictional, distinct, with every Vietnamese letter shape the UI must show."""
+    names = []
+    for i in range(count):
+        names.append(f"{SURNAMES[i % len(SURNAMES)]} {MIDDLE[i % len(MIDDLE)]} {GIVEN[i % len(GIVEN)]}")
+    return [f"{n} ({i + 1:02d})" if names.count(n) > 1 else n for i, n in enumerate(names)]
+
+
+COMMITTEE = ("Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh")
+
+
+def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive") -> tuple[str, list[Path]]:
+    """Store the electronic demo round (once), its keys, 53 of 55 checked in, voting open."""
+    if HALL_CODE in {r.code for r in rounds.listing(uow)}:
+        return HALL_CODE, sorted(key_folder.glob(f"{HALL_CODE}-*.key"))
+    round_ = roundfile.parse_round(roundfile.load(demo_file()))[0]
+    round_ = replace(round_, title=round_.title + " (bỏ phiếu điện tử)")
+    names = delegate_names(55)
+    rounds.create_round(uow, round_, tuple(Delegate(n) for n in names), code=HALL_CODE)
+    passphrases = {name: f"mat-khau-mau-{i}" for i, name in enumerate(COMMITTEE, start=1)}
+    files = keyfiles.ceremony_files(uow, HALL_CODE, list(COMMITTEE), 2, passphrases.__getitem__, strength)
+    key_folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for member, data in files:
+        paths.append(key_folder / f"{HALL_CODE}-thanh-vien-{member}.key")
+        paths[-1].write_bytes(data)
+    for name in names[:53]:
+        rounds.attend(uow, HALL_CODE, name, "electronic")
+    voting.open_voting(uow, HALL_CODE, actor="demo")
+    return HALL_CODE, paths

@@ -1,0 +1,77 @@
+"""``create_app(settings)``: the ASGI app of the hall. Thin: each route calls one service."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, TinnhiemError
+from tinnhiem.storage.db import Database
+from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.web import routes_admin, routes_public, routes_vote
+from tinnhiem.web.i18n import language, translator
+from tinnhiem.web.security import CSP, Attempts, csrf_token
+from tinnhiem.web.settings import Settings
+
+HERE = Path(__file__).parent
+STATUS: dict[type[TinnhiemError], int] = {QuorumNotMet: 409, NotFound: 404, InvalidInput: 422, TinnhiemError: 400}
+
+
+@dataclass
+class Hall:
+    """What every route needs: settings, the database, the templates, the sign-in limiter."""
+
+    settings: Settings
+    database: Database
+    templates: Jinja2Templates
+    attempts: Attempts
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database)
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        t = translator(request)
+        return self.templates.TemplateResponse(
+            request, name, {"t": t, "lang": language(request), "csrf": csrf_token(request), **context},
+            status_code=status)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="tinnhiem", version="0.1.0", docs_url=None, redoc_url=None)
+    hall = Hall(settings, Database.open(settings.database_url), Jinja2Templates(directory=HERE / "templates"),
+                Attempts(settings.sign_in_attempts, settings.attempt_window))
+    app.state.hall = hall
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",
+                       same_site="strict", max_age=12 * 3600)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(TinnhiemError)
+    async def tinnhiem_error(request: Request, error: TinnhiemError) -> Response:
+        status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
+        body = {"error": error.code, "field": error.field, "message": error.message("vi"),
+                "message_en": error.message("en")}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(body, status_code=status)
+        return hall.page(request, "error.html", status=status, error=body)
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (routes_public, routes_vote, routes_admin):
+        app.include_router(module.router)
+    return app

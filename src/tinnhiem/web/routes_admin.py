@@ -1,0 +1,82 @@
+"""The organisers' pages: sign in with the organiser code, check delegates in, open and close voting."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.services import rounds, voting
+from tinnhiem.web.security import require_csrf
+
+router = APIRouter()
+
+
+def _hall(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.hall
+
+
+def _organiser(request: Request) -> bool:
+    return bool(request.session.get("organiser"))
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_home(request: Request) -> Response:
+    hall = _hall(request)
+    if not _organiser(request):
+        return hall.page(request, "admin_sign_in.html", error=None)
+    return hall.page(request, "admin.html", rounds=rounds.listing(hall.uow()))
+
+
+@router.post("/admin/sign-in", dependencies=[Depends(require_csrf)])
+def admin_sign_in(request: Request, organiser_code: str = Form(..., max_length=64)) -> Response:
+    hall = _hall(request)
+    client = request.client.host if request.client else "?"
+    if hall.attempts.blocked(client) or not hmac.compare_digest(
+            organiser_code.strip().upper(), hall.settings.organiser_code.upper()):
+        hall.attempts.failed(client)
+        return hall.page(request, "admin_sign_in.html", status=401, error=InvalidInput("bad-code", field="code"))
+    request.session["organiser"] = True
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.get("/admin/r/{code}", response_class=HTMLResponse)
+def admin_round(request: Request, code: str) -> Response:
+    hall = _hall(request)
+    if not _organiser(request):
+        return RedirectResponse("/admin", status_code=303)
+    round_, _ = rounds.load(hall.uow(), code)
+    with hall.uow() as uow:
+        delegates = uow.rounds.delegates(code)
+        election = uow.voting.election(code)
+        present = uow.paper.channel_voters(code)
+        turnout = uow.voting.turnout(code) if election else 0
+    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=delegates,
+                     election=election, present=present, turnout=turnout, error=None)
+
+
+@router.post("/admin/r/{code}/checkin", dependencies=[Depends(require_csrf)])
+def checkin(request: Request, code: str, delegate: str = Form(..., max_length=300),
+            channel: str = Form("electronic", pattern="^(electronic|paper)$")) -> Response:
+    if not _organiser(request):
+        raise InvalidInput("bad-code", field="session")
+    rounds.attend(_hall(request).uow(), code, delegate, channel)
+    return RedirectResponse(f"/admin/r/{code}", status_code=303)
+
+
+@router.post("/admin/r/{code}/open", dependencies=[Depends(require_csrf)])
+def open_voting(request: Request, code: str) -> Response:
+    if not _organiser(request):
+        raise InvalidInput("bad-code", field="session")
+    voting.open_voting(_hall(request).uow(), code, actor="organiser")
+    return RedirectResponse(f"/admin/r/{code}", status_code=303)
+
+
+@router.post("/admin/r/{code}/close", dependencies=[Depends(require_csrf)])
+def close_voting(request: Request, code: str) -> Response:
+    if not _organiser(request):
+        raise InvalidInput("bad-code", field="session")
+    voting.close_voting(_hall(request).uow(), code, actor="organiser")
+    return RedirectResponse(f"/admin/r/{code}", status_code=303)

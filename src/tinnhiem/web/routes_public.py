@@ -1,0 +1,101 @@
+"""Pages anyone in the hall may open: home, projector (with live turnout), record, tracking lookup."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+
+from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.domain.model import LEVEL_LABELS
+from tinnhiem.domain.percent import printed
+from tinnhiem.services import rounds, voting
+
+router = APIRouter()
+
+
+def _hall(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.hall
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    hall = _hall(request)
+    return hall.page(request, "home.html", rounds=rounds.listing(hall.uow()))
+
+
+def _state(hall, code: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    with hall.uow() as uow:
+        election = uow.voting.election(code)
+        turnout = uow.voting.turnout(code) if election else 0
+        present = sum(uow.paper.channel_voters(code).values())
+    return {"state": election.state if election else "none", "turnout": turnout, "present": present}
+
+
+@router.get("/r/{code}/screen", response_class=HTMLResponse)
+def screen(request: Request, code: str) -> HTMLResponse:
+    """The projector: turnout while voting is open, the results once counted (large type)."""
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    try:
+        result = rounds.count(hall.uow(), code)
+    except InvalidInput:
+        result = None
+    rows = [] if result is None else [
+        {"name": s.subject.name, "position": s.subject.position, "band": s.band,
+         "levels": [(LEVEL_LABELS[lv][0], s.totals.counts[lv], printed(s.percents[lv], round_.style))
+                    for lv in round_.levels]}
+        for s in result.subjects
+    ]
+    return hall.page(request, "screen.html", round=round_, code=code, live=_state(hall, code), rows=rows)
+
+
+@router.get("/r/{code}/events")
+async def events(request: Request, code: str) -> StreamingResponse:
+    """Server-sent events: turnout and state every second. Polls the database, so every worker agrees."""
+    hall = _hall(request)
+
+    async def stream() -> AsyncIterator[str]:
+        last = None
+        for _ in range(3600):
+            if await request.is_disconnected():
+                return
+            state = await asyncio.to_thread(_state, hall, code)
+            if state != last:
+                yield f"data: {json.dumps(state)}\n\n"
+                last = state
+            await asyncio.sleep(1)
+
+    return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+@router.get("/api/rounds/{code}/election")
+def election(request: Request, code: str) -> JSONResponse:
+    """What a delegate's device needs to encrypt: the manifest and the joint key (both public)."""
+    hall = _hall(request)
+    with hall.uow() as uow:
+        found = uow.voting.election(code)
+    if found is None:
+        raise InvalidInput("no-election", field="round", value=code)
+    return JSONResponse({"manifest": found.manifest, "joint_key": found.joint_key, "state": found.state})
+
+
+@router.get("/api/rounds/{code}/record")
+def record(request: Request, code: str) -> JSONResponse:
+    """The public record (docs/protocol.md §11), for observers and `tinnhiem verify`."""
+    return JSONResponse(voting.public_record(_hall(request).uow(), code))
+
+
+@router.get("/r/{code}/lookup", response_class=HTMLResponse)
+def lookup(request: Request, code: str, tracking: str = Query("", max_length=40)) -> HTMLResponse:
+    """A delegate finds their tracking code among the ballots cast."""
+    hall = _hall(request)
+    found = None
+    if tracking:
+        wanted = tracking.strip().upper()
+        with hall.uow() as uow:
+            found = uow.voting.has_ballot(code, wanted)
+    return hall.page(request, "lookup.html", code=code, tracking=tracking, found=found)

@@ -1,0 +1,83 @@
+// The delegate's ballot: review, encrypt on this device, then cast or challenge (docs/protocol.md §6).
+// The encrypted ballot is kept in sessionStorage until the server confirms it, so a retry after a
+// network failure sends the very same ballot (the server answers with the same tracking code).
+(function () {
+  const form = document.getElementById("ballot");
+  if (!form) return;
+  const round = form.dataset.round;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const en = document.documentElement.lang === "en";
+  const say = (vi, english) => (en ? english : vi);
+  const rows = Array.from(form.querySelectorAll("fieldset.row"));
+  const show = (id) => {
+    for (const p of ["ballot", "review-panel", "cast-panel", "done-panel", "challenge-panel"]) {
+      document.getElementById(p).hidden = p !== id;
+    }
+    const heading = document.querySelector(`#${id} h2`);
+    if (heading) heading.focus();
+  };
+  const error = (text) => { const e = document.getElementById("error"); e.textContent = text; e.hidden = !text; };
+  const choices = () => rows.map((row) => {
+    const picked = row.querySelector("input:checked");
+    return picked ? Number(picked.value) : null;
+  });
+  const labelOf = (row, choice) => choice === null ? say("(để trống)", "(empty)")
+    : row.querySelectorAll("label.choice span")[choice].textContent;
+  let pending = null;
+  const key = `tinnhiem-ballot-${round}`;
+
+  async function post(path, body) {
+    const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body) });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(en ? data.message_en || response.statusText : data.message || response.statusText);
+    return data;
+  }
+
+  document.getElementById("review").addEventListener("click", () => {
+    const picked = choices();
+    const list = document.getElementById("summary");
+    list.replaceChildren(...rows.map((row, i) => {
+      const item = document.createElement("li");
+      item.textContent = `${row.querySelector("legend strong").textContent}: ${labelOf(row, picked[i])}`;
+      if (picked[i] === null) item.className = "blank";
+      row.classList.toggle("blank", picked[i] === null);
+      return item;
+    }));
+    document.getElementById("blank-warning").hidden = !picked.includes(null);
+    show("review-panel");
+  });
+  document.getElementById("back").addEventListener("click", () => show("ballot"));
+  document.getElementById("encrypt").addEventListener("click", async () => {
+    error("");
+    const election = await (await fetch(`/api/rounds/${round}/election`)).json();
+    pending = Tinnhiem.encryptBallot(election.manifest, election.joint_key, choices());
+    document.getElementById("tracking").textContent = pending.ballot.code;
+    show("cast-panel");
+  });
+  async function cast(ballot) {
+    sessionStorage.setItem(key, JSON.stringify(ballot));
+    const data = await post(`/api/rounds/${round}/ballots`, ballot);
+    sessionStorage.removeItem(key);
+    document.getElementById("done-code").textContent = data.code;
+    show("done-panel");
+  }
+  document.getElementById("cast").addEventListener("click", async (event) => {
+    event.target.disabled = true;
+    try { await cast(pending.ballot); } catch (e) { error(e.message); event.target.disabled = false; }
+  });
+  document.getElementById("challenge").addEventListener("click", async () => {
+    try {
+      const data = await post(`/api/rounds/${round}/challenges`, { ballot: pending.ballot, secrets: pending.secrets });
+      document.getElementById("opened").replaceChildren(...rows.map((row, i) => {
+        const item = document.createElement("li");
+        item.textContent = `${row.querySelector("legend strong").textContent}: ${labelOf(row, data.choices[i])}`;
+        return item;
+      }));
+      pending = null;
+      show("challenge-panel");
+    } catch (e) { error(e.message); }
+  });
+  document.getElementById("again").addEventListener("click", () => show("ballot"));
+  const unsent = sessionStorage.getItem(key);
+  if (unsent) cast(JSON.parse(unsent)).catch((e) => error(e.message));
+})();
