@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+BUNDLE := src/tinnhiem/web/static/build/tinnhiem.js
 
 .PHONY: demo test lint bench system clean
 
@@ -13,22 +14,30 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-# Debian packages: the Vietnamese-complete font (fonts-liberation2) and pdftoppm.
+# Browser code comes from npm through the build, never copied in by hand.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(BUNDLE): node_modules/.installed web-src/ballot.js
+	npm run build
+
+# Debian packages: the Vietnamese-complete font, pdftoppm, and Chromium for the browser tests.
 system:
 	@bash scripts/system-packages.sh
 
-demo: $(STAMP) system
-	$(BIN)/tinnhiem demo
+demo: $(STAMP) $(BUNDLE) system
+	$(BIN)/tinnhiem demo --serve
 
-test: $(STAMP) system
+test: $(STAMP) $(BUNDLE) system
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) $(BUNDLE)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) tinnhiem-data
+	rm -rf $(VENV) node_modules tinnhiem-data src/tinnhiem/web/static/build

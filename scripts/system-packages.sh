@@ -3,10 +3,12 @@
 #   fonts-liberation2  Liberation Serif 2.x, metric-compatible with Times New Roman, complete Vietnamese
 #                      (Debian's older fonts-liberation 1.07 lacks ơ, ư: documents.md)
 #   poppler-utils      pdftoppm, to render the minutes to PNG and look at them
+#   chromium           the browser the Playwright tests drive (never a downloaded browser)
 set -euo pipefail
 need=()
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   echo "tinnhiem: please install ${need[*]} (apt-get install ${need[*]}); falling back to DejaVu Serif." >&2

@@ -37,10 +37,10 @@ class Hall:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database)
 
-    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         t = translator(request)
         return self.templates.TemplateResponse(
-            request, name, {"t": t, "lang": language(request), "csrf": csrf_token(request), **context},
+            request, template, {"t": t, "lang": language(request), "csrf": csrf_token(request), **context},
             status_code=status)
 
 

@@ -80,3 +80,16 @@ def close_voting(request: Request, code: str) -> Response:
         raise InvalidInput("bad-code", field="session")
     voting.close_voting(_hall(request).uow(), code, actor="organiser")
     return RedirectResponse(f"/admin/r/{code}", status_code=303)
+
+
+@router.get("/admin/r/{code}/minutes.pdf")
+def minutes_pdf(request: Request, code: str) -> Response:
+    """The minutes to sign (PDF, A4), from the counted result."""
+    from tinnhiem.reports.content import minutes
+    from tinnhiem.reports.pdf import minutes_pdf as render
+
+    if not _organiser(request):
+        return RedirectResponse("/admin", status_code=303)
+    data = render(minutes(rounds.count(_hall(request).uow(), code)))
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{code}-bien-ban.pdf"'})

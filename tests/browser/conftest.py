@@ -1,0 +1,74 @@
+"""A live hall server in a thread, and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, sync_playwright
+
+from tinnhiem.services import voting
+from tinnhiem.storage.db import Database
+from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.testing.hall import prepare_hall
+from tinnhiem.web.app import create_app
+from tinnhiem.web.settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = Path(__file__).resolve().parents[2] / "tinnhiem-data" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Hall:
+    def __init__(self, url: str, code: str, cards: dict[str, str], keys: list[Path], database: Database,
+                 organiser: str) -> None:
+        self.url, self.code, self.cards, self.keys, self.database, self.organiser = (
+            url, code, cards, keys, database, organiser)
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
+    """The demo hall on SQLite, served by uvicorn on a free loopback port."""
+    home = tmp_path_factory.mktemp("hall")
+    settings = Settings(f"sqlite:///{home / 'hall.sqlite3'}", home, "test-secret", "ORG12345")
+    app = create_app(settings)
+    database = app.state.hall.database
+    code, keys = prepare_hall(SqlUnitOfWork(database), home / "keys")
+    cards = dict(voting.issue_cards(SqlUnitOfWork(database), code))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield Hall(f"http://127.0.0.1:{port}", code, cards, keys, database, "ORG12345")
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
