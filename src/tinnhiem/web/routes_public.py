@@ -53,7 +53,7 @@ def screen(request: Request, code: str) -> HTMLResponse:
     return hall.page(request, "screen.html", round=round_, code=code, live=_state(hall, code), rows=rows)
 
 
-@router.get("/r/{code}/events")
+@router.get("/r/{code}/events", include_in_schema=False)  # a stream: not for generated calls
 async def events(request: Request, code: str) -> StreamingResponse:
     """Server-sent events: turnout and state every second. Polls the database, so every worker agrees."""
     hall = _hall(request)
