@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import crypto, paper
+from bench import crypto, load, paper
 
-BENCHES = {"crypto": crypto.main, "paper": paper.main, "paper-cli": paper.main_cli}
+BENCHES = {"crypto": crypto.main, "paper": paper.main, "paper-cli": paper.main_cli, "load": load.main}
 
 if __name__ == "__main__":
     for name in sys.argv[1:2] or list(BENCHES):

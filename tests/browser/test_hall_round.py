@@ -38,6 +38,9 @@ def vote(browser: Browser, hall: Hall, name: str, choices: list[int | None], sho
     page.get_by_label("Mã trên thẻ đại biểu").fill(hall.cards[name])
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_text(name)).to_be_visible()
+    if challenge_first:  # once: the ballot page as a delegate first sees it, checked by axe-core
+        page.screenshot(path=shots / "phone-ballot.png", full_page=True)
+        assert [] == axe_violations(page, hall)
 
     def fill_and_encrypt() -> str:
         rows = page.locator("fieldset.row")
@@ -121,6 +124,11 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     screen.screenshot(path=shots / "projector-results.png", full_page=True)
     first_row = screen.locator("table.results tbody tr").first.inner_text()
     assert "2 (3,77%)" in first_row  # two of three chose "cao" for the first subject; 53 present
+
+    english = browser.new_page(viewport=PHONE)
+    english.goto(f"{hall.url}/r/{hall.code}/vote?lang=en")
+    expect(english.get_by_label("The code on your delegate card")).to_be_visible()
+    assert [] == axe_violations(english, hall)
 
     record = json.loads(organiser.request.get(f"{hall.url}/api/rounds/{hall.code}/record").text())
     verified = verify(record)
