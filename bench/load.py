@@ -8,6 +8,7 @@ Traffic goes to 127.0.0.1 only; the loop is bounded (one request per delegate) a
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import statistics
@@ -85,9 +86,17 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
     return {
         "casts": len(latencies), "errors": len(errors), "first_errors": errors[:3],
         "seconds": round(elapsed, 1),
-        "latency_ms": {"p50": round(statistics.median(latencies) * 1000), "p95": round(latencies[int(0.95 * len(latencies)) - 1] * 1000),
-                       "p99": round(latencies[int(0.99 * len(latencies)) - 1] * 1000), "max": round(latencies[-1] * 1000)},
+        "latency_ms": {"p50": _ms(statistics.median(latencies)), "p95": _ms(_at(latencies, 0.95)),
+                       "p99": _ms(_at(latencies, 0.99)), "max": _ms(latencies[-1])},
     }
+
+
+def _at(ordered: list[float], share: float) -> float:
+    return ordered[int(share * len(ordered)) - 1]
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
 
 
 def main() -> None:
@@ -101,9 +110,10 @@ def main() -> None:
         database = Database.open(url)
         uow = SqlUnitOfWork(database)
         round_ = Round("nq96-2023", VotingBody("Quốc hội (thử tải)", DELEGATES), "Thử tải 500 đại biểu",
-                       __import__("datetime").date(2026, 11, 27),
+                       dt.date(2026, 11, 27),
                        tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(SUBJECTS)))
-        code = rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i + 1}") for i in range(DELEGATES)), code="load")
+        delegates = tuple(Delegate(f"Đại biểu {i + 1}") for i in range(DELEGATES))
+        code = rounds.create_round(uow, round_, delegates, code="load")
         voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)
         cards = [card for _, card in voting.issue_cards(uow, code)]
         for i in range(DELEGATES):
