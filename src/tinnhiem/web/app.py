@@ -18,6 +18,7 @@ from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.web import routes_admin, routes_public, routes_vote
 from tinnhiem.web.i18n import language, translator
+from tinnhiem.web.live import Live
 from tinnhiem.web.security import CSP, Attempts, csrf_token
 from tinnhiem.web.settings import Settings
 
@@ -33,6 +34,7 @@ class Hall:
     database: Database
     templates: Jinja2Templates
     attempts: Attempts
+    live: Live
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database)
@@ -48,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(title="tinnhiem", version="0.1.0", docs_url=None, redoc_url=None)
     hall = Hall(settings, Database.open(settings.database_url), Jinja2Templates(directory=HERE / "templates"),
-                Attempts(settings.sign_in_attempts, settings.attempt_window))
+                Attempts(settings.sign_in_attempts, settings.attempt_window), Live(settings.redis_url))
     app.state.hall = hall
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",
                        same_site="strict", max_age=12 * 3600)

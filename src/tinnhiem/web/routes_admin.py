@@ -63,6 +63,7 @@ def checkin(request: Request, code: str, delegate: str = Form(..., max_length=30
     if not _organiser(request):
         raise InvalidInput("bad-code", field="session")
     rounds.attend(_hall(request).uow(), code, delegate, channel)
+    _hall(request).live.changed(code)
     return RedirectResponse(f"/admin/r/{code}", status_code=303)
 
 
@@ -71,6 +72,7 @@ def open_voting(request: Request, code: str) -> Response:
     if not _organiser(request):
         raise InvalidInput("bad-code", field="session")
     voting.open_voting(_hall(request).uow(), code, actor="organiser")
+    _hall(request).live.changed(code)
     return RedirectResponse(f"/admin/r/{code}", status_code=303)
 
 
@@ -79,6 +81,7 @@ def close_voting(request: Request, code: str) -> Response:
     if not _organiser(request):
         raise InvalidInput("bad-code", field="session")
     voting.close_voting(_hall(request).uow(), code, actor="organiser")
+    _hall(request).live.changed(code)
     return RedirectResponse(f"/admin/r/{code}", status_code=303)
 
 

@@ -55,19 +55,18 @@ def screen(request: Request, code: str) -> HTMLResponse:
 
 @router.get("/r/{code}/events", include_in_schema=False)  # a stream: not for generated calls
 async def events(request: Request, code: str) -> StreamingResponse:
-    """Server-sent events: turnout and state every second. Polls the database, so every worker agrees."""
+    """Server-sent events: turnout and state, read from the database whenever Redis says it changed."""
     hall = _hall(request)
 
     async def stream() -> AsyncIterator[str]:
         last = None
-        for _ in range(3600):
+        async for _ in hall.live.ticks(code):
             if await request.is_disconnected():
                 return
             state = await asyncio.to_thread(_state, hall, code)
             if state != last:
                 yield f"data: {json.dumps(state)}\n\n"
                 last = state
-            await asyncio.sleep(1)
 
     return StreamingResponse(stream(), media_type="text/event-stream")
 

@@ -75,7 +75,9 @@ def cast(request: Request, code: str, ballot: dict[str, Any] = Body(...)) -> JSO
     delegate = _delegate(request, code)
     if delegate is None:
         raise InvalidInput("bad-code", field="session")
-    tracking = voting.cast(_hall(request).uow(), code, delegate, ballot)
+    hall = _hall(request)
+    tracking = voting.cast(hall.uow(), code, delegate, ballot)
+    hall.live.changed(code)
     return JSONResponse({"code": tracking})
 
 

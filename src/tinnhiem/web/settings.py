@@ -24,6 +24,7 @@ class Settings:
     home: Path
     secret_key: str  # signs session cookies
     organiser_code: str  # signs organisers in (printed by `tinnhiem serve`)
+    redis_url: str | None = None  # live updates across workers (TINNHIEM_REDIS_URL)
     sign_in_attempts: int = 10  # wrong card codes allowed per client per window
     attempt_window: int = 600  # seconds
 
@@ -37,4 +38,5 @@ class Settings:
             or _kept_secret(root / "secret.key", secrets.token_hex(32)),
             organiser_code=os.environ.get("TINNHIEM_ORGANISER_CODE")
             or _kept_secret(root / "organiser.code", secrets.token_hex(4).upper()),
+            redis_url=os.environ.get("TINNHIEM_REDIS_URL") or None,
         )
