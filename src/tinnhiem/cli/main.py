@@ -146,19 +146,9 @@ def create_command(
     code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.", "The code to give the round.")),
 ) -> None:
     """Tạo cuộc lấy phiếu từ các bảng tính của văn phòng. / Create a round from the office's spreadsheets."""
-    from dataclasses import replace
+    from tinnhiem.services.spreadsheets import round_from_office_files
 
-    from tinnhiem.services import spreadsheets
-
-    data = dict(roundfile.load(meta))
-    data.setdefault("subjects", [])
-    round_, _ = roundfile.parse_round(data)
-    round_ = replace(
-        round_,
-        subjects=spreadsheets.read_subjects(subjects),
-        exemptions=spreadsheets.read_exemptions(exemptions) if exemptions else round_.exemptions,
-    )
-    people = spreadsheets.read_delegates(delegates) if delegates else ()
+    round_, people = round_from_office_files(roundfile.load(meta), subjects, delegates, exemptions)
     new_code = rounds.create_round(_uow(), round_, people, code=code, actor="cli")
     out.print(t(f"Đã tạo cuộc lấy phiếu {new_code}: {len(round_.subjects)} người được lấy phiếu, "
                 f"{len(round_.exemptions)} không lấy phiếu, {len(people)} đại biểu.",

@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.domain.model import REASON_LABELS, Delegate, Exemption, ExemptionReason, Subject
+from tinnhiem.domain.model import REASON_LABELS, Delegate, Exemption, ExemptionReason, Round, Subject
 
 COLUMNS: Mapping[str, tuple[str, ...]] = {
     "name": ("ho va ten", "ho ten", "name", "full name"),
@@ -137,3 +137,22 @@ def read_exemptions(path: Path) -> tuple[Exemption, ...]:
         Exemption(_require(path, n, row, "name"), row.get("position", ""), _reason(path, n, row), row.get("note", ""))
         for n, row in read_rows(path, ("name", "reason"), ("position", "note"))
     )
+
+
+def round_from_office_files(
+    meta: Mapping[str, object], subjects: Path, delegates: Path | None = None, exemptions: Path | None = None
+) -> tuple[Round, tuple[Delegate, ...]]:
+    """A round from its details (a round file without subjects) and the office's lists."""
+    from dataclasses import replace
+
+    from tinnhiem.services import roundfile
+
+    data = dict(meta)
+    data.setdefault("subjects", [])
+    round_, _ = roundfile.parse_round(data)
+    round_ = replace(
+        round_,
+        subjects=read_subjects(subjects),
+        exemptions=read_exemptions(exemptions) if exemptions else round_.exemptions,
+    )
+    return round_, read_delegates(delegates) if delegates else ()

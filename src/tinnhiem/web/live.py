@@ -9,6 +9,7 @@ every second instead. Only the round's code travels through Redis: no ballot, no
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import redis
@@ -23,10 +24,8 @@ class Live:
     def changed(self, code: str) -> None:
         """Tell every worker that the round's state changed (best effort: streams also re-read on a timer)."""
         if self.client is not None:
-            try:
+            with contextlib.suppress(redis.RedisError):  # the streams fall back to their timer
                 self.client.publish(f"tinnhiem:{code}", b"1")
-            except redis.RedisError:
-                pass  # the streams fall back to their timer
 
     async def ticks(self, code: str, every: float = 1.0) -> AsyncIterator[None]:
         """Yield when the round may have changed: at once, on every publish, and at least every 5 s."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hmac
+import tempfile
+from pathlib import Path
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tinnhiem.domain.errors import InvalidInput
@@ -96,3 +98,63 @@ def minutes_pdf(request: Request, code: str) -> Response:
     data = render(minutes(rounds.count(_hall(request).uow(), code)))
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{code}-bien-ban.pdf"'})
+
+
+@router.get("/admin/new", response_class=HTMLResponse)
+def new_round_page(request: Request) -> Response:
+    if not _organiser(request):
+        return RedirectResponse("/admin", status_code=303)
+    return _hall(request).page(request, "admin_new.html", error=None)
+
+
+def _saved(upload: UploadFile | None, folder: Path) -> Path | None:
+    """An uploaded file written to a temporary folder under its own (sanitised) suffix."""
+    if upload is None or not upload.filename:
+        return None
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in {".xlsx", ".csv", ".yaml", ".yml", ".json"}:
+        raise InvalidInput("file-unreadable", field=upload.filename, reason=suffix or "?")
+    path = folder / f"{len(list(folder.iterdir()))}{suffix}"
+    path.write_bytes(upload.file.read(5_000_000))
+    return path
+
+
+@router.post("/admin/new", dependencies=[Depends(require_csrf)])
+def new_round(
+    request: Request,
+    details: UploadFile = File(...),
+    subjects: UploadFile = File(...),
+    delegates: UploadFile | None = File(None),
+    exemptions: UploadFile | None = File(None),
+    code: str = Form("", max_length=64, pattern=r"^[a-z0-9-]*$"),
+) -> Response:
+    """Create a round from the office's files: details (YAML), subjects, delegates, exemptions (XLSX/CSV)."""
+    from tinnhiem.services import roundfile
+    from tinnhiem.services.spreadsheets import round_from_office_files
+
+    if not _organiser(request):
+        return RedirectResponse("/admin", status_code=303)
+    with tempfile.TemporaryDirectory() as folder:
+        where = Path(folder)
+        meta_path = _saved(details, where)
+        subjects_path = _saved(subjects, where)
+        assert meta_path is not None and subjects_path is not None
+        round_, people = round_from_office_files(roundfile.load(meta_path), subjects_path,
+                                                 _saved(delegates, where), _saved(exemptions, where))
+    new_code = rounds.create_round(_hall(request).uow(), round_, people, code=code or None, actor="organiser")
+    return RedirectResponse(f"/admin/r/{new_code}", status_code=303)
+
+
+@router.post("/admin/r/{code}/cards", dependencies=[Depends(require_csrf)])
+def cards(request: Request, code: str, address: str = Form(..., max_length=200, pattern=r"^https?://[^\s]+$"),
+          wifi: str = Form("", max_length=100)) -> Response:
+    """Fresh one-time codes for every delegate, as cards to print (old codes stop working)."""
+    from tinnhiem.paper.cards import cards_pdf
+
+    if not _organiser(request):
+        return RedirectResponse("/admin", status_code=303)
+    hall = _hall(request)
+    issued = voting.issue_cards(hall.uow(), code)
+    round_, _ = rounds.load(hall.uow(), code)
+    return Response(cards_pdf(round_, code, issued, address.rstrip("/"), wifi), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{code}-the-dai-bieu.pdf"'})

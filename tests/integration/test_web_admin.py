@@ -1,0 +1,78 @@
+"""Organisers over HTTP: sign in, create a round from the office's files, print cards, check in."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from tinnhiem.testing import demo
+from tinnhiem.web.app import create_app
+from tinnhiem.web.settings import Settings
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    app = create_app(Settings(f"sqlite:///{tmp_path / 'w.sqlite3'}", tmp_path, "secret", "ORG"))
+    client = TestClient(app)
+    csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
+    client.headers["X-CSRF-Token"] = csrf
+    assert 200 == client.post("/admin/sign-in", data={"organiser_code": "org", "csrf": csrf}).status_code
+    return client
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def details() -> bytes:
+    text = demo.demo_file().read_text(encoding="utf-8")
+    return text[: text.index("subjects:")].encode("utf-8")
+
+
+def test_wrong_organiser_code_is_refused(tmp_path: Path) -> None:
+    """Without the organiser code, no organiser page opens."""
+    app = create_app(Settings(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path, "secret", "ORG"))
+    anonymous = TestClient(app)
+    csrf = anonymous.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
+    assert 401 == anonymous.post("/admin/sign-in", data={"organiser_code": "nope", "csrf": csrf}).status_code
+    assert "Mã của Ban tổ chức" in anonymous.get("/admin").text
+
+
+def test_a_post_without_the_csrf_token_is_refused(client: TestClient) -> None:
+    """State changes need the session's token (CSRF)."""
+    del client.headers["X-CSRF-Token"]
+    assert 403 == client.post("/admin/r/x/open").status_code
+
+
+def test_create_a_round_from_files_then_print_cards(client: TestClient) -> None:
+    """The office's files make a round; cards come out as a PDF with every delegate's name."""
+    files = {
+        "details": ("round.yaml", details()),
+        "subjects": ("subjects.xlsx", xlsx([["Họ và tên", "Chức vụ"], ["Nguyễn Văn Ân", "Bí thư Tỉnh ủy"]])),
+        "delegates": ("delegates.xlsx", xlsx([["Họ và tên"], ["Đại Biểu Một"], ["Đại Biểu Hai"]])),
+    }
+    created = client.post("/admin/new", files=files, data={"code": "web-round"})
+    assert 200 == created.status_code and "Nguyễn Văn Ân" not in created.text
+    assert "Đại Biểu Hai" in created.text  # the check-in list
+    cards = client.post("/admin/r/web-round/cards", data={"address": "http://192.168.1.10:8000", "wifi": "HoiTruong"})
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(cards.content)).pages)
+    assert "Đại Biểu Một" in text and "HoiTruong" in text
+
+
+def test_a_bad_row_names_the_row_and_creates_nothing(client: TestClient) -> None:
+    """A subject without a position is refused with its row; no round appears."""
+    files = {"details": ("round.yaml", details()),
+             "subjects": ("subjects.xlsx", xlsx([["Họ và tên", "Chức vụ"], ["Nguyễn Văn Ân", None]]))}
+    refused = client.post("/admin/new", files=files)
+    assert 422 == refused.status_code and "dòng 2, cột Chức vụ" in refused.text
+    assert "Sơn Thủy" not in client.get("/admin").text
