@@ -13,7 +13,7 @@ ALLOWED = {
     "storage": {"storage", "services", "domain"},
     "reports": {"reports", "domain"},
     "paper": {"paper", "services", "domain", "crypto", "reports"},
-    "web": {"web", "services", "domain", "crypto", "reports", "storage"},
+    "web": {"web", "services", "domain", "crypto", "reports", "storage", "paper"},
     "cli": {"cli", "services", "domain", "crypto", "reports", "storage", "testing", "paper", "web"},
     "testing": {"testing", "services", "domain", "crypto", "paper"},
 }
