@@ -157,3 +157,37 @@ export function counter(start) {
   let next = BigInt(start);
   return () => mod(next++);
 }
+
+// ---- The committee member's device (docs/protocol.md §8–§9): open the key file, decrypt my share.
+import { argon2id } from "@noble/hashes/argon2.js";
+import { secretbox } from "@noble/ciphers/salsa.js";
+
+// Open a member file written by services/keyfiles.lock: Argon2id (libsodium's pwhash) + SecretBox.
+export function openKeyFile(text, passphrase) {
+  const file = JSON.parse(text);
+  if (file.format !== "tinnhiem-member-key/1") throw new Error("format");
+  const key = argon2id(new TextEncoder().encode(passphrase), unhex(file.salt),
+                       { t: file.opslimit, m: file.memlimit / 1024, p: 1, dkLen: 32 });
+  const box = unhex(file.box);
+  const inner = JSON.parse(new TextDecoder().decode(secretbox(key, box.slice(0, 24)).open(box.slice(24))));
+  return { roundId: inner.round_id, member: inner.member, share: leToBigint(unhex(inner.share)) };
+}
+
+// Chaum–Pedersen (§4.2) as crypto/proofs.prove_equal_logs: log_G X = log_A Y = x.
+export function proveEqualLogs(x, base, publicKey, image, context, rng) {
+  const w = rng();
+  const c = hashToScalar("chaum-pedersen", context, publicKey, base, image, baseMul(w), mul(w, base));
+  return { c, z: mod(w + c * x) };
+}
+
+// Member ℓ's share of every subject's tally (§9): Mℓ,j = sℓ·A_j with its proof.
+export function decryptionShares(member, share, tally, rng = randomScalar) {
+  const publicKey = baseMul(share);
+  return tally.rows.map((row, j) => {
+    const alpha = unhex(row.alpha);
+    const partial = mul(share, alpha);
+    const context = hashBytes("decryption", unhex(tally.manifest_hash), j, member).slice(0, 32);
+    const proof = proveEqualLogs(share, alpha, publicKey, partial, context, rng);
+    return { member, M: hex(partial), c: hex(encodeScalar(proof.c)), z: hex(encodeScalar(proof.z)) };
+  });
+}

@@ -26,6 +26,7 @@ CHECK = """(v) => {
     alpha: T.hex(ct.alpha), beta: T.hex(ct.beta),
     c: proof.c.map((s) => T.hex(T.encodeScalar(s))), z: proof.z.map((s) => T.hex(T.encodeScalar(s))),
     code: ballot.code, rows: ballot.rows,
+    share: T.decryptionShares(2, 9n, {manifest_hash: v.manifest.hash, rows: [{alpha: T.hex(ct.alpha)}]}, T.counter(400))[0],
   };
 }"""
 
@@ -42,6 +43,7 @@ def test_browser_computes_the_same_bytes(browser: Browser) -> None:
         "hash": v["hash"]["hash_to_scalar('test', 'abc', 1)"], "manifest": v["manifest"]["hash"],
         "alpha": v["encrypt"]["alpha"], "beta": v["encrypt"]["beta"],
         "c": v["one_of_proof"]["c"], "z": v["one_of_proof"]["z"], "code": v["ballot"]["code"], "rows": v["ballot"]["rows"],
+        "share": {"member": 2, "M": v["decryption_share"]["M"], "c": v["decryption_share"]["c"], "z": v["decryption_share"]["z"]},
     }
     assert expected == got
     page.close()

@@ -11,9 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import Hall
-from tinnhiem.cli.hall import decrypt
 from tinnhiem.crypto.verify import verify
-from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing.hall import delegate_names
 
 PHONE = {"width": 390, "height": 844}
@@ -117,7 +115,15 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
 
     organiser.get_by_role("button", name="Đóng bỏ phiếu").click()
     expect(organiser.locator("#election-state")).to_have_text("closed")
-    decrypt(SqlUnitOfWork(hall.database), hall.code, [hall.keys[0], hall.keys[2]], ["mat-khau-mau-1", "mat-khau-mau-3"])
+    for member in (1, 3):  # two of three members, each on their own device
+        device = browser.new_context(viewport=PHONE).new_page()
+        device.goto(f"{hall.url}/committee/r/{hall.code}")
+        device.get_by_label("Tệp khóa của đồng chí").set_input_files(str(hall.keys[member - 1]))
+        device.get_by_label("Mật khẩu").fill(f"mat-khau-mau-{member}")
+        device.get_by_role("button", name="Giải mã phần của tôi").click()
+        expected = "Chờ các thành viên khác" if member == 1 else "kết quả đã được giải mã"
+        expect(device.get_by_role("status")).to_contain_text(expected, timeout=20_000)
+        device.screenshot(path=shots / f"phone-committee-{member}.png", full_page=True)
 
     screen.reload()
     expect(screen.locator("table.results")).to_contain_text("Nguyễn Văn Ân")

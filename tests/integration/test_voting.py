@@ -184,3 +184,30 @@ def test_race_without_the_constraint_stores_two_ballots(database: Database, hall
 def test_race_with_the_constraint_stores_one_ballot(database: Database, hall: dict[str, object]) -> None:
     """The pair's second half: the database constraint lets exactly one of two racing ballots in."""
     assert (1, 1) == _race(database, hall)
+
+
+def test_members_send_proven_shares_and_k_of_them_finish_the_tally(uow: SqlUnitOfWork, hall: dict[str, object]) -> None:
+    """A member's device sends shares; a share whose proof fails is refused; the k-th finishes the tally."""
+    from tinnhiem.crypto.decryption import decrypt_share
+    from tinnhiem.crypto.elgamal import Ciphertext
+
+    delegate, _ = voting.sign_in(uow, CODE, hall["cards"]["Đại biểu 30"])  # type: ignore[index]
+    voting.cast(uow, CODE, delegate, ballot(hall, [1] * 12, seed=300))
+    voting.close_voting(uow, CODE)
+    tally = voting.tally_for_members(uow, CODE)
+    sums = [Ciphertext(bytes.fromhex(r["alpha"]), bytes.fromhex(r["beta"])) for r in tally["rows"]]  # type: ignore[attr-defined, index]
+    secret = {s.member: s.share for s in hall["shares"]}  # type: ignore[attr-defined]
+    m = hall["manifest"]
+
+    def shares(member: int, secret_share: int) -> list[dict[str, object]]:
+        made = [decrypt_share(member, secret_share, ct, m.hash, j, seeded(member)) for j, ct in enumerate(sums)]  # type: ignore[attr-defined]
+        return [{"member": member, "M": s.partial.hex(), "c": s.proof.challenge.to_bytes(32, "little").hex(),
+                 "z": s.proof.response.to_bytes(32, "little").hex()} for s in made]
+
+    with pytest.raises(InvalidInput):
+        voting.submit_shares(uow, CODE, 2, shares(2, secret[1]))  # member 1's secret presented as member 2's
+    assert "closed" == voting.submit_shares(uow, CODE, 2, shares(2, secret[2]))
+    assert "tallied" == voting.submit_shares(uow, CODE, 3, shares(3, secret[3]))
+    with uow:
+        electronic = uow.rounds.channel_totals(CODE)["electronic"]
+    assert 1 == electronic[0].counts[Level.CONFIDENCE]

@@ -177,13 +177,13 @@ def _read_commitment(d: Any, where: str) -> tuple[MemberCommitment, str]:
             _field(d, "name", str, where))
 
 
-def _read_share(d: Any, where: str) -> DecryptionShare:
+def read_share(d: Any, where: str) -> DecryptionShare:
     return DecryptionShare(_field(d, "member", int, where), _point(_field(d, "M", str, where), f"{where}.M", True),
                            _read_proof(d, where))
 
 
 def _read_result(d: Any, where: str) -> RowResult:
-    return RowResult(_list(d, "shares", f"{where}.", _read_share), _field(d, "total", int, where),
+    return RowResult(_list(d, "shares", f"{where}.", read_share), _field(d, "total", int, where),
                      _list(d, "counts", f"{where}.", lambda v, w: _int(v, w)), _field(d, "empty", int, where))
 
 

@@ -12,18 +12,21 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tinnhiem.crypto import ceremony
 from tinnhiem.crypto.ballot import EncryptedBallot, choices_of, verify_ballot, verify_opening
+from tinnhiem.crypto.decryption import DecryptionShare, decrypt_share, verify_decryption_share
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.group import Random, encode_scalar
 from tinnhiem.crypto.manifest import Manifest
-from tinnhiem.crypto.record import FORMAT, read_ballot, read_secrets
+from tinnhiem.crypto.record import FORMAT, Record, from_json, read_ballot, read_secrets, read_share, to_json
+from tinnhiem.crypto.tally import encrypted_sums, results
+from tinnhiem.crypto.verify import verify
 from tinnhiem.domain.checks import quorum_needed
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
-from tinnhiem.services.electronic import manifest_for
+from tinnhiem.services.electronic import manifest_for, totals_from_verified
 from tinnhiem.services.ports import Duplicate, Election, UnitOfWork
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by older delegates
@@ -227,37 +230,88 @@ def public_record(uow: UnitOfWork, code: str) -> dict[str, object]:
     return record
 
 
-def decrypt(uow: UnitOfWork, code: str, shares: Mapping[int, int], rng: Random, actor: str = "") -> dict[str, object]:
-    """k members' shares decrypt the tally: proofs made and checked, counts stored as the electronic channel.
+def _partial_record(uow: UnitOfWork, code: str) -> Record:
+    """The record so far (ballots, spoiled, ceremony) as crypto values, with its encrypted sums."""
+    data = public_record(uow, code)
+    return from_json(data | {"tally": {"ballots": 0, "rows": []}, "decryption": []})
 
-    ``shares`` maps member number → sℓ (unlocked from each member's own key file, never stored).
-    """
-    from tinnhiem.crypto.decryption import decrypt_share, verify_decryption_share
-    from tinnhiem.crypto.record import from_json, to_json
-    from tinnhiem.crypto.tally import encrypted_sums, results
-    from tinnhiem.crypto.verify import verify
-    from tinnhiem.services.electronic import totals_from_verified
 
-    record_data = public_record(uow, code)
-    partial = from_json(record_data | {"tally": {"ballots": 0, "rows": []}, "decryption": []})
+def tally_for_members(uow: UnitOfWork, code: str) -> dict[str, object]:
+    """What a member's device needs to compute its decryption shares: the sums Σ of every row."""
+    with uow:
+        election = uow.voting.election(code)
+    if election is None or election.state not in ("closed", "tallied"):
+        raise InvalidInput("voting-not-open", field="round")
+    partial = _partial_record(uow, code)
+    sums = encrypted_sums(partial.manifest, partial.ballots)
+    rows = [{"alpha": c.alpha.hex(), "beta": c.beta.hex()} for c in sums]
+    return {"manifest_hash": partial.manifest.hash.hex(), "ballots": len(partial.ballots),
+            "threshold": partial.committee.threshold, "rows": rows,
+            "received": sorted(int(m) for m in (election.shares or {}))}
+
+
+def _checked(partial: Record, member: int, shares: list[DecryptionShare]) -> None:
+    """Every share proven against the member's public verification key Sℓ (docs/protocol.md §9)."""
     m = partial.manifest
     sums = encrypted_sums(m, partial.ballots)
+    if not 1 <= member <= partial.committee.members or len(shares) != len(sums):
+        raise InvalidInput("ballot-refused", field="shares", reason="member or number of shares")
+    key = ceremony.verification_key(partial.commitments, member)
+    for j, (ct, share) in enumerate(zip(sums, shares, strict=True)):
+        try:
+            verify_decryption_share(share, key, ct, m.hash, j)
+        except VerificationError as error:
+            raise InvalidInput("ballot-refused", field="shares", reason=error.message("vi")) from None
+
+
+def submit_shares(uow: UnitOfWork, code: str, member: int, data: list[Mapping[str, Any]], actor: str = "") -> str:
+    """A member's device sends its shares; they are verified and kept. With k members, the tally is finished.
+
+    Returns the election's state afterwards ("closed" while fewer than k, "tallied" after).
+    """
+    partial = _partial_record(uow, code)
+    shares = [read_share(d, f"shares[{j}]") for j, d in enumerate(data)]
+    if any(s.member != member for s in shares):
+        raise InvalidInput("ballot-refused", field="shares", reason="member")
+    _checked(partial, member, shares)
+    with uow:
+        uow.voting.add_shares(code, member, [dict(d) for d in data])
+        uow.rounds.audit(code, "decryption-share", actor, {"member": member})
+        uow.commit()
+        election = uow.voting.election(code)
+    assert election is not None and election.shares is not None
+    if len(election.shares) < partial.committee.threshold:
+        return election.state
+    made = {int(m): [read_share(d, "shares") for d in items] for m, items in election.shares.items()}  # type: ignore[attr-defined]
+    finalize(uow, code, partial, made, actor)
+    return "tallied"
+
+
+def decrypt(uow: UnitOfWork, code: str, shares: Mapping[int, int], rng: Random, actor: str = "") -> dict[str, object]:
+    """k members' secret shares (unlocked at one machine) decrypt the tally (the CLI path)."""
+    partial = _partial_record(uow, code)
     if len(shares) < partial.committee.threshold:
         raise VerificationError("decryption-quorum", given=len(shares), needed=partial.committee.threshold)
-    made = {}
-    for member, secret in shares.items():
-        key = ceremony.verification_key(partial.commitments, member)
-        made[member] = [decrypt_share(member, secret, ct, m.hash, j, rng) for j, ct in enumerate(sums)]
-        for j, (ct, share) in enumerate(zip(sums, made[member], strict=True)):
-            verify_decryption_share(share, key, ct, m.hash, j)
-    rows = results(m, sums, made, len(partial.ballots))
-    full = to_json(type(partial)(m, partial.committee, partial.member_names, partial.commitments, partial.joint_key,
-                                 partial.ballots, partial.spoiled, sums, rows))
+    sums = encrypted_sums(partial.manifest, partial.ballots)
+    made = {member: [decrypt_share(member, secret, ct, partial.manifest.hash, j, rng) for j, ct in enumerate(sums)]
+            for member, secret in shares.items()}
+    for member, member_shares in made.items():
+        _checked(partial, member, member_shares)
+    return finalize(uow, code, partial, made, actor)
+
+
+def finalize(uow: UnitOfWork, code: str, partial: Record, made: Mapping[int, list[DecryptionShare]],
+             actor: str = "") -> dict[str, object]:
+    """Combine verified shares, find the counts, verify the whole record, store it and the electronic totals."""
+    m = partial.manifest
+    sums = encrypted_sums(m, partial.ballots)
+    chosen = dict(sorted(made.items())[: max(partial.committee.threshold, 1)])
+    rows = results(m, sums, chosen, len(partial.ballots))
+    full = to_json(replace(partial, sums=sums, results=rows))
     verified = verify(full)
-    totals = totals_from_verified(m, verified)
     with uow:
         uow.voting.set_state(code, "tallied", [full["tally"], full["decryption"]])
-        uow.rounds.save_totals(code, totals, channel="electronic")
-        uow.rounds.audit(code, "tally-decrypted", actor, {"members": sorted(shares), "ballots": verified.ballots})
+        uow.rounds.save_totals(code, totals_from_verified(m, verified), channel="electronic")
+        uow.rounds.audit(code, "tally-decrypted", actor, {"members": sorted(chosen), "ballots": verified.ballots})
         uow.commit()
     return full

@@ -347,7 +347,13 @@ class SqlVotingStore:
 
     def election(self, code: str) -> Election | None:
         row = self.session.scalar(select(ElectionRow).where(ElectionRow.round_id == self.rounds._row(code).id))
-        return None if row is None else Election(row.manifest, row.committee, row.joint_key, row.state, row.decryption)
+        if row is None:
+            return None
+        return Election(row.manifest, row.committee, row.joint_key, row.state, row.decryption, row.shares)
+
+    def add_shares(self, code: str, member: int, shares: list[dict[str, object]]) -> None:
+        row = self._election(code)
+        row.shares = {**(row.shares or {}), str(member): shares}  # a new dict: the JSON column sees the change
 
     def set_state(self, code: str, state: str, decryption: list[object] | None = None) -> None:
         row = self._election(code)

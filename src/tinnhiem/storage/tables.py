@@ -215,6 +215,7 @@ class ElectionRow(Base):
     joint_key: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20), default="ready")  # ready | open | closed | tallied
     decryption: Mapped[list[object] | None] = mapped_column(JSON)
+    shares: Mapped[dict[str, object] | None] = mapped_column(JSON)  # member → verified decryption shares
 
 
 class SignInCodeRow(Base):

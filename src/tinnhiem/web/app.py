@@ -16,7 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, TinnhiemError
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
-from tinnhiem.web import routes_admin, routes_public, routes_vote
+from tinnhiem.web import routes_admin, routes_committee, routes_public, routes_vote
 from tinnhiem.web.i18n import language, translator
 from tinnhiem.web.live import Live
 from tinnhiem.web.security import CSP, Attempts, csrf_token
@@ -74,6 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return hall.page(request, "error.html", status=status, error=body)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (routes_public, routes_vote, routes_admin):
+    for module in (routes_public, routes_vote, routes_admin, routes_committee):
         app.include_router(module.router)
     return app
