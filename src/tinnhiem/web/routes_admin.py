@@ -59,32 +59,38 @@ def admin_round(request: Request, code: str) -> Response:
                      election=election, present=present, turnout=turnout, error=None)
 
 
-@router.post("/admin/r/{code}/checkin", dependencies=[Depends(require_csrf)])
+def require_organiser(request: Request) -> None:
+    """Organiser-only actions refuse a session that has not signed in with the organiser code."""
+    if not _organiser(request):
+        raise InvalidInput("bad-code", field="session")
+
+
+ORGANISER_ACTION = [Depends(require_csrf), Depends(require_organiser)]
+
+
+def _changed(request: Request, code: str) -> Response:
+    """After an organiser's change: wake every screen, back to the round's page."""
+    _hall(request).live.changed(code)
+    return RedirectResponse(f"/admin/r/{code}", status_code=303)
+
+
+@router.post("/admin/r/{code}/checkin", dependencies=ORGANISER_ACTION)
 def checkin(request: Request, code: str, delegate: str = Form(..., max_length=300),
             channel: str = Form("electronic", pattern="^(electronic|paper)$")) -> Response:
-    if not _organiser(request):
-        raise InvalidInput("bad-code", field="session")
     rounds.attend(_hall(request).uow(), code, delegate, channel)
-    _hall(request).live.changed(code)
-    return RedirectResponse(f"/admin/r/{code}", status_code=303)
+    return _changed(request, code)
 
 
-@router.post("/admin/r/{code}/open", dependencies=[Depends(require_csrf)])
+@router.post("/admin/r/{code}/open", dependencies=ORGANISER_ACTION)
 def open_voting(request: Request, code: str) -> Response:
-    if not _organiser(request):
-        raise InvalidInput("bad-code", field="session")
     voting.open_voting(_hall(request).uow(), code, actor="organiser")
-    _hall(request).live.changed(code)
-    return RedirectResponse(f"/admin/r/{code}", status_code=303)
+    return _changed(request, code)
 
 
-@router.post("/admin/r/{code}/close", dependencies=[Depends(require_csrf)])
+@router.post("/admin/r/{code}/close", dependencies=ORGANISER_ACTION)
 def close_voting(request: Request, code: str) -> Response:
-    if not _organiser(request):
-        raise InvalidInput("bad-code", field="session")
     voting.close_voting(_hall(request).uow(), code, actor="organiser")
-    _hall(request).live.changed(code)
-    return RedirectResponse(f"/admin/r/{code}", status_code=303)
+    return _changed(request, code)
 
 
 @router.get("/admin/r/{code}/minutes.pdf")
