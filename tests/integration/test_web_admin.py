@@ -62,7 +62,7 @@ def test_create_a_round_from_files_then_print_cards(client: TestClient) -> None:
         "delegates": ("delegates.xlsx", xlsx([["Họ và tên"], ["Đại Biểu Một"], ["Đại Biểu Hai"]])),
     }
     created = client.post("/admin/new", files=files, data={"code": "web-round"})
-    assert 200 == created.status_code and "Nguyễn Văn Ân" not in created.text
+    assert 200 == created.status_code and "1. Nguyễn Văn Ân" in created.text  # the dossier list
     assert "Đại Biểu Hai" in created.text  # the check-in list
     cards = client.post("/admin/r/web-round/cards", data={"address": "http://192.168.1.10:8000", "wifi": "HoiTruong"})
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(cards.content)).pages)
@@ -76,3 +76,24 @@ def test_a_bad_row_names_the_row_and_creates_nothing(client: TestClient) -> None
     refused = client.post("/admin/new", files=files)
     assert 422 == refused.status_code and "dòng 2, cột Chức vụ" in refused.text
     assert "Sơn Thủy" not in client.get("/admin").text
+
+
+def test_a_dossier_reaches_signed_in_delegates_only(client: TestClient, tmp_path: Path) -> None:
+    """R-DOSSIER: the organisers upload a subject's report; the ballot links it; strangers are sent to sign in."""
+    from tinnhiem.services import voting
+    from tinnhiem.storage.repository import SqlUnitOfWork
+    from tinnhiem.testing.hall import delegate_names, prepare_hall
+
+    database = client.app.state.hall.database  # type: ignore[attr-defined]
+    code, _ = prepare_hall(SqlUnitOfWork(database), tmp_path / "keys")
+    card = dict(voting.issue_cards(SqlUnitOfWork(database), code))[delegate_names(1)[0]]
+    pdf = b"%PDF-1.4 report of Nguyen Van An"
+    assert 200 == client.post(f"/admin/r/{code}/dossiers", data={"number": "1"},
+                              files={"dossier": ("bao-cao.pdf", pdf)}).status_code
+    stranger = TestClient(client.app)
+    assert f"/r/{code}/vote" == stranger.get(f"/r/{code}/dossiers/1.pdf", follow_redirects=False).headers["location"]
+    delegate = TestClient(client.app)
+    csrf = delegate.get(f"/r/{code}/vote").text.split('name="csrf-token" content="')[1].split('"')[0]
+    ballot_page = delegate.post(f"/r/{code}/vote/sign-in", data={"card": card, "csrf": csrf}).text
+    assert f"/r/{code}/dossiers/1.pdf" in ballot_page and f"/r/{code}/dossiers/2.pdf" not in ballot_page
+    assert pdf == delegate.get(f"/r/{code}/dossiers/1.pdf").content

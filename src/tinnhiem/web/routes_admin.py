@@ -164,3 +164,24 @@ def cards(request: Request, code: str, address: str = Form(..., max_length=200, 
     round_, _ = rounds.load(hall.uow(), code)
     return Response(cards_pdf(round_, code, issued, address.rstrip("/"), wifi), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{code}-the-dai-bieu.pdf"'})
+
+
+def dossier_path(request: Request, code: str, number: int) -> Path:
+    """Where subject ``number``'s dossier (báo cáo tự đánh giá, R-DOSSIER) is kept."""
+    return Path(_hall(request).settings.home) / "dossiers" / code / f"{number}.pdf"
+
+
+@router.post("/admin/r/{code}/dossiers", dependencies=ORGANISER_ACTION)
+def upload_dossier(request: Request, code: str, number: int = Form(..., ge=1, le=500),
+                   dossier: UploadFile = File(...)) -> Response:
+    """A subject's self-assessment report (PDF), for delegates to read before voting (R-DOSSIER)."""
+    data = dossier.file.read(20_000_000)
+    if not data.startswith(b"%PDF"):
+        raise InvalidInput("file-unreadable", field="dossier", reason="PDF")
+    round_, _ = rounds.load(_hall(request).uow(), code)
+    if number > len(round_.subjects):
+        raise InvalidInput("missing", field="number")
+    path = dossier_path(request, code, number)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return _changed(request, code)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
@@ -64,7 +64,10 @@ def ballot_page(request: Request, code: str) -> Response:
     with hall.uow() as uow:
         election = uow.voting.election(code)
         voted = uow.voting.has_voted(delegate)
-    return hall.page(request, "ballot.html", round=round_, code=code, voted=voted,
+    from tinnhiem.web.routes_admin import dossier_path
+
+    dossiers = {n for n in range(1, len(round_.subjects) + 1) if dossier_path(request, code, n).is_file()}
+    return hall.page(request, "ballot.html", round=round_, code=code, voted=voted, dossiers=dossiers,
                      open=election is not None and election.state == "open",
                      name=request.session["delegate"]["name"])
 
@@ -88,6 +91,19 @@ def challenge(request: Request, code: str, ballot: dict[str, Any] = Body(...),
     if _delegate(request, code) is None:
         raise InvalidInput("bad-code", field="session")
     return JSONResponse({"choices": voting.challenge(_hall(request).uow(), code, ballot, secrets)})
+
+
+@router.get("/r/{code}/dossiers/{number}.pdf")
+def dossier(request: Request, code: str, number: int) -> Response:
+    """A subject's dossier, for signed-in delegates (R-DOSSIER)."""
+    from tinnhiem.web.routes_admin import dossier_path
+
+    if _delegate(request, code) is None and not request.session.get("organiser"):
+        return RedirectResponse(f"/r/{code}/vote", status_code=303)
+    path = dossier_path(request, code, number)
+    if not path.is_file():
+        raise InvalidInput("missing", field="dossier")
+    return FileResponse(path, media_type="application/pdf")
 
 
 @router.post("/r/{code}/vote/sign-out", dependencies=[Depends(require_csrf)])
