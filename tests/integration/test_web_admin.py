@@ -97,3 +97,51 @@ def test_a_dossier_reaches_signed_in_delegates_only(client: TestClient, tmp_path
     ballot_page = delegate.post(f"/r/{code}/vote/sign-in", data={"card": card, "csrf": csrf}).text
     assert f"/r/{code}/dossiers/1.pdf" in ballot_page and f"/r/{code}/dossiers/2.pdf" not in ballot_page
     assert pdf == delegate.get(f"/r/{code}/dossiers/1.pdf").content
+
+
+def test_the_committee_decides_doubtful_paper_rows_on_the_web(client: TestClient, tmp_path: Path) -> None:
+    """Issue 4: each doubtful row is shown from the kept original; the decision is stored with its member."""
+    from dataclasses import replace
+
+    import cv2
+
+    from tinnhiem.paper import counting
+    from tinnhiem.paper.forms import forms_for
+    from tinnhiem.paper.layout import REGULAR, sheets
+    from tinnhiem.paper.raster import pdf_pages
+    from tinnhiem.services import rounds, roundfile
+    from tinnhiem.storage.files import ImageFiles
+    from tinnhiem.storage.repository import SqlUnitOfWork
+    from tinnhiem.testing.scans import make_scan
+
+    database = client.app.state.hall.database  # type: ignore[attr-defined]
+    round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
+    rounds.create_round(SqlUnitOfWork(database), replace(round_), code="p")
+    forms = forms_for(round_, "p")
+    layout = sheets(round_, "p", REGULAR)[1]
+    blank = list(pdf_pages(forms.pdfs["regular"], 200))[1]
+    images = ImageFiles(tmp_path / "scans")
+    for seed in (1, 2):
+        scan = make_scan(blank, layout, 200, seed, ambiguous_rate=0.4, stray_rate=float(seed == 2))
+        data = cv2.imencode(".png", scan.image)[1].tobytes()
+        counting.import_sheet(SqlUnitOfWork(database), images, "p", forms,
+                              counting.original(f"s{seed}.png", data), 0, scan.image)
+    page = client.get("/committee/r/p/paper").text
+    pending = counting.pending(SqlUnitOfWork(database), "p")
+    assert pending and pending[0].row is None  # the sheet with writing on it comes first
+    first = pending[0]
+    assert f"/committee/r/p/paper/{first.sheet.id}/-1.png" in page
+    assert client.get(f"/committee/r/p/paper/{first.sheet.id}/-1.png").content.startswith(b"\x89PNG")
+    assert 200 == client.post(f"/committee/r/p/paper/{first.sheet.id}/-1",
+                              data={"decision": "valid", "member": "Tạ Quang Vinh"}).status_code
+    for item in counting.pending(SqlUnitOfWork(database), "p"):
+        assert item.row is not None
+        client.post(f"/committee/r/p/paper/{item.sheet.id}/{item.row.row}",
+                    data={"decision": "level-1", "member": "Lâm Thị Kim Oanh"})
+    assert "Không còn phiếu hoặc dòng nào chờ quyết định." in client.get("/committee/r/p/paper").text
+    with SqlUnitOfWork(database) as uow:
+        sheets_stored = uow.paper.sheets("p")
+    assert "Tạ Quang Vinh" == next(s for s in sheets_stored if s.id == first.sheet.id).decided_by
+    assert {"Lâm Thị Kim Oanh"} == {r.decided_by for s in sheets_stored for r in s.rows if r.decided_by}
+    refused = client.post(f"/committee/r/p/paper/{first.sheet.id}/0", data={"decision": "empty", "member": "Người Lạ"})
+    assert 422 == refused.status_code

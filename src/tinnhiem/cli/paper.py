@@ -16,8 +16,7 @@ from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVEL_LABELS, LEVELS
 from tinnhiem.paper import counting
 from tinnhiem.paper.forms import Forms, forms_for
-from tinnhiem.paper.raster import page_count, pdf_page, pdf_pages
-from tinnhiem.paper.reader import row_crop
+from tinnhiem.paper.raster import page_count, pdf_pages
 from tinnhiem.services import rounds
 from tinnhiem.services.ports import UnitOfWork
 from tinnhiem.storage.files import ImageFiles
@@ -67,15 +66,10 @@ def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], cons
 
 
 def _crop(images: ImageFiles, known: Forms, code: str, item: counting.Pending, folder: Path) -> Path:
-    """Write the image the committee looks at: the row's strip, or the whole sheet."""
-    data, suffix = images.load(code, item.sheet.image_sha256)
-    page = item.sheet.source_page
-    scan = pdf_page(data, page, SCAN_DPI) if suffix == ".pdf" else _decode(item.sheet.source, data)
-    reading = known.read(scan)
-    picture = row_crop(reading, item.row.row) if item.row and reading.layout else reading.page
+    """Write the picture the committee looks at into ``folder``."""
     name = f"to-{item.sheet.id}" + (f"-dong-{item.row.row + 1}" if item.row else "") + ".png"
     folder.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(folder / name), picture)
+    cv2.imwrite(str(folder / name), counting.picture(images, known, code, item, SCAN_DPI))
     return folder / name
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from tinnhiem.domain.errors import InvalidInput
@@ -144,3 +145,25 @@ def count_paper(uow: UnitOfWork, code: str, forms: Forms, member: str) -> tuple[
         uow.rounds.audit(code, "paper-counted", member, {"sheets": len(sheets)})
         uow.commit()
     return totals
+
+
+def picture(images: ImageStore, forms: Forms, code: str, item: Pending, dpi: float = 200) -> np.ndarray:
+    """What the committee looks at: the straightened row, or the whole sheet (from the kept original)."""
+    from tinnhiem.paper.raster import pdf_page  # noqa: PLC0415 - only the pictures need PDFium
+    from tinnhiem.paper.reader import row_crop  # noqa: PLC0415
+
+    data, suffix = images.load(code, item.sheet.image_sha256)
+    if suffix == ".pdf":
+        scan = pdf_page(data, item.sheet.source_page, dpi)
+    else:
+        scan = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    reading = forms.read(scan)
+    return row_crop(reading, item.row.row) if item.row is not None and reading.layout else reading.page
+
+
+def find(uow: UnitOfWork, code: str, sheet_id: int, row: int | None) -> Pending:
+    """One pending sheet (row None) or row, or InvalidInput if it is not pending."""
+    for item in pending(uow, code):
+        if item.sheet.id == sheet_id and (item.row.row if item.row else None) == row:
+            return item
+    raise InvalidInput("missing", field="sheet")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, TinnhiemError
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
-from tinnhiem.web import routes_admin, routes_committee, routes_public, routes_vote
+from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
 from tinnhiem.web.i18n import language, translator
 from tinnhiem.web.live import Live
 from tinnhiem.web.security import CSP, Attempts, csrf_token
@@ -35,6 +35,7 @@ class Hall:
     templates: Jinja2Templates
     attempts: Attempts
     live: Live
+    cache: dict[str, object] = field(default_factory=dict)  # per worker: things costly to make, never state
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database)
@@ -74,6 +75,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return hall.page(request, "error.html", status=status, error=body)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (routes_public, routes_vote, routes_admin, routes_committee):
+    for module in (routes_public, routes_vote, routes_admin, routes_committee, routes_paper):
         app.include_router(module.router)
     return app

@@ -1,0 +1,84 @@
+"""The counting committee decides doubtful paper ballots in the hall's web app (issue 4).
+
+Each pending sheet or row is shown as the picture of the original scan; the member who
+decides is named, and the decision is stored with that name (the CLI's `paper review` does
+the same at a terminal).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import cv2
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.paper import counting
+from tinnhiem.paper.forms import Forms, forms_for
+from tinnhiem.services import rounds
+from tinnhiem.storage.files import ImageFiles
+from tinnhiem.web.routes_admin import ORGANISER_ACTION, require_organiser
+
+if TYPE_CHECKING:
+    from tinnhiem.web.app import Hall
+
+router = APIRouter()
+
+
+def _hall(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.hall
+
+
+def _forms(hall: Hall, code: str) -> Forms:
+    """The round's printed forms, made once per worker (printing and rasterising takes a moment)."""
+    key = f"forms:{code}"
+    if key not in hall.cache:
+        round_, _ = rounds.load(hall.uow(), code)
+        hall.cache[key] = forms_for(round_, code)
+    return hall.cache[key]  # type: ignore[no-any-return]
+
+
+def _images(request: Request) -> ImageFiles:
+    return ImageFiles(_hall(request).settings.home / "scans")
+
+
+@router.get("/committee/r/{code}/paper", response_class=HTMLResponse, dependencies=[Depends(require_organiser)])
+def paper_page(request: Request, code: str) -> HTMLResponse:
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    return hall.page(request, "paper_review.html", round=round_, code=code,
+                     items=counting.pending(hall.uow(), code))
+
+
+@router.get("/committee/r/{code}/paper/{sheet}/{row}.png", dependencies=[Depends(require_organiser)])
+def picture(request: Request, code: str, sheet: int, row: int) -> Response:
+    """The picture of a pending row (row ≥ 0) or sheet (row = -1), from the kept original."""
+    hall = _hall(request)
+    item = counting.find(hall.uow(), code, sheet, None if row < 0 else row)
+    ok, png = cv2.imencode(".png", counting.picture(_images(request), _forms(hall, code), code, item))
+    if not ok:
+        raise InvalidInput("file-unreadable", field="picture", reason="png")
+    return Response(png.tobytes(), media_type="image/png")
+
+
+@router.post("/committee/r/{code}/paper/{sheet}/{row}", dependencies=ORGANISER_ACTION)
+def decide(request: Request, code: str, sheet: int, row: int, member: str = Form(..., min_length=1, max_length=300),
+           decision: str = Form(..., pattern=r"^(level-[0-9]|empty|multiple|valid|void)$")) -> Response:
+    """Record one member's decision on a row (a level, empty, several) or a sheet (valid, void)."""
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    if member not in {m.name for m in round_.committee}:
+        raise InvalidInput("missing", field="member")
+    counting.find(hall.uow(), code, sheet, None if row < 0 else row)
+    if row < 0:
+        if decision not in ("valid", "void"):
+            raise InvalidInput("missing", field="decision")
+        counting.decide_sheet(hall.uow(), code, sheet, void=decision == "void", member=member)
+    else:
+        level = int(decision.split("-")[1]) if decision.startswith("level-") else None
+        if level is not None and level >= len(round_.levels):
+            raise InvalidInput("missing", field="decision")
+        counting.decide_row(hall.uow(), code, sheet, row, level, multiple=decision == "multiple", member=member)
+    request.session["member"] = member
+    return RedirectResponse(f"/committee/r/{code}/paper", status_code=303)
