@@ -109,7 +109,7 @@ def test_the_committee_decides_doubtful_paper_rows_on_the_web(client: TestClient
     from tinnhiem.paper.forms import forms_for
     from tinnhiem.paper.layout import REGULAR, sheets
     from tinnhiem.paper.raster import pdf_pages
-    from tinnhiem.services import rounds, roundfile
+    from tinnhiem.services import roundfile, rounds
     from tinnhiem.storage.files import ImageFiles
     from tinnhiem.storage.repository import SqlUnitOfWork
     from tinnhiem.testing.scans import make_scan
@@ -145,3 +145,7 @@ def test_the_committee_decides_doubtful_paper_rows_on_the_web(client: TestClient
     assert {"Lâm Thị Kim Oanh"} == {r.decided_by for s in sheets_stored for r in s.rows if r.decided_by}
     refused = client.post(f"/committee/r/p/paper/{first.sheet.id}/0", data={"decision": "empty", "member": "Người Lạ"})
     assert 422 == refused.status_code
+    counted = client.post("/committee/r/p/paper/count", data={"member": "Hà Văn Tâm"})
+    assert 200 == counted.status_code and "table" in counted.text  # the projector shows the paper result
+    with SqlUnitOfWork(database) as uow:
+        assert {"paper"} == set(uow.rounds.channel_totals("p"))

@@ -82,3 +82,12 @@ def decide(request: Request, code: str, sheet: int, row: int, member: str = Form
         counting.decide_row(hall.uow(), code, sheet, row, level, multiple=decision == "multiple", member=member)
     request.session["member"] = member
     return RedirectResponse(f"/committee/r/{code}/paper", status_code=303)
+
+
+@router.post("/committee/r/{code}/paper/count", dependencies=ORGANISER_ACTION)
+def count(request: Request, code: str, member: str = Form(..., min_length=1, max_length=300)) -> Response:
+    """Add the decided paper ballots to the result, as the paper channel (refused while anything waits)."""
+    hall = _hall(request)
+    counting.count_paper(hall.uow(), code, _forms(hall, code), member)
+    hall.live.changed(code)
+    return RedirectResponse(f"/r/{code}/screen", status_code=303)
