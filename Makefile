@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 BUNDLE := src/tinnhiem/web/static/build/tinnhiem.js
 
-.PHONY: demo test lint bench system clean
+.PHONY: demo test lint bench system system-documents clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,12 @@ $(BUNDLE): node_modules/.installed web-src/ballot.js
 
 # Debian packages: the Vietnamese-complete font, pdftoppm, and Chromium for the browser tests.
 system:
-	@bash scripts/system-packages.sh
+	@bash scripts/system-packages.sh all
 
-demo: $(STAMP) $(BUNDLE) system
+system-documents:
+	@bash scripts/system-packages.sh documents
+
+demo: $(STAMP) $(BUNDLE) system-documents
 	$(BIN)/tinnhiem demo --serve
 
 test: $(STAMP) $(BUNDLE) system

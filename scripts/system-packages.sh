@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages tinnhiem needs when they are missing:
+# Installs the Debian packages tinnhiem needs when they are missing ("documents": fonts and pdftoppm only):
 #   fonts-liberation2  Liberation Serif 2.x, metric-compatible with Times New Roman, complete Vietnamese
 #                      (Debian's older fonts-liberation 1.07 lacks ơ, ư: documents.md)
 #   poppler-utils      pdftoppm, to render the minutes to PNG and look at them
@@ -8,7 +8,7 @@ set -euo pipefail
 need=()
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
-[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ "${1:-all}" = all ]; then [ -x /usr/bin/chromium ] || need+=(chromium); fi  # only the tests drive a browser
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   echo "tinnhiem: please install ${need[*]} (apt-get install ${need[*]}); falling back to DejaVu Serif." >&2
