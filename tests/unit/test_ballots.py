@@ -22,3 +22,11 @@ def test_void_ballot_is_invalid_for_everyone() -> None:
     """R-VALID-1: a ballot not issued by the committee, or written on, counts for nobody."""
     (only,) = count_ballots(VoteKind.CONFIDENCE, 1, [Ballot((frozenset({H}),), void=True)])
     assert (0, 1) == (only.valid, only.invalid)
+
+
+def test_a_sheet_counts_for_its_own_subjects_only() -> None:
+    """A sheet of one group of posts (one ballot type) adds to its subjects and leaves the others alone."""
+    sheet = Ballot((frozenset({L}), frozenset()), subjects=(2, 0))
+    first, second, third = count_ballots(VoteKind.CONFIDENCE, 3, [sheet])
+    assert ((0, 1), (0, 0), (1, 0)) == ((first.valid, first.invalid), (second.valid, second.invalid),
+                                        (third.valid, third.invalid))

@@ -22,6 +22,7 @@ class Ballot:
 
     rows: tuple[frozenset[Level], ...]
     void: bool = False  # R-VALID-1: wrong form, a name crossed out, something written in
+    subjects: tuple[int, ...] = ()  # the subjects its rows are for (a sheet of one group); () = all, in order
 
 
 def row_choice(marks: frozenset[Level]) -> Level | None:
@@ -39,7 +40,7 @@ def count_ballots(kind: VoteKind, n_subjects: int, ballots: Iterable[Ballot]) ->
     invalid = [0] * n_subjects
     for number, ballot in enumerate(ballots):
         _check_shape(ballot, levels, n_subjects, number)
-        for i, marks in enumerate(ballot.rows):
+        for i, marks in zip(ballot.subjects or range(n_subjects), ballot.rows, strict=True):
             choice = None if ballot.void else row_choice(marks)
             if choice is None:
                 invalid[i] += 1
@@ -49,7 +50,8 @@ def count_ballots(kind: VoteKind, n_subjects: int, ballots: Iterable[Ballot]) ->
 
 
 def _check_shape(ballot: Ballot, levels: Sequence[Level], n_subjects: int, number: int) -> None:
-    if len(ballot.rows) != n_subjects:
+    expected = len(ballot.subjects) if ballot.subjects else n_subjects
+    if len(ballot.rows) != expected or any(not 0 <= s < n_subjects for s in ballot.subjects):
         raise InvalidInput("missing", field=f"ballots[{number}].rows")
     for i, marks in enumerate(ballot.rows):
         if not marks <= set(levels):

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from tinnhiem.domain.ballots import Ballot, count_ballots
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.domain.model import LEVELS, Round, Totals
+from tinnhiem.domain.model import LEVELS, Level, Round, Totals
 from tinnhiem.paper.forms import Forms
 from tinnhiem.paper.reader import RowState, SheetReading
 from tinnhiem.services.ports import ImageStore, StoredRow, StoredSheet, UnitOfWork
@@ -107,18 +108,21 @@ def decide_row(uow: UnitOfWork, code: str, sheet_id: int, row: int, level: int |
         uow.commit()
 
 
-def sheet_totals(round_: Round, sheets: Sequence[StoredSheet]) -> tuple[Totals, ...]:
-    """Add decided sheets into each subject's totals; a void sheet is invalid for its subjects."""
+def as_ballot(round_: Round, sheet: StoredSheet) -> Ballot:
+    """A decided sheet as the domain's ballot: its subjects' rows, void if the committee said so."""
     levels = LEVELS[round_.kind]
-    counts = [dict.fromkeys(levels, 0) for _ in round_.subjects]
-    invalid = [0] * len(round_.subjects)
-    for sheet in sheets:
-        for row in sheet.rows:
-            if sheet.void or row.state != RowState.MARKED.value or row.level is None:
-                invalid[row.subject] += 1
-            else:
-                counts[row.subject][levels[row.level]] += 1
-    return tuple(Totals(c, i) for c, i in zip(counts, invalid, strict=True))
+
+    def marks(row: StoredRow) -> frozenset[Level]:
+        if row.state == RowState.MARKED.value and row.level is not None:
+            return frozenset({levels[row.level]})
+        return frozenset(levels) if row.state == RowState.MULTIPLE.value else frozenset()
+
+    return Ballot(tuple(marks(r) for r in sheet.rows), bool(sheet.void), tuple(r.subject for r in sheet.rows))
+
+
+def sheet_totals(round_: Round, sheets: Sequence[StoredSheet]) -> tuple[Totals, ...]:
+    """Decided sheets counted by the same code as any ballot (R-VALID-1, R-VALID-2)."""
+    return count_ballots(round_.kind, len(round_.subjects), [as_ballot(round_, s) for s in sheets])
 
 
 def count_paper(uow: UnitOfWork, code: str, forms: Forms, member: str) -> tuple[Totals, ...]:
