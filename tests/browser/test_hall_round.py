@@ -101,6 +101,9 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     sign_in.goto(f"{hall.url}/r/{hall.code}/vote")
     assert [] == axe_violations(sign_in, hall)
     sign_in.screenshot(path=shots / "phone-sign-in.png", full_page=True)
+    sign_in.goto(f"{hall.url}/r/{hall.code}/vote#card=007-ABCD-EFGH")  # as the card's QR code opens it
+    expect(sign_in.get_by_label("Mã trên thẻ đại biểu")).to_have_value("007-ABCD-EFGH")
+    assert "#" not in sign_in.url
     sign_in.get_by_label("Mã trên thẻ đại biểu").fill("001-AAAA-AAAA")
     sign_in.get_by_role("button", name="Đăng nhập").click()
     expect(sign_in.get_by_role("alert")).to_contain_text("Mã đăng nhập không đúng")
