@@ -191,3 +191,66 @@ export function decryptionShares(member, share, tally, rng = randomScalar) {
     return { member, M: hex(partial), c: hex(encodeScalar(proof.c)), z: hex(encodeScalar(proof.z)) };
   });
 }
+
+// ---- The key ceremony on a member's own device (docs/protocol.md §8; services/key_ceremony.py).
+
+// Schnorr (§4.1) as crypto/proofs.prove_knowledge.
+export function proveKnowledge(x, publicKey, context, rng) {
+  const w = rng();
+  const c = hashToScalar("schnorr", context, publicKey, baseMul(w));
+  return { c, z: mod(w + c * x) };
+}
+
+const ceremonyContext = (mh, n, k, member, j) => hashBytes("ceremony", mh, n, k, member, j).slice(0, 32);
+const shareKey = (mh, E, shared, dealer, recipient) => hashBytes("share-box", mh, E, shared, dealer, recipient).slice(0, 32);
+const ZERO_NONCE = new Uint8Array(24); // each box key is used once (a fresh e per share)
+const evaluate = (coefficients, at) => coefficients.reduce((acc, a, j) => mod(acc + a * (BigInt(at) ** BigInt(j))), 0n);
+
+// Deal: commitments Kⱼ = aⱼ·G with proofs, and Pᵢ(ℓ) sealed to every other member's device key D_ℓ.
+export function makeDeal(state, member, rng = randomScalar) {
+  const n = state.members.length, k = state.threshold, mh = unhex(state.manifest_hash);
+  const coefficients = Array.from({ length: k }, () => rng());
+  const K = coefficients.map((a) => baseMul(a));
+  const proofs = coefficients.map((a, j) => {
+    const p = proveKnowledge(a, K[j], ceremonyContext(mh, n, k, member, j), rng);
+    return { c: hex(encodeScalar(p.c)), z: hex(encodeScalar(p.z)) };
+  });
+  const shares = {};
+  for (let l = 1; l <= n; l++) {
+    if (l === member) continue;
+    const e = rng();
+    const E = baseMul(e);
+    const key = shareKey(mh, E, mul(e, unhex(state.devices[String(l)])), member, l);
+    shares[String(l)] = { E: hex(E), box: hex(secretbox(key, ZERO_NONCE).seal(encodeScalar(evaluate(coefficients, l)))) };
+  }
+  return { deal: { K: K.map(hex), proofs, shares }, own: evaluate(coefficients, member) };
+}
+
+// Receive: open each share sealed to me, check it against its dealer's commitments, add them up.
+export function receiveShares(state, member, deviceKey, own) {
+  const mh = unhex(state.manifest_hash);
+  let s = own;
+  for (const [dealer, sealed] of Object.entries(state.sealed)) {
+    const E = unhex(sealed.E);
+    const key = shareKey(mh, E, mul(deviceKey, E), Number(dealer), member);
+    const share = leToBigint(secretbox(key, ZERO_NONCE).open(unhex(sealed.box)));
+    const K = state.deals[dealer].K.map(unhex);
+    const image = K.reduce((acc, Kj, j) => add(acc, mul(BigInt(member) ** BigInt(j), Kj)), Point.ZERO.toBytes());
+    if (hex(baseMul(share)) !== hex(image)) throw new Error(`share from member ${dealer} does not match`);
+    s = mod(s + share);
+  }
+  return { share: s, verificationKey: hex(baseMul(s)) };
+}
+
+// The member's file, as services/keyfiles.lock writes it (Argon2id "interactive" + SecretBox).
+export function lockKeyFile(roundId, member, deviceKey, share, passphrase) {
+  const salt = new Uint8Array(16), nonce = new Uint8Array(24);
+  crypto.getRandomValues(salt); crypto.getRandomValues(nonce);
+  const opslimit = 2, memlimit = 67108864;
+  const key = argon2id(new TextEncoder().encode(passphrase), salt, { t: opslimit, m: memlimit / 1024, p: 1, dkLen: 32 });
+  const payload = new TextEncoder().encode(JSON.stringify({ round_id: roundId, member, device_key: hex(encodeScalar(deviceKey)),
+                                                            share: hex(encodeScalar(share)) }));
+  const sealed = secretbox(key, nonce).seal(payload);
+  const box = new Uint8Array(24 + sealed.length); box.set(nonce); box.set(sealed, 24);
+  return JSON.stringify({ format: "tinnhiem-member-key/1", kdf: "argon2id", opslimit, memlimit, salt: hex(salt), box: hex(box) });
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from tinnhiem.crypto.group import Point, base_mul, hash_bytes
 
@@ -34,6 +35,12 @@ class Manifest:
     @cached_property
     def value_points(self) -> tuple[Point, ...]:
         return tuple(base_mul(v) for v in self.values)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        """The manifest of §5 from its JSON (raises KeyError, TypeError or ValueError when malformed)."""
+        return cls(str(data["round_id"]), tuple(map(str, data["subjects"])), tuple(map(str, data["levels"])),
+                   int(data["max_ballots"]))
 
     def to_json(self) -> dict[str, object]:
         return {

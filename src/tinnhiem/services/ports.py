@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from tinnhiem.domain.model import Delegate, Round, Totals
 
@@ -51,6 +51,7 @@ class UnitOfWork(Protocol):
     rounds: RoundStore
     paper: PaperStore
     voting: VotingStore
+    ceremonies: CeremonyStore
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -143,3 +144,10 @@ class VotingStore(Protocol):
               alphas: Sequence[str]) -> None: ...
     def turnout(self, code: str) -> int: ...
     def ballots(self, code: str, spoiled: bool = False) -> list[tuple[dict[str, object], dict[str, object] | None]]: ...
+
+
+class CeremonyStore(Protocol):
+    """The public state of a device ceremony (JSON): never a secret, only what every device may see."""
+
+    def ceremony(self, code: str) -> dict[str, Any] | None: ...
+    def save_ceremony(self, code: str, data: dict[str, Any]) -> None: ...

@@ -44,8 +44,7 @@ def new_card_code(number: int) -> str:
 
 
 def manifest(election: Election) -> Manifest:
-    m = election.manifest
-    return Manifest(str(m["round_id"]), tuple(m["subjects"]), tuple(m["levels"]), int(m["max_ballots"]))  # type: ignore[call-overload, arg-type]
+    return Manifest.from_json(election.manifest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +62,7 @@ def set_up_election(uow: UnitOfWork, code: str, names: list[str], threshold: int
     The members' shares are returned to be sealed at once into their passphrase files; the
     server keeps none of them.
     """
-    with uow:
-        round_ = uow.rounds.get(code)
-        delegates = len(uow.rounds.delegates(code))
-    crypto_manifest = manifest_for(round_, code, max(delegates, round_.conference.convened or 0, 1))
+    crypto_manifest = round_manifest(uow, code)
     committee = ceremony.Committee(crypto_manifest.hash, len(names), threshold)
     polynomials = {i: ceremony.new_polynomial(committee, rng) for i in range(1, len(names) + 1)}
     commitments = [ceremony.commit(committee, i, p, rng) for i, p in polynomials.items()]
@@ -78,21 +74,34 @@ def set_up_election(uow: UnitOfWork, code: str, names: list[str], threshold: int
             ceremony.verify_share(c, member, share)
             received.append(share)
         shares.append(MemberShare(member, names[member - 1], ceremony.combine_shares(received)))
+    with uow:
+        uow.voting.create_election(code, election_of(crypto_manifest, names, threshold, commitments))
+        uow.rounds.audit(code, "key-ceremony", ", ".join(names), {"members": len(names), "threshold": threshold})
+        uow.commit()
+    return shares
+
+
+def election_of(crypto_manifest: Manifest, names: list[str], threshold: int,
+                commitments: list[ceremony.MemberCommitment]) -> Election:
+    """The public outcome of a ceremony: the committee's commitments and proofs, and K = Σᵢ Kᵢ₀."""
     public = {
         "members": len(names), "threshold": threshold,
         "commitments": [
             {"member": c.member, "name": name, "K": [p.hex() for p in c.commitments],
-             "proofs": [{"c": pr.challenge.to_bytes(32, "little").hex(), "z": pr.response.to_bytes(32, "little").hex()}
+             "proofs": [{"c": encode_scalar(pr.challenge).hex(), "z": encode_scalar(pr.response).hex()}
                         for pr in c.proofs]}
             for c, name in zip(commitments, names, strict=True)
         ],
     }
-    key = ceremony.joint_key(commitments).hex()
+    return Election(crypto_manifest.to_json(), public, ceremony.joint_key(commitments).hex(), "ready")
+
+
+def round_manifest(uow: UnitOfWork, code: str) -> Manifest:
+    """The round's manifest, with room for every delegate (or everyone convened) to vote."""
     with uow:
-        uow.voting.create_election(code, Election(crypto_manifest.to_json(), public, key, "ready"))
-        uow.rounds.audit(code, "key-ceremony", ", ".join(names), {"members": len(names), "threshold": threshold})
-        uow.commit()
-    return shares
+        round_ = uow.rounds.get(code)
+        delegates = len(uow.rounds.delegates(code))
+    return manifest_for(round_, code, max(delegates, round_.conference.convened or 0, 1))
 
 
 def issue_cards(uow: UnitOfWork, code: str) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +37,7 @@ from tinnhiem.storage.tables import (
     AuditRow,
     BodyRow,
     CastBallotRow,
+    CeremonyRow,
     ChannelTotalsRow,
     CiphertextRow,
     CommitteeRow,
@@ -235,6 +236,7 @@ class SqlUnitOfWork:
         self.rounds = SqlRoundStore(self.session)
         self.paper = SqlPaperStore(self.session, self.rounds)
         self.voting = SqlVotingStore(self.session, self.rounds)
+        self.ceremonies = SqlCeremonyStore(self.session, self.rounds)
         return self
 
     def __exit__(
@@ -426,3 +428,22 @@ class SqlVotingStore:
             CastBallotRow.round_id == round_id, CastBallotRow.spoiled.is_(spoiled)).order_by(CastBallotRow.code))
         return [(r.ballot, r.secrets) for r in rows]
 
+
+
+class SqlCeremonyStore:
+    def __init__(self, session: Session, rounds: SqlRoundStore) -> None:
+        self.session = session
+        self.rounds = rounds
+
+    def ceremony(self, code: str) -> dict[str, Any] | None:
+        row = self.session.scalar(select(CeremonyRow).where(CeremonyRow.round_id == self.rounds._row(code).id))
+        return None if row is None else dict(row.data)
+
+    def save_ceremony(self, code: str, data: dict[str, Any]) -> None:
+        round_id = self.rounds._row(code).id
+        row = self.session.scalar(select(CeremonyRow).where(CeremonyRow.round_id == round_id).with_for_update())
+        if row is None:
+            self.session.add(CeremonyRow(round_id=round_id, data=data))
+        else:
+            row.data = data
+        self.session.flush()

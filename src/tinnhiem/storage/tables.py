@@ -263,3 +263,12 @@ class CiphertextRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     alpha: Mapped[str] = mapped_column(String(64))
+
+
+class CeremonyRow(Base):
+    """A key ceremony run on the members' own devices: public keys, commitments, sealed shares, confirmations."""
+
+    __tablename__ = "ceremonies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), unique=True)
+    data: Mapped[dict[str, object]] = mapped_column(JSON)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from tinnhiem.services import rounds, voting
+from tinnhiem.services import key_ceremony, rounds, voting
+from tinnhiem.web.routes_admin import ORGANISER_ACTION
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
+HEX32 = r"^[0-9a-f]{64}$"
 
 
 def _hall(request: Request):  # type: ignore[no-untyped-def]
@@ -45,3 +47,46 @@ def shares(request: Request, code: str, member: int = Body(..., ge=1, le=100),
     state = voting.submit_shares(hall.uow(), code, member, shares, actor=f"member {member}")
     hall.live.changed(code)
     return JSONResponse({"state": state})
+
+
+@router.post("/admin/r/{code}/ceremony", dependencies=ORGANISER_ACTION)
+def start_ceremony(request: Request, code: str, threshold: int = Form(..., ge=1, le=50)) -> HTMLResponse:
+    """The organisers start the ceremony for the round's committee; the codes are shown once."""
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    codes = key_ceremony.start(hall.uow(), code, [m.name for m in round_.committee], threshold)
+    return hall.page(request, "ceremony_codes.html", code=code, codes=codes)
+
+
+@router.get("/committee/r/{code}/ceremony", response_class=HTMLResponse)
+def ceremony_page(request: Request, code: str) -> HTMLResponse:
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    state = key_ceremony.public_state(hall.uow(), code)
+    return hall.page(request, "ceremony.html", round=round_, code=code, members=state["members"])
+
+
+@router.get("/api/rounds/{code}/ceremony")
+def ceremony_state(request: Request, code: str, member: int | None = Query(None, ge=1, le=50)) -> JSONResponse:
+    """The ceremony's public state; with ``member``, the shares sealed to that member (only it can open them)."""
+    return JSONResponse(key_ceremony.public_state(_hall(request).uow(), code, member))
+
+
+@router.post("/api/rounds/{code}/ceremony/join", dependencies=[Depends(require_csrf)])
+def ceremony_join(request: Request, code: str, member: int = Body(..., ge=1, le=50),
+                  device: str = Body(..., pattern=HEX32), member_code: str = Body(..., max_length=40)) -> JSONResponse:
+    return JSONResponse({"phase": key_ceremony.join(_hall(request).uow(), code, member, member_code, device)})
+
+
+@router.post("/api/rounds/{code}/ceremony/deal", dependencies=[Depends(require_csrf)])
+def ceremony_deal(request: Request, code: str, member: int = Body(..., ge=1, le=50),
+                  deal: dict[str, Any] = Body(...), member_code: str = Body(..., max_length=40)) -> JSONResponse:
+    return JSONResponse({"phase": key_ceremony.deal(_hall(request).uow(), code, member, member_code, deal)})
+
+
+@router.post("/api/rounds/{code}/ceremony/confirm", dependencies=[Depends(require_csrf)])
+def ceremony_confirm(request: Request, code: str, member: int = Body(..., ge=1, le=50),
+                     verification_key: str = Body(..., pattern=HEX32),
+                     member_code: str = Body(..., max_length=40)) -> JSONResponse:
+    phase = key_ceremony.confirm(_hall(request).uow(), code, member, member_code, verification_key)
+    return JSONResponse({"phase": phase})
