@@ -149,3 +149,32 @@ def test_the_committee_decides_doubtful_paper_rows_on_the_web(client: TestClient
     assert 200 == counted.status_code and "table" in counted.text  # the projector shows the paper result
     with SqlUnitOfWork(database) as uow:
         assert {"paper"} == set(uow.rounds.channel_totals("p"))
+
+
+def test_two_members_type_the_paper_totals_on_the_web(client: TestClient) -> None:
+    """Nothing is saved until two members' typings agree; a difference names the subject, not the numbers."""
+    from dataclasses import replace
+
+    from tinnhiem.services import roundfile, rounds
+    from tinnhiem.storage.repository import SqlUnitOfWork
+
+    database = client.app.state.hall.database  # type: ignore[attr-defined]
+    round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
+    rounds.create_round(SqlUnitOfWork(database), replace(round_, subjects=round_.subjects[:2]), code="t")
+
+    def typed(member: str, second_high: int) -> dict[str, str]:
+        form = {"member": member}
+        for i, high in enumerate((40, second_high)):
+            form |= {f"c-{i}-cao": str(high), f"c-{i}-tin_nhiem": "10", f"c-{i}-thap": "3", f"invalid-{i}": "0"}
+        return form
+
+    assert "Chờ thành viên thứ hai" in client.post("/committee/r/t/totals", data=typed("Hà Văn Tâm", 30)).text
+    differ = client.post("/committee/r/t/totals", data=typed("Lâm Thị Kim Oanh", 31)).text
+    assert "chưa khớp ở: Trần Thị Bích Hạnh" in differ and "30" not in differ.split("chưa khớp")[1][:200]
+    with SqlUnitOfWork(database) as uow:
+        assert {} == uow.rounds.channel_totals("t")
+    assert "đã lưu" in client.post("/committee/r/t/totals", data=typed("Lâm Thị Kim Oanh", 30)).text
+    with SqlUnitOfWork(database) as uow:
+        assert 30 == uow.rounds.channel_totals("t")["paper"][1].counts[__import__("tinnhiem.domain.model", fromlist=["Level"]).Level.HIGH]
+    bad = client.post("/committee/r/t/totals", data=typed("Tạ Quang Vinh", 30) | {"c-0-cao": "bốn mươi"})
+    assert 422 == bad.status_code and "c-0-cao" in bad.text

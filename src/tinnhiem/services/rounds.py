@@ -126,3 +126,29 @@ def attend(uow: UnitOfWork, code: str, delegate: str, channel: str) -> None:
         uow.paper.attend(code, delegate, channel)
         uow.rounds.audit(code, "attendance", "", {"channel": channel})
         uow.commit()
+
+
+def submit_entry(uow: UnitOfWork, code: str, member: str, totals: Sequence[Totals]) -> tuple[str, list[str]]:
+    """One member's typing of the paper totals (web double entry).
+
+    Returns ("waiting", []) until a second member has typed, ("differ", subject names) where the two
+    typings differ (the other member's numbers are never shown), or ("saved", []) once they agree.
+    """
+    with uow:
+        round_ = uow.rounds.get(code)
+        if member not in {m.name for m in round_.committee}:
+            raise InvalidInput("missing", field="member")
+        uow.rounds.save_entry(code, member, totals)
+        others = {name: t for name, t in uow.rounds.entries(code).items() if name != member}
+        uow.commit()
+    if not others:
+        return "waiting", []
+    other, their = next(iter(others.items()))
+    differ = mismatches(round_.subjects, Entry(member, tuple(totals)), Entry(other, their))
+    if differ:
+        return "differ", [m.subject.name for m in differ]
+    record_totals(uow, code, Entry(other, their), Entry(member, tuple(totals)))
+    with uow:
+        uow.rounds.clear_entries(code)
+        uow.commit()
+    return "saved", []

@@ -41,6 +41,7 @@ from tinnhiem.storage.tables import (
     ChannelTotalsRow,
     CiphertextRow,
     CommitteeRow,
+    CountEntryRow,
     DelegateRow,
     ElectionRow,
     ExemptionRow,
@@ -216,6 +217,29 @@ class SqlRoundStore:
                 appearance = Appearance(round_row.code, entry.person.key, entry.person.name, exempted)
                 found.append((round_row.date, round_row.id, appearance))
         return [a for _, _, a in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def entries(self, code: str) -> dict[str, tuple[Totals, ...]]:
+        """Each member's pending typing of the paper totals (double entry)."""
+        row = self._row(code)
+        levels = LEVELS[VoteKind(row.kind)]
+        found = self.session.scalars(select(CountEntryRow).where(CountEntryRow.round_id == row.id))
+        return {e.member: tuple(Totals({lv: t[lv.value] for lv in levels}, t["invalid"]) for t in e.totals)
+                for e in found}
+
+    def save_entry(self, code: str, member: str, totals: Sequence[Totals]) -> None:
+        row = self._row(code)
+        data = [{**{lv.value: n for lv, n in t.counts.items()}, "invalid": t.invalid} for t in totals]
+        entry = self.session.scalar(select(CountEntryRow).where(
+            CountEntryRow.round_id == row.id, CountEntryRow.member == member))
+        if entry is None:
+            self.session.add(CountEntryRow(round_id=row.id, member=member, totals=data))
+        else:
+            entry.totals = data
+        self.session.flush()
+
+    def clear_entries(self, code: str) -> None:
+        for entry in self.session.scalars(select(CountEntryRow).where(CountEntryRow.round_id == self._row(code).id)):
+            self.session.delete(entry)
 
     def audit(self, code: str | None, action: str, actor: str, detail: dict[str, object]) -> None:
         round_id = self._row(code).id if code else None

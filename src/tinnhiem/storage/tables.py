@@ -272,3 +272,14 @@ class CeremonyRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), unique=True)
     data: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class CountEntryRow(Base):
+    """One committee member's typing of the paper totals, kept until a second member's typing agrees."""
+
+    __tablename__ = "count_entries"
+    __table_args__ = (UniqueConstraint("round_id", "member", name="uq_count_entries_round_member"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    member: Mapped[str] = mapped_column(String(300))
+    totals: Mapped[list[dict[str, int]]] = mapped_column(JSON)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.domain.model import Totals
 from tinnhiem.paper import counting
 from tinnhiem.paper.forms import Forms, forms_for
 from tinnhiem.services import rounds
@@ -91,3 +92,32 @@ def count(request: Request, code: str, member: str = Form(..., min_length=1, max
     counting.count_paper(hall.uow(), code, _forms(hall, code), member)
     hall.live.changed(code)
     return RedirectResponse(f"/r/{code}/screen", status_code=303)
+
+
+@router.get("/committee/r/{code}/totals", response_class=HTMLResponse, dependencies=[Depends(require_organiser)])
+def totals_page(request: Request, code: str) -> HTMLResponse:
+    """Double entry of hand-counted paper totals: two members type them, each on their own device."""
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    return hall.page(request, "totals.html", round=round_, code=code, outcome=None, differ=[])
+
+
+@router.post("/committee/r/{code}/totals", response_class=HTMLResponse, dependencies=ORGANISER_ACTION)
+async def submit_totals(request: Request, code: str) -> HTMLResponse:
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    form = await request.form()
+    member = str(form.get("member", ""))
+
+    def number(field: str) -> int:
+        text = str(form.get(field, "")).strip()
+        if not text.isdigit() or len(text) > 7:
+            raise InvalidInput("not-integer", field=field, value=text)
+        return int(text)
+
+    totals = [Totals({level: number(f"c-{i}-{level.value}") for level in round_.levels}, number(f"invalid-{i}"))
+              for i in range(len(round_.subjects))]
+    outcome, differ = rounds.submit_entry(hall.uow(), code, member, totals)
+    if outcome == "saved":
+        hall.live.changed(code)
+    return hall.page(request, "totals.html", round=round_, code=code, outcome=outcome, differ=differ)
