@@ -136,7 +136,7 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     expect(screen.locator("table.results")).to_contain_text("Nguyễn Văn Ân")
     screen.screenshot(path=shots / "projector-results.png", full_page=True)
     first_row = screen.locator("table.results tbody tr").first.inner_text()
-    assert "2 (3,77%)" in first_row  # two of three chose "cao" for the first subject; 53 present
+    assert "2 (66,67%)" in first_row  # two of three ballots chose "cao" for the first subject (base: 3 returned)
 
     english = browser.new_page(viewport=PHONE)
     english.goto(f"{hall.url}/r/{hall.code}/vote?lang=en")

@@ -309,6 +309,25 @@ def decrypt(uow: UnitOfWork, code: str, shares: Mapping[int, int], rng: Random, 
     return finalize(uow, code, partial, made, actor)
 
 
+def _fill_conference(uow: UnitOfWork, code: str, electronic_ballots: int) -> None:
+    """R-CONV from what the hall recorded, where the organisers gave no figure: present and issued from
+    check-in, returned from the ballots cast electronically plus the most copies of any paper sheet."""
+    round_ = uow.rounds.get(code)
+    conf = round_.conference
+    present = sum(uow.paper.channel_voters(code).values()) or None
+    sheets: dict[str, int] = {}
+    for sheet in uow.paper.sheets(code):
+        if sheet.qr_text:
+            sheets[sheet.qr_text] = sheets.get(sheet.qr_text, 0) + 1
+    returned = electronic_ballots + max(sheets.values(), default=0)
+    uow.rounds.set_conference(code, replace(
+        conf,
+        present=conf.present if conf.present is not None else present,
+        ballots_issued=conf.ballots_issued if conf.ballots_issued is not None else present,
+        ballots_returned=conf.ballots_returned if conf.ballots_returned is not None else returned,
+    ))
+
+
 def finalize(uow: UnitOfWork, code: str, partial: Record, made: Mapping[int, list[DecryptionShare]],
              actor: str = "") -> dict[str, object]:
     """Combine verified shares, find the counts, verify the whole record, store it and the electronic totals."""
@@ -321,6 +340,7 @@ def finalize(uow: UnitOfWork, code: str, partial: Record, made: Mapping[int, lis
     with uow:
         uow.voting.set_state(code, "tallied", [full["tally"], full["decryption"]])
         uow.rounds.save_totals(code, totals_from_verified(m, verified), channel="electronic")
+        _fill_conference(uow, code, verified.ballots)
         uow.rounds.audit(code, "tally-decrypted", actor, {"members": sorted(chosen), "ballots": verified.ballots})
         uow.commit()
     return full

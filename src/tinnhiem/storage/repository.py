@@ -218,6 +218,11 @@ class SqlRoundStore:
                 found.append((round_row.date, round_row.id, appearance))
         return [a for _, _, a in sorted(found, key=lambda f: (f[0], f[1]))]
 
+    def set_conference(self, code: str, conference: Conference) -> None:
+        row = self._row(code)
+        row.convened, row.present = conference.convened, conference.present
+        row.ballots_issued, row.ballots_returned = conference.ballots_issued, conference.ballots_returned
+
     def entries(self, code: str) -> dict[str, tuple[Totals, ...]]:
         """Each member's pending typing of the paper totals (double entry)."""
         row = self._row(code)

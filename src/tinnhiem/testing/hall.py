@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tinnhiem.domain.model import Delegate
+from tinnhiem.domain.model import Conference, Delegate
 from tinnhiem.services import keyfiles, roundfile, rounds, voting
 from tinnhiem.services.ports import UnitOfWork
 from tinnhiem.testing.demo import demo_file
@@ -33,7 +33,8 @@ def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive
     if HALL_CODE in {r.code for r in rounds.listing(uow)}:
         return HALL_CODE, sorted(key_folder.glob(f"{HALL_CODE}-*.key"))
     round_ = roundfile.parse_round(roundfile.load(demo_file()))[0]
-    round_ = replace(round_, title=round_.title + " (bỏ phiếu điện tử)")
+    # The hall records presence and ballots itself: only the number convened is given beforehand.
+    round_ = replace(round_, title=round_.title + " (bỏ phiếu điện tử)", conference=Conference(convened=55))
     names = delegate_names(55)
     rounds.create_round(uow, round_, tuple(Delegate(n) for n in names), code=HALL_CODE)
     passphrases = {name: f"mat-khau-mau-{i}" for i, name in enumerate(COMMITTEE, start=1)}
