@@ -72,3 +72,28 @@ def browser() -> Iterator[Browser]:
 def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS
+
+
+def ceremony_on_devices(browser: Browser, hall_url: str, code: str, codes: list[str], passphrase: str,
+                        folder: Path) -> list[Path]:
+    """Each member, on their own phone context, takes part in the key ceremony and downloads their file."""
+    from playwright.sync_api import expect
+
+    devices = []
+    for member, member_code in enumerate(codes, start=1):
+        device = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True).new_page()
+        device.goto(f"{hall_url}/committee/r/{code}/ceremony")
+        device.get_by_label("Thành viên").select_option(str(member))
+        device.get_by_label("Mã tham gia (Ban tổ chức trao)").fill(member_code)
+        device.get_by_label("Mật khẩu cho tệp khóa (ít nhất 10 ký tự)").fill(passphrase.format(member=member))
+        device.get_by_label("Nhập lại mật khẩu").fill(passphrase.format(member=member))
+        device.get_by_role("button", name="Tham gia tạo khóa").click()
+        devices.append(device)
+    files = []
+    for member, device in enumerate(devices, start=1):
+        expect(device.locator("#download")).to_be_visible(timeout=30_000)
+        with device.expect_download() as download:
+            device.locator("#download").click()
+        files.append(folder / f"{member}.key")
+        download.value.save_as(files[-1])
+    return files

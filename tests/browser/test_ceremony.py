@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser
 
-from tests.browser.conftest import Hall
+from tests.browser.conftest import Hall, ceremony_on_devices
 from tinnhiem.crypto import ceremony
 from tinnhiem.crypto.group import base_mul
 from tinnhiem.domain.model import Delegate
@@ -18,7 +18,7 @@ from tinnhiem.testing import demo
 PHONE = {"width": 390, "height": 844}
 
 
-def test_three_devices_make_the_joint_key(browser: Browser, hall: Hall, shots: Path, tmp_path: Path) -> None:
+def test_three_devices_make_the_joint_key(browser: Browser, hall: Hall, tmp_path: Path) -> None:
     """Organisers start it; each device joins, deals, checks, locks its file; K and every Sℓ agree."""
     code = "device-ceremony"
     round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
@@ -35,27 +35,7 @@ def test_three_devices_make_the_joint_key(browser: Browser, hall: Hall, shots: P
     codes = organiser.locator("code.tracking").all_inner_texts()
     assert 3 == len(codes)
 
-    devices = []
-    for member, member_code in enumerate(codes, start=1):
-        page = browser.new_context(viewport=PHONE, accept_downloads=True).new_page()
-        page.goto(f"{hall.url}/committee/r/{code}/ceremony")
-        page.get_by_label("Thành viên").select_option(str(member))
-        page.get_by_label("Mã tham gia (Ban tổ chức trao)").fill(member_code)
-        page.get_by_label("Mật khẩu cho tệp khóa (ít nhất 10 ký tự)").fill(f"mat-khau-thiet-bi-{member}")
-        page.get_by_label("Nhập lại mật khẩu").fill(f"mat-khau-thiet-bi-{member}")
-        page.get_by_role("button", name="Tham gia tạo khóa").click()
-        devices.append(page)
-    files = []
-    for member, page in enumerate(devices, start=1):
-        link = page.locator("#download")
-        expect(link).to_be_visible(timeout=30_000)
-        if member == 1:
-            page.screenshot(path=shots / "phone-ceremony-done.png", full_page=True)
-        with page.expect_download() as download:
-            link.click()
-        path = tmp_path / f"{member}.key"
-        download.value.save_as(path)
-        files.append(path)
+    files = ceremony_on_devices(browser, hall.url, code, codes, "mat-khau-thiet-bi-{member}", tmp_path)
 
     with SqlUnitOfWork(hall.database) as uow:
         election = uow.voting.election(code)

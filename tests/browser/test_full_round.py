@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import Hall
+from tests.browser.conftest import Hall, ceremony_on_devices
 
 PHONE = {"width": 390, "height": 844}
 DETAILS = """rule_set: nq96-2023
@@ -60,23 +60,7 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
     organiser.get_by_label("Số thành viên cần để giải mã").fill("2")
     organiser.get_by_role("button", name="Bắt đầu tạo khóa trên máy của từng thành viên").click()
     codes = organiser.locator("code.tracking").all_inner_texts()
-    devices = []
-    for member, member_code in enumerate(codes, start=1):
-        device = browser.new_context(viewport=PHONE, accept_downloads=True).new_page()
-        device.goto(f"{hall.url}/committee/r/xa-thu-nghiem/ceremony")
-        device.get_by_label("Thành viên").select_option(str(member))
-        device.get_by_label("Mã tham gia (Ban tổ chức trao)").fill(member_code)
-        device.get_by_label("Mật khẩu cho tệp khóa (ít nhất 10 ký tự)").fill(f"mat-khau-so-{member}-dai")
-        device.get_by_label("Nhập lại mật khẩu").fill(f"mat-khau-so-{member}-dai")
-        device.get_by_role("button", name="Tham gia tạo khóa").click()
-        devices.append(device)
-    keys = []
-    for member, device in enumerate(devices, start=1):
-        expect(device.locator("#download")).to_be_visible(timeout=30_000)
-        with device.expect_download() as download:
-            device.locator("#download").click()
-        keys.append(tmp_path / f"{member}.key")
-        download.value.save_as(keys[-1])
+    keys = ceremony_on_devices(browser, hall.url, "xa-thu-nghiem", codes, "mat-khau-so-{member}-dai", tmp_path)
 
     organiser.goto(f"{hall.url}/admin/r/xa-thu-nghiem")
     organiser.get_by_role("button", name="Mở bỏ phiếu").click()
