@@ -93,6 +93,7 @@ def ceremony_on_devices(browser: Browser, hall_url: str, code: str, codes: list[
     for member, device in enumerate(devices, start=1):
         expect(device.locator("#download")).to_be_visible(timeout=30_000)
         if member == 1:
+            SHOTS.mkdir(parents=True, exist_ok=True)
             device.screenshot(path=SHOTS / "phone-ceremony-done.png", full_page=True)
         with device.expect_download() as download:
             device.locator("#download").click()
