@@ -3,18 +3,9 @@
   const form = document.getElementById("ceremony");
   if (!form) return;
   const round = form.dataset.round;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const en = document.documentElement.lang === "en";
-  const status = document.getElementById("status");
-  const say = (vi, english) => { status.textContent = en ? english : vi; };
+  const say = TinnhiemPage.status(document.getElementById("status"));
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  async function post(path, body) {
-    const response = await fetch(`/api/rounds/${round}/ceremony/${path}`, { method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body) });
-    const data = await response.json();
-    if (!response.ok) throw new Error(en ? data.message_en : data.message);
-    return data;
-  }
+  const post = (step, body) => TinnhiemPage.post(`/api/rounds/${round}/ceremony/${step}`, body);
   async function waitFor(phase, member) {
     for (;;) {
       const state = await (await fetch(`/api/rounds/${round}/ceremony?member=${member}`)).json();

@@ -3,10 +3,7 @@
   const form = document.getElementById("decrypt");
   if (!form) return;
   const round = form.dataset.round;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const en = document.documentElement.lang === "en";
-  const status = document.getElementById("status");
-  const say = (vi, english) => { status.textContent = en ? english : vi; };
+  const say = TinnhiemPage.status(document.getElementById("status"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const file = document.getElementById("keyfile").files[0];
@@ -23,12 +20,10 @@
     const tally = await (await fetch(`/api/rounds/${round}/tally`)).json();
     say("Đang tính phần giải mã…", "Computing the decryption share…");
     const shares = Tinnhiem.decryptionShares(key.member, key.share, tally);
-    const response = await fetch(`/api/rounds/${round}/decryption-shares`, {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ member: key.member, shares }),
-    });
-    const data = await response.json();
-    if (!response.ok) { say(data.message || "Lỗi", data.message_en || "Error"); return; }
+    let data;
+    try {
+      data = await TinnhiemPage.post(`/api/rounds/${round}/decryption-shares`, { member: key.member, shares });
+    } catch (e) { say(e.message, e.message); return; }
     if (data.state === "tallied") say("Đã đủ thành viên: kết quả đã được giải mã.", "Enough members: the tally is decrypted.");
     else say(`Đã nhận phần của thành viên ${key.member}. Chờ các thành viên khác.`, `Member ${key.member}'s share received. Waiting for the others.`);
   });

@@ -5,8 +5,7 @@
   const form = document.getElementById("ballot");
   if (!form) return;
   const round = form.dataset.round;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const en = document.documentElement.lang === "en";
+  const { post, english: en } = TinnhiemPage;
   const say = (vi, english) => (en ? english : vi);
   const rows = Array.from(form.querySelectorAll("fieldset.row"));
   const show = (id) => {
@@ -25,13 +24,6 @@
     : row.querySelectorAll("label.choice span")[choice].textContent;
   let pending = null;
   const key = `tinnhiem-ballot-${round}`;
-
-  async function post(path, body) {
-    const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body) });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(en ? data.message_en || response.statusText : data.message || response.statusText);
-    return data;
-  }
 
   document.getElementById("review").addEventListener("click", () => {
     const picked = choices();
