@@ -1,11 +1,12 @@
 // The browser side of docs/protocol.md: the same bytes as src/tinnhiem/crypto (checked against
-// tests/vectors/crypto-v1.json in a real browser). Symbols follow the protocol's names.
+// tests/vectors/crypto-v2.json in a real browser). Symbols follow the protocol's names.
 import { ristretto255 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
+import encodeQR from "qr";
 
 const Point = ristretto255.Point;
 export const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n; // ℓ (§2.1)
-const DOMAIN = new TextEncoder().encode("tinnhiem/v1/");
+const DOMAIN = new TextEncoder().encode("tinnhiem/v2/");
 const IDENTITY_HEX = "00".repeat(32);
 
 export const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -28,8 +29,11 @@ function leToBigint(bytes) {
 // Points as 32-byte encodings, the identity as 32 zero bytes (§2.2).
 const decode = (bytes) => (hex(bytes) === IDENTITY_HEX ? Point.ZERO : Point.fromBytes(bytes));
 const encode = (p) => p.toBytes();
+// Scalars may be secret (nonces, card keys, shares, device keys): noble's constant-time multiply,
+// which refuses 0 and values ≥ ℓ, hence mod() and the identity for 0. mulPublic is for public scalars only.
 export const baseMul = (s) => (mod(s) === 0n ? Point.ZERO.toBytes() : Point.BASE.multiply(mod(s)).toBytes());
-export const mul = (s, p) => (mod(s) === 0n ? Point.ZERO.toBytes() : decode(p).multiplyUnsafe(mod(s)).toBytes());
+export const mul = (s, p) => (mod(s) === 0n ? Point.ZERO.toBytes() : decode(p).multiply(mod(s)).toBytes());
+const mulPublic = (s, p) => (mod(s) === 0n ? Point.ZERO.toBytes() : decode(p).multiplyUnsafe(mod(s)).toBytes());
 export const add = (p, q) => encode(decode(p).add(decode(q)));
 export const sub = (p, q) => encode(decode(p).subtract(decode(q)));
 
@@ -95,30 +99,74 @@ export function proveOneOf(ct, r, index, valuePoints, key, context, rng) {
   return { c, z };
 }
 
-export function rowContext(hash, row) {
-  const out = new Uint8Array(36);
+// Row context (§6.1): manifest hash ‖ S ‖ row as 4 bytes big-endian.
+export function rowContext(hash, credential, row) {
+  const out = new Uint8Array(68);
   out.set(hash, 0);
-  new DataView(out.buffer).setUint32(32, row);
+  out.set(credential, 32);
+  new DataView(out.buffer).setUint32(64, row);
   return out;
 }
 
-// Tracking code (§6.1): base32 (RFC 4648) of the first 10 bytes of the ballot digest.
+const concat = (...arrays) => {
+  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) { out.set(a, at); at += a.length; }
+  return out;
+};
+
+// ---- Voting cards (§6.2, crypto/credentials.py): secret text → s = H("credential", round, text), S = s·G.
+const CARD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I
+const CARD_SYMBOLS = 20;
+
+// The card's secret as typed or scanned (the sign-in address with "#card=…" too); throws "bad-card".
+export function normaliseCard(text) {
+  const tail = String(text).split("#card=").pop();
+  const cleaned = Array.from(tail.toUpperCase()).filter((ch) => !" -\t\r\n".includes(ch)).join("");
+  if (cleaned.length !== CARD_SYMBOLS || Array.from(cleaned).some((ch) => !CARD_ALPHABET.includes(ch))) {
+    throw new Error("bad-card");
+  }
+  return cleaned;
+}
+export const signingKey = (roundId, text) => hashToScalar("credential", roundId, normaliseCard(text)) || 1n;
+export const publicCredential = (roundId, text) => hex(baseMul(signingKey(roundId, text)));
+
+// Schnorr signature by s (§6.2): w ← rng, A = w·G, c = H(tag, S, message, A), z = w + c·s.
+export function sign(s, S, tag, message, rng = randomScalar) {
+  const credential = typeof S === "string" ? unhex(S) : S;
+  const w = rng();
+  const c = hashToScalar(tag, credential, message, baseMul(w));
+  return { c, z: mod(w + c * s) };
+}
+const signatureJson = (sig) => ({ c: hex(encodeScalar(sig.c)), z: hex(encodeScalar(sig.z)) });
+
+// Sign in with a card: a signature on manifest hash ‖ the server's nonce, tag "sign-in".
+export function signIn(manifest, cardText, nonceHex, rng = randomScalar) {
+  const s = signingKey(manifest.round_id, cardText);
+  const S = baseMul(s);
+  const signature = sign(s, S, "sign-in", concat(manifestHash(manifest), unhex(nonceHex)), rng);
+  return { credential: hex(S), signature: signatureJson(signature) };
+}
+
+// ---- Tracking codes (§6.4): the full code is the digest in hex; the short one base32 of 10 bytes.
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 function base32(bytes) {
   let bits = 0, value = 0, out = "";
   for (const b of bytes) {
-    value = (value << 8) | b; bits += 8;
+    value = ((value << 8) | b) & 0xffff; bits += 8;
     while (bits >= 5) { out += B32[(value >>> (bits - 5)) & 31]; bits -= 5; }
   }
   if (bits > 0) out += B32[(value << (5 - bits)) & 31];
   return out;
 }
-export function ballotCode(ballot) {
-  const parts = [unhex(ballot.manifest_hash)];
-  for (const row of ballot.rows) {
-    parts.push(unhex(row.alpha), unhex(row.beta), ...row.c.map(unhex), ...row.z.map(unhex));
-  }
-  const text = base32(hashBytes("ballot", ...parts).slice(0, 10));
+// digest = first 32 bytes of H("ballot", manifest hash, S, α, β, c…, z… per row), rows as posted (hex).
+export function ballotDigest(manifestHashHex, credentialHex, rows) {
+  const parts = [unhex(manifestHashHex), unhex(credentialHex)];
+  for (const row of rows) parts.push(unhex(row.alpha), unhex(row.beta), ...row.c.map(unhex), ...row.z.map(unhex));
+  return hashBytes("ballot", ...parts).slice(0, 32);
+}
+export function shortCode(fullHex) {
+  const text = base32(unhex(fullHex).slice(0, 10));
   return [0, 4, 8, 12].map((i) => text.slice(i, i + 4)).join("-");
 }
 
@@ -129,27 +177,44 @@ export function randomScalar() {
   return 1n + (leToBigint(bytes) % (ORDER - 1n));
 }
 
-// Encrypt a whole ballot (§6.1): choices[j] is a level index or null for an empty row.
-export function encryptBallot(manifest, keyHex, choices, rng = randomScalar) {
+// Encrypt and sign a whole ballot (§6.1): choices[j] is a level index or null for an empty row.
+// Nonces in the Python order: per row r, then the proof's w, (cᵢ, zᵢ)…; last the signature's w.
+export function encryptBallot(manifest, keyHex, choices, cardText, rng = randomScalar) {
+  if (choices.length !== manifest.subjects.length) throw new Error("one choice per subject");
   const key = unhex(keyHex);
   const hash = manifestHash(manifest);
   const values = manifestValues(manifest);
   const valuePoints = values.map(baseMul);
+  const s = signingKey(manifest.round_id, cardText);
+  const S = baseMul(s);
   const rows = [];
   const secrets = { values: [], nonces: [] };
   choices.forEach((choice, j) => {
     const index = choice === null ? 0 : 1 + choice;
+    if (!Number.isInteger(index) || index < 0 || index >= values.length) throw new Error(`choice ${choice} out of range for row ${j}`);
     const r = rng();
     const ct = encrypt(values[index], key, r);
-    const proof = proveOneOf(ct, r, index, valuePoints, key, rowContext(hash, j), rng);
-    rows.push({ alpha: hex(ct.alpha), beta: hex(ct.beta), c: proof.c.map((s) => hex(encodeScalar(s))),
-                z: proof.z.map((s) => hex(encodeScalar(s))) });
+    const proof = proveOneOf(ct, r, index, valuePoints, key, rowContext(hash, S, j), rng);
+    rows.push({ alpha: hex(ct.alpha), beta: hex(ct.beta), c: proof.c.map((x) => hex(encodeScalar(x))),
+                z: proof.z.map((x) => hex(encodeScalar(x))) });
     secrets.values.push(Number(values[index]));
     secrets.nonces.push(hex(encodeScalar(r)));
   });
-  const ballot = { manifest_hash: hex(hash), rows };
-  ballot.code = ballotCode(ballot);
-  return { ballot, secrets };
+  const digest = ballotDigest(hex(hash), hex(S), rows);
+  const signature = sign(s, S, "ballot-signature", digest, rng);
+  const code = hex(digest);
+  const ballot = { code, credential: hex(S), manifest_hash: hex(hash), rows, signature: signatureJson(signature) };
+  return { ballot, secrets, shortCode: shortCode(code) };
+}
+
+// The receipt's QR code as a self-contained SVG (dark modules on a white square, quiet zone included),
+// sized by its container. With a label it is an image of that name; without, hidden from screen readers
+// (the page shows the code as text beside it).
+const escapeXml = (t) => String(t).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+export function qrSvg(text, label = "") {
+  const svg = encodeQR(String(text), "svg", { ecc: "medium", border: 4 });
+  const named = label ? `role="img" aria-label="${escapeXml(label)}"` : 'aria-hidden="true"';
+  return svg.replace(/^<svg ([^>]*)>/, `<svg $1 shape-rendering="crispEdges" ${named}><rect width="100%" height="100%" fill="#fff"/>`);
 }
 
 // Fixed nonces start, start+1, … as in tinnhiem.testing.vectors.counter (test vectors only).
@@ -235,7 +300,7 @@ export function receiveShares(state, member, deviceKey, own) {
     const key = shareKey(mh, E, mul(deviceKey, E), Number(dealer), member);
     const share = leToBigint(secretbox(key, ZERO_NONCE).open(unhex(sealed.box)));
     const K = state.deals[dealer].K.map(unhex);
-    const image = K.reduce((acc, Kj, j) => add(acc, mul(BigInt(member) ** BigInt(j), Kj)), Point.ZERO.toBytes());
+    const image = K.reduce((acc, Kj, j) => add(acc, mulPublic(BigInt(member) ** BigInt(j), Kj)), Point.ZERO.toBytes());
     if (hex(baseMul(share)) !== hex(image)) throw new Error(`share from member ${dealer} does not match`);
     s = mod(s + share);
   }

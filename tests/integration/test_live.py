@@ -12,10 +12,11 @@ import uvicorn
 
 from tests.browser.conftest import free_port
 from tinnhiem.crypto.ballot import encrypt_ballot
+from tinnhiem.crypto.credentials import signing_key
 from tinnhiem.crypto.record import ballot_json
 from tinnhiem.services import voting
 from tinnhiem.storage.repository import SqlUnitOfWork
-from tinnhiem.testing.hall import delegate_names, prepare_hall
+from tinnhiem.testing.hall import prepare_hall
 from tinnhiem.testing.simulate import seeded
 from tinnhiem.web.app import create_app
 from tinnhiem.web.settings import Settings
@@ -38,12 +39,12 @@ def test_a_cast_on_one_worker_reaches_the_screen_on_another(tmp_path: Path) -> N
     a_url, a = serve(settings)
     b_url, b = serve(settings)
     database = a.config.app.state.hall.database  # type: ignore[attr-defined]
-    code, _ = prepare_hall(SqlUnitOfWork(database), tmp_path / "keys")
-    card = dict(voting.issue_cards(SqlUnitOfWork(database), code))[delegate_names(1)[0]]
+    code, _, cards = prepare_hall(SqlUnitOfWork(database), tmp_path / "keys")
     with SqlUnitOfWork(database) as uow:
         election = uow.voting.election(code)
     assert election is not None
-    ballot, _ = encrypt_ballot(voting.manifest(election), bytes.fromhex(election.joint_key), [0] * 12, seeded(4))
+    ballot, _ = encrypt_ballot(voting.manifest(election), bytes.fromhex(election.joint_key), [0] * 12,
+                               signing_key(code, cards.secrets[0]), seeded(4))
     seen: list[dict[str, object]] = []
 
     def listen() -> None:
@@ -59,7 +60,6 @@ def test_a_cast_on_one_worker_reaches_the_screen_on_another(tmp_path: Path) -> N
     try:
         with httpx.Client(base_url=a_url, follow_redirects=True) as client:
             csrf = client.get(f"/r/{code}/vote").text.split('name="csrf-token" content="')[1].split('"')[0]
-            client.post(f"/r/{code}/vote/sign-in", data={"card": card, "csrf": csrf})
             time.sleep(0.5)  # the stream has sent its first state
             cast_at = time.monotonic()
             assert 200 == client.post(f"/api/rounds/{code}/ballots", json=ballot_json(ballot),

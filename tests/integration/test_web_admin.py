@@ -54,8 +54,15 @@ def test_a_post_without_the_csrf_token_is_refused(client: TestClient) -> None:
     assert 403 == client.post("/admin/r/x/open").status_code
 
 
-def test_create_a_round_from_files_then_print_cards(client: TestClient) -> None:
-    """The office's files make a round; cards come out as a PDF with every delegate's name."""
+def test_create_a_round_from_files_then_upload_the_committees_cards(client: TestClient) -> None:
+    """The office's files make a round; the committee's public card file is uploaded; a wrong one is refused."""
+    import json
+
+    from tinnhiem.paper.cards import cards_pdf
+    from tinnhiem.services import cards, rounds, voting
+    from tinnhiem.storage.repository import SqlUnitOfWork
+    from tinnhiem.testing.simulate import seeded
+
     files = {
         "details": ("round.yaml", details()),
         "subjects": ("subjects.xlsx", xlsx([["Họ và tên", "Chức vụ"], ["Nguyễn Văn Ân", "Bí thư Tỉnh ủy"]])),
@@ -64,9 +71,19 @@ def test_create_a_round_from_files_then_print_cards(client: TestClient) -> None:
     created = client.post("/admin/new", files=files, data={"code": "web-round"})
     assert 200 == created.status_code and "1. Nguyễn Văn Ân" in created.text  # the dossier list
     assert "Đại Biểu Hai" in created.text  # the check-in list
-    cards = client.post("/admin/r/web-round/cards", data={"address": "http://192.168.1.10:8000", "wifi": "HoiTruong"})
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(cards.content)).pages)
-    assert "Đại Biểu Một" in text and "HoiTruong" in text
+    uow = SqlUnitOfWork(client.app.state.hall.database)  # type: ignore[attr-defined]
+    voting.set_up_election(uow, "web-round", ["A", "B", "C"], 2, seeded(1))
+    made = cards.make_cards("web-round", 4)  # on the committee's laptop
+    other = cards.make_cards("another-round", 1)
+    refused = client.post("/admin/r/web-round/cards", files={"cards_file": ("x.json", json.dumps(other.public))})
+    assert 422 == refused.status_code and "another-round" in refused.text
+    extra = json.dumps(made.public | {"note": "x"})
+    assert 422 == client.post("/admin/r/web-round/cards", files={"cards_file": ("x.json", extra)}).status_code
+    page = client.post("/admin/r/web-round/cards", files={"cards_file": ("c.json", json.dumps(made.public))}).text
+    assert "Thẻ: <strong>4</strong>" in page
+    pdf = cards_pdf(rounds.load(uow, "web-round")[0], "web-round", made.secrets, "http://192.168.1.10:8000", "HoiTruong")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "HoiTruong" in text and made.secrets[0][:14] in text and "Đại Biểu Một" not in text  # cards name nobody
 
 
 def test_a_bad_row_names_the_row_and_creates_nothing(client: TestClient) -> None:
@@ -80,21 +97,27 @@ def test_a_bad_row_names_the_row_and_creates_nothing(client: TestClient) -> None
 
 def test_a_dossier_reaches_signed_in_delegates_only(client: TestClient, tmp_path: Path) -> None:
     """R-DOSSIER: the organisers upload a subject's report; the ballot links it; strangers are sent to sign in."""
-    from tinnhiem.services import voting
+    import re
+
+    from tinnhiem.crypto.record import read_manifest
     from tinnhiem.storage.repository import SqlUnitOfWork
-    from tinnhiem.testing.hall import delegate_names, prepare_hall
+    from tinnhiem.testing.hall import prepare_hall, sign_in_body
 
     database = client.app.state.hall.database  # type: ignore[attr-defined]
-    code, _ = prepare_hall(SqlUnitOfWork(database), tmp_path / "keys")
-    card = dict(voting.issue_cards(SqlUnitOfWork(database), code))[delegate_names(1)[0]]
+    code, _, cards = prepare_hall(SqlUnitOfWork(database), tmp_path / "keys")
     pdf = b"%PDF-1.4 report of Nguyen Van An"
     assert 200 == client.post(f"/admin/r/{code}/dossiers", data={"number": "1"},
                               files={"dossier": ("bao-cao.pdf", pdf)}).status_code
     stranger = TestClient(client.app)
     assert f"/r/{code}/vote" == stranger.get(f"/r/{code}/dossiers/1.pdf", follow_redirects=False).headers["location"]
     delegate = TestClient(client.app)
-    csrf = delegate.get(f"/r/{code}/vote").text.split('name="csrf-token" content="')[1].split('"')[0]
-    ballot_page = delegate.post(f"/r/{code}/vote/sign-in", data={"card": card, "csrf": csrf}).text
+    page = delegate.get(f"/r/{code}/vote").text
+    csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
+    nonce = re.search(r'data-nonce="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    manifest_hash = read_manifest(delegate.get(f"/api/rounds/{code}/election").json()["manifest"]).hash
+    signed = delegate.post(f"/api/rounds/{code}/sign-in", json=sign_in_body(code, cards.secrets[0], manifest_hash, nonce),
+                           headers={"X-CSRF-Token": csrf})
+    ballot_page = delegate.get(signed.json()["next"]).text
     assert f"/r/{code}/dossiers/1.pdf" in ballot_page and f"/r/{code}/dossiers/2.pdf" not in ballot_page
     assert pdf == delegate.get(f"/r/{code}/dossiers/1.pdf").content
 

@@ -29,6 +29,7 @@ from tinnhiem.testing.simulate import run_ceremony, seeded
 FEW = settings(max_examples=20, deadline=None)
 scalars = st.integers(min_value=1, max_value=ORDER - 1)
 MANIFEST = Manifest("r", ("A", "B", "C"), ("cao", "tin_nhiem", "thap"), 9)
+CARD = base_mul(17)  # a public credential S: every row proof is bound to it (§6.1)
 
 
 @FEW
@@ -44,7 +45,7 @@ def test_encryption_round_trips(secret: int, m: int, r: int) -> None:
 def test_one_of_proof_verifies_and_any_change_fails(index: int, r: int, seed: int, which: int) -> None:
     """An honest row proof verifies; changing a challenge, response, ciphertext, key or context fails."""
     key = base_mul(seed)
-    context = row_context(MANIFEST, 0)
+    context = row_context(MANIFEST, CARD, 0)
     ct = encrypt(MANIFEST.values[index], key, r)
     proof = prove_one_of(ct, r, index, MANIFEST.value_points, key, context, seeded(seed))
     assert verify_one_of(ct, proof, MANIFEST.value_points, key, context)
@@ -55,8 +56,9 @@ def test_one_of_proof_verifies_and_any_change_fails(index: int, r: int, seed: in
         (ct, OneOfProof(proof.challenges, tuple(z[:branch] + [(z[branch] + 1) % ORDER] + z[branch + 1:])), key, context),
         (Ciphertext(ct.alpha, add(ct.beta, base_mul(1))), proof, key, context),
         (ct, proof, base_mul(seed + 1), context),
-        (ct, proof, key, row_context(MANIFEST, 1)),
-        (ct, proof, key, row_context(replace(MANIFEST, round_id="other"), 0)),
+        (ct, proof, key, row_context(MANIFEST, CARD, 1)),
+        (ct, proof, key, row_context(replace(MANIFEST, round_id="other"), CARD, 0)),
+        (ct, proof, key, row_context(MANIFEST, base_mul(18), 0)),
     ]
     for changed_ct, changed_proof, changed_key, changed_context in changes:
         assert not verify_one_of(changed_ct, changed_proof, MANIFEST.value_points, changed_key, changed_context)
@@ -68,7 +70,7 @@ def test_a_value_outside_the_set_cannot_be_proven(r: int, seed: int) -> None:
     """A row encrypting 2 (two marks) cannot carry a valid proof, whichever branch is claimed."""
     key = base_mul(seed)
     ct = encrypt(2, key, r)
-    context = row_context(MANIFEST, 0)
+    context = row_context(MANIFEST, CARD, 0)
     for index in range(4):
         proof = prove_one_of(ct, r, index, MANIFEST.value_points, key, context, seeded(seed))
         assert not verify_one_of(ct, proof, MANIFEST.value_points, key, context)

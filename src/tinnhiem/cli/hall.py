@@ -13,7 +13,7 @@ from tinnhiem.cli.i18n import t
 from tinnhiem.crypto.group import random_scalar
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.paper.cards import cards_pdf
-from tinnhiem.services import keyfiles, rounds, voting
+from tinnhiem.services import keyfiles, record, rounds
 from tinnhiem.services.ports import UnitOfWork
 
 
@@ -57,15 +57,21 @@ def decrypt(uow: UnitOfWork, code: str, key_files: list[Path], passphrases: list
         if member.round_id != code or member.share is None:
             raise InvalidInput("key-file-unreadable", field=path.name, reason="another round")
         shares[member.member] = member.share
-    return voting.decrypt(uow, code, shares, random_scalar)
+    return record.decrypt(uow, code, shares, random_scalar)
 
 
-def cards(uow: UnitOfWork, code: str, address: str, wifi: str, out: Path) -> tuple[Path, list[tuple[str, str]]]:
-    issued = voting.issue_cards(uow, code)
+def make_cards(uow: UnitOfWork, code: str, count: int, address: str, wifi: str, folder: Path) -> tuple[Path, Path]:
+    """The committee's laptop: fresh cards as a PDF to print, and the public credentials as a file."""
+    from tinnhiem.services.cards import make_cards as new_cards
+
     round_, _ = rounds.load(uow, code)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(cards_pdf(round_, code, issued, address, wifi))
-    return out, issued
+    made = new_cards(code, count)
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf, public = folder / f"{code}-the-bo-phieu.pdf", folder / f"{code}-the-cong-khai.json"
+    pdf.write_bytes(cards_pdf(round_, code, made.secrets, address, wifi))
+    pdf.chmod(0o600)
+    public.write_text(json.dumps(made.public, ensure_ascii=False, indent=1), encoding="utf-8")
+    return pdf, public
 
 
 def write_record(record: dict[str, object], path: Path, console: Console) -> None:

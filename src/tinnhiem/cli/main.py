@@ -45,6 +45,9 @@ app.add_typer(committee_app, name="committee")
 paper_app = typer.Typer(help=t("Phiếu giấy: in, đọc ảnh quét, xem xét, kiểm phiếu.",
                                "Paper ballots: print, read scans, review, count."))
 app.add_typer(paper_app, name="paper")
+cards_app = typer.Typer(help=t("Thẻ bỏ phiếu điện tử: làm thẻ (máy của Ban kiểm phiếu), tải danh sách công khai lên, hủy thẻ.",
+                               "Voting cards: make them (on the committee's laptop), upload the public list, void cards."))
+app.add_typer(cards_app, name="cards")
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -216,16 +219,30 @@ def history_command(
 
 
 @app.command("verify")
-@reports_errors
 def verify_command(
     record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t(
         "Hồ sơ công khai (JSON) của cuộc lấy phiếu điện tử.", "The public record (JSON) of an electronic round.")),
     workers: int = typer.Option(0, help=t("Số tiến trình (0: mọi lõi).", "Processes (0: every core).")),
+    as_json: bool = typer.Option(False, "--json", help=t("Kết quả dạng JSON cho máy đọc.", "The outcome as JSON, for machines.")),
 ) -> None:
-    """Kiểm tra lại toàn bộ hồ sơ: khóa, chứng minh, tổng, giải mã. / Re-check a public record."""
+    """Kiểm tra lại toàn bộ hồ sơ: mọi phép kiểm tra của protocol.md §12. / Re-check a public record (§12)."""
     from tinnhiem.cli.verify import verify_file
+    from tinnhiem.crypto.errors import VerificationError
 
-    verified = verify_file(record, workers or None)
+    try:
+        verified = verify_file(record, workers or None)
+    except VerificationError as error:
+        if as_json:
+            typer.echo(json.dumps({"valid": False, "check": error.code, "message": error.message("vi"),
+                                   "message_en": error.message("en")}, ensure_ascii=False))
+        else:
+            err.print(f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — {error.code}\n{escape(error.bilingual())}", highlight=False)
+        raise typer.Exit(EXIT_CODES[TinnhiemError]) from None
+    if as_json:
+        typer.echo(json.dumps({"valid": True, "ballots": verified.ballots, "spoiled": verified.spoiled,
+                               "subjects": verified.subjects, "decrypting_members": list(verified.decrypting_members),
+                               "counts": [list(c) for c in verified.counts], "empty": list(verified.empty)}))
+        return
     out.print(t(f"HỢP LỆ: {verified.ballots} phiếu, {verified.spoiled} phiếu hủy để kiểm tra, "
                 f"{verified.subjects} người; giải mã bởi thành viên {list(verified.decrypting_members)}.",
                 f"VALID: {verified.ballots} ballots, {verified.spoiled} spoiled, {verified.subjects} subjects; "
@@ -334,8 +351,6 @@ def committee_setup_command(
     """Tạo khóa chung; mỗi thành viên giữ tệp khóa riêng có mật khẩu. / Joint key; one locked file per member."""
     from tinnhiem.cli.hall import setup
 
-    if not 1 <= threshold <= len(member):
-        raise InvalidInput("missing", field="threshold")
     for path in setup(_uow(), code, member, threshold, folder or home() / "keys"):
         out.print(str(path))
 
@@ -354,18 +369,48 @@ def committee_decrypt_command(
     show_result(rounds.count(_uow(), code))
 
 
-@app.command("cards")
+@cards_app.command("make")
 @reports_errors
-def cards_command(
+def cards_make_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    count: int = typer.Option(..., help=t("Số thẻ cần in (số đại biểu bỏ phiếu điện tử, thêm vài thẻ dự phòng).",
+                                          "How many cards (the electronic voters, plus a few in reserve).")),
     address: str = typer.Option("http://192.168.1.10:8000", help=t("Địa chỉ máy chủ trong hội trường.", "The hall server's address.")),
     wifi: str = typer.Option("", help=t("Tên mạng Wi-Fi của hội trường.", "The hall's Wi-Fi network.")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.", "The folder to write to.")),
 ) -> None:
-    """In thẻ đại biểu với mã đăng nhập mới (mã cũ hết hiệu lực). / Print delegate cards with fresh codes."""
-    from tinnhiem.cli.hall import cards
+    """Làm thẻ trên máy của Ban kiểm phiếu: tệp in thẻ (PDF) và tệp công khai để tải lên. / Make the cards: PDF + public file."""
+    from tinnhiem.cli.hall import make_cards
 
-    path, _ = cards(_uow(), code, address.rstrip("/"), wifi, home() / "documents" / f"{code}-the-dai-bieu.pdf")
-    out.print(str(path))
+    pdf, public = make_cards(_uow(), code, count, address.rstrip("/"), wifi, folder or home() / "documents")
+    out.print(t(f"Thẻ để in (giữ kín, không đưa lên máy chủ): {pdf}", f"Cards to print (keep them off the server): {pdf}"))
+    out.print(t(f"Tệp công khai cho Ban tổ chức tải lên: {public}", f"Public file for the organisers to upload: {public}"))
+
+
+@cards_app.command("upload")
+@reports_errors
+def cards_upload_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp công khai của Ban kiểm phiếu.", "The committee's public file.")),
+) -> None:
+    """Tải danh sách thẻ công khai lên (trước khi mở bỏ phiếu). / Upload the public card list (before voting opens)."""
+    from tinnhiem.services import cards
+
+    stored = cards.upload(_uow(), code, json.loads(file.read_text(encoding="utf-8")), actor="cli")
+    out.print(t(f"Đã lưu {stored} thẻ.", f"{stored} cards stored."))
+
+
+@cards_app.command("void")
+@reports_errors
+def cards_void_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    card: list[str] = typer.Argument(..., help=t("Mã trên thẻ không phát (hoặc nội dung mã QR).", "The code on an unused card (or its QR text).")),
+) -> None:
+    """Hủy các thẻ không phát cho ai. / Void the cards not handed out."""
+    from tinnhiem.services import cards
+
+    voided = cards.void(_uow(), code, cards.public_of(code, card), actor="cli")
+    out.print(t(f"Đã hủy {voided} thẻ.", f"{voided} cards voided."))
 
 
 @app.command("serve")
@@ -411,17 +456,19 @@ def demo_command(
     out.print(t(f"Lịch sử một người: tinnhiem history \"{result.subjects[0].subject.name}\"",
                 f"A person's history: tinnhiem history \"{result.subjects[0].subject.name}\""))
     if serve:
-        from tinnhiem.cli.hall import cards
+        from tinnhiem.paper.cards import cards_pdf
         from tinnhiem.testing.hall import prepare_hall
 
         address = f"http://127.0.0.1:{port}"
-        code, key_files = prepare_hall(SqlUnitOfWork(database), home() / "keys")
-        path, issued = cards(SqlUnitOfWork(database), code, address, "tinnhiem-hoi-truong",
-                             home() / "documents" / f"{code}-the-dai-bieu.pdf")
-        out.print(t(f"Thẻ đại biểu: {path}", f"Delegate cards: {path}"))
-        out.print(t("Mã của ba đại biểu đầu:", "Codes of the first three delegates:"))
-        for name, card in issued[:3]:
-            out.print(f"  {name}: {card}")
+        code, key_files, card_set = prepare_hall(SqlUnitOfWork(database), home() / "keys")
+        path = home() / "documents" / f"{code}-the-bo-phieu.pdf"
+        path.write_bytes(cards_pdf(rounds.load(SqlUnitOfWork(database), code)[0], code, card_set.secrets, address,
+                                   "tinnhiem-hoi-truong"))
+        out.print(t(f"Thẻ bỏ phiếu (không ghi tên; {len(card_set.secrets)} thẻ, đã phát 53): {path}",
+                    f"Voting cards (nameless; {len(card_set.secrets)} cards, 53 handed out): {path}"))
+        out.print(t("Ba thẻ để thử (mở địa chỉ bỏ phiếu rồi nhập mã):", "Three cards to try (open the voting address, type the code):"))
+        for secret in card_set.secrets[:3]:
+            out.print(f"  {secret}    {address}/r/{code}/vote#card={secret}")
         out.print(t(f"Đại biểu: {address}/r/{code}/vote   Màn hình: {address}/r/{code}/screen",
                     f"Delegates: {address}/r/{code}/vote   Screen: {address}/r/{code}/screen"))
         out.print(t(f"Tệp khóa Ban kiểm phiếu (mật khẩu mẫu «mat-khau-mau-N»): {key_files[0].parent}",

@@ -1,4 +1,5 @@
-"""``tinnhiem verify RECORD``: every check of docs/protocol.md §12, ballots spread over processes."""
+"""``tinnhiem verify RECORD``: the record's schema, then every check of docs/protocol.md §12,
+ballots spread over processes."""
 
 from __future__ import annotations
 
@@ -8,18 +9,23 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from tinnhiem.crypto.errors import InvalidEncoding
-from tinnhiem.crypto.verify import Verified, verify
+from tinnhiem.crypto.errors import VerificationError
+from tinnhiem.crypto.verify import Verified
+from tinnhiem.services.verification import verify_record
+
+MAX_RECORD_BYTES = 2_000_000_000  # far above any real round (≈ 32 kB a ballot); refused before reading
 
 
 def verify_file(path: Path, workers: int | None = None) -> Verified:
     """Read the record and verify it with ``workers`` processes (default: every core)."""
     try:
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            raise VerificationError("format", reason=f"{path.name}: larger than {MAX_RECORD_BYTES} bytes")
         data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidEncoding("bad-format", reason=str(exc)) from exc
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise VerificationError("format", reason=f"{path.name}: {exc}") from None
     workers = workers or os.cpu_count() or 1
     if workers == 1:
-        return verify(data)
+        return verify_record(data)
     with ProcessPoolExecutor(workers) as pool:
-        return verify(data, lambda fn, *args: pool.map(fn, *args, chunksize=16))
+        return verify_record(data, lambda fn, *args: pool.map(fn, *args, chunksize=16))

@@ -1,4 +1,4 @@
-"""Encrypted ballots, their proofs, tracking codes and the Benaloh challenge (docs/protocol.md §6)."""
+"""Signed encrypted ballots, their proofs, tracking codes and the Benaloh challenge (docs/protocol.md §6)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tinnhiem.crypto.credentials import Signature, sign, verify_signature
 from tinnhiem.crypto.elgamal import Ciphertext, encrypt
 from tinnhiem.crypto.errors import InvalidProof, VerificationError
-from tinnhiem.crypto.group import ORDER, Point, Random, Scalar, encode_scalar, hash_bytes
+from tinnhiem.crypto.group import ORDER, Point, Random, Scalar, base_mul, encode_scalar, hash_bytes
 from tinnhiem.crypto.manifest import Manifest
 from tinnhiem.crypto.proofs import OneOfProof, prove_one_of, verify_one_of
+
+SIGNATURE_TAG = "ballot-signature"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,24 +26,43 @@ class EncryptedRow:
 
 @dataclass(frozen=True, slots=True)
 class EncryptedBallot:
-    """A ballot as cast: bound to the manifest, one row per subject, nothing about the voter."""
+    """A ballot as cast: bound to the manifest and to one anonymous credential S, signed by its card.
+
+    Nothing in it names the voter: S is the public half of a card handed out like a paper ballot.
+    """
 
     manifest_hash: bytes
+    credential: Point
     rows: tuple[EncryptedRow, ...]
+    signature: Signature
 
     def digest(self) -> bytes:
-        """H("ballot", manifest hash, every α, β, challenge, response): what the tracking code shows."""
-        parts: list[bytes] = [self.manifest_hash]
-        for row in self.rows:
-            parts += [row.ciphertext.alpha, row.ciphertext.beta]
-            parts += [encode_scalar(s) for s in (*row.proof.challenges, *row.proof.responses)]
-        return hash_bytes("ballot", *parts)[:32]
+        """H("ballot", manifest hash, S, every α, β, challenge, response) (§6.1): what the code shows."""
+        return ballot_digest(self.manifest_hash, self.credential, self.rows)
 
     @property
     def code(self) -> str:
-        """The short tracking code: 80 bits of the digest in base32, "ABCD-EFGH-JKMN-PQRS"."""
-        text = base64.b32encode(self.digest()[:10]).decode("ascii")
-        return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+        """The full tracking code: the 32-byte digest in lower-case hex (§6.4)."""
+        return self.digest().hex()
+
+    @property
+    def short_code(self) -> str:
+        """The code to read aloud: 80 bits of the digest in base32, "ABCD-EFGH-IJKL-MNOP"."""
+        return short_code(self.code)
+
+
+def ballot_digest(manifest_hash: bytes, credential: Point, rows: Sequence[EncryptedRow]) -> bytes:
+    parts: list[bytes] = [manifest_hash, credential]
+    for row in rows:
+        parts += [row.ciphertext.alpha, row.ciphertext.beta]
+        parts += [encode_scalar(s) for s in (*row.proof.challenges, *row.proof.responses)]
+    return hash_bytes("ballot", *parts)[:32]
+
+
+def short_code(full: str) -> str:
+    """The short form of a full code (64 hex digits): base32 of its first 10 bytes, in four groups."""
+    text = base64.b32encode(bytes.fromhex(full)[:10]).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +73,21 @@ class BallotSecrets:
     nonces: tuple[Scalar, ...]
 
 
-def row_context(manifest: Manifest, row: int) -> bytes:
-    """The statement context of a row's proof: the manifest hash and the row's index (§6.1)."""
-    return manifest.hash + row.to_bytes(4, "big")
+def row_context(manifest: Manifest, credential: Point, row: int) -> bytes:
+    """The statement context of a row's proof: manifest hash ‖ S ‖ row as 4 bytes big-endian (§6.1)."""
+    return manifest.hash + credential + row.to_bytes(4, "big")
 
 
 def encrypt_ballot(
-    manifest: Manifest, key: Point, choices: Sequence[int | None], rng: Random
+    manifest: Manifest, key: Point, choices: Sequence[int | None], card_secret: Scalar, rng: Random
 ) -> tuple[EncryptedBallot, BallotSecrets]:
-    """Encrypt a ballot: ``choices[j]`` is the level index for subject j, or None for an empty row."""
+    """Encrypt and sign a ballot: ``choices[j]`` is the level index for subject j, or None for an empty row.
+
+    Nonces are drawn in this order: for each row r, then the proof's (w, cᵢ, zᵢ …); last the signature's w.
+    """
     if len(choices) != len(manifest.subjects):
         raise ValueError("one choice per subject")
+    credential = base_mul(card_secret)
     rows, values, nonces = [], [], []
     for j, choice in enumerate(choices):
         index = 0 if choice is None else 1 + choice
@@ -69,32 +95,38 @@ def encrypt_ballot(
             raise ValueError(f"choice {choice} out of range for row {j}")
         r = rng()
         ct = encrypt(manifest.values[index], key, r)
-        proof = prove_one_of(ct, r, index, manifest.value_points, key, row_context(manifest, j), rng)
+        proof = prove_one_of(ct, r, index, manifest.value_points, key, row_context(manifest, credential, j), rng)
         rows.append(EncryptedRow(ct, proof))
         values.append(manifest.values[index])
         nonces.append(r)
-    return EncryptedBallot(manifest.hash, tuple(rows)), BallotSecrets(tuple(values), tuple(nonces))
+    digest = ballot_digest(manifest.hash, credential, rows)
+    signature = sign(card_secret, credential, SIGNATURE_TAG, digest, rng)
+    ballot = EncryptedBallot(manifest.hash, credential, tuple(rows), signature)
+    return ballot, BallotSecrets(tuple(values), tuple(nonces))
 
 
 def verify_ballot(manifest: Manifest, key: Point, ballot: EncryptedBallot) -> None:
-    """Refuse a ballot of another round, of the wrong shape, or with any failing row proof."""
+    """Refuse a ballot of another round, of the wrong shape, unsigned by its card, or with a failing proof."""
     code = ballot.code
     if ballot.manifest_hash != manifest.hash:
         raise VerificationError("ballot-round", ballot=code)
     if len(ballot.rows) != len(manifest.subjects):
         raise VerificationError("ballot-shape", ballot=code, rows=len(ballot.rows), expected=len(manifest.subjects))
+    if not verify_signature(ballot.signature, ballot.credential, SIGNATURE_TAG, ballot.digest()):
+        raise InvalidProof("ballot-signature", ballot=code)
     for j, row in enumerate(ballot.rows):
-        if not verify_one_of(row.ciphertext, row.proof, manifest.value_points, key, row_context(manifest, j)):
+        context = row_context(manifest, ballot.credential, j)
+        if not verify_one_of(row.ciphertext, row.proof, manifest.value_points, key, context):
             raise InvalidProof("ballot-proof", ballot=code, row=j + 1)
 
 
 def verify_opening(manifest: Manifest, key: Point, ballot: EncryptedBallot, secrets: BallotSecrets) -> None:
-    """Benaloh challenge (§6.3): a spoiled ballot's values and nonces re-encrypt to its ciphertexts."""
+    """Benaloh challenge (§6.5): a spoiled ballot's values and nonces re-encrypt to its ciphertexts."""
     if len(secrets.values) != len(ballot.rows) or len(secrets.nonces) != len(ballot.rows):
-        raise VerificationError("spoiled", ballot=ballot.code)
+        raise VerificationError("spoiled-opening", ballot=ballot.code)
     for row, m, r in zip(ballot.rows, secrets.values, secrets.nonces, strict=True):
         if m not in manifest.values or not 0 < r < ORDER or encrypt(m, key, r) != row.ciphertext:
-            raise VerificationError("spoiled", ballot=ballot.code)
+            raise VerificationError("spoiled-opening", ballot=ballot.code)
 
 
 def choices_of(manifest: Manifest, secrets: BallotSecrets) -> tuple[int | None, ...]:
@@ -102,13 +134,6 @@ def choices_of(manifest: Manifest, secrets: BallotSecrets) -> tuple[int | None, 
     return tuple(None if m == 0 else manifest.values.index(m) - 1 for m in secrets.values)
 
 
-def accept(manifest: Manifest, key: Point, ballot: EncryptedBallot, seen: set[bytes]) -> None:
-    """The ballot box's gate (§6.2): verify the proofs and refuse any ciphertext already cast.
-
-    Called before anything is stored; on success the ballot's α values join ``seen``.
-    """
-    verify_ballot(manifest, key, ballot)
-    alphas = [row.ciphertext.alpha for row in ballot.rows]
-    if len(set(alphas)) != len(alphas) or seen.intersection(alphas):
-        raise VerificationError("duplicate", ballot=ballot.code)
-    seen.update(alphas)
+def alphas(ballot: EncryptedBallot) -> list[bytes]:
+    """Every α of a ballot: no α may repeat in a round (§6.3), whatever ballot it appears in."""
+    return [row.ciphertext.alpha for row in ballot.rows]

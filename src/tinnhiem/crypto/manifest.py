@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
-from tinnhiem.crypto.group import Point, base_mul, hash_bytes
+from tinnhiem.crypto.group import ORDER, Point, base_mul, hash_bytes
+
+CONFIDENCE_LEVELS = ("cao", "tin_nhiem", "thap")  # lấy phiếu tín nhiệm
+NO_CONFIDENCE_LEVELS = ("tin_nhiem", "khong_tin_nhiem")  # bỏ phiếu tín nhiệm
+LEVEL_LISTS = (CONFIDENCE_LEVELS, NO_CONFIDENCE_LEVELS)
+MANIFEST_KEYS = ("levels", "max_ballots", "round_id", "subjects")  # exactly these: the hash covers them all
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,7 @@ class Manifest:
 
     round_id: str
     subjects: tuple[str, ...]
-    levels: tuple[str, ...]  # ("cao", "tin_nhiem", "thap") or ("tin_nhiem", "khong_tin_nhiem")
+    levels: tuple[str, ...]  # CONFIDENCE_LEVELS or NO_CONFIDENCE_LEVELS
     max_ballots: int
 
     @property
@@ -35,12 +39,6 @@ class Manifest:
     @cached_property
     def value_points(self) -> tuple[Point, ...]:
         return tuple(base_mul(v) for v in self.values)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Manifest:
-        """The manifest of §5 from its JSON (raises KeyError, TypeError or ValueError when malformed)."""
-        return cls(str(data["round_id"]), tuple(map(str, data["subjects"])), tuple(map(str, data["levels"])),
-                   int(data["max_ballots"]))
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -60,3 +58,12 @@ class Manifest:
     def dlog_limit(self) -> int:
         """The largest possible decrypted total of one subject: every ballot at the top level."""
         return self.max_ballots * self.values[-1]
+
+    @property
+    def fits(self) -> bool:
+        """§5 capacity: max_ballots · B^(L−1) < ℓ, so no total can wrap around the group order."""
+        return self.dlog_limit < ORDER
+
+    @property
+    def known_levels(self) -> bool:
+        return self.levels in LEVEL_LISTS

@@ -1,7 +1,9 @@
 """The public record (docs/protocol.md §11): everything needed to check a round, as JSON.
 
-Points and scalars are lowercase hex of their 32-byte encodings. Reading validates
-every point and scalar (group.point, group.scalar) before anything uses it.
+Writing puts every list in its canonical order (ballots and spoiled ballots by code, cards by
+credential), so the order says nothing of who cast what or when. Reading admits exactly the
+fields of §11: every object's keys, every integer's bounds, every point and scalar as 64
+lower-case hex digits of a canonical encoding (§2.2). A failure names its check and the field.
 """
 
 from __future__ import annotations
@@ -12,15 +14,33 @@ from typing import Any, TypeVar
 
 from tinnhiem.crypto.ballot import BallotSecrets, EncryptedBallot, EncryptedRow
 from tinnhiem.crypto.ceremony import Committee, MemberCommitment
+from tinnhiem.crypto.credentials import Signature
 from tinnhiem.crypto.decryption import DecryptionShare
 from tinnhiem.crypto.elgamal import Ciphertext
-from tinnhiem.crypto.errors import InvalidEncoding
+from tinnhiem.crypto.errors import InvalidEncoding, VerificationError
 from tinnhiem.crypto.group import Point, Scalar, encode_scalar, point, scalar
-from tinnhiem.crypto.manifest import Manifest
+from tinnhiem.crypto.manifest import MANIFEST_KEYS, Manifest
 from tinnhiem.crypto.proofs import OneOfProof, Proof
 
-FORMAT = "tinnhiem-record/1"
+FORMAT = "tinnhiem-record/2"
+GROUP = "ristretto255"
+STATES = ("ready", "open", "closed", "tallied")
+# Bounds of §11: every integer of a record lies within them (larger than any real body).
+MAX_MEMBERS = 64
+MAX_SUBJECTS = 500
+MAX_BALLOTS = 100_000
+MAX_CARDS = 200_000
+MAX_TEXT = 500
+HEX_DIGITS = frozenset("0123456789abcdef")
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A public credential S as listed in the record; ``void`` once the committee voided it."""
+
+    credential: Point
+    void: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +68,14 @@ class Record:
     member_names: tuple[str, ...]
     commitments: tuple[MemberCommitment, ...]
     joint_key: Point
+    cards: tuple[Card, ...]
+    issued: int | None  # cards handed out (electronic check-ins), fixed when voting closes
     ballots: tuple[EncryptedBallot, ...]
     spoiled: tuple[SpoiledBallot, ...]
     sums: tuple[Ciphertext, ...]
     results: tuple[RowResult, ...]
-
-
-def _hex_point(p: Point) -> str:
-    return p.hex()
+    state: str = "tallied"
+    stated_count: int | None = None  # tally.ballots as read; None before the count
 
 
 def _hex_scalar(s: Scalar) -> str:
@@ -67,171 +87,258 @@ def _ct(c: Ciphertext) -> dict[str, str]:
 
 
 def ballot_json(b: EncryptedBallot) -> dict[str, Any]:
+    """A ballot as posted and as published (§6.4)."""
     return {
         "code": b.code,
+        "credential": b.credential.hex(),
         "manifest_hash": b.manifest_hash.hex(),
         "rows": [
             _ct(r.ciphertext) | {"c": [_hex_scalar(c) for c in r.proof.challenges],
                                  "z": [_hex_scalar(z) for z in r.proof.responses]}
             for r in b.rows
         ],
+        "signature": {"c": _hex_scalar(b.signature.challenge), "z": _hex_scalar(b.signature.response)},
     }
+
+
+def secrets_json(s: BallotSecrets) -> dict[str, Any]:
+    return {"values": list(s.values), "nonces": [_hex_scalar(r) for r in s.nonces]}
 
 
 def _proof(p: Proof) -> dict[str, str]:
     return {"c": _hex_scalar(p.challenge), "z": _hex_scalar(p.response)}
 
 
-def to_json(record: Record) -> dict[str, Any]:
-    """The record as plain JSON data (§11)."""
+def committee_json(committee: Committee, commitments: tuple[MemberCommitment, ...],
+                   names: tuple[str, ...]) -> dict[str, Any]:
     return {
-        "format": FORMAT,
-        "group": "ristretto255",
-        "manifest": record.manifest.to_json(),
-        "manifest_hash": record.manifest.hash.hex(),
-        "committee": {
-            "members": record.committee.members,
-            "threshold": record.committee.threshold,
-            "commitments": [
-                {"member": c.member, "name": name, "K": [_hex_point(p) for p in c.commitments],
-                 "proofs": [_proof(p) for p in c.proofs]}
-                for c, name in zip(record.commitments, record.member_names, strict=True)
-            ],
-        },
-        "joint_key": record.joint_key.hex(),
-        "ballots": [ballot_json(b) for b in record.ballots],
-        "spoiled": [
-            {"ballot": ballot_json(s.ballot), "values": list(s.secrets.values),
-             "nonces": [_hex_scalar(r) for r in s.secrets.nonces]}
-            for s in record.spoiled
-        ],
-        "tally": {"ballots": len(record.ballots), "rows": [_ct(c) for c in record.sums]},
-        "decryption": [
-            {"shares": [{"member": s.member, "M": s.partial.hex()} | _proof(s.proof) for s in r.shares],
-             "total": r.total, "counts": list(r.counts), "empty": r.empty}
-            for r in record.results
+        "members": committee.members,
+        "threshold": committee.threshold,
+        "commitments": [
+            {"member": c.member, "name": name, "K": [p.hex() for p in c.commitments],
+             "proofs": [_proof(p) for p in c.proofs]}
+            for c, name in zip(commitments, names, strict=True)
         ],
     }
 
 
-# Reading: every field is checked, and every failure names the field (InvalidEncoding "bad-format").
+def to_json(record: Record) -> dict[str, Any]:
+    """The record as plain JSON data (§11), every list in canonical order."""
+    counted = record.state == "tallied"
+    return {
+        "format": FORMAT,
+        "group": GROUP,
+        "state": record.state,
+        "manifest": record.manifest.to_json(),
+        "manifest_hash": record.manifest.hash.hex(),
+        "committee": committee_json(record.committee, record.commitments, record.member_names),
+        "joint_key": record.joint_key.hex(),
+        "cards": {"issued": record.issued,
+                  "list": [{"credential": c.credential.hex(), "void": c.void}
+                           for c in sorted(record.cards, key=lambda c: c.credential)]},
+        "ballots": sorted((ballot_json(b) for b in record.ballots), key=lambda b: str(b["code"])),
+        "spoiled": sorted(({"ballot": ballot_json(s.ballot)} | secrets_json(s.secrets) for s in record.spoiled),
+                          key=lambda s: str(s["ballot"]["code"])),
+        "tally": {"ballots": len(record.ballots), "rows": [_ct(c) for c in record.sums]} if counted else None,
+        "decryption": [
+            {"shares": [{"member": s.member, "M": s.partial.hex()} | _proof(s.proof) for s in r.shares],
+             "total": r.total, "counts": list(r.counts), "empty": r.empty}
+            for r in record.results
+        ] if counted else None,
+    }
 
 
-def _field(data: Mapping[str, Any], key: str, kind: type[T], where: str) -> T:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise InvalidEncoding("bad-format", reason=f"{where}{key}")
+# Reading (§12, the reading checks): exact fields, bounds, encodings; every failure names the field.
+
+
+def _obj(data: Any, keys: tuple[str, ...], where: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise VerificationError("format", reason=f"{where or 'record'}: not an object")
+    if set(data) != set(keys):
+        extra = sorted(set(map(str, data)) - set(keys))
+        missing = sorted(set(keys) - set(map(str, data)))
+        raise VerificationError("format", reason=f"{where or 'record'}: "
+                                + (f"unknown field {extra[0]}" if extra else f"missing field {missing[0]}"))
+    return data
+
+
+def _int(value: Any, where: str, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise VerificationError("format", reason=f"{where}: not an integer")
+    if not low <= value <= high:
+        raise VerificationError("bounds", field=where, low=low, high=high)
     return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TEXT or any(ord(ch) < 32 for ch in value):
+        raise VerificationError("format", reason=f"{where}: not a text of 1 to {MAX_TEXT} printable characters")
+    return value
+
+
+def _items(value: Any, where: str, low: int, high: int) -> list[Any]:
+    if not isinstance(value, list):
+        raise VerificationError("format", reason=f"{where}: not a list")
+    if not low <= len(value) <= high:
+        raise VerificationError("bounds", field=f"{where} (length)", low=low, high=high)
+    return value
+
+
+def _list(value: Any, where: str, read: Callable[[Any, str], T], low: int = 0, high: int = MAX_CARDS) -> tuple[T, ...]:
+    return tuple(read(item, f"{where}[{i}]") for i, item in enumerate(_items(value, where, low, high)))
 
 
 def _bytes(text: Any, where: str) -> bytes:
-    try:
-        return bytes.fromhex(text)
-    except (TypeError, ValueError):
-        raise InvalidEncoding("bad-format", reason=where) from None
+    if not isinstance(text, str) or len(text) != 64 or not HEX_DIGITS.issuperset(text):
+        raise InvalidEncoding("encoding", field=where)
+    return bytes.fromhex(text)
 
 
-def _point(text: Any, where: str, allow_identity: bool = False) -> Point:
+def read_point(text: Any, where: str, allow_identity: bool = False) -> Point:
     try:
         return point(_bytes(text, where), allow_identity=allow_identity)
     except InvalidEncoding:
-        raise InvalidEncoding("bad-format", reason=f"{where}: not a valid point") from None
+        raise InvalidEncoding("encoding", field=where) from None
 
 
-def _scalar(text: Any, where: str) -> Scalar:
+def read_scalar(text: Any, where: str) -> Scalar:
     try:
         return scalar(_bytes(text, where))
     except InvalidEncoding:
-        raise InvalidEncoding("bad-format", reason=f"{where}: not a valid scalar") from None
+        raise InvalidEncoding("encoding", field=where) from None
 
 
-def _list(data: Mapping[str, Any], key: str, where: str, read: Callable[[Any, str], T]) -> tuple[T, ...]:
-    items = _field(data, key, list, where)
-    return tuple(read(item, f"{where}{key}[{i}]") for i, item in enumerate(items))
+def read_manifest(data: Any, where: str = "manifest") -> Manifest:
+    m = _obj(data, MANIFEST_KEYS, where)
+    manifest = Manifest(
+        _text(m["round_id"], f"{where}.round_id"),
+        _list(m["subjects"], f"{where}.subjects", _text, 1, MAX_SUBJECTS),
+        _list(m["levels"], f"{where}.levels", _text, 2, 3),
+        _int(m["max_ballots"], f"{where}.max_ballots", 1, MAX_BALLOTS),
+    )
+    if not manifest.known_levels:
+        raise VerificationError("levels", levels=", ".join(manifest.levels))
+    return manifest
 
 
 def _read_ct(d: Any, where: str) -> Ciphertext:
-    return Ciphertext(_point(_field(d, "alpha", str, where), f"{where}.alpha", True),
-                      _point(_field(d, "beta", str, where), f"{where}.beta", True))
+    c = _obj(d, ("alpha", "beta"), where)
+    return Ciphertext(read_point(c["alpha"], f"{where}.alpha", True), read_point(c["beta"], f"{where}.beta", True))
 
 
-def _read_row(d: Any, where: str) -> EncryptedRow:
-    ct = Ciphertext(_point(_field(d, "alpha", str, where), f"{where}.alpha"),
-                    _point(_field(d, "beta", str, where), f"{where}.beta"))
-    proof = OneOfProof(_list(d, "c", f"{where}.", _scalar), _list(d, "z", f"{where}.", _scalar))
-    return EncryptedRow(ct, proof)
+def read_row(d: Any, where: str) -> EncryptedRow:
+    r = _obj(d, ("alpha", "beta", "c", "z"), where)
+    ct = Ciphertext(read_point(r["alpha"], f"{where}.alpha"), read_point(r["beta"], f"{where}.beta"))
+    return EncryptedRow(ct, OneOfProof(_list(r["c"], f"{where}.c", read_scalar, 3, 4),
+                                       _list(r["z"], f"{where}.z", read_scalar, 3, 4)))
 
 
-def read_ballot(d: Any, where: str) -> EncryptedBallot:
-    return EncryptedBallot(_bytes(_field(d, "manifest_hash", str, where), f"{where}.manifest_hash"),
-                           _list(d, "rows", f"{where}.", _read_row))
+def _read_signature(d: Any, where: str) -> Signature:
+    s = _obj(d, ("c", "z"), where)
+    return Signature(read_scalar(s["c"], f"{where}.c"), read_scalar(s["z"], f"{where}.z"))
 
 
-def _read_proof(d: Any, where: str) -> Proof:
-    return Proof(_scalar(_field(d, "c", str, where), f"{where}.c"), _scalar(_field(d, "z", str, where), f"{where}.z"))
+def read_ballot(d: Any, where: str = "ballot", check: str = "tracking-code") -> EncryptedBallot:
+    """A ballot as posted or published; its stated code must be the code of its content (§6.4)."""
+    b = _obj(d, ("code", "credential", "manifest_hash", "rows", "signature"), where)
+    _bytes(b["code"], f"{where}.code")
+    _bytes(b["manifest_hash"], f"{where}.manifest_hash")
+    ballot = EncryptedBallot(bytes.fromhex(b["manifest_hash"]), read_point(b["credential"], f"{where}.credential"),
+                             _list(b["rows"], f"{where}.rows", read_row, 1, MAX_SUBJECTS),
+                             _read_signature(b["signature"], f"{where}.signature"))
+    if ballot.code != b["code"]:
+        raise VerificationError(check, ballot=b["code"])
+    return ballot
 
 
-def _read_commitment(d: Any, where: str) -> tuple[MemberCommitment, str]:
-    return (MemberCommitment(_field(d, "member", int, where), _list(d, "K", f"{where}.", _point),
-                             _list(d, "proofs", f"{where}.", _read_proof)),
-            _field(d, "name", str, where))
-
-
-def read_share(d: Any, where: str) -> DecryptionShare:
-    return DecryptionShare(_field(d, "member", int, where), _point(_field(d, "M", str, where), f"{where}.M", True),
-                           _read_proof(d, where))
-
-
-def _read_result(d: Any, where: str) -> RowResult:
-    return RowResult(_list(d, "shares", f"{where}.", read_share), _field(d, "total", int, where),
-                     _list(d, "counts", f"{where}.", lambda v, w: _int(v, w)), _field(d, "empty", int, where))
-
-
-def _int(value: Any, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InvalidEncoding("bad-format", reason=where)
-    return value
-
-
-def read_secrets(d: Any, where: str) -> BallotSecrets:
+def read_secrets(d: Mapping[str, Any], where: str) -> BallotSecrets:
     """A spoiled ballot's opening: each row's value and nonce."""
-    return BallotSecrets(_list(d, "values", f"{where}.", _int), _list(d, "nonces", f"{where}.", _scalar))
+    return BallotSecrets(_list(d["values"], f"{where}.values", lambda v, w: _int(v, w, 0, 2**63), 1, MAX_SUBJECTS),
+                         _list(d["nonces"], f"{where}.nonces", read_scalar, 1, MAX_SUBJECTS))
 
 
 def _read_spoiled(d: Any, where: str) -> SpoiledBallot:
-    return SpoiledBallot(read_ballot(_field(d, "ballot", dict, where), f"{where}.ballot"), read_secrets(d, where))
+    s = _obj(d, ("ballot", "values", "nonces"), where)
+    return SpoiledBallot(read_ballot(s["ballot"], f"{where}.ballot", "spoiled-code"), read_secrets(s, where))
 
 
-def from_json(data: Mapping[str, Any]) -> Record:
-    """Read and validate a record; raises InvalidEncoding naming the first bad field."""
-    if not isinstance(data, Mapping) or data.get("format") != FORMAT or data.get("group") != "ristretto255":
-        raise InvalidEncoding("bad-format", reason="format")
-    m = _field(data, "manifest", dict, "")
-    manifest = Manifest(
-        _field(m, "round_id", str, "manifest."),
-        tuple(_field(m, "subjects", list, "manifest.")),
-        tuple(_field(m, "levels", list, "manifest.")),
-        _field(m, "max_ballots", int, "manifest."),
-    )
-    c = _field(data, "committee", dict, "")
-    committee = Committee(_bytes(_field(data, "manifest_hash", str, ""), "manifest_hash"),
-                          _field(c, "members", int, "committee."), _field(c, "threshold", int, "committee."))
-    pairs = _list(c, "commitments", "committee.", _read_commitment)
-    tally = _field(data, "tally", dict, "")
-    return Record(
-        manifest=manifest,
-        committee=committee,
-        member_names=tuple(name for _, name in pairs),
-        commitments=tuple(commitment for commitment, _ in pairs),
-        joint_key=_point(_field(data, "joint_key", str, ""), "joint_key"),
-        ballots=_list(data, "ballots", "", read_ballot),
-        spoiled=_list(data, "spoiled", "", _read_spoiled),
-        sums=_list(tally, "rows", "tally.", _read_ct),
-        results=_list(data, "decryption", "", _read_result),
-    )
+def _read_proof(d: Any, where: str) -> Proof:
+    p = _obj(d, ("c", "z"), where)
+    return Proof(read_scalar(p["c"], f"{where}.c"), read_scalar(p["z"], f"{where}.z"))
 
 
-def stated(data: Mapping[str, Any]) -> tuple[int, list[str]]:
-    """What the record states besides the proofs: the ballot count and each cast ballot's code."""
-    count = _field(_field(data, "tally", dict, ""), "ballots", int, "tally.")
-    return count, [_field(b, "code", str, f"ballots[{i}].") for i, b in enumerate(_field(data, "ballots", list, ""))]
+def _read_commitment(d: Any, where: str) -> tuple[MemberCommitment, str]:
+    c = _obj(d, ("member", "name", "K", "proofs"), where)
+    return (MemberCommitment(_int(c["member"], f"{where}.member", 1, MAX_MEMBERS),
+                             _list(c["K"], f"{where}.K", read_point, 1, MAX_MEMBERS),
+                             _list(c["proofs"], f"{where}.proofs", _read_proof, 1, MAX_MEMBERS)),
+            _text(c["name"], f"{where}.name"))
+
+
+def read_share(d: Any, where: str) -> DecryptionShare:
+    s = _obj(d, ("member", "M", "c", "z"), where)
+    return DecryptionShare(_int(s["member"], f"{where}.member", 1, MAX_MEMBERS),
+                           read_point(s["M"], f"{where}.M", True),
+                           Proof(read_scalar(s["c"], f"{where}.c"), read_scalar(s["z"], f"{where}.z")))
+
+
+def _read_result(d: Any, where: str) -> RowResult:
+    r = _obj(d, ("shares", "total", "counts", "empty"), where)
+    return RowResult(_list(r["shares"], f"{where}.shares", read_share, 1, MAX_MEMBERS),
+                     _int(r["total"], f"{where}.total", 0, 2**63),
+                     _list(r["counts"], f"{where}.counts", lambda v, w: _int(v, w, 0, MAX_BALLOTS), 2, 3),
+                     _int(r["empty"], f"{where}.empty", 0, MAX_BALLOTS))
+
+
+def _read_card(d: Any, where: str) -> Card:
+    c = _obj(d, ("credential", "void"), where)
+    if not isinstance(c["void"], bool):
+        raise VerificationError("format", reason=f"{where}.void: not true or false")
+    return Card(read_point(c["credential"], f"{where}.credential"), c["void"])
+
+
+def _ascending(keys: list[bytes], where: str) -> None:
+    if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):
+        raise VerificationError("order", field=where)
+
+
+def _read_committee(data: Any, manifest_hash: bytes) -> tuple[Committee, tuple[tuple[MemberCommitment, str], ...]]:
+    c = _obj(data, ("members", "threshold", "commitments"), "committee")
+    committee = Committee(manifest_hash, _int(c["members"], "committee.members", 1, MAX_MEMBERS),
+                          _int(c["threshold"], "committee.threshold", 1, MAX_MEMBERS))
+    return committee, _list(c["commitments"], "committee.commitments", _read_commitment, 1, MAX_MEMBERS)
+
+
+RECORD_KEYS = ("format", "group", "state", "manifest", "manifest_hash", "committee", "joint_key", "cards",
+               "ballots", "spoiled", "tally", "decryption")
+
+
+def from_json(data: Any) -> Record:
+    """Read a record, running the reading checks of §12 (format, bounds, encoding, levels, order, codes)."""
+    r = _obj(data, RECORD_KEYS, "")
+    if r["format"] != FORMAT or r["group"] != GROUP or r["state"] not in STATES:
+        raise VerificationError("format", reason="format, group or state")
+    manifest = read_manifest(r["manifest"])
+    committee, pairs = _read_committee(r["committee"], _bytes(r["manifest_hash"], "manifest_hash"))
+    cards = _obj(r["cards"], ("issued", "list"), "cards")
+    issued = None if cards["issued"] is None else _int(cards["issued"], "cards.issued", 0, MAX_CARDS)
+    card_list = _list(cards["list"], "cards.list", _read_card)
+    ballots = _list(r["ballots"], "ballots", read_ballot, 0, MAX_BALLOTS + 1)
+    spoiled = _list(r["spoiled"], "spoiled", _read_spoiled, 0, MAX_CARDS)
+    _ascending([c.credential for c in card_list], "cards.list")
+    _ascending([b.digest() for b in ballots], "ballots")
+    _ascending([s.ballot.digest() for s in spoiled], "spoiled")
+    if r["tally"] is None or r["decryption"] is None:
+        if r["state"] == "tallied" or r["tally"] is not None or r["decryption"] is not None:
+            raise VerificationError("format", reason="tally and decryption: both present once tallied")
+        sums: tuple[Ciphertext, ...] = ()
+        results: tuple[RowResult, ...] = ()
+        stated = None
+    else:
+        tally = _obj(r["tally"], ("ballots", "rows"), "tally")
+        stated = _int(tally["ballots"], "tally.ballots", 0, MAX_BALLOTS + 1)
+        sums = _list(tally["rows"], "tally.rows", _read_ct, 1, MAX_SUBJECTS)
+        results = _list(r["decryption"], "decryption", _read_result, 1, MAX_SUBJECTS)
+    return Record(manifest, committee, tuple(n for _, n in pairs), tuple(c for c, _ in pairs),
+                  read_point(r["joint_key"], "joint_key"), card_list, issued, ballots, spoiled, sums, results,
+                  r["state"], stated)

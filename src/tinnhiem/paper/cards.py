@@ -1,7 +1,9 @@
-"""Delegate cards (PDF, A4, 8 a page): name, one-time sign-in code, and a QR code of the sign-in address.
+"""Voting cards (PDF, A4, 8 a page): no name, a 100-bit card code, and a QR code that signs in with it.
 
-The QR code carries the code in the address's fragment (after #), which browsers never send to
-the server, so no access log ever holds a code. Plus one sheet with the hall's Wi-Fi and address.
+The QR code carries the card's secret in the address's fragment (after #), which browsers never
+send to the server, so no request and no log ever holds it: the phone derives the card's key
+itself. The cards are made and printed on the committee's laptop, cut, shuffled and handed out
+like paper ballots. Plus one sheet with the hall's Wi-Fi and address.
 """
 
 from __future__ import annotations
@@ -28,39 +30,54 @@ def _qr(pdf: FPDF, text: str, x: float, y: float, side: float) -> None:
                 pdf.rect(x + (c + 1) * module, y + (r + 1) * module, module, module, style="F")
 
 
-def cards_pdf(round_: Round, code: str, cards: Sequence[tuple[str, str]], address: str, wifi: str = "") -> bytes:
-    family = find_family()
-    require_glyphs(family, "".join(name for name, _ in cards) + round_.title + ALPHABET)
-    pdf = new_document(family, Margins(top=12, bottom=10, left=12, right=12), title="Thẻ đại biểu")
-    pdf.numbered = False
-    pdf.set_auto_page_break(False)
+def _hall_sheet(pdf: FPDF, round_: Round, code: str, address: str, wifi: str) -> None:
+    """The first page (new_document opened it): the hall's Wi-Fi, the address, how cards are handed out."""
     pdf.set_font(FONT, "B", 20)
     pdf.multi_cell(0, 10, "Bỏ phiếu điện tử trong hội trường", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 15)
     pdf.multi_cell(0, 8, f"{round_.title}\n\nMạng Wi-Fi: {wifi or '(xem tại bàn đón tiếp)'}\n"
                          f"Địa chỉ: {address}/r/{code}/vote\n\nMở địa chỉ trên điện thoại hoặc máy tính bảng, "
-                         "hoặc quét mã QR trên thẻ đại biểu, rồi nhập mã trên thẻ.", align="C",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    _qr(pdf, f"{address}/r/{code}/vote", 75, 150, 60)
-    for i, (name, card) in enumerate(cards):
+                         "hoặc quét mã QR trên thẻ bỏ phiếu. Mỗi đại biểu bỏ phiếu điện tử nhận một thẻ "
+                         "rút từ xấp thẻ đã xáo trộn; thẻ không ghi tên, không ai ghi thẻ nào trao cho ai.",
+                   align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _qr(pdf, f"{address}/r/{code}/vote", 75, 160, 60)
+
+
+def _card(pdf: FPDF, round_: Round, code: str, secret: str, address: str, x: float, y: float) -> None:
+    pdf.set_dash_pattern(dash=1, gap=1)
+    pdf.rect(x, y, CARD_W, CARD_H)
+    pdf.set_dash_pattern()
+    pdf.set_xy(x + 3, y + 3)
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(CARD_W - 40, 6, "THẺ BỎ PHIẾU ĐIỆN TỬ")
+    pdf.set_xy(x + 3, y + 10)
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(CARD_W - 40, 4, round_.title[:90])
+    pdf.set_xy(x + 3, y + 25)
+    pdf.set_font(FONT, "", 10)
+    pdf.multi_cell(CARD_W - 40, 5, "Mã thẻ (dùng cho một phiếu):")
+    head, tail = secret[:14], secret[15:]  # two lines of groups: "K7QX-9MPA-2345" / "ABCD-EFGH"
+    pdf.set_font(FONT, "B", 14)
+    pdf.set_xy(x + 3, y + 31)
+    pdf.cell(CARD_W - 38, 7, head)
+    pdf.set_xy(x + 3, y + 38)
+    pdf.cell(CARD_W - 38, 7, tail)
+    pdf.set_xy(x + 3, y + 47)
+    pdf.set_font(FONT, "I", 9)
+    pdf.multi_cell(CARD_W - 40, 4.5, "Thẻ không ghi tên. Không cho ai xem mã thẻ: ai có mã là bỏ được phiếu này.")
+    _qr(pdf, f"{address}/r/{code}/vote#card={secret}", x + CARD_W - 37, y + 12, 35)
+
+
+def cards_pdf(round_: Round, code: str, secrets: Sequence[str], address: str, wifi: str = "") -> bytes:
+    """The hall sheet, then the cards, eight to an A4 page, with dashed lines to cut along."""
+    family = find_family()
+    require_glyphs(family, round_.title + ALPHABET)
+    pdf = new_document(family, Margins(top=12, bottom=10, left=12, right=12), title="Thẻ bỏ phiếu điện tử")
+    pdf.numbered = False
+    pdf.set_auto_page_break(False)
+    _hall_sheet(pdf, round_, code, address, wifi)
+    for i, secret in enumerate(secrets):
         if i % 8 == 0:
             pdf.add_page()
-        x = 12 + (i % 2) * (CARD_W + 6)
-        y = 12 + (i % 8 // 2) * (CARD_H + 6)
-        pdf.set_dash_pattern(dash=1, gap=1)
-        pdf.rect(x, y, CARD_W, CARD_H)
-        pdf.set_dash_pattern()
-        pdf.set_xy(x + 3, y + 3)
-        pdf.set_font(FONT, "B", 13)
-        pdf.multi_cell(CARD_W - 40, 6, name)
-        pdf.set_xy(x + 3, y + 22)
-        pdf.set_font(FONT, "", 10)
-        pdf.multi_cell(CARD_W - 40, 5, "Mã đăng nhập (dùng một lần):")
-        pdf.set_xy(x + 3, y + 30)
-        pdf.set_font(FONT, "B", 15)
-        pdf.cell(CARD_W - 38, 8, card)
-        pdf.set_xy(x + 3, y + 42)
-        pdf.set_font(FONT, "I", 9)
-        pdf.multi_cell(CARD_W - 40, 4.5, "Không đưa thẻ này cho người khác. Phiếu bầu là bí mật.")
-        _qr(pdf, f"{address}/r/{code}/vote#card={card}", x + CARD_W - 36, y + 12, 34)
+        _card(pdf, round_, code, secret, address, 12 + (i % 2) * (CARD_W + 6), 12 + (i % 8 // 2) * (CARD_H + 6))
     return bytes(pdf.output())

@@ -14,21 +14,32 @@ When every member has confirmed, the election's joint key K = Σᵢ Kᵢ₀ is s
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
-import threading
 from typing import Any
 
 from tinnhiem.crypto import ceremony
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.group import point, scalar
-from tinnhiem.crypto.manifest import Manifest
+from tinnhiem.crypto.credentials import CARD_ALPHABET
 from tinnhiem.crypto.proofs import Proof
+from tinnhiem.crypto.record import read_manifest
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import voting
 from tinnhiem.services.ports import UnitOfWork
 
-_one_writer = threading.Lock()  # one change at a time per process; PostgreSQL also locks the row
+
+
+def new_member_code(number: int) -> str:
+    """"2-K7QX-9MPA": the member's number, then 40 random bits from the OS CSPRNG (used once, in the hall)."""
+    secret = "".join(secrets.choice(CARD_ALPHABET) for _ in range(8))
+    return f"{number}-{secret[:4]}-{secret[4:]}"
+
+
+def hash_code(secret: str, salt: str) -> str:
+    """scrypt of a ceremony code's secret part: the database never holds the code itself."""
+    return hashlib.scrypt(secret.upper().encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1, dklen=32).hex()
 
 
 def _phase(data: dict[str, Any]) -> str:
@@ -41,16 +52,15 @@ def _phase(data: dict[str, Any]) -> str:
 
 def start(uow: UnitOfWork, code: str, names: list[str], threshold: int) -> list[tuple[str, str]]:
     """Begin a ceremony; returns each member's one-time ceremony code (to hand over, shown once)."""
-    if not names or not 1 <= threshold <= len(names):
-        raise InvalidInput("missing", field="threshold")
+    voting.check_threshold(threshold, len(names))
     manifest = voting.round_manifest(uow, code)
     codes = []
     stored = {}
     for number, name in enumerate(names, start=1):
-        member_code = voting.new_card_code(number)
+        member_code = new_member_code(number)
         salt = secrets.token_hex(16)
         secret = member_code.split("-", 1)[1].replace("-", "")
-        stored[str(number)] = {"salt": salt, "hash": voting.hash_code(secret, salt)}
+        stored[str(number)] = {"salt": salt, "hash": hash_code(secret, salt)}
         codes.append((name, member_code))
     data = {"members": names, "threshold": threshold, "manifest": manifest.to_json(), "codes": stored,
             "devices": {}, "deals": {}, "confirmed": {}}
@@ -69,7 +79,7 @@ def public_state(uow: UnitOfWork, code: str, member: int | None = None) -> dict[
         data = uow.ceremonies.ceremony(code)
     if data is None:
         raise InvalidInput("no-election", field="ceremony", value=code)
-    manifest = Manifest.from_json(data["manifest"])
+    manifest = read_manifest(data["manifest"])
     deals = {m: {"K": d["K"], "proofs": d["proofs"]} for m, d in data["deals"].items()}
     view = {"members": data["members"], "threshold": data["threshold"], "manifest_hash": manifest.hash.hex(),
             "phase": _phase(data), "devices": data["devices"], "deals": deals, "confirmed": sorted(data["confirmed"])}
@@ -79,14 +89,14 @@ def public_state(uow: UnitOfWork, code: str, member: int | None = None) -> dict[
 
 
 def _change(uow: UnitOfWork, code: str, member: int, member_code: str, phase: str, apply: Any) -> str:
-    """Check the member's code and the phase, then apply one change under the writer lock."""
-    with _one_writer, uow:
-        data = uow.ceremonies.ceremony(code)
+    """Check the member's code and the phase, then apply one change, all under the ceremony's row lock."""
+    with uow:
+        data = uow.ceremonies.ceremony(code, lock=True)
         if data is None:
             raise InvalidInput("no-election", field="ceremony", value=code)
         entry = data["codes"].get(str(member))
         secret = member_code.strip().upper().split("-", 1)[-1].replace("-", "")
-        if entry is None or not hmac.compare_digest(voting.hash_code(secret, entry["salt"]), entry["hash"]):
+        if entry is None or not hmac.compare_digest(hash_code(secret, entry["salt"]), entry["hash"]):
             raise InvalidInput("bad-code", field="code")
         if _phase(data) != phase:
             raise InvalidInput("voting-not-open", field="phase")
@@ -107,7 +117,7 @@ def join(uow: UnitOfWork, code: str, member: int, member_code: str, device_publi
 
 
 def _committee(data: dict[str, Any]) -> ceremony.Committee:
-    return ceremony.Committee(Manifest.from_json(data["manifest"]).hash, len(data["members"]), int(data["threshold"]))
+    return ceremony.Committee(read_manifest(data["manifest"]).hash, len(data["members"]), int(data["threshold"]))
 
 
 def _commitment(member: int, deal: dict[str, Any]) -> ceremony.MemberCommitment:
@@ -148,7 +158,7 @@ def confirm(uow: UnitOfWork, code: str, member: int, member_code: str, verificat
 
 
 def _finish(uow: UnitOfWork, code: str, data: dict[str, Any]) -> None:
-    manifest = Manifest.from_json(data["manifest"])
+    manifest = read_manifest(data["manifest"])
     commitments = [_commitment(int(k), d) for k, d in sorted(data["deals"].items(), key=lambda x: int(x[0]))]
     uow.voting.create_election(code, voting.election_of(manifest, list(data["members"]), int(data["threshold"]),
                                                        commitments))

@@ -1,50 +1,50 @@
-"""Electronic voting in the hall: the key, the cards, opening, signing in, casting, challenging.
+"""Electronic voting in the hall: the committee's key, opening, card sign-in, casting, challenging, closing.
 
-Secrecy (docs/security.md): the server sees ciphertexts and proofs, never a choice. It knows
-that a delegate voted (a row in ``voters``) and what ballots exist (``cast_ballots``); nothing
-stored, logged or returned links the two. Durability: a tracking code is returned only after
-the transaction that stores the ballot has committed.
+Secrecy (docs/security.md): the server sees ciphertexts, proofs and anonymous public credentials,
+never a choice, a card's secret or who holds which card. Casting writes nothing about a delegate.
+Durability: a tracking code is returned only after the transaction that stores the ballot has
+committed. States: every change of state, every cast and every challenge runs under the
+election's row lock, so a cast either commits before the close or is refused.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from tinnhiem.crypto import ceremony
-from tinnhiem.crypto.ballot import EncryptedBallot, choices_of, verify_ballot, verify_opening
-from tinnhiem.crypto.decryption import DecryptionShare, decrypt_share, verify_decryption_share
+from tinnhiem.crypto.ballot import EncryptedBallot, alphas, choices_of, verify_ballot, verify_opening
+from tinnhiem.crypto.credentials import Signature, verify_signature
 from tinnhiem.crypto.errors import VerificationError
-from tinnhiem.crypto.group import Random, encode_scalar
+from tinnhiem.crypto.group import Random
 from tinnhiem.crypto.manifest import Manifest
-from tinnhiem.crypto.record import FORMAT, Record, from_json, read_ballot, read_secrets, read_share, to_json
-from tinnhiem.crypto.tally import encrypted_sums, results
-from tinnhiem.crypto.verify import verify
+from tinnhiem.crypto.record import (
+    ballot_json,
+    committee_json,
+    read_ballot,
+    read_manifest,
+    read_point,
+    read_scalar,
+    read_secrets,
+    secrets_json,
+)
 from tinnhiem.domain.checks import quorum_needed
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
-from tinnhiem.services.electronic import manifest_for, totals_from_verified
-from tinnhiem.services.ports import Duplicate, Election, UnitOfWork
+from tinnhiem.services.electronic import manifest_for
+from tinnhiem.services.ports import Duplicate, Election, StoredCard, UnitOfWork
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by older delegates
-
-
-def hash_code(secret: str, salt: str) -> str:
-    """scrypt of the card's secret part: guessing offline costs what guessing online does."""
-    return hashlib.scrypt(secret.upper().encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1, dklen=32).hex()
-
-
-def new_card_code(number: int) -> str:
-    """"017-K7QX-9MPA": the delegate's number, then 40 random bits from the OS CSPRNG."""
-    secret = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    return f"{number:03d}-{secret[:4]}-{secret[4:]}"
+MAX_CHALLENGES = 3  # per card: enough to check a device, too few to flood the record
+SIGN_IN_TAG = "sign-in"
 
 
 def manifest(election: Election) -> Manifest:
-    return Manifest.from_json(election.manifest)
+    return read_manifest(election.manifest)
+
+
+def _electronic_check_ins(uow: UnitOfWork, code: str) -> int:
+    """Cards handed out: one per delegate checked in on the electronic channel (R-CONV: issued)."""
+    return uow.paper.channel_voters(code).get("electronic", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,7 @@ def set_up_election(uow: UnitOfWork, code: str, names: list[str], threshold: int
     The members' shares are returned to be sealed at once into their passphrase files; the
     server keeps none of them.
     """
+    check_threshold(threshold, len(names))
     crypto_manifest = round_manifest(uow, code)
     committee = ceremony.Committee(crypto_manifest.hash, len(names), threshold)
     polynomials = {i: ceremony.new_polynomial(committee, rng) for i in range(1, len(names) + 1)}
@@ -81,18 +82,17 @@ def set_up_election(uow: UnitOfWork, code: str, names: list[str], threshold: int
     return shares
 
 
+def check_threshold(threshold: int, members: int) -> None:
+    """§7: secrecy needs k ≥ 2 (one member alone must never decrypt), and k ≤ n."""
+    if not 2 <= threshold <= members:
+        raise InvalidInput("threshold-too-low", field="threshold", members=members)
+
+
 def election_of(crypto_manifest: Manifest, names: list[str], threshold: int,
                 commitments: list[ceremony.MemberCommitment]) -> Election:
     """The public outcome of a ceremony: the committee's commitments and proofs, and K = Σᵢ Kᵢ₀."""
-    public = {
-        "members": len(names), "threshold": threshold,
-        "commitments": [
-            {"member": c.member, "name": name, "K": [p.hex() for p in c.commitments],
-             "proofs": [{"c": encode_scalar(pr.challenge).hex(), "z": encode_scalar(pr.response).hex()}
-                        for pr in c.proofs]}
-            for c, name in zip(commitments, names, strict=True)
-        ],
-    }
+    committee = ceremony.Committee(crypto_manifest.hash, len(names), threshold)
+    public = committee_json(committee, tuple(commitments), tuple(names))
     return Election(crypto_manifest.to_json(), public, ceremony.joint_key(commitments).hex(), "ready")
 
 
@@ -101,26 +101,20 @@ def round_manifest(uow: UnitOfWork, code: str) -> Manifest:
     with uow:
         round_ = uow.rounds.get(code)
         delegates = len(uow.rounds.delegates(code))
-    return manifest_for(round_, code, max(delegates, round_.conference.convened or 0, 1))
-
-
-def issue_cards(uow: UnitOfWork, code: str) -> list[tuple[str, str]]:
-    """A fresh one-time code per delegate, stored hashed; returns (name, code) for printing the cards."""
-    cards = []
-    with uow:
-        for number in range(len(uow.rounds.delegates(code))):
-            card = new_card_code(number + 1)
-            salt = secrets.token_hex(16)
-            name = uow.voting.set_code(code, number, salt, hash_code(card.split("-", 1)[1].replace("-", ""), salt))
-            cards.append((name, card))
-        uow.rounds.audit(code, "cards-issued", "", {"cards": len(cards)})
-        uow.commit()
-    return cards
+    built = manifest_for(round_, code, max(delegates, round_.conference.convened or 0, 1))
+    if not built.fits:
+        raise InvalidInput("manifest-too-large", field="round", ballots=built.max_ballots)
+    return built
 
 
 def open_voting(uow: UnitOfWork, code: str, actor: str = "") -> None:
-    """Open voting only when the quorum holds (R-QUORUM), saying why not otherwise."""
+    """Open voting only with cards uploaded and the quorum held (R-QUORUM), saying why not otherwise."""
     with uow:
+        election = uow.voting.lock_election(code)
+        if election.state != "ready":
+            raise InvalidInput("voting-not-open" if election.state == "open" else "voting-closed", field="round")
+        if not uow.voting.cards(code):
+            raise InvalidInput("no-cards", field="cards")
         round_ = uow.rounds.get(code)
         present = sum(uow.paper.channel_voters(code).values()) or (round_.conference.present or 0)
         convened = round_.conference.convened or len(uow.rounds.delegates(code))
@@ -133,214 +127,143 @@ def open_voting(uow: UnitOfWork, code: str, actor: str = "") -> None:
 
 
 def close_voting(uow: UnitOfWork, code: str, actor: str = "") -> int:
+    """Close under the row lock: the exact count of ballots and of cards handed out; unused cards void."""
     with uow:
-        uow.voting.set_state(code, "closed")
-        turnout = uow.voting.turnout(code)
-        uow.rounds.audit(code, "voting-closed", actor, {"ballots": turnout})
+        election = uow.voting.lock_election(code)
+        if election.state != "open":
+            raise InvalidInput("voting-not-open", field="round")
+        ballots = uow.voting.turnout(code)
+        issued = _electronic_check_ins(uow, code)
+        uow.voting.close(code, issued, ballots)
+        uow.rounds.audit(code, "voting-closed", actor, {"ballots": ballots, "cards_issued": issued})
         uow.commit()
-    return turnout
+    return ballots
 
 
-def sign_in(uow: UnitOfWork, code: str, card: str) -> tuple[int, str]:
-    """The delegate behind a card code: (delegate id, name), or InvalidInput("bad-code")."""
-    parts = card.strip().upper().replace(" ", "").split("-", 1)
-    if len(parts) != 2 or not parts[0].isdigit():
-        raise InvalidInput("bad-code", field="code")
-    with uow:
-        holder = uow.voting.card_holder(code, int(parts[0]) - 1)
-    secret = parts[1].replace("-", "")
-    if holder is None or not hmac.compare_digest(hash_code(secret, holder.salt), holder.code_hash):
-        raise InvalidInput("bad-code", field="code")
-    return holder.delegate_id, holder.name
+def _usable(card: StoredCard | None) -> StoredCard:
+    if card is None:
+        raise InvalidInput("card-unknown", field="credential")
+    if card.void:
+        raise InvalidInput("card-void", field="credential")
+    return card
 
 
-def _ballot(election: Election, data: Mapping[str, Any]) -> tuple[Manifest, EncryptedBallot]:
-    """Read and verify a submitted ballot; refused before anything is stored."""
-    m = manifest(election)
-    try:
-        ballot = read_ballot(data, "ballot")
-        verify_ballot(m, bytes.fromhex(election.joint_key), ballot)
-    except VerificationError as error:
-        raise InvalidInput("ballot-refused", field="ballot", reason=error.message("vi")) from None
-    return m, ballot
+def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str, Any], nonce: str) -> bool:
+    """The device proves it holds a card (a signature on the manifest hash and the server's nonce).
 
-
-def _stored_form(ballot: EncryptedBallot, data: Mapping[str, Any]) -> dict[str, object]:
-    return {"code": ballot.code, "manifest_hash": ballot.manifest_hash.hex(), "rows": list(data["rows"])}
-
-
-def cast(uow: UnitOfWork, code: str, delegate_id: int, data: Mapping[str, Any]) -> str:
-    """Store a verified ballot and mark the delegate as having voted, in one transaction.
-
-    A retry of the same ballot returns the same tracking code; any other second ballot of the
-    same delegate is refused by the database's unique constraints (``Duplicate``).
+    Returns whether the card has voted already. The card's secret never reaches the server.
     """
-    with uow:
-        election = uow.voting.election(code)
-        if election is None or election.state != "open":
-            raise InvalidInput("voting-not-open", field="round")
-    _, ballot = _ballot(election, data)
-    tracking = ballot.code
-    alphas = [row.ciphertext.alpha.hex() for row in ballot.rows]
-    with uow:
-        try:
-            uow.voting.cast(code, delegate_id, secrets.token_hex(16), tracking, _stored_form(ballot, data), alphas)
-            uow.commit()
-            return tracking
-        except Duplicate:
-            pass
-    with uow:  # a constraint fired: a retry of this very ballot, a second ballot, or a copied one
-        voted = uow.voting.has_voted(delegate_id)
-        if voted and uow.voting.has_ballot(code, tracking):
-            return tracking
-    if voted:
-        raise InvalidInput("already-voted", field="ballot")
-    raise InvalidInput("ballot-refused", field="ballot", reason="duplicate")
-
-
-def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any], opened: Mapping[str, Any]) -> list[int | None]:
-    """Benaloh: publish a spoiled ballot with its nonces; returns the choices the device encrypted."""
-    with uow:
-        election = uow.voting.election(code)
-        if election is None or election.state != "open":
-            raise InvalidInput("voting-not-open", field="round")
-    m, ballot = _ballot(election, data)
-    revealed = read_secrets(opened, "secrets")
     try:
-        verify_opening(m, bytes.fromhex(election.joint_key), ballot, revealed)
-    except VerificationError as error:
-        raise InvalidInput("ballot-refused", field="secrets", reason=error.message("vi")) from None
-    with uow:
-        try:
-            opening = {"values": list(revealed.values), "nonces": [encode_scalar(r).hex() for r in revealed.nonces]}
-            alphas = [row.ciphertext.alpha.hex() for row in ballot.rows]  # never to be cast afterwards
-            uow.voting.spoil(code, secrets.token_hex(16), ballot.code, _stored_form(ballot, data), opening, alphas)
-            uow.commit()
-        except Duplicate:
-            raise InvalidInput("ballot-refused", field="ballot", reason="duplicate") from None
-    return list(choices_of(m, revealed))
-
-
-def public_record(uow: UnitOfWork, code: str) -> dict[str, object]:
-    """The record of docs/protocol.md §11 as it stands: complete once the tally is decrypted."""
+        public = read_point(credential, "credential")
+        proof = Signature(read_scalar(signature.get("c"), "signature.c"), read_scalar(signature.get("z"), "signature.z"))
+        nonce_bytes = bytes.fromhex(nonce)
+    except (VerificationError, ValueError, AttributeError):
+        raise InvalidInput("sign-in-proof", field="signature") from None
     with uow:
         election = uow.voting.election(code)
         if election is None:
             raise InvalidInput("no-election", field="round", value=code)
-        cast_ballots = [b for b, _ in uow.voting.ballots(code)]
-        spoiled = [{"ballot": b, **(s or {})} for b, s in uow.voting.ballots(code, spoiled=True)]
-    record: dict[str, object] = {
-        "format": FORMAT, "group": "ristretto255", "manifest": election.manifest,
-        "manifest_hash": manifest(election).hash.hex(), "committee": election.committee,
-        "joint_key": election.joint_key, "ballots": cast_ballots, "spoiled": spoiled, "state": election.state,
-    }
-    if election.decryption is not None:
-        record["tally"], record["decryption"] = election.decryption
-    return record
+        card = _usable(uow.voting.card(code, credential))
+    if not verify_signature(proof, public, SIGN_IN_TAG, manifest(election).hash + nonce_bytes):
+        raise InvalidInput("sign-in-proof", field="signature")
+    return card.used
 
 
-def _partial_record(uow: UnitOfWork, code: str) -> Record:
-    """The record so far (ballots, spoiled, ceremony) as crypto values, with its encrypted sums."""
-    data = public_record(uow, code)
-    return from_json(data | {"tally": {"ballots": 0, "rows": []}, "decryption": []})
+def card_used(uow: UnitOfWork, code: str, credential: str) -> bool:
+    with uow:
+        card = uow.voting.card(code, credential)
+    return card is not None and card.used
 
 
-def tally_for_members(uow: UnitOfWork, code: str) -> dict[str, object]:
-    """What a member's device needs to compute its decryption shares: the sums Σ of every row."""
+def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") -> tuple[Manifest, EncryptedBallot]:
+    """Read and verify a submitted ballot (code, round, shape, signature, proofs) before anything is stored."""
+    m = manifest(election)
+    try:
+        ballot = read_ballot(data, field)
+        verify_ballot(m, bytes.fromhex(election.joint_key), ballot)
+    except VerificationError as error:
+        raise InvalidInput("ballot-refused", field=field, reason=error.message("vi")) from None
+    return m, ballot
+
+
+def _open_election(uow: UnitOfWork, code: str) -> Election:
     with uow:
         election = uow.voting.election(code)
-    if election is None or election.state not in ("closed", "tallied"):
+    if election is None or election.state != "open":
         raise InvalidInput("voting-not-open", field="round")
-    partial = _partial_record(uow, code)
-    sums = encrypted_sums(partial.manifest, partial.ballots)
-    rows = [{"alpha": c.alpha.hex(), "beta": c.beta.hex()} for c in sums]
-    return {"manifest_hash": partial.manifest.hash.hex(), "ballots": len(partial.ballots),
-            "threshold": partial.committee.threshold, "rows": rows,
-            "received": sorted(int(m) for m in (election.shares or {}))}
+    return election
 
 
-def _checked(partial: Record, member: int, shares: list[DecryptionShare]) -> None:
-    """Every share proven against the member's public verification key Sℓ (docs/protocol.md §9)."""
-    m = partial.manifest
-    sums = encrypted_sums(m, partial.ballots)
-    if not 1 <= member <= partial.committee.members or len(shares) != len(sums):
-        raise InvalidInput("ballot-refused", field="shares", reason="member or number of shares")
-    key = ceremony.verification_key(partial.commitments, member)
-    for j, (ct, share) in enumerate(zip(sums, shares, strict=True)):
-        try:
-            verify_decryption_share(share, key, ct, m.hash, j)
-        except VerificationError as error:
-            raise InvalidInput("ballot-refused", field="shares", reason=error.message("vi")) from None
+def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]:
+    """Store a verified, signed ballot: one per card, never more than the cards handed out.
 
-
-def submit_shares(uow: UnitOfWork, code: str, member: int, data: list[Mapping[str, Any]], actor: str = "") -> str:
-    """A member's device sends its shares; they are verified and kept. With k members, the tally is finished.
-
-    Returns the election's state afterwards ("closed" while fewer than k, "tallied" after).
+    Returns (full code, short code). A retry of the very same ballot returns the same code.
     """
-    partial = _partial_record(uow, code)
-    shares = [read_share(d, f"shares[{j}]") for j, d in enumerate(data)]
-    if any(s.member != member for s in shares):
-        raise InvalidInput("ballot-refused", field="shares", reason="member")
-    _checked(partial, member, shares)
+    m, ballot = _read(_open_election(uow, code), data)
+    credential, tracking = ballot.credential.hex(), ballot.code
     with uow:
-        uow.voting.add_shares(code, member, [dict(d) for d in data])
-        uow.rounds.audit(code, "decryption-share", actor, {"member": member})
+        election = uow.voting.lock_election(code)
+        if election.state != "open":
+            raise InvalidInput("voting-not-open", field="round")
+        if uow.voting.ballot_code(code, credential) == tracking:
+            return tracking, ballot.short_code  # the same ballot again: already stored
+        card = _usable(uow.voting.card(code, credential))
+        if card.used:
+            raise InvalidInput("card-used", field="credential")
+        ballots, issued = uow.voting.turnout(code), _electronic_check_ins(uow, code)
+        if ballots >= issued:
+            raise InvalidInput("ballots-over-cards", field="ballot", ballots=ballots, issued=issued)
+        if ballots >= m.max_ballots:
+            raise InvalidInput("ballot-limit", field="ballot", max_ballots=m.max_ballots)
+        uow.voting.use_card(code, credential)
+        try:
+            uow.voting.cast(code, credential, tracking, ballot.short_code, ballot_json(ballot),
+                            [a.hex() for a in alphas(ballot)])
+        except Duplicate:
+            raise InvalidInput("ballot-copied", field="ballot") from None
         uow.commit()
-        election = uow.voting.election(code)
-    assert election is not None and election.shares is not None
-    if len(election.shares) < partial.committee.threshold:
-        return election.state
-    made = {int(m): [read_share(d, "shares") for d in items] for m, items in election.shares.items()}  # type: ignore[attr-defined]
-    finalize(uow, code, partial, made, actor)
-    return "tallied"
+    return tracking, ballot.short_code
 
 
-def decrypt(uow: UnitOfWork, code: str, shares: Mapping[int, int], rng: Random, actor: str = "") -> dict[str, object]:
-    """k members' secret shares (unlocked at one machine) decrypt the tally (the CLI path)."""
-    partial = _partial_record(uow, code)
-    if len(shares) < partial.committee.threshold:
-        raise VerificationError("decryption-quorum", given=len(shares), needed=partial.committee.threshold)
-    sums = encrypted_sums(partial.manifest, partial.ballots)
-    made = {member: [decrypt_share(member, secret, ct, partial.manifest.hash, j, rng) for j, ct in enumerate(sums)]
-            for member, secret in shares.items()}
-    for member, member_shares in made.items():
-        _checked(partial, member, member_shares)
-    return finalize(uow, code, partial, made, actor)
-
-
-def _fill_conference(uow: UnitOfWork, code: str, electronic_ballots: int) -> None:
-    """R-CONV from what the hall recorded, where the organisers gave no figure: present and issued from
-    check-in, returned from the ballots cast electronically plus the most copies of any paper sheet."""
-    round_ = uow.rounds.get(code)
-    conf = round_.conference
-    present = sum(uow.paper.channel_voters(code).values()) or None
-    sheets: dict[str, int] = {}
-    for sheet in uow.paper.sheets(code):
-        if sheet.qr_text:
-            sheets[sheet.qr_text] = sheets.get(sheet.qr_text, 0) + 1
-    returned = electronic_ballots + max(sheets.values(), default=0)
-    uow.rounds.set_conference(code, replace(
-        conf,
-        present=conf.present if conf.present is not None else present,
-        ballots_issued=conf.ballots_issued if conf.ballots_issued is not None else present,
-        ballots_returned=conf.ballots_returned if conf.ballots_returned is not None else returned,
-    ))
-
-
-def finalize(uow: UnitOfWork, code: str, partial: Record, made: Mapping[int, list[DecryptionShare]],
-             actor: str = "") -> dict[str, object]:
-    """Combine verified shares, find the counts, verify the whole record, store it and the electronic totals."""
-    m = partial.manifest
-    sums = encrypted_sums(m, partial.ballots)
-    chosen = dict(sorted(made.items())[: max(partial.committee.threshold, 1)])
-    rows = results(m, sums, chosen, len(partial.ballots))
-    full = to_json(replace(partial, sums=sums, results=rows))
-    verified = verify(full)
+def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
+              opened: Mapping[str, Any]) -> tuple[list[int | None], str, str]:
+    """Benaloh: publish a spoiled ballot with its nonces (a few per card); returns the choices and codes."""
+    election = _open_election(uow, code)
+    m, ballot = _read(election, data)
+    try:
+        revealed = read_secrets(opened, "secrets")
+        verify_opening(m, bytes.fromhex(election.joint_key), ballot, revealed)
+    except VerificationError as error:
+        raise InvalidInput("ballot-refused", field="secrets", reason=error.message("vi")) from None
+    credential = ballot.credential.hex()
     with uow:
-        uow.voting.set_state(code, "tallied", [full["tally"], full["decryption"]])
-        uow.rounds.save_totals(code, totals_from_verified(m, verified), channel="electronic")
-        _fill_conference(uow, code, verified.ballots)
-        uow.rounds.audit(code, "tally-decrypted", actor, {"members": sorted(chosen), "ballots": verified.ballots})
+        if uow.voting.lock_election(code).state != "open":
+            raise InvalidInput("voting-not-open", field="round")
+        card = _usable(uow.voting.card(code, credential))
+        if card.used:
+            raise InvalidInput("card-used", field="credential")
+        if card.challenges >= MAX_CHALLENGES:
+            raise InvalidInput("too-many-challenges", field="credential", limit=MAX_CHALLENGES)
+        uow.voting.use_card(code, credential, challenge=True)
+        try:
+            uow.voting.spoil(code, credential, ballot.code, ballot.short_code, ballot_json(ballot),
+                             secrets_json(revealed), [a.hex() for a in alphas(ballot)])
+        except Duplicate:
+            raise InvalidInput("ballot-copied", field="ballot") from None
         uow.commit()
-    return full
+    return list(choices_of(m, revealed)), ballot.code, ballot.short_code
+
+
+def normalise_tracking(text: str) -> str:
+    """A tracking code as typed: the full code (64 hex digits, any case) or the short form (16 symbols)."""
+    cleaned = "".join(ch for ch in text.strip() if ch not in " -")
+    if len(cleaned) == 64:
+        return cleaned.lower()
+    short = cleaned.upper()
+    return "-".join(short[i : i + 4] for i in range(0, 16, 4)) if len(short) == 16 else short
+
+
+def lookup(uow: UnitOfWork, code: str, text: str) -> list[tuple[str, bool]]:
+    """Every ballot (cast or spoiled) whose full code or short form is ``text``, with its full code."""
+    with uow:
+        return [(f.code, f.spoiled) for f in uow.voting.find(code, normalise_tracking(text))]

@@ -9,7 +9,6 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import InvalidInput, NotFound
@@ -30,28 +29,24 @@ from tinnhiem.domain.model import (
     VoteKind,
     VotingBody,
 )
-from tinnhiem.services.ports import Appearance, CardHolder, Duplicate, Election, RoundListing, StoredRow, StoredSheet
+from tinnhiem.services.ports import Appearance, RoundListing, StoredRow, StoredSheet
 from tinnhiem.storage.db import Database
+from tinnhiem.storage.voting_store import SqlVotingStore
 from tinnhiem.storage.tables import (
     AttendanceRow,
     AuditRow,
     BodyRow,
-    CastBallotRow,
     CeremonyRow,
     ChannelTotalsRow,
-    CiphertextRow,
     CommitteeRow,
     CountEntryRow,
     DelegateRow,
-    ElectionRow,
     ExemptionRow,
     PaperRowRow,
     PaperSheetRow,
     PersonRow,
     RoundRow,
     RoundSubjectRow,
-    SignInCodeRow,
-    VoterRow,
 )
 
 COUNT_COLUMNS = {
@@ -352,120 +347,15 @@ class SqlPaperStore:
         return {channel: count for channel, count in rows}
 
 
-class SqlVotingStore:
-    """Elections, sign-in codes, voters and cast ballots, per ``services.ports.VotingStore``.
-
-    Where a choice could leak, and why it does not: ``voters`` (who voted) and ``cast_ballots``
-    (what was cast) share no column; ballot ids are random, not sequential, and neither table
-    has a timestamp. A unique constraint on voters.delegate_id makes one vote per delegate a
-    fact of the database, whatever the number of tabs, clicks or workers.
-    """
-
-    def __init__(self, session: Session, rounds: SqlRoundStore) -> None:
-        self.session = session
-        self.rounds = rounds
-
-    def _election(self, code: str) -> ElectionRow:
-        row = self.session.scalar(select(ElectionRow).where(ElectionRow.round_id == self.rounds._row(code).id))
-        if row is None:
-            raise InvalidInput("no-election", field="round", value=code)
-        return row
-
-    def create_election(self, code: str, election: Election) -> None:
-        self.session.add(ElectionRow(round_id=self.rounds._row(code).id, manifest=election.manifest,
-                                     committee=election.committee, joint_key=election.joint_key, state=election.state))
-        self.session.flush()
-
-    def election(self, code: str) -> Election | None:
-        row = self.session.scalar(select(ElectionRow).where(ElectionRow.round_id == self.rounds._row(code).id))
-        if row is None:
-            return None
-        return Election(row.manifest, row.committee, row.joint_key, row.state, row.decryption, row.shares)
-
-    def add_shares(self, code: str, member: int, shares: list[dict[str, object]]) -> None:
-        row = self._election(code)
-        row.shares = {**(row.shares or {}), str(member): shares}  # a new dict: the JSON column sees the change
-
-    def set_state(self, code: str, state: str, decryption: list[object] | None = None) -> None:
-        row = self._election(code)
-        row.state = state
-        if decryption is not None:
-            row.decryption = decryption
-
-    def set_code(self, code: str, number: int, salt: str, code_hash: str) -> str:
-        delegate = self.session.scalars(select(DelegateRow).where(
-            DelegateRow.round_id == self.rounds._row(code).id, DelegateRow.number == number)).one()
-        existing = self.session.scalar(select(SignInCodeRow).where(SignInCodeRow.delegate_id == delegate.id))
-        if existing is None:
-            self.session.add(SignInCodeRow(delegate_id=delegate.id, salt=salt, code_hash=code_hash))
-        else:
-            existing.salt, existing.code_hash = salt, code_hash
-        return delegate.name
-
-    def card_holder(self, code: str, number: int) -> CardHolder | None:
-        row = self.session.execute(
-            select(DelegateRow, SignInCodeRow).join(SignInCodeRow, SignInCodeRow.delegate_id == DelegateRow.id)
-            .where(DelegateRow.round_id == self.rounds._row(code).id, DelegateRow.number == number)).first()
-        if row is None:
-            return None
-        delegate, card = row
-        return CardHolder(delegate.id, delegate.name, card.salt, card.code_hash)
-
-    def has_voted(self, delegate_id: int) -> bool:
-        return self.session.scalar(select(VoterRow.id).where(VoterRow.delegate_id == delegate_id)) is not None
-
-    def has_ballot(self, code: str, tracking: str) -> bool:
-        round_id = self.rounds._row(code).id
-        found = self.session.scalar(select(CastBallotRow.id).where(
-            CastBallotRow.round_id == round_id, CastBallotRow.code == tracking, CastBallotRow.spoiled.is_(False)))
-        return found is not None
-
-    def _ciphertexts(self, round_id: int, alphas: Sequence[str]) -> None:
-        self.session.add_all(CiphertextRow(round_id=round_id, alpha=a) for a in alphas)
-
-    def cast(self, code: str, delegate_id: int, ballot_id: str, tracking: str, ballot: dict[str, object],
-             alphas: Sequence[str]) -> None:
-        """Voter, ballot and its ciphertexts in one flush; a second vote or a copied α raises Duplicate."""
-        round_id = self.rounds._row(code).id
-        try:
-            with self.session.begin_nested():
-                self.session.add(VoterRow(round_id=round_id, delegate_id=delegate_id))
-                self.session.add(CastBallotRow(id=ballot_id, round_id=round_id, code=tracking, ballot=ballot))
-                self._ciphertexts(round_id, alphas)
-        except IntegrityError as exc:
-            raise Duplicate(str(exc.orig)) from None
-
-    def spoil(self, code: str, ballot_id: str, tracking: str, ballot: dict[str, object], secrets: dict[str, object],
-              alphas: Sequence[str]) -> None:
-        round_id = self.rounds._row(code).id
-        try:
-            with self.session.begin_nested():
-                self.session.add(CastBallotRow(id=ballot_id, round_id=round_id, code=tracking, ballot=ballot,
-                                               spoiled=True, secrets=secrets))
-                self._ciphertexts(round_id, alphas)
-        except IntegrityError as exc:
-            raise Duplicate(str(exc.orig)) from None
-
-    def turnout(self, code: str) -> int:
-        round_id = self.rounds._row(code).id
-        return self.session.scalar(select(func.count()).where(VoterRow.round_id == round_id)) or 0
-
-    def ballots(self, code: str, spoiled: bool = False) -> list[tuple[dict[str, object], dict[str, object] | None]]:
-        """Cast (or spoiled) ballots, ordered by tracking code: the order says nothing of who or when."""
-        round_id = self.rounds._row(code).id
-        rows = self.session.scalars(select(CastBallotRow).where(
-            CastBallotRow.round_id == round_id, CastBallotRow.spoiled.is_(spoiled)).order_by(CastBallotRow.code))
-        return [(r.ballot, r.secrets) for r in rows]
-
-
-
 class SqlCeremonyStore:
     def __init__(self, session: Session, rounds: SqlRoundStore) -> None:
         self.session = session
         self.rounds = rounds
 
-    def ceremony(self, code: str) -> dict[str, Any] | None:
-        row = self.session.scalar(select(CeremonyRow).where(CeremonyRow.round_id == self.rounds._row(code).id))
+    def ceremony(self, code: str, lock: bool = False) -> dict[str, Any] | None:
+        """The ceremony's state; with ``lock``, its row stays locked until the transaction ends."""
+        query = select(CeremonyRow).where(CeremonyRow.round_id == self.rounds._row(code).id)
+        row = self.session.scalar(query.with_for_update() if lock else query)
         return None if row is None else dict(row.data)
 
     def save_ceremony(self, code: str, data: dict[str, Any]) -> None:

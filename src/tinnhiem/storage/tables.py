@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -191,23 +191,26 @@ class PaperRowRow(Base):
 class AttendanceRow(Base):
     """A delegate's presence and how they vote: one row per delegate and round, one channel only.
 
-    Says that a delegate voted and how (paper or electronic), never what: ballots have no
-    delegate column anywhere.
+    Says that a delegate voted and how (paper or electronic), never what: no ballot names a
+    delegate anywhere. No sequence either: the key is (round, delegate), and SQLite keeps no rowid.
     """
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("delegate_id", name="uq_attendance_delegate"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"))
+    __table_args__ = (UniqueConstraint("delegate_id", name="uq_attendance_delegate"), {"sqlite_with_rowid": False})
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), primary_key=True)
     present: Mapped[bool] = mapped_column(default=True)
     channel: Mapped[str | None] = mapped_column(String(20))  # paper | electronic
+
+
+ELECTION_STATES = ("ready", "open", "closed", "tallied")  # one way only: a database trigger refuses any other
 
 
 class ElectionRow(Base):
     """An electronic round's public key material and state: the manifest, the ceremony, the joint key."""
 
     __tablename__ = "elections"
+    __table_args__ = (CheckConstraint("state IN ('ready', 'open', 'closed', 'tallied')", name="state"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), unique=True)
     manifest: Mapped[dict[str, object]] = mapped_column(JSON)
@@ -216,53 +219,58 @@ class ElectionRow(Base):
     state: Mapped[str] = mapped_column(String(20), default="ready")  # ready | open | closed | tallied
     decryption: Mapped[list[object] | None] = mapped_column(JSON)
     shares: Mapped[dict[str, object] | None] = mapped_column(JSON)  # member → verified decryption shares
+    cards_issued: Mapped[int | None]  # electronic check-ins (cards handed out) when voting closed
+    ballots_at_close: Mapped[int | None]  # ballots stored when voting closed
 
 
-class SignInCodeRow(Base):
-    """A delegate's one-time sign-in code, stored only as a scrypt hash with its own salt."""
+class CardRow(Base):
+    """A voting card's public credential S (docs/protocol.md §6.2): never its secret, never its holder.
 
-    __tablename__ = "sign_in_codes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), unique=True)
-    salt: Mapped[str] = mapped_column(String(32))
-    code_hash: Mapped[str] = mapped_column(String(64))
-
-
-class VoterRow(Base):
-    """That a delegate has voted electronically: once per delegate (the constraint), and nothing else.
-
-    No ballot id, no time: this table and cast_ballots share no column, so nothing stored links
-    a delegate to a ballot (docs/security.md).
+    The key is (round, S), and SQLite keeps no rowid, so the table's order is that of the random
+    points, not of printing, handing out or voting.
     """
 
-    __tablename__ = "voters"
-    __table_args__ = (UniqueConstraint("delegate_id", name="uq_voters_delegate"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"))
+    __tablename__ = "cards"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    credential: Mapped[str] = mapped_column(String(64), primary_key=True)
+    void: Mapped[bool] = mapped_column(default=False)
+    used: Mapped[bool] = mapped_column(default=False)
+    challenges: Mapped[int] = mapped_column(default=0)
 
 
-class CastBallotRow(Base):
-    """An encrypted ballot as cast. Its key is random (not a sequence), it has no time and no voter."""
+class BallotRow(Base):
+    """An encrypted ballot as cast: one per card (the primary key), no voter, no time, no sequence."""
 
-    __tablename__ = "cast_ballots"
-    __table_args__ = (UniqueConstraint("round_id", "code", name="uq_cast_ballots_round_code"),)
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(19))
-    spoiled: Mapped[bool] = mapped_column(default=False)
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("round_id", "code", name="uq_ballots_round_code"), {"sqlite_with_rowid": False})
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    credential: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))  # the full tracking code (§6.4)
+    short: Mapped[str] = mapped_column(String(19), index=True)  # the short form read aloud
+    ballot: Mapped[dict[str, object]] = mapped_column(JSON)  # as the server re-wrote it: canonical fields only
+
+
+class SpoiledBallotRow(Base):
+    """A challenged ballot, opened and never counted (Benaloh): keyed by its code, no time, no sequence."""
+
+    __tablename__ = "spoiled_ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    short: Mapped[str] = mapped_column(String(19), index=True)
+    credential: Mapped[str] = mapped_column(String(64))
     ballot: Mapped[dict[str, object]] = mapped_column(JSON)
-    secrets: Mapped[dict[str, object] | None] = mapped_column(JSON)  # only for a spoiled (opened) ballot
+    secrets: Mapped[dict[str, object]] = mapped_column(JSON)
 
 
 class CiphertextRow(Base):
     """Every α ever accepted in a round: the database refuses a replayed or copied ciphertext."""
 
     __tablename__ = "ciphertexts"
-    __table_args__ = (UniqueConstraint("round_id", "alpha", name="uq_ciphertexts_round_alpha"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
-    alpha: Mapped[str] = mapped_column(String(64))
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    alpha: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class CeremonyRow(Base):

@@ -6,7 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from tinnhiem.domain.model import Conference, Delegate
-from tinnhiem.services import keyfiles, roundfile, rounds, voting
+from tinnhiem.services import cards, keyfiles, roundfile, rounds, voting
+from tinnhiem.services.cards import CardSet, card_set, make_cards
 from tinnhiem.services.ports import UnitOfWork
 from tinnhiem.testing.demo import demo_file
 
@@ -28,10 +29,17 @@ def delegate_names(count: int) -> list[str]:
 COMMITTEE = ("Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh")
 
 
-def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive") -> tuple[str, list[Path]]:
-    """Store the electronic demo round (once), its keys, 53 of 55 checked in, voting open."""
+def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive") -> tuple[str, list[Path], CardSet]:
+    """Store the electronic demo round (once): its keys, 55 voting cards, 53 delegates checked in
+    electronically (53 cards handed out, 2 kept in reserve), voting open.
+
+    The card secrets are kept beside the key files, as the committee's laptop would keep them until
+    printing; a real server never sees them (services/cards.py).
+    """
+    secrets_file = key_folder / f"{HALL_CODE}-the-bo-phieu.txt"
     if HALL_CODE in {r.code for r in rounds.listing(uow)}:
-        return HALL_CODE, sorted(key_folder.glob(f"{HALL_CODE}-*.key"))
+        kept = card_set(HALL_CODE, secrets_file.read_text(encoding="utf-8").split())
+        return HALL_CODE, sorted(key_folder.glob(f"{HALL_CODE}-*.key")), kept
     round_ = roundfile.parse_round(roundfile.load(demo_file()))[0]
     # The hall records presence and ballots itself: only the number convened is given beforehand.
     round_ = replace(round_, title=round_.title + " (bỏ phiếu điện tử)", conference=Conference(convened=55))
@@ -44,7 +52,24 @@ def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive
     for member, data in files:
         paths.append(key_folder / f"{HALL_CODE}-thanh-vien-{member}.key")
         paths[-1].write_bytes(data)
+    made = make_cards(HALL_CODE, 55)
+    secrets_file.write_text("\n".join(made.secrets) + "\n", encoding="utf-8")
+    secrets_file.chmod(0o600)
+    cards.upload(uow, HALL_CODE, made.public, actor="demo")
     for name in names[:53]:
         rounds.attend(uow, HALL_CODE, name, "electronic")
     voting.open_voting(uow, HALL_CODE, actor="demo")
-    return HALL_CODE, paths
+    return HALL_CODE, paths, made
+
+
+def sign_in_body(code: str, card: str, manifest_hash: bytes, nonce: str) -> dict[str, object]:
+    """What a phone posts to sign in with ``card``: its public credential and a signature on the nonce
+    (the browser's Tinnhiem.signIn does the same; tests and benchmarks use this)."""
+    from tinnhiem.crypto.credentials import public_credential, sign, signing_key
+    from tinnhiem.crypto.group import encode_scalar, random_scalar
+
+    credential = public_credential(code, card)
+    proof = sign(signing_key(code, card), credential, voting.SIGN_IN_TAG, manifest_hash + bytes.fromhex(nonce),
+                 random_scalar)
+    return {"credential": credential.hex(),
+            "signature": {"c": encode_scalar(proof.challenge).hex(), "z": encode_scalar(proof.response).hex()}}

@@ -1,4 +1,4 @@
-"""A whole electronic round in memory: ceremony, ballots, a challenge, tally, threshold decryption.
+"""A whole electronic round in memory: ceremony, cards, ballots, a challenge, tally, threshold decryption.
 
 For tests, benchmarks and the demo. ``seeded(seed)`` gives reproducible nonces; it is not
 a secure source and exists only here (production code uses ``group.random_scalar``).
@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from tinnhiem.crypto import ceremony
 from tinnhiem.crypto.ballot import EncryptedBallot, encrypt_ballot
+from tinnhiem.crypto.credentials import CARD_ALPHABET, CARD_SYMBOLS, signing_key
 from tinnhiem.crypto.decryption import DecryptionShare, DiscreteLogs, decrypt_share
-from tinnhiem.crypto.group import ORDER, Random, Scalar
+from tinnhiem.crypto.group import ORDER, Random, Scalar, base_mul
 from tinnhiem.crypto.manifest import Manifest
-from tinnhiem.crypto.record import Record, SpoiledBallot
+from tinnhiem.crypto.record import Card, Record, SpoiledBallot
 from tinnhiem.crypto.tally import encrypted_sums, results
 
 
@@ -23,6 +24,12 @@ def seeded(seed: int) -> Random:
     """Reproducible scalars for tests and test vectors (never for a real round)."""
     generator = random.Random(seed)
     return lambda: 1 + generator.randrange(ORDER - 1)
+
+
+def seeded_cards(round_id: str, count: int, seed: int) -> list[str]:
+    """Reproducible card secrets (never for a real round: services.cards draws them from the OS)."""
+    generator = random.Random(seed)
+    return ["".join(generator.choice(CARD_ALPHABET) for _ in range(CARD_SYMBOLS)) for _ in range(count)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +77,18 @@ def simulate(
     spoil: int = 1,
     seed: int = 1,
     names: Sequence[str] = (),
+    void: int = 2,
 ) -> Record:
-    """The record of a round in which ``choices`` were cast (plus ``spoil`` challenged ballots)."""
+    """The record of a round in which ``choices`` were cast, each with its own card (plus ``spoil``
+    challenged ballots by the first cards, and ``void`` cards voided unused)."""
     rng = seeded(seed)
     keyed = run_ceremony(manifest, members, threshold, rng)
     key = ceremony.joint_key(keyed.commitments)
-    ballots: list[EncryptedBallot] = [encrypt_ballot(manifest, key, c, rng)[0] for c in choices]
+    cards = [signing_key(manifest.round_id, c) for c in seeded_cards(manifest.round_id, len(choices) + void, seed)]
+    ballots: list[EncryptedBallot] = [encrypt_ballot(manifest, key, c, s, rng)[0] for c, s in zip(choices, cards)]
     spoiled = []
-    for c in choices[:spoil]:
-        ballot, secrets = encrypt_ballot(manifest, key, c, rng)
+    for c, s in zip(choices[:spoil], cards, strict=False):
+        ballot, secrets = encrypt_ballot(manifest, key, c, s, rng)
         spoiled.append(SpoiledBallot(ballot, secrets))
     sums = encrypted_sums(manifest, ballots)
     who = list(decrypting or range(1, threshold + 1))
@@ -92,6 +102,8 @@ def simulate(
         member_names=tuple(names) or tuple(f"Thành viên {i}" for i in range(1, members + 1)),
         commitments=keyed.commitments,
         joint_key=key,
+        cards=tuple(Card(base_mul(s), i >= len(choices)) for i, s in enumerate(cards)),
+        issued=len(choices),
         ballots=tuple(ballots),
         spoiled=tuple(spoiled),
         sums=sums,

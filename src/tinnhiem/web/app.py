@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -73,6 +74,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if request.url.path.startswith("/api/"):
             return JSONResponse(body, status_code=status)
         return hall.page(request, "error.html", status=status, error=body)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_body(request: Request, error: RequestValidationError) -> Response:
+        """A body that breaks its schema: 422, naming the first field; the handler never ran, nothing was written."""
+        first = error.errors()[0] if error.errors() else {"loc": (), "msg": ""}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        body = {"error": "invalid-body", "field": where,
+                "message": f"[{where}] Dữ liệu gửi lên không đúng: {first.get('msg', '')}",
+                "message_en": f"[{where}] The data sent is not valid: {first.get('msg', '')}"}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(body, status_code=422)
+        return hall.page(request, "error.html", status=422, error=body)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (routes_public, routes_vote, routes_admin, routes_committee, routes_paper):

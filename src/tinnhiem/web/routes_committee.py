@@ -8,12 +8,11 @@ the tally once k members have sent theirs.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Body, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from tinnhiem.services import key_ceremony, rounds, voting
+from tinnhiem.services import cards, key_ceremony, record, rounds
+from tinnhiem.services.schemas import Deal, Shares, VoidCards
 from tinnhiem.web.routes_admin import ORGANISER_ACTION
 from tinnhiem.web.security import require_csrf
 
@@ -37,20 +36,37 @@ def committee_page(request: Request, code: str) -> HTMLResponse:
 @router.get("/api/rounds/{code}/tally")
 def tally(request: Request, code: str) -> JSONResponse:
     """The encrypted sums, once voting is closed (public: they are in the record anyway)."""
-    return JSONResponse(voting.tally_for_members(_hall(request).uow(), code))
+    return JSONResponse(record.tally_for_members(_hall(request).uow(), code))
 
 
 @router.post("/api/rounds/{code}/decryption-shares", dependencies=[Depends(require_csrf)])
-def shares(request: Request, code: str, member: int = Body(..., ge=1, le=100),
-           shares: list[dict[str, Any]] = Body(..., max_length=500)) -> JSONResponse:
+def shares(request: Request, code: str, body: Shares) -> JSONResponse:
     hall = _hall(request)
-    state = voting.submit_shares(hall.uow(), code, member, shares, actor=f"member {member}")
+    state = record.submit_shares(hall.uow(), code, body.member, [s.model_dump() for s in body.shares],
+                                 actor=f"member {body.member}")
     hall.live.changed(code)
     return JSONResponse({"state": state})
 
 
+@router.get("/committee/r/{code}/cards", response_class=HTMLResponse)
+def void_cards_page(request: Request, code: str) -> Response:
+    """The committee voids the cards not handed out, scanning each on this device (organiser session)."""
+    hall = _hall(request)
+    if not request.session.get("organiser"):
+        return RedirectResponse("/admin", status_code=303)
+    round_, _ = rounds.load(hall.uow(), code)
+    return hall.page(request, "void_cards.html", round=round_, code=code, cards=cards.summary(hall.uow(), code))
+
+
+@router.post("/api/rounds/{code}/cards/void", dependencies=ORGANISER_ACTION)
+def void_cards(request: Request, code: str, body: VoidCards) -> JSONResponse:
+    hall = _hall(request)
+    voided = cards.void(hall.uow(), code, body.credentials, actor="organiser")
+    return JSONResponse({"voided": voided, "void": cards.summary(hall.uow(), code)["void"]})
+
+
 @router.post("/admin/r/{code}/ceremony", dependencies=ORGANISER_ACTION)
-def start_ceremony(request: Request, code: str, threshold: int = Form(..., ge=1, le=50)) -> HTMLResponse:
+def start_ceremony(request: Request, code: str, threshold: int = Form(..., ge=2, le=50)) -> HTMLResponse:
     """The organisers start the ceremony for the round's committee; the codes are shown once."""
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
@@ -80,8 +96,8 @@ def ceremony_join(request: Request, code: str, member: int = Body(..., ge=1, le=
 
 @router.post("/api/rounds/{code}/ceremony/deal", dependencies=[Depends(require_csrf)])
 def ceremony_deal(request: Request, code: str, member: int = Body(..., ge=1, le=50),
-                  deal: dict[str, Any] = Body(...), member_code: str = Body(..., max_length=40)) -> JSONResponse:
-    return JSONResponse({"phase": key_ceremony.deal(_hall(request).uow(), code, member, member_code, deal)})
+                  deal: Deal = Body(...), member_code: str = Body(..., max_length=40)) -> JSONResponse:
+    return JSONResponse({"phase": key_ceremony.deal(_hall(request).uow(), code, member, member_code, deal.model_dump())})
 
 
 @router.post("/api/rounds/{code}/ceremony/confirm", dependencies=[Depends(require_csrf)])

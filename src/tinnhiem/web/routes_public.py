@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVEL_LABELS
 from tinnhiem.domain.percent import printed
+from tinnhiem.services import record as record_service
 from tinnhiem.services import rounds, voting
 
 router = APIRouter()
@@ -85,16 +86,12 @@ def election(request: Request, code: str) -> JSONResponse:
 @router.get("/api/rounds/{code}/record")
 def record(request: Request, code: str) -> JSONResponse:
     """The public record (docs/protocol.md §11), for observers and `tinnhiem verify`."""
-    return JSONResponse(voting.public_record(_hall(request).uow(), code))
+    return JSONResponse(record_service.public_record(_hall(request).uow(), code))
 
 
 @router.get("/r/{code}/lookup", response_class=HTMLResponse)
-def lookup(request: Request, code: str, tracking: str = Query("", max_length=40)) -> HTMLResponse:
-    """A delegate finds their tracking code among the ballots cast."""
+def lookup(request: Request, code: str, tracking: str = Query("", max_length=80)) -> HTMLResponse:
+    """A delegate finds their ballot by its short or full code: every match is listed with its full code."""
     hall = _hall(request)
-    found = None
-    if tracking:
-        wanted = tracking.strip().upper()
-        with hall.uow() as uow:
-            found = uow.voting.has_ballot(code, wanted)
+    found = voting.lookup(hall.uow(), code, tracking) if tracking.strip() else None
     return hall.page(request, "lookup.html", code=code, tracking=tracking, found=found)

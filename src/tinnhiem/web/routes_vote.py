@@ -1,19 +1,22 @@
-"""The delegate's pages: sign in with the card, fill the ballot, review, cast or challenge.
+"""The delegate's pages: sign in with a voting card, fill the ballot, review, cast or challenge.
 
-The ballot is encrypted in the browser (static/build/tinnhiem.js); this server only ever
-receives ciphertexts and proofs. Nothing here logs or returns anything linking the
-delegate to the ballot beyond the tracking code shown to that delegate.
+The card's secret never reaches this server: the page derives the card's key on the device
+(from the QR code's fragment or the typed code), proves it holds the card by a signature on a
+fresh nonce, and signs the ballot it encrypted (static/build/tinnhiem.js). The session keeps
+only the card's public credential, to show the ballot and the dossiers; casting needs the
+card's signature, so a copied cookie casts nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
 
-from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
+from tinnhiem.services.schemas import Ballot, Challenge, SignIn
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
@@ -23,82 +26,73 @@ def _hall(request: Request):  # type: ignore[no-untyped-def]
     return request.app.state.hall
 
 
-def _delegate(request: Request, code: str) -> int | None:
-    session = request.session.get("delegate") or {}
-    return int(session["id"]) if session.get("round") == code else None
+def _card(request: Request, code: str) -> str | None:
+    """The public credential of the card this session signed in with, for this round."""
+    session = request.session.get("card") or {}
+    return str(session["credential"]) if session.get("round") == code else None
 
 
 @router.get("/r/{code}/vote", response_class=HTMLResponse)
 def sign_in_page(request: Request, code: str) -> Response:
     hall = _hall(request)
-    if _delegate(request, code) is not None:
-        return RedirectResponse(f"/r/{code}/vote/ballot", status_code=303)
     round_, _ = rounds.load(hall.uow(), code)
-    return hall.page(request, "sign_in.html", round=round_, code=code, error=None)
+    nonce = secrets.token_hex(16)
+    request.session["sign_in_nonce"] = nonce
+    return hall.page(request, "sign_in.html", round=round_, code=code, nonce=nonce, error=None)
 
 
-@router.post("/r/{code}/vote/sign-in", dependencies=[Depends(require_csrf)])
-def sign_in(request: Request, code: str, card: str = Form(..., max_length=40)) -> Response:
-    hall = _hall(request)
-    client = request.client.host if request.client else "?"
-    round_, _ = rounds.load(hall.uow(), code)
-    if hall.attempts.blocked(client):
-        error = InvalidInput("too-many-attempts", field="code", minutes=hall.settings.attempt_window // 60)
-        return hall.page(request, "sign_in.html", status=429, round=round_, code=code, error=error)
-    try:
-        delegate, name = voting.sign_in(hall.uow(), code, card)
-    except InvalidInput as error:
-        hall.attempts.failed(client)
-        return hall.page(request, "sign_in.html", status=401, round=round_, code=code, error=error)
-    request.session["delegate"] = {"round": code, "id": delegate, "name": name}
-    return RedirectResponse(f"/r/{code}/vote/ballot", status_code=303)
+@router.post("/api/rounds/{code}/sign-in", dependencies=[Depends(require_csrf)])
+def sign_in(request: Request, code: str, body: SignIn) -> JSONResponse:
+    """The device's proof that it holds a card; the session then remembers the card's public credential."""
+    nonce = str(request.session.get("sign_in_nonce", ""))
+    if not nonce:
+        raise InvalidInput("sign-in-proof", field="nonce")
+    used = voting.sign_in(_hall(request).uow(), code, body.credential, body.signature.model_dump(), nonce)
+    request.session.pop("sign_in_nonce")  # used once
+    request.session["card"] = {"round": code, "credential": body.credential}
+    return JSONResponse({"voted": used, "next": f"/r/{code}/vote/ballot"})
 
 
 @router.get("/r/{code}/vote/ballot", response_class=HTMLResponse)
 def ballot_page(request: Request, code: str) -> Response:
     hall = _hall(request)
-    delegate = _delegate(request, code)
-    if delegate is None:
+    credential = _card(request, code)
+    if credential is None:
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
     round_, _ = rounds.load(hall.uow(), code)
     with hall.uow() as uow:
         election = uow.voting.election(code)
-        voted = uow.voting.has_voted(delegate)
     from tinnhiem.web.routes_admin import dossier_path
 
     dossiers = {n for n in range(1, len(round_.subjects) + 1) if dossier_path(request, code, n).is_file()}
-    return hall.page(request, "ballot.html", round=round_, code=code, voted=voted, dossiers=dossiers,
-                     open=election is not None and election.state == "open",
-                     name=request.session["delegate"]["name"])
+    return hall.page(request, "ballot.html", round=round_, code=code, dossiers=dossiers,
+                     voted=voting.card_used(hall.uow(), code, credential),
+                     open=election is not None and election.state == "open")
 
 
 @router.post("/api/rounds/{code}/ballots", dependencies=[Depends(require_csrf)])
-def cast(request: Request, code: str, ballot: dict[str, Any] = Body(...)) -> JSONResponse:
-    """Verify and store the ballot; the code is returned only after the commit (kill -9 safe)."""
-    delegate = _delegate(request, code)
-    if delegate is None:
-        raise InvalidInput("bad-code", field="session")
+def cast(request: Request, code: str, ballot: Ballot) -> JSONResponse:
+    """Verify and store the signed ballot; the code is returned only after the commit (kill -9 safe)."""
     hall = _hall(request)
-    tracking = voting.cast(hall.uow(), code, delegate, ballot)
+    tracking, short = voting.cast(hall.uow(), code, ballot.model_dump())
     hall.live.changed(code)
-    return JSONResponse({"code": tracking})
+    return JSONResponse({"code": tracking, "short": short})
 
 
 @router.post("/api/rounds/{code}/challenges", dependencies=[Depends(require_csrf)])
-def challenge(request: Request, code: str, ballot: dict[str, Any] = Body(...),
-              secrets: dict[str, Any] = Body(...)) -> JSONResponse:
+def challenge(request: Request, code: str, body: Challenge) -> JSONResponse:
     """Benaloh: the spoiled ballot is opened and published; the device's honesty can be seen."""
-    if _delegate(request, code) is None:
-        raise InvalidInput("bad-code", field="session")
-    return JSONResponse({"choices": voting.challenge(_hall(request).uow(), code, ballot, secrets)})
+    choices, tracking, short = voting.challenge(_hall(request).uow(), code, body.ballot.model_dump(),
+                                                body.secrets.model_dump())
+    return JSONResponse({"choices": choices, "code": tracking, "short": short})
 
 
 @router.get("/r/{code}/dossiers/{number}.pdf")
 def dossier(request: Request, code: str, number: int) -> Response:
-    """A subject's dossier, for signed-in delegates (R-DOSSIER)."""
+    """A subject's dossier, for delegates signed in with a card (R-DOSSIER)."""
     from tinnhiem.web.routes_admin import dossier_path
 
-    if _delegate(request, code) is None and not request.session.get("organiser"):
+    if _card(request, code) is None and not request.session.get("organiser"):
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
     path = dossier_path(request, code, number)
     if not path.is_file():
@@ -108,5 +102,5 @@ def dossier(request: Request, code: str, number: int) -> Response:
 
 @router.post("/r/{code}/vote/sign-out", dependencies=[Depends(require_csrf)])
 def sign_out(request: Request, code: str) -> Response:
-    request.session.pop("delegate", None)
+    request.session.pop("card", None)
     return RedirectResponse(f"/r/{code}/vote", status_code=303)

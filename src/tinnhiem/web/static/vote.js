@@ -1,6 +1,7 @@
 // The delegate's ballot: review, encrypt on this device, then cast or challenge (docs/protocol.md §6).
-// The encrypted ballot is kept in sessionStorage until the server confirms it, so a retry after a
-// network failure sends the very same ballot (the server answers with the same tracking code).
+// The card's code (from the sign-in page, this tab only) signs the ballot on this device. The encrypted
+// ballot is kept in sessionStorage until the server confirms it, so a retry after a network failure
+// sends the very same ballot (the server answers with the same tracking code).
 (function () {
   const form = document.getElementById("ballot");
   if (!form) return;
@@ -24,6 +25,9 @@
     : row.querySelectorAll("label.choice span")[choice].textContent;
   let pending = null;
   const key = `tinnhiem-ballot-${round}`;
+  const cardKey = `tinnhiem-card-${round}`;
+  const card = sessionStorage.getItem(cardKey);
+  if (!card) { document.getElementById("no-card").hidden = false; document.getElementById("review").disabled = true; }
 
   document.getElementById("review").addEventListener("click", () => {
     const picked = choices();
@@ -42,15 +46,19 @@
   document.getElementById("encrypt").addEventListener("click", async () => {
     error("");
     const election = await (await fetch(`/api/rounds/${round}/election`)).json();
-    pending = Tinnhiem.encryptBallot(election.manifest, election.joint_key, choices());
-    document.getElementById("tracking").textContent = pending.ballot.code;
+    pending = Tinnhiem.encryptBallot(election.manifest, election.joint_key, choices(), card);
+    document.getElementById("tracking").textContent = pending.shortCode;
     show("cast-panel");
   });
   async function cast(ballot) {
     sessionStorage.setItem(key, JSON.stringify(ballot));
     const data = await post(`/api/rounds/${round}/ballots`, ballot);
+    if (data.code !== ballot.code) throw new Error(say("Máy chủ trả về mã khác mã của phiếu này.", "The server answered with another code than this ballot's."));
     sessionStorage.removeItem(key);
-    document.getElementById("done-code").textContent = data.code;
+    sessionStorage.removeItem(cardKey);
+    document.getElementById("done-code").textContent = data.short;
+    document.getElementById("done-full").textContent = data.code;
+    document.getElementById("done-qr").innerHTML = Tinnhiem.qrSvg(data.code, say("Mã QR của mã theo dõi đầy đủ", "QR code of the full tracking code"));
     show("done-panel");
   }
   document.getElementById("cast").addEventListener("click", async (event) => {
@@ -60,6 +68,8 @@
   document.getElementById("challenge").addEventListener("click", async () => {
     try {
       const data = await post(`/api/rounds/${round}/challenges`, { ballot: pending.ballot, secrets: pending.secrets });
+      document.getElementById("spoiled-code").textContent = data.short;
+      document.getElementById("spoiled-full").textContent = data.code;
       document.getElementById("opened").replaceChildren(...rows.map((row, i) => {
         const item = document.createElement("li");
         item.textContent = `${row.querySelector("legend strong").textContent}: ${labelOf(row, data.choices[i])}`;

@@ -1,0 +1,194 @@
+"""The record and the posted ballot as JSON Schema (docs/protocol.md §11), from pydantic models.
+
+The web edge validates every posted body with these models (``extra="forbid"``, strict types):
+a field the protocol does not name is refused with a message naming it, before anything else
+runs. ``python -m tinnhiem.services.schemas DIR`` writes the schemas that docs/schema/ keeps,
+for anyone writing a verifier of their own; the verifier itself (crypto/record.py) reads the same
+fields with the same bounds.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from tinnhiem.crypto.record import FORMAT, MAX_BALLOTS, MAX_CARDS, MAX_MEMBERS, MAX_SUBJECTS, MAX_TEXT
+
+Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]  # 32 bytes, lower-case hex (§2.2)
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, pattern=r"^[^\x00-\x1f]+$")]
+Member = Annotated[int, Field(ge=1, le=MAX_MEMBERS)]
+Count = Annotated[int, Field(ge=0, le=MAX_BALLOTS)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Signature(Strict):
+    c: Hex
+    z: Hex
+
+
+class Row(Strict):
+    alpha: Hex
+    beta: Hex
+    c: Annotated[list[Hex], Field(min_length=3, max_length=4)]
+    z: Annotated[list[Hex], Field(min_length=3, max_length=4)]
+
+
+class Ballot(Strict):
+    """A ballot as a device posts it and as the record publishes it (§6.4)."""
+
+    code: Hex
+    credential: Hex
+    manifest_hash: Hex
+    rows: Annotated[list[Row], Field(min_length=1, max_length=MAX_SUBJECTS)]
+    signature: Signature
+
+
+class Opening(Strict):
+    values: Annotated[list[Annotated[int, Field(ge=0, le=2**63)]], Field(min_length=1, max_length=MAX_SUBJECTS)]
+    nonces: Annotated[list[Hex], Field(min_length=1, max_length=MAX_SUBJECTS)]
+
+
+class Challenge(Strict):
+    """A Benaloh challenge as posted: the ballot and its opening (§6.5)."""
+
+    ballot: Ballot
+    secrets: Opening
+
+
+class SignIn(Strict):
+    """A card's sign-in as posted: its public credential and a signature on the server's nonce (§6.2)."""
+
+    credential: Hex
+    signature: Signature
+
+
+class VoidCards(Strict):
+    """Cards to void, as the committee's device posts them: public credentials only."""
+
+    credentials: Annotated[list[Hex], Field(min_length=1, max_length=MAX_CARDS)]
+
+
+class Spoiled(Strict):
+    ballot: Ballot
+    values: Annotated[list[Annotated[int, Field(ge=0, le=2**63)]], Field(min_length=1, max_length=MAX_SUBJECTS)]
+    nonces: Annotated[list[Hex], Field(min_length=1, max_length=MAX_SUBJECTS)]
+
+
+class Manifest(Strict):
+    round_id: Text
+    subjects: Annotated[list[Text], Field(min_length=1, max_length=MAX_SUBJECTS)]
+    levels: list[Literal["cao", "tin_nhiem", "thap"]] | list[Literal["tin_nhiem", "khong_tin_nhiem"]]
+    max_ballots: Annotated[int, Field(ge=1, le=MAX_BALLOTS)]
+
+
+class Proof(Strict):
+    c: Hex
+    z: Hex
+
+
+class Commitment(Strict):
+    member: Member
+    name: Text
+    K: Annotated[list[Hex], Field(min_length=1, max_length=MAX_MEMBERS)]
+    proofs: Annotated[list[Proof], Field(min_length=1, max_length=MAX_MEMBERS)]
+
+
+class Committee(Strict):
+    members: Member
+    threshold: Annotated[int, Field(ge=2, le=MAX_MEMBERS)]
+    commitments: Annotated[list[Commitment], Field(min_length=1, max_length=MAX_MEMBERS)]
+
+
+class Card(Strict):
+    credential: Hex
+    void: bool
+
+
+class Cards(Strict):
+    issued: Annotated[int, Field(ge=0, le=MAX_CARDS)] | None
+    list: Annotated[list[Card], Field(max_length=MAX_CARDS)]
+
+
+class Ciphertext(Strict):
+    alpha: Hex
+    beta: Hex
+
+
+class Tally(Strict):
+    ballots: Annotated[int, Field(ge=0, le=MAX_BALLOTS)]
+    rows: Annotated[list[Ciphertext], Field(min_length=1, max_length=MAX_SUBJECTS)]
+
+
+class Share(Strict):
+    member: Member
+    M: Hex
+    c: Hex
+    z: Hex
+
+
+class Decryption(Strict):
+    shares: Annotated[list[Share], Field(min_length=1, max_length=MAX_MEMBERS)]
+    total: Annotated[int, Field(ge=0, le=2**63)]
+    counts: Annotated[list[Count], Field(min_length=2, max_length=3)]
+    empty: Count
+
+
+class Shares(Strict):
+    """A member's decryption shares as their device posts them (§9)."""
+
+    member: Member
+    shares: Annotated[list[Share], Field(min_length=1, max_length=MAX_SUBJECTS)]
+
+
+class SealedShare(Strict):
+    E: Hex
+    box: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{96}$")]  # 32-byte share + 16-byte tag
+
+
+class Deal(Strict):
+    """A member's deal in the device ceremony (§8.1): commitments, their proofs, the sealed shares."""
+
+    K: Annotated[list[Hex], Field(min_length=1, max_length=MAX_MEMBERS)]
+    proofs: Annotated[list[Proof], Field(min_length=1, max_length=MAX_MEMBERS)]
+    shares: Annotated[dict[Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]?$")], SealedShare],
+                      Field(max_length=MAX_MEMBERS)]
+
+
+class Record(Strict):
+    """The public record (§11)."""
+
+    format: Literal["tinnhiem-record/2"]
+    group: Literal["ristretto255"]
+    state: Literal["ready", "open", "closed", "tallied"]
+    manifest: Manifest
+    manifest_hash: Hex
+    committee: Committee
+    joint_key: Hex
+    cards: Cards
+    ballots: Annotated[list[Ballot], Field(max_length=MAX_BALLOTS + 1)]
+    spoiled: Annotated[list[Spoiled], Field(max_length=MAX_CARDS)]
+    tally: Tally | None
+    decryption: Annotated[list[Decryption], Field(min_length=1, max_length=MAX_SUBJECTS)] | None
+
+
+assert FORMAT == "tinnhiem-record/2"  # the Literal above follows crypto.record.FORMAT
+
+SCHEMAS: dict[str, type[BaseModel]] = {"record.schema.json": Record, "ballot.schema.json": Ballot}
+
+
+def schema_text(model: type[BaseModel]) -> str:
+    return json.dumps(model.model_json_schema(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/schema")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, model in SCHEMAS.items():
+        (folder / name).write_text(schema_text(model), encoding="utf-8")

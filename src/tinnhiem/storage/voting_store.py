@@ -1,0 +1,166 @@
+"""Elections, voting cards and ballots, per ``services.ports.VotingStore``.
+
+Where a choice could leak, and why it does not (docs/security.md): no table written while
+voting is open holds a delegate, a time or a sequence. Ballots are keyed by (round, card),
+spoiled ballots by (round, code), ciphertexts by (round, α), cards by (round, S): random
+values, in tables SQLite keeps WITHOUT ROWID, so no stored order follows the order of casting.
+The card is anonymous: nothing records which delegate was handed which card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tinnhiem.domain.errors import InvalidInput, NotFound
+from tinnhiem.services.ports import Duplicate, Election, Found, StoredCard
+from tinnhiem.storage.tables import BallotRow, CardRow, CiphertextRow, ElectionRow, RoundRow, SpoiledBallotRow
+
+
+class SqlVotingStore:
+    def __init__(self, session: Session, rounds: object = None) -> None:
+        self.session = session
+
+    def _round_id(self, code: str) -> int:
+        found = self.session.scalar(select(RoundRow.id).where(RoundRow.code == code))
+        if found is None:
+            raise NotFound("round-not-found", field="round", value=code)
+        return found
+
+    def _election(self, code: str, lock: bool = False) -> ElectionRow:
+        query = select(ElectionRow).where(ElectionRow.round_id == self._round_id(code))
+        row = self.session.scalar(query.with_for_update() if lock else query)
+        if row is None:
+            raise InvalidInput("no-election", field="round", value=code)
+        return row
+
+    @staticmethod
+    def _public(row: ElectionRow) -> Election:
+        return Election(row.manifest, row.committee, row.joint_key, row.state, row.decryption, row.shares,
+                        row.cards_issued)
+
+    def create_election(self, code: str, election: Election) -> None:
+        self.session.add(ElectionRow(round_id=self._round_id(code), manifest=election.manifest,
+                                     committee=election.committee, joint_key=election.joint_key, state=election.state))
+        self.session.flush()
+
+    def election(self, code: str) -> Election | None:
+        row = self.session.scalar(select(ElectionRow).where(ElectionRow.round_id == self._round_id(code)))
+        return None if row is None else self._public(row)
+
+    def lock_election(self, code: str) -> Election:
+        """The election's row, locked until the transaction ends: casts, closing and the tally queue on it.
+
+        PostgreSQL: SELECT … FOR UPDATE. SQLite: every transaction begins IMMEDIATE (storage/db.py),
+        so writers are one at a time already.
+        """
+        row = self._election(code, lock=True)
+        self.session.refresh(row)
+        return self._public(row)
+
+    def add_shares(self, code: str, member: int, shares: list[dict[str, object]]) -> None:
+        row = self._election(code, lock=True)
+        row.shares = {**(row.shares or {}), str(member): shares}  # a new dict: the JSON column sees the change
+
+    def set_state(self, code: str, state: str, decryption: list[object] | None = None) -> None:
+        row = self._election(code)
+        row.state = state
+        if decryption is not None:
+            row.decryption = decryption
+        self.session.flush()
+
+    def close(self, code: str, cards_issued: int, ballots: int) -> None:
+        """Closed, with the exact counts; every card not used is void from now on."""
+        row = self._election(code)
+        row.state, row.cards_issued, row.ballots_at_close = "closed", cards_issued, ballots
+        self.session.execute(update(CardRow).where(CardRow.round_id == row.round_id, CardRow.used.is_(False))
+                             .values(void=True))
+        self.session.flush()
+
+    def replace_cards(self, code: str, credentials: Sequence[str]) -> None:
+        round_id = self._round_id(code)
+        for old in self.session.scalars(select(CardRow).where(CardRow.round_id == round_id)):
+            self.session.delete(old)
+        self.session.flush()
+        self.session.add_all(CardRow(round_id=round_id, credential=c, void=False, used=False, challenges=0)
+                             for c in sorted(credentials))
+        self.session.flush()
+
+    def void_cards(self, code: str, credentials: Sequence[str]) -> int:
+        result = self.session.execute(update(CardRow).where(
+            CardRow.round_id == self._round_id(code), CardRow.credential.in_(list(credentials)),
+            CardRow.used.is_(False), CardRow.void.is_(False)).values(void=True))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def cards(self, code: str) -> list[StoredCard]:
+        rows = self.session.scalars(select(CardRow).where(CardRow.round_id == self._round_id(code))
+                                    .order_by(CardRow.credential))
+        return [StoredCard(r.credential, r.void, r.used, r.challenges) for r in rows]
+
+    def card(self, code: str, credential: str) -> StoredCard | None:
+        row = self.session.get(CardRow, (self._round_id(code), credential))
+        return None if row is None else StoredCard(row.credential, row.void, row.used, row.challenges)
+
+    def use_card(self, code: str, credential: str, challenge: bool = False) -> None:
+        """Mark a card used (a cast) or count one more challenge; the caller checked it may."""
+        row = self.session.get_one(CardRow, (self._round_id(code), credential))
+        if challenge:
+            row.challenges += 1
+        else:
+            row.used = True
+
+    def ballot_code(self, code: str, credential: str) -> str | None:
+        row = self.session.get(BallotRow, (self._round_id(code), credential))
+        return None if row is None else row.code
+
+    def _ciphertexts(self, round_id: int, alphas: Sequence[str]) -> None:
+        self.session.add_all(CiphertextRow(round_id=round_id, alpha=a) for a in alphas)
+
+    def cast(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
+             alphas: Sequence[str]) -> None:
+        """The ballot and its ciphertexts in one flush; a second ballot of the card or a copied α: Duplicate."""
+        round_id = self._round_id(code)
+        try:
+            with self.session.begin_nested():
+                self.session.add(BallotRow(round_id=round_id, credential=credential, code=tracking, short=short,
+                                           ballot=ballot))
+                self._ciphertexts(round_id, alphas)
+        except IntegrityError as exc:
+            raise Duplicate(str(exc.orig)) from None
+
+    def spoil(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
+              secrets: dict[str, object], alphas: Sequence[str]) -> None:
+        round_id = self._round_id(code)
+        try:
+            with self.session.begin_nested():
+                self.session.add(SpoiledBallotRow(round_id=round_id, code=tracking, short=short,
+                                                  credential=credential, ballot=ballot, secrets=secrets))
+                self._ciphertexts(round_id, alphas)
+        except IntegrityError as exc:
+            raise Duplicate(str(exc.orig)) from None
+
+    def turnout(self, code: str) -> int:
+        return self.session.scalar(select(func.count()).where(BallotRow.round_id == self._round_id(code))) or 0
+
+    def ballots(self, code: str, spoiled: bool = False) -> list[tuple[dict[str, object], dict[str, object] | None]]:
+        """Cast (or spoiled) ballots, ordered by tracking code: the order says nothing of who or when."""
+        round_id = self._round_id(code)
+        if spoiled:
+            rows = self.session.scalars(select(SpoiledBallotRow).where(SpoiledBallotRow.round_id == round_id)
+                                        .order_by(SpoiledBallotRow.code))
+            return [(r.ballot, r.secrets) for r in rows]
+        cast = self.session.scalars(select(BallotRow).where(BallotRow.round_id == round_id).order_by(BallotRow.code))
+        return [(r.ballot, None) for r in cast]
+
+    def find(self, code: str, tracking: str) -> list[Found]:
+        """Ballots whose full code is ``tracking`` (64 hex digits) or whose short form it is."""
+        round_id = self._round_id(code)
+        found: list[Found] = []
+        for model, spoiled in ((BallotRow, False), (SpoiledBallotRow, True)):
+            column = model.code if len(tracking) == 64 else model.short
+            query = select(model.code).where(model.round_id == round_id, column == tracking).order_by(model.code)
+            found += [Found(c, spoiled) for c in self.session.scalars(query)]
+        return found
