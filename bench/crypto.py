@@ -17,9 +17,9 @@ from tinnhiem.cli.verify import verify_file
 from tinnhiem.crypto import ceremony
 from tinnhiem.crypto.ballot import encrypt_ballot
 from tinnhiem.crypto.decryption import decrypt_share
-from tinnhiem.crypto.group import random_scalar
+from tinnhiem.crypto.group import base_mul, random_scalar
 from tinnhiem.crypto.manifest import Manifest
-from tinnhiem.crypto.record import Record, to_json
+from tinnhiem.crypto.record import Card, Record, to_json
 from tinnhiem.crypto.tally import encrypted_sums, results
 from tinnhiem.testing.simulate import random_choices, run_ceremony
 
@@ -41,8 +41,9 @@ def scale(ballots: int, subjects: int) -> dict[str, float]:
     keyed = run_ceremony(manifest, 3, 2, random_scalar)
     key = ceremony.joint_key(keyed.commitments)
     choices = random_choices(manifest, ballots, seed=1)
-    encrypt_ms = median_ms(lambda: encrypt_ballot(manifest, key, choices[0], random_scalar), 15)
-    cast = [encrypt_ballot(manifest, key, c, random_scalar)[0] for c in choices]
+    card_keys = [random_scalar() for _ in choices]  # one anonymous card per ballot (protocol 2)
+    encrypt_ms = median_ms(lambda: encrypt_ballot(manifest, key, choices[0], card_keys[0], random_scalar), 15)
+    cast = [encrypt_ballot(manifest, key, c, s, random_scalar)[0] for c, s in zip(choices, card_keys, strict=True)]
     sums = encrypted_sums(manifest, cast)
 
     def decrypt() -> object:
@@ -53,8 +54,9 @@ def scale(ballots: int, subjects: int) -> dict[str, float]:
     start = time.perf_counter()
     rows = decrypt()
     decrypt_s = time.perf_counter() - start
-    record = Record(manifest, keyed.committee, ("A", "B", "C"), keyed.commitments, key, tuple(cast), (), sums,
-                    rows)  # type: ignore[arg-type]
+    cards = tuple(Card(base_mul(s), False) for s in card_keys)
+    record = Record(manifest, keyed.committee, ("A", "B", "C"), keyed.commitments, key, cards, len(cast),
+                    tuple(cast), (), sums, rows)
     data = to_json(record)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "record.json"

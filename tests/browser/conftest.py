@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from tinnhiem.services import voting
+from tinnhiem.services.cards import CardSet
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing.hall import prepare_hall
@@ -32,10 +32,16 @@ def free_port() -> int:
 
 
 class Hall:
-    def __init__(self, url: str, code: str, cards: dict[str, str], keys: list[Path], database: Database,
+    """The served hall: its round, the committee's key files and the round's 55 cards (secrets as printed)."""
+
+    def __init__(self, url: str, code: str, cards: CardSet, keys: list[Path], database: Database,
                  organiser: str) -> None:
         self.url, self.code, self.cards, self.keys, self.database, self.organiser = (
             url, code, cards, keys, database, organiser)
+
+    def card_address(self, secret: str, code: str | None = None) -> str:
+        """What a card's QR code opens: the secret in the fragment, never sent to the server."""
+        return f"{self.url}/r/{code or self.code}/vote#card={secret}"
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +51,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     settings = Settings(f"sqlite:///{home / 'hall.sqlite3'}", home, "test-secret", "ORG12345")
     app = create_app(settings)
     database = app.state.hall.database
-    code, keys = prepare_hall(SqlUnitOfWork(database), home / "keys")
-    cards = dict(voting.issue_cards(SqlUnitOfWork(database), code))
+    code, keys, cards = prepare_hall(SqlUnitOfWork(database), home / "keys")
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -66,6 +71,39 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield launched
         launched.close()
+
+
+PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+def both_sizes(page: Page, name: str) -> None:
+    """The page as a delegate's phone and as a projector show it: SHOTS/phone-NAME.png, projector-NAME.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    kept = page.viewport_size
+    for size, viewport in (("phone", PHONE), ("projector", PROJECTOR)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=SHOTS / f"{size}-{name}.png", full_page=True)
+    if kept:
+        page.set_viewport_size(kept)
+
+
+ON_ONE_LINE = """(selector) => {
+  const element = document.querySelector(selector), range = document.createRange();
+  range.selectNodeContents(element);
+  const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+  return lines.size === 1 && element.getBoundingClientRect().right <= document.documentElement.clientWidth;
+}"""
+
+
+def on_one_line(page: Page, selector: str) -> bool:
+    """The element's text sits on one line, inside the screen (a code read aloud is not broken in two)."""
+    return bool(page.evaluate(ON_ONE_LINE, selector))
+
+
+def shows_all_typed(page: Page, selector: str) -> bool:
+    """A text field shows all of its value: nothing scrolled out of sight."""
+    return bool(page.locator(selector).evaluate("(e) => e.scrollWidth <= e.clientWidth"))
 
 
 @pytest.fixture(scope="session")

@@ -1,26 +1,28 @@
-"""A whole electronic round in a real browser: organiser, three delegates (one challenges), projector,
-decryption by two of three committee members, results, minutes and the public record."""
+"""A whole electronic round in a real browser: organiser, three delegates each signing in from a voting
+card's QR address (one challenges), projector, decryption by two of three committee members, results,
+minutes and the public record."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import Hall
-from tinnhiem.crypto.verify import verify
-from tinnhiem.testing.hall import delegate_names
+from tests.browser.conftest import PHONE, PROJECTOR, SHOTS, Hall, both_sizes, on_one_line
+from tinnhiem.services.verification import verify_record
 
-PHONE = {"width": 390, "height": 844}
-PROJECTOR = {"width": 1920, "height": 1080}
+SHORT = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
+FULL = re.compile(r"^[0-9a-f]{64}$")
 AXE_SERIOUS = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.filter((v) => ["serious", "critical"].includes(v.impact))
     .map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", "));
 }"""
+LABELS = ["Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"]
 
 
 def axe_violations(page: Page, hall: Hall) -> list[str]:
@@ -28,19 +30,27 @@ def axe_violations(page: Page, hall: Hall) -> list[str]:
     return list(page.evaluate(AXE_SERIOUS))
 
 
-def vote(browser: Browser, hall: Hall, name: str, choices: list[int | None], shots: Path, *,
-         challenge_first: bool = False) -> str:
+def fits_the_width(page: Page) -> None:
+    """Nothing wider than the screen: no sideways scrolling for the delegate."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
+
+
+def vote(browser: Browser, hall: Hall, card: str, choices: list[int | None], *,
+         challenge_first: bool = False) -> tuple[str, str]:
+    """One delegate's phone: the card's QR address signs in; fill, review, encrypt, (challenge,) cast.
+    Returns the receipt's short and full tracking codes."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.goto(f"{hall.url}/r/{hall.code}/vote")
-    page.get_by_label("Mã trên thẻ đại biểu").fill(hall.cards[name])
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_text(name)).to_be_visible()
+    page.goto(hall.card_address(card))  # as the phone's camera opens the card's QR code
+    expect(page).to_have_url(f"{hall.url}/r/{hall.code}/vote/ballot")
+    assert card not in page.url
+    expect(page.get_by_text("Thẻ bỏ phiếu điện tử (không ghi tên)")).to_be_visible()
     if challenge_first:  # once: the ballot page as a delegate first sees it, checked by axe-core
-        page.screenshot(path=shots / "phone-ballot.png", full_page=True)
+        both_sizes(page, "ballot")
+        fits_the_width(page)
         assert [] == axe_violations(page, hall)
 
-    def fill_and_encrypt() -> str:
+    def fill_and_review() -> str:
         rows = page.locator("fieldset.row")
         for i, choice in enumerate(choices):
             if choice is not None:
@@ -49,22 +59,26 @@ def vote(browser: Browser, hall: Hall, name: str, choices: list[int | None], sho
         expect(page.locator("#review-panel")).to_be_visible()
         return page.locator("#summary").inner_text()
 
-    summary = fill_and_encrypt()
+    summary = fill_and_review()
     if None in choices:
         expect(page.locator("#blank-warning")).to_be_visible()
         assert "(để trống)" in summary
-    page.screenshot(path=shots / f"phone-review-{choices.count(None)}.png", full_page=True)
+    page.screenshot(path=SHOTS / f"phone-review-{choices.count(None)}.png", full_page=True)
     page.get_by_role("button", name="Mã hóa phiếu").click()
     tracking = page.locator("#tracking")
-    expect(tracking).to_have_text(__import__("re").compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$"))
+    expect(tracking).to_have_text(SHORT)
+    assert on_one_line(page, "#tracking")
     if challenge_first:
         spoiled = tracking.inner_text()
         page.get_by_role("button", name="Kiểm tra (hủy phiếu này và xem nội dung)").click()
         expect(page.locator("#challenge-panel")).to_be_visible()
+        expect(page.locator("#spoiled-code")).to_have_text(spoiled)
+        expect(page.locator("#spoiled-full")).to_have_text(FULL)
+        assert on_one_line(page, "#spoiled-code")
         opened = page.locator("#opened li").all_inner_texts()
-        labels = ["Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"]
-        assert [labels[c] if c is not None else "(để trống)" for c in choices] == [t.split(": ")[-1] for t in opened]
-        page.screenshot(path=shots / "phone-challenge.png", full_page=True)
+        assert [LABELS[c] if c is not None else "(để trống)" for c in choices] == [t.split(": ")[-1] for t in opened]
+        both_sizes(page, "challenge")
+        fits_the_width(page)
         page.get_by_role("button", name="Bỏ phiếu lại").click()
         page.get_by_role("button", name="Xem lại phiếu").click()
         page.get_by_role("button", name="Mã hóa phiếu").click()
@@ -73,11 +87,19 @@ def vote(browser: Browser, hall: Hall, name: str, choices: list[int | None], sho
     code = tracking.inner_text()
     page.get_by_role("button", name="Bỏ phiếu", exact=True).click()
     expect(page.locator("#done-code")).to_have_text(code)
-    page.screenshot(path=shots / f"phone-done-{name[:6]}.png", full_page=True)
+    expect(page.locator("#done-full")).to_have_text(FULL)
+    expect(page.locator("#done-qr svg")).to_be_visible()
+    full = page.locator("#done-full").inner_text()
+    assert on_one_line(page, "#done-code")
+    if challenge_first:
+        both_sizes(page, "receipt")
+        fits_the_width(page)
+        assert [] == axe_violations(page, hall)
     page.reload()
-    expect(page.get_by_text("Đại biểu đã bỏ phiếu.")).to_be_visible()
+    expect(page.get_by_text("Thẻ này đã bỏ phiếu. Cảm ơn đồng chí.")).to_be_visible()
+    assert page.evaluate(f"sessionStorage.getItem('tinnhiem-card-{hall.code}')") is None  # the card left the tab
     context.close()
-    return code
+    return code, full
 
 
 def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path) -> None:
@@ -87,6 +109,7 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     organiser.get_by_role("button", name="Đăng nhập").click()
     organiser.goto(f"{hall.url}/admin/r/{hall.code}")
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "open")
+    expect(organiser.locator("#card-counts")).to_contain_text("Thẻ: 55")
     organiser.screenshot(path=shots / "organiser-round.png", full_page=True)
     organiser.set_viewport_size(PHONE)
     organiser.screenshot(path=shots / "phone-organiser-round.png", full_page=True)
@@ -100,25 +123,29 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     sign_in = browser.new_page(viewport=PHONE)
     sign_in.goto(f"{hall.url}/r/{hall.code}/vote")
     assert [] == axe_violations(sign_in, hall)
-    sign_in.screenshot(path=shots / "phone-sign-in.png", full_page=True)
-    sign_in.goto(f"{hall.url}/r/{hall.code}/vote#card=007-ABCD-EFGH")  # as the card's QR code opens it
-    expect(sign_in.get_by_label("Mã trên thẻ đại biểu")).to_have_value("007-ABCD-EFGH")
-    assert "#" not in sign_in.url
-    sign_in.get_by_label("Mã trên thẻ đại biểu").fill("001-AAAA-AAAA")
+    both_sizes(sign_in, "sign-in")
+    fits_the_width(sign_in)
+    sign_in.get_by_label("Mã trên thẻ bỏ phiếu").fill("K7QX-9MPA-2345-ABCD-EFG1")  # 1 is not on any card
     sign_in.get_by_role("button", name="Đăng nhập").click()
-    expect(sign_in.get_by_role("alert")).to_contain_text("Mã đăng nhập không đúng")
+    expect(sign_in.get_by_role("alert")).to_contain_text("Mã thẻ không đúng: cần 20 ký tự")
+    sign_in.close()
 
-    names = delegate_names(3)
-    ballots = {names[0]: [0] * 12, names[1]: [1, 2] * 6, names[2]: [0, None] + [2] * 10}
-    codes = [vote(browser, hall, names[0], ballots[names[0]], shots, challenge_first=True),
-             vote(browser, hall, names[1], ballots[names[1]], shots),
-             vote(browser, hall, names[2], ballots[names[2]], shots)]
+    secrets = hall.cards.secrets
+    ballots = [[0] * 12, [1, 2] * 6, [0, None] + [2] * 10]
+    receipts = [vote(browser, hall, secrets[0], ballots[0], challenge_first=True),
+                vote(browser, hall, secrets[1], ballots[1]),
+                vote(browser, hall, secrets[2].lower().replace("-", ""), ballots[2])]  # typed as it came
     expect(screen.locator("#voted")).to_have_text("3", timeout=10_000)
     screen.screenshot(path=shots / "projector-turnout.png")
 
-    ballot_page = browser.new_page(viewport=PHONE)
-    ballot_page.goto(f"{hall.url}/r/{hall.code}/lookup?tracking={codes[1]}")
-    expect(ballot_page.get_by_role("status")).to_contain_text("Có trong hồ sơ")
+    lookup = browser.new_page(viewport=PHONE)
+    lookup.goto(f"{hall.url}/r/{hall.code}/lookup")
+    lookup.get_by_label("Mã theo dõi (mã ngắn hoặc mã đầy đủ)").fill(receipts[1][0])
+    lookup.get_by_role("button", name="Tra cứu").click()
+    expect(lookup.get_by_role("status")).to_contain_text("Có trong hồ sơ công khai")
+    expect(lookup.locator("#found code.full-code")).to_have_text([receipts[1][1]])
+    both_sizes(lookup, "lookup")
+    fits_the_width(lookup)
 
     organiser.get_by_role("button", name="Đóng bỏ phiếu").click()
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "closed")
@@ -140,14 +167,14 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
 
     english = browser.new_page(viewport=PHONE)
     english.goto(f"{hall.url}/r/{hall.code}/vote?lang=en")
-    expect(english.get_by_label("The code on your delegate card")).to_be_visible()
+    expect(english.get_by_label("The code on your voting card")).to_be_visible()
     assert [] == axe_violations(english, hall)
 
     record = json.loads(organiser.request.get(f"{hall.url}/api/rounds/{hall.code}/record").text())
-    verified = verify(record)
+    verified = verify_record(record)
     assert (3, 1) == (verified.ballots, verified.spoiled)
     assert ((1, 0, 1), 1) == (verified.counts[1], verified.empty[1])  # cao, thấp, one row left empty
-    assert sorted(codes) == sorted(b["code"] for b in record["ballots"])
+    assert sorted(full for _, full in receipts) == sorted(b["code"] for b in record["ballots"])
 
     minutes = organiser.request.get(f"{hall.url}/admin/r/{hall.code}/minutes.pdf")
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(minutes.body())).pages)

@@ -182,3 +182,18 @@ def test_verify_names_the_failed_check(home: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["verify", str(bad), "--workers", "1"])
     assert 1 == result.exit_code
     assert "người thứ 1" in result.stderr and "subject 1" in result.stderr
+
+
+def test_verify_json_names_the_check_and_never_prints_a_traceback(home: Path, tmp_path: Path) -> None:
+    """--json gives the failed check's name for machines; a huge integer or a non-JSON file fails cleanly."""
+    assert 0 == runner.invoke(app, ["demo"]).exit_code
+    good = home / "documents" / "son-thuy-2026-ho-so-cong-khai.json"
+    data = json.loads(good.read_text(encoding="utf-8"))
+    assert json.loads(runner.invoke(app, ["verify", str(good), "--workers", "1", "--json"]).stdout)["valid"]
+    data["committee"]["members"] = 2**70
+    cases = {"huge.json": (json.dumps(data), "format"), "text.json": ("not json at all", "format")}
+    for name, (content, check) in cases.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        result = runner.invoke(app, ["verify", str(tmp_path / name), "--workers", "1", "--json"])
+        assert (1, False, check) == (result.exit_code, json.loads(result.stdout)["valid"], json.loads(result.stdout)["check"])
+        assert "Traceback" not in result.output

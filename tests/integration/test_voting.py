@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import replace
 from typing import Any
@@ -319,10 +320,8 @@ def test_race_with_the_close(database: Database, hall: Hall) -> None:
 
     def cast(data: dict[str, Any]) -> None:
         barrier.wait()
-        try:
+        with contextlib.suppress(InvalidInput):
             voting.cast(SqlUnitOfWork(database), CODE, data)
-        except InvalidInput:
-            pass
 
     threads = [threading.Thread(target=close)] + [threading.Thread(target=cast, args=(b,)) for b in ballots]
     for t in threads:

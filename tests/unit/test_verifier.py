@@ -188,3 +188,26 @@ def test_every_check_of_the_list_is_documented() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text(encoding="utf-8")
     section = text.split("## 12.", 1)[1].split("\n## ", 1)[0]
     assert [] == [name for name in CHECKS if f"`{name}`" not in section]
+
+
+def test_the_published_schemas_are_the_ones_the_server_uses() -> None:
+    """docs/schema/ holds exactly what services/schemas.py validates with (regenerate: python -m tinnhiem.services.schemas)."""
+    from pathlib import Path
+
+    from tinnhiem.services.schemas import SCHEMAS, schema_text
+
+    folder = Path(__file__).resolve().parents[2] / "docs" / "schema"
+    assert {name: schema_text(model) for name, model in SCHEMAS.items()} == {
+        name: (folder / name).read_text(encoding="utf-8") for name in SCHEMAS}
+
+
+def test_the_schema_and_the_verifier_agree_on_honest_and_extended_records(record: dict[str, Any]) -> None:
+    """An honest record passes the schema; an extra field anywhere fails the schema with `format`, naming it."""
+    from tinnhiem.services.verification import verify_record
+
+    assert 6 == verify_record(record).ballots
+    tampered = copy.deepcopy(record)
+    tampered["spoiled"][0]["ballot"]["rows"][0]["note"] = "x"
+    with pytest.raises(VerificationError) as caught:
+        verify_record(tampered)
+    assert "format" == caught.value.code and "spoiled.0.ballot.rows.0.note" in caught.value.message("en")

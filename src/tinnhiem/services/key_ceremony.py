@@ -20,15 +20,14 @@ import secrets
 from typing import Any
 
 from tinnhiem.crypto import ceremony
+from tinnhiem.crypto.credentials import CARD_ALPHABET
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.group import point, scalar
-from tinnhiem.crypto.credentials import CARD_ALPHABET
 from tinnhiem.crypto.proofs import Proof
 from tinnhiem.crypto.record import read_manifest
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import voting
 from tinnhiem.services.ports import UnitOfWork
-
 
 
 def new_member_code(number: int) -> str:

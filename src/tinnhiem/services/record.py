@@ -74,7 +74,8 @@ def _checked(partial: Record, member: int, shares: list[DecryptionShare]) -> Non
     if not 1 <= member <= partial.committee.members:
         raise InvalidInput("ballot-refused", field="member", reason=str(member))
     if len(shares) != len(sums) or any(s.member != member for s in shares):
-        raise InvalidInput("ballot-refused", field="shares", reason="một phần giải mã cho mỗi người, của thành viên này")
+        raise InvalidInput("ballot-refused", field="shares", 
+                           reason="một phần giải mã cho mỗi người, của thành viên này")
     key = ceremony.verification_key(partial.commitments, member)
     for j, (ct, share) in enumerate(zip(sums, shares, strict=True)):
         try:

@@ -155,7 +155,8 @@ def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str,
     """
     try:
         public = read_point(credential, "credential")
-        proof = Signature(read_scalar(signature.get("c"), "signature.c"), read_scalar(signature.get("z"), "signature.z"))
+        proof = Signature(read_scalar(signature.get("c"), "signature.c"),
+                          read_scalar(signature.get("z"), "signature.z"))
         nonce_bytes = bytes.fromhex(nonce)
     except (VerificationError, ValueError, AttributeError):
         raise InvalidInput("sign-in-proof", field="signature") from None

@@ -31,7 +31,6 @@ from tinnhiem.domain.model import (
 )
 from tinnhiem.services.ports import Appearance, RoundListing, StoredRow, StoredSheet
 from tinnhiem.storage.db import Database
-from tinnhiem.storage.voting_store import SqlVotingStore
 from tinnhiem.storage.tables import (
     AttendanceRow,
     AuditRow,
@@ -48,6 +47,7 @@ from tinnhiem.storage.tables import (
     RoundRow,
     RoundSubjectRow,
 )
+from tinnhiem.storage.voting_store import SqlVotingStore
 
 COUNT_COLUMNS = {
     Level.HIGH: "count_high",

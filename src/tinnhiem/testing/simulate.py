@@ -85,7 +85,8 @@ def simulate(
     keyed = run_ceremony(manifest, members, threshold, rng)
     key = ceremony.joint_key(keyed.commitments)
     cards = [signing_key(manifest.round_id, c) for c in seeded_cards(manifest.round_id, len(choices) + void, seed)]
-    ballots: list[EncryptedBallot] = [encrypt_ballot(manifest, key, c, s, rng)[0] for c, s in zip(choices, cards)]
+    ballots: list[EncryptedBallot] = [encrypt_ballot(manifest, key, c, s, rng)[0]
+                                      for c, s in zip(choices, cards, strict=False)]
     spoiled = []
     for c, s in zip(choices[:spoil], cards, strict=False):
         ballot, secrets = encrypt_ballot(manifest, key, c, s, rng)

@@ -97,7 +97,8 @@ def ceremony_join(request: Request, code: str, member: int = Body(..., ge=1, le=
 @router.post("/api/rounds/{code}/ceremony/deal", dependencies=[Depends(require_csrf)])
 def ceremony_deal(request: Request, code: str, member: int = Body(..., ge=1, le=50),
                   deal: Deal = Body(...), member_code: str = Body(..., max_length=40)) -> JSONResponse:
-    return JSONResponse({"phase": key_ceremony.deal(_hall(request).uow(), code, member, member_code, deal.model_dump())})
+    phase = key_ceremony.deal(_hall(request).uow(), code, member, member_code, deal.model_dump())
+    return JSONResponse({"phase": phase})
 
 
 @router.post("/api/rounds/{code}/ceremony/confirm", dependencies=[Depends(require_csrf)])

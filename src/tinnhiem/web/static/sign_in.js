@@ -10,6 +10,7 @@
   const problem = document.getElementById("card-error");
   const { post, english } = TinnhiemPage;
   const show = (vi, en) => { problem.textContent = english ? en : vi; problem.hidden = false; };
+  const plain = (message) => message.replace(/^\[[^\]]*\]\s*/, "");  // the server's "[field] " is not for delegates
 
   async function signIn() {
     problem.hidden = true;
@@ -25,7 +26,7 @@
       const data = await post(`/api/rounds/${round}/sign-in`, proof);
       sessionStorage.setItem(`tinnhiem-card-${round}`, card);
       location.assign(data.next);
-    } catch (e) { show(e.message, e.message); }
+    } catch (e) { show(plain(e.message), plain(e.message)); }
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); signIn(); });
   function fromFragment() {
