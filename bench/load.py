@@ -1,6 +1,6 @@
 """Load: 500 delegates cast 44-subject encrypted ballots within one minute, PostgreSQL, two workers.
 
-Goal (issue 5): no error, no lost ballot, 99th-percentile cast latency under 500 ms on this machine.
+Goal (the hall at its busiest): no error, no lost ballot, 99th-percentile cast latency under 500 ms on this machine.
 Command: .venv/bin/python -m bench load   (PostgreSQL at TINNHIEM_TEST_POSTGRES_URL or 127.0.0.1:5432)
 Traffic goes to 127.0.0.1 only; the loop is bounded (one request per delegate) and stops by itself.
 """

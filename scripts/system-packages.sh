@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tinnhiem needs when they are missing ("documents": fonts and pdftoppm only):
 #   fonts-liberation2  Liberation Serif 2.x, metric-compatible with Times New Roman, complete Vietnamese
-#                      (Debian's older fonts-liberation 1.07 lacks ơ, ư: documents.md)
+#                      (Debian's older fonts-liberation 1.07 lacks ơ, ư: docs/documents.md)
 #   poppler-utils      pdftoppm, to render the minutes to PNG and look at them
 #   chromium           the browser the Playwright tests drive (never a downloaded browser)
 set -euo pipefail

@@ -16,7 +16,7 @@ from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.storage.tables import Base
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = ROOT.parent / "shared" / "data" / "published"
+PUBLISHED = ROOT / "tests" / "data" / "published"  # published tables, kept in the repository
 POSTGRES_URL = os.environ.get(
     "TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -24,7 +24,7 @@ POSTGRES_URL = os.environ.get(
 
 @pytest.fixture(scope="session")
 def published() -> Path:
-    """The folder of published results (../shared/data/published)."""
+    """The folder of published results (tests/data/published)."""
     assert PUBLISHED.is_dir(), f"missing {PUBLISHED}"
     return PUBLISHED
 

@@ -1,4 +1,4 @@
-"""A ballot that got its tracking code survives kill -9 of the server (issue 5, "Safety")."""
+"""A ballot that got its tracking code survives kill -9 of the server (docs/security.md, "Durability")."""
 
 from __future__ import annotations
 

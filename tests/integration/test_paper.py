@@ -150,7 +150,7 @@ def test_scan_review_count_and_add_electronic(uow: SqlUnitOfWork, tmp_path: Path
 
 
 def test_a_delegate_votes_on_one_channel_only(uow: SqlUnitOfWork) -> None:
-    """Issue 4: a delegate who voted electronically cannot also be issued a paper ballot."""
+    """docs/paper.md: a delegate who voted electronically cannot also be issued a paper ballot."""
     _paper_round(uow)
     rounds.attend(uow, demo.DEMO_CODE, "Đại biểu 1", "electronic")
     rounds.attend(uow, demo.DEMO_CODE, "Đại biểu 1", "electronic")  # a retry changes nothing

@@ -47,7 +47,7 @@ def test_pdf_is_a4(pdf_text: tuple[PdfReader, str]) -> None:
 
 
 def test_pdf_embeds_its_font(pdf_text: tuple[PdfReader, str]) -> None:
-    """The font travels with the file (documents.md: embed the font)."""
+    """The font travels with the file (docs/documents.md: embed the font)."""
     reader, _ = pdf_text
     descriptors = [
         font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
@@ -87,7 +87,7 @@ def test_pdf_has_a_signature_line_for_every_member(pdf_text: tuple[PdfReader, st
 
 
 def test_pdf_names_band_and_consequence() -> None:
-    """A subject in band 2 is named with what follows under the rule set (rules.md §6)."""
+    """A subject in band 2 is named with what follows under the rule set (docs/rules.md §6)."""
     from tests.conftest import PUBLISHED
 
     round_, totals = roundfile.parse_round(roundfile.load(PUBLISHED / "vinhphuc-hdnd-2023.yaml"))
