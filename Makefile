@@ -2,17 +2,39 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+RUNTIME := $(VENV)/.runtime-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+DEV := $(VENV)/.dev-$(shell cat pyproject.toml $(DEV_LOCK) | cksum | cut -d' ' -f1)
 BUNDLE := src/tinnhiem/web/static/build/tinnhiem.js
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links --build-deps-for editable
 
-.PHONY: demo test lint bench system system-documents clean
+.PHONY: demo test test-fast lint lock bench system system-documents clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+
+# Installs come from the lock files only, every file checked against its hash; then the project itself,
+# without its dependencies and with the locked setuptools (no unpinned build environment).
+# make demo: what the demo needs, nothing for development.
+$(RUNTIME): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.runtime-*
+	touch $@
+
+# make test: the runtime lock plus the tools (pytest, Playwright, ruff, mypy, pip-tools…), same versions.
+$(DEV): pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.dev-*
+	touch $@
+
+# After a change of dependencies in pyproject.toml: pin every package, with hashes, for Python 3.11 on Linux.
+lock: $(DEV)
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) -o $(LOCK) pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) --extra dev -c $(LOCK) -o $(DEV_LOCK) pyproject.toml
 
 # Browser code comes from npm through the build, never copied in by hand.
 node_modules/.installed: package.json package-lock.json
@@ -29,17 +51,17 @@ system:
 system-documents:
 	@bash scripts/system-packages.sh documents
 
-demo: $(STAMP) $(BUNDLE) system-documents
+demo: $(RUNTIME) $(BUNDLE) system-documents
 	$(BIN)/tinnhiem demo --serve
 
-test: $(STAMP) $(BUNDLE) system
+test: $(DEV) $(BUNDLE) system
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP) $(BUNDLE)
+bench: $(DEV) $(BUNDLE)
 	$(BIN)/python -m bench
 
 clean:
