@@ -6,6 +6,7 @@ LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 RUNTIME := $(VENV)/.runtime-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 DEV := $(VENV)/.dev-$(shell cat pyproject.toml $(DEV_LOCK) | cksum | cut -d' ' -f1)
+DEMO_PORT ?= 8000
 BUNDLE := src/tinnhiem/web/static/build/tinnhiem.js
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	--no-emit-index-url --no-emit-find-links --build-deps-for editable
@@ -52,7 +53,7 @@ system-documents:
 	@bash scripts/system-packages.sh documents
 
 demo: $(RUNTIME) $(BUNDLE) system-documents
-	$(BIN)/tinnhiem demo --serve
+	$(BIN)/tinnhiem demo --serve --port $(DEMO_PORT)
 
 test: $(DEV) $(BUNDLE) system
 	$(BIN)/python -m pytest
