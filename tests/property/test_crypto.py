@@ -121,7 +121,18 @@ def test_discrete_log_covers_its_range_edges() -> None:
     assert [0, 1, 4999, 5000, None] == [logs.log(base_mul(t)) for t in (0, 1, 4999, 5000, 5001)]
 
 
-def test_fresh_randomness_makes_equal_ballots_differ() -> None:
-    """The OS CSPRNG (secrets) gives every encryption its own nonce: equal choices, different ciphertexts."""
+def test_fresh_randomness_makes_equal_ballots_differ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """random_scalar draws from the OS CSPRNG (secrets): re-seeding Python's `random` cannot repeat a nonce."""
+    import random
+    import secrets
+
+    draws: list[int] = []
+    os_randbelow = secrets.randbelow
+    monkeypatch.setattr(secrets, "randbelow", lambda n: draws.append(n) or os_randbelow(n))
+    random.seed(7)
+    first = random_scalar()
+    random.seed(7)
+    second = random_scalar()
+    assert [ORDER - 1, ORDER - 1] == draws
     key = base_mul(3)
-    assert encrypt(1, key, random_scalar()) != encrypt(1, key, random_scalar())
+    assert encrypt(1, key, first) != encrypt(1, key, second)
