@@ -105,8 +105,9 @@ def test_challenge_opens_the_ballot_and_it_cannot_be_cast(uow: SqlUnitOfWork, ha
     secrets = {"values": list(opened.values), "nonces": [r.to_bytes(32, "little").hex() for r in opened.nonces]}
     assert choices == voting.challenge(uow, CODE, ballot_json(encrypted), secrets)
     delegate, _ = voting.sign_in(uow, CODE, hall["cards"]["Đại biểu 5"])  # type: ignore[index]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         voting.cast(uow, CODE, delegate, ballot_json(encrypted))
+    assert ("ballot-refused", "ballot", "duplicate") == (caught.value.code, caught.value.field, caught.value.params["reason"])
 
 
 def test_voting_opens_only_with_quorum(uow: SqlUnitOfWork) -> None:
@@ -204,8 +205,9 @@ def test_members_send_proven_shares_and_k_of_them_finish_the_tally(uow: SqlUnitO
         return [{"member": member, "M": s.partial.hex(), "c": s.proof.challenge.to_bytes(32, "little").hex(),
                  "z": s.proof.response.to_bytes(32, "little").hex()} for s in made]
 
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         voting.submit_shares(uow, CODE, 2, shares(2, secret[1]))  # member 1's secret presented as member 2's
+    assert ("ballot-refused", "shares") == (caught.value.code, caught.value.field)
     assert "closed" == voting.submit_shares(uow, CODE, 2, shares(2, secret[2]))
     assert "tallied" == voting.submit_shares(uow, CODE, 3, shares(3, secret[3]))
     with uow:

@@ -13,6 +13,7 @@ from tinnhiem.crypto import ceremony
 from tinnhiem.crypto.ballot import row_context
 from tinnhiem.crypto.decryption import DiscreteLogs, combine, decrypt_share
 from tinnhiem.crypto.elgamal import Ciphertext, encrypt
+from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.group import ORDER, add, base_mul, random_scalar, sub
 from tinnhiem.crypto.manifest import Manifest
 from tinnhiem.crypto.proofs import (
@@ -111,8 +112,9 @@ def test_a_bad_share_is_refused_by_its_recipient() -> None:
     coefficients = ceremony.new_polynomial(committee, seeded(1))
     c = ceremony.commit(committee, 1, coefficients, seeded(2))
     ceremony.verify_share(c, 2, ceremony.share_for(coefficients, 2))
-    with pytest.raises(Exception, match="2"):
+    with pytest.raises(VerificationError) as caught:
         ceremony.verify_share(c, 2, ceremony.share_for(coefficients, 2) + 1)
+    assert ("share", {"member": 2}) == (caught.value.code, caught.value.params)
 
 
 def test_discrete_log_covers_its_range_edges() -> None:

@@ -61,8 +61,9 @@ def test_wrong_passphrase_or_altered_file_is_refused() -> None:
         keyfiles.unlock(data, "sai")
     assert "wrong-passphrase" == caught.value.code
     altered = data.replace(b'"box": "', b'"box": "00', 1)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         keyfiles.unlock(altered, "đúng")
+    assert "wrong-passphrase" == caught.value.code
 
 
 def test_a_sealed_share_opens_only_for_its_recipient() -> None:
@@ -70,5 +71,6 @@ def test_a_sealed_share_opens_only_for_its_recipient() -> None:
     alice, bob = keyfiles.new_member("r1", 1), keyfiles.new_member("r1", 2)
     sealed = keyfiles.seal_share(987654321, bob.device_public)
     assert 987654321 == keyfiles.open_share(sealed, bob)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         keyfiles.open_share(sealed, alice)
+    assert "sealed-share" == caught.value.code
