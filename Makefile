@@ -1,4 +1,4 @@
-# The entry point for people: make demo, make test, make bench, make lint.
+# The entry point for people: make demo, make test, make test-fast, make lint, make bench, make lock.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -55,8 +55,13 @@ system-documents:
 demo: $(RUNTIME) $(BUNDLE) system-documents
 	$(BIN)/tinnhiem demo --serve --port $(DEMO_PORT)
 
-test: $(DEV) $(BUNDLE) system
+# Lint first: a finding stops the run before the tests.
+test: lint $(BUNDLE) system
 	$(BIN)/python -m pytest
+
+# The unit and property tiers only (tests/conftest.py marks tiers by folder): seconds, no services needed.
+test-fast: $(DEV)
+	$(BIN)/python -m pytest -m "(unit or property) and not postgres"
 
 lint: $(DEV)
 	$(BIN)/ruff check src tests bench

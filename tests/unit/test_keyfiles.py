@@ -1,6 +1,7 @@
 """A member's secrets at rest (passphrase file) and in transit (sealed shares)."""
 
 import base64
+import contextlib
 import json
 from dataclasses import replace
 
@@ -25,10 +26,8 @@ def decoded_fields(data: bytes) -> list[bytes]:
         text = str(value)
         found.append(text.encode())
         for decode in (bytes.fromhex, base64.b64decode):
-            try:
+            with contextlib.suppress(ValueError):  # not that encoding
                 found.append(decode(text))
-            except ValueError:
-                pass
     return found
 
 
