@@ -1,18 +1,41 @@
-# The entry point for people: make demo, make test, make bench, make lint.
+# The entry point for people: make demo, make test, make test-fast, make lint, make bench, make lock.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+RUNTIME := $(VENV)/.runtime-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+DEV := $(VENV)/.dev-$(shell cat pyproject.toml $(DEV_LOCK) | cksum | cut -d' ' -f1)
+DEMO_PORT ?= 8000
 BUNDLE := src/tinnhiem/web/static/build/tinnhiem.js
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links --build-deps-for editable
 
-.PHONY: demo test lint bench system system-documents clean
+.PHONY: demo test test-fast lint lock bench system system-documents clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+
+# Installs come from the lock files only, every file checked against its hash; then the project itself,
+# without its dependencies and with the locked setuptools (no unpinned build environment).
+# make demo: what the demo needs, nothing for development.
+$(RUNTIME): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.runtime-*
+	touch $@
+
+# make test: the runtime lock plus the tools (pytest, Playwright, ruff, mypy, pip-tools…), same versions.
+$(DEV): pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.dev-*
+	touch $@
+
+# After a change of dependencies in pyproject.toml: pin every package, with hashes, for Python 3.11 on Linux.
+lock: $(DEV)
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) -o $(LOCK) pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) --extra dev -c $(LOCK) -o $(DEV_LOCK) pyproject.toml
 
 # Browser code comes from npm through the build, never copied in by hand.
 node_modules/.installed: package.json package-lock.json
@@ -29,17 +52,22 @@ system:
 system-documents:
 	@bash scripts/system-packages.sh documents
 
-demo: $(STAMP) $(BUNDLE) system-documents
-	$(BIN)/tinnhiem demo --serve
+demo: $(RUNTIME) $(BUNDLE) system-documents
+	$(BIN)/tinnhiem demo --serve --port $(DEMO_PORT)
 
-test: $(STAMP) $(BUNDLE) system
+# Lint first: a finding stops the run before the tests.
+test: lint $(BUNDLE) system
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+# The unit and property tiers only (tests/conftest.py marks tiers by folder): seconds, no services needed.
+test-fast: $(DEV)
+	$(BIN)/python -m pytest -m "(unit or property) and not postgres"
+
+lint: $(DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP) $(BUNDLE)
+bench: $(DEV) $(BUNDLE)
 	$(BIN)/python -m bench
 
 clean:

@@ -1,6 +1,6 @@
 """Cryptography at National Assembly scale (480 ballots × 44 subjects) and provincial scale (60 × 12).
 
-Goals (issue 3, this 2-core machine): encrypt one 44-subject ballot with proofs ≤ 50 ms;
+Goals (docs/protocol.md, on this 2-core machine): encrypt one 44-subject ballot with proofs ≤ 50 ms;
 verify the whole 480 × 44 record ≤ 10 s; decrypt the tally ≤ 2 s.
 Command: make bench   (or: .venv/bin/python -m bench crypto)
 """

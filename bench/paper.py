@@ -1,6 +1,6 @@
 """Paper ballots: accuracy and throughput of the reader on generated scans.
 
-Goal (issue 4): every clear mark read right, every ambiguous row sent to people, never a
+Goal (docs/paper.md): every clear mark read right, every ambiguous row sent to people, never a
 wrong mark counted; at least 20 ballots per second per core.
 Command: make bench   (or: .venv/bin/python -m bench paper [COUNT])
 """

@@ -16,15 +16,26 @@ from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.storage.tables import Base
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = ROOT.parent / "shared" / "data" / "published"
+PUBLISHED = ROOT / "tests" / "data" / "published"  # published tables, kept in the repository
+# Each folder of tests/ is a tier, marked by that folder's name: `pytest -m "unit or property"` (make test-fast).
+TIERS = ("unit", "property", "integration", "api", "browser")
 POSTGRES_URL = os.environ.get(
     "TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its tier; a test outside the tier folders is an error, not a test no tier runs."""
+    for item in items:
+        parts = item.path.relative_to(ROOT / "tests").parts
+        if len(parts) < 2 or parts[0] not in TIERS:
+            raise pytest.UsageError(f"{item.nodeid}: put the test in one of tests/{{{','.join(TIERS)}}}/")
+        item.add_marker(getattr(pytest.mark, parts[0]))
+
+
 @pytest.fixture(scope="session")
 def published() -> Path:
-    """The folder of published results (../shared/data/published)."""
+    """The folder of published results (tests/data/published)."""
     assert PUBLISHED.is_dir(), f"missing {PUBLISHED}"
     return PUBLISHED
 

@@ -18,7 +18,7 @@ runner = CliRunner()
 
 
 def test_tally_json_is_the_result_file(home: Path) -> None:
-    """round-file.md: --json prints the documented result file with two-decimal strings."""
+    """docs/round-file.md: --json prints the documented result file with two-decimal strings."""
     result = runner.invoke(app, ["tally", str(PUBLISHED / "vinhphuc-hdnd-2023.yaml"), "--json"])
     assert 0 == result.exit_code, result.output
     document = json.loads(result.stdout)

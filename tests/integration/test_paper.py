@@ -125,8 +125,9 @@ def test_scan_review_count_and_add_electronic(uow: SqlUnitOfWork, tmp_path: Path
     assert counting.import_sheet(uow, images, demo.DEMO_CODE, forms, again, 0, scans[0].image).sheet_id is None
     waiting = counting.pending(uow, demo.DEMO_CODE)
     assert waiting and all(p.row is not None for p in waiting)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         counting.count_paper(uow, demo.DEMO_CODE, forms, "Hà Văn Tâm")
+    assert "paper-pending" == caught.value.code
     for item in waiting:
         assert item.row is not None and item.sheet.id is not None
         counting.decide_row(uow, demo.DEMO_CODE, item.sheet.id, item.row.row, 0, member="Hà Văn Tâm")
@@ -150,7 +151,7 @@ def test_scan_review_count_and_add_electronic(uow: SqlUnitOfWork, tmp_path: Path
 
 
 def test_a_delegate_votes_on_one_channel_only(uow: SqlUnitOfWork) -> None:
-    """Issue 4: a delegate who voted electronically cannot also be issued a paper ballot."""
+    """docs/paper.md: a delegate who voted electronically cannot also be issued a paper ballot."""
     _paper_round(uow)
     rounds.attend(uow, demo.DEMO_CODE, "Đại biểu 1", "electronic")
     rounds.attend(uow, demo.DEMO_CODE, "Đại biểu 1", "electronic")  # a retry changes nothing

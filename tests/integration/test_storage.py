@@ -52,8 +52,9 @@ def test_history_shows_exemptions(uow: SqlUnitOfWork) -> None:
 
 def test_unknown_person_is_not_found(uow: SqlUnitOfWork) -> None:
     """A name nobody has is an error that names it."""
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound) as caught:
         rounds.history(uow, "Không Có Ai")
+    assert "person-not-found" == caught.value.code
 
 
 def _entry(member: str, uow: SqlUnitOfWork, code: str, bump: int = 0) -> Entry:
@@ -96,8 +97,9 @@ def test_inconsistent_totals_are_not_saved(uow: SqlUnitOfWork, database: Databas
     """Totals above the ballots returned are refused even when both entries agree."""
     code = _blank_round(uow)
     too_many = tuple(Totals({Level.HIGH: 50, Level.CONFIDENCE: 10, Level.LOW: 3}, 0) for _ in range(12))
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         rounds.record_totals(uow, code, Entry("A", too_many), Entry("B", too_many))
+    assert "counts-above-returned" == caught.value.code
     assert None is rounds.load(uow, code)[1]
     with database.session() as session:
         assert 0 == session.scalar(select(func.count()).where(AuditRow.action == "totals-recorded"))
@@ -108,8 +110,9 @@ def test_invalid_round_file_writes_nothing(uow: SqlUnitOfWork, database: Databas
     text = demo.demo_file().read_text(encoding="utf-8").replace("cao: 47", "cao: 99")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         rounds.import_round_file(uow, bad)
+    assert "counts-above-returned" == caught.value.code
     assert [] == rounds.listing(uow)
 
 

@@ -349,8 +349,9 @@ def test_members_send_proven_shares_and_k_of_them_finish_the_tally(uow: SqlUnitO
         return [{"member": member, "M": s.partial.hex(), "c": s.proof.challenge.to_bytes(32, "little").hex(),
                  "z": s.proof.response.to_bytes(32, "little").hex()} for s in made]
 
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         record.submit_shares(uow, CODE, 2, shares(2, secret[1]))  # member 1's secret presented as member 2's
+    assert ("ballot-refused", "shares[0]") == (caught.value.code, caught.value.field)
     assert "closed" == record.submit_shares(uow, CODE, 2, shares(2, secret[2]))
     assert "tallied" == record.submit_shares(uow, CODE, 3, shares(3, secret[3]))
     with uow:

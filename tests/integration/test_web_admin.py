@@ -123,7 +123,7 @@ def test_a_dossier_reaches_signed_in_delegates_only(client: TestClient, tmp_path
 
 
 def test_the_committee_decides_doubtful_paper_rows_on_the_web(client: TestClient, tmp_path: Path) -> None:
-    """Issue 4: each doubtful row is shown from the kept original; the decision is stored with its member."""
+    """docs/paper.md: each doubtful row is shown from the kept original; the decision is stored with its member."""
     from dataclasses import replace
 
     import cv2

@@ -32,17 +32,18 @@ def test_valid_point_is_accepted() -> None:
 )
 def test_invalid_points_are_refused(data: bytes) -> None:
     """§2.2: canonical ristretto255 encodings only, never the identity."""
-    with pytest.raises(InvalidEncoding):
+    with pytest.raises(InvalidEncoding) as caught:
         point(data)
+    assert "bad-point" == caught.value.code
 
 
 def test_scalars_must_be_canonical() -> None:
     """§2.2: a scalar is 32 bytes and below ℓ."""
     assert ORDER - 1 == scalar(encode_scalar(ORDER - 1))
-    with pytest.raises(InvalidEncoding):
-        scalar(ORDER.to_bytes(32, "little"))
-    with pytest.raises(InvalidEncoding):
-        scalar(bytes(31))
+    for data in (ORDER.to_bytes(32, "little"), bytes(31)):
+        with pytest.raises(InvalidEncoding) as caught:
+            scalar(data)
+        assert "bad-scalar" == caught.value.code
 
 
 def test_hashes_are_domain_separated_and_unambiguous() -> None:

@@ -1,4 +1,4 @@
-"""Every published table of data/published reproduces exactly (R-PCT-1, R-PCT-2, R-PCT-3)."""
+"""Every published table of tests/data/published reproduces exactly (R-PCT-1, R-PCT-2, R-PCT-3)."""
 
 import json
 from pathlib import Path
@@ -29,7 +29,7 @@ def test_there_are_published_cases() -> None:
     assert len(CASES) >= 2
 
 
-EXTRA = Path(__file__).resolve().parents[1] / "data" / "published"
+EXTRA = PUBLISHED
 
 
 def test_national_assembly_2018_printed_as_published() -> None:

@@ -1,4 +1,4 @@
-"""Every inconsistent input of round-file.md is refused, naming the field and the subject."""
+"""Every inconsistent input of docs/round-file.md is refused, naming the field and the subject."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str | None]] = [
 def test_inconsistent_input_names_field_and_subject(
     label: str, change: Callable[[dict[str, Any]], None], field: str, subject: str | None
 ) -> None:
-    """round-file.md: the error names the field and the subject, in Vietnamese and English."""
+    """docs/round-file.md: the error names the field and the subject, in Vietnamese and English."""
     with pytest.raises(InvalidInput) as caught:
         run(changed(change))
     assert (field, subject) == (caught.value.field, caught.value.subject)

@@ -21,7 +21,7 @@ DOMAIN = b"tinnhiem/v2/"  # prefix of every hash (§2.3)
 
 Point = bytes
 Scalar = int
-Random = Callable[[], Scalar]  # a source of uniform scalars, injected (style.md)
+Random = Callable[[], Scalar]  # a source of uniform scalars, injected, so test vectors can fix it
 
 
 def random_scalar() -> Scalar:

@@ -1,4 +1,4 @@
-"""The announcement sentence (thông báo kết quả), written from the numbers (rules.md §7).
+"""The announcement sentence (thông báo kết quả), written from the numbers (docs/rules.md §7).
 
 A Party conference usually publishes one sentence such as "all 12 titles reached
 90% or more of tín nhiệm cao plus tín nhiệm"; the sentence here is always true

@@ -105,7 +105,7 @@ class PercentStyle(StrEnum):
 
 
 class BodyKind(StrEnum):
-    """Which document header a body uses (documents.md)."""
+    """Which document header a body uses (docs/documents.md)."""
 
     PARTY = "party"  # Đảng: ĐẢNG CỘNG SẢN VIỆT NAM
     STATE = "state"  # Nhà nước: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM

@@ -1,4 +1,4 @@
-"""Rule sets (rules.md §1, §6) are data, read from ``rulesets.toml`` beside this module."""
+"""Rule sets (docs/rules.md §1, §6) are data, read from ``rulesets.toml`` beside this module."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class RuleSet:
     no_confidence: tuple[str, str]
 
     def consequence(self, band: int, lang: str = "vi") -> str:
-        """What follows a band (rules.md §6); empty for band 1."""
+        """What follows a band (docs/rules.md §6); empty for band 1."""
         pair = {2: self.band2, 3: self.band3}.get(band)
         return "" if pair is None else pair[1 if lang == "en" else 0]
 

@@ -1,4 +1,4 @@
-"""The count of a round: base, quorum, percentages, bands and consequences (rules.md §5, §6)."""
+"""The count of a round: base, quorum, percentages, bands and consequences (docs/rules.md §5, §6)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def tally_channels(round_: Round, channels: Mapping[str, Sequence[Totals]]) -> R
 def tally(round_: Round, totals: Sequence[Totals]) -> RoundResult:
     """Check the round and its totals, then compute every subject's result.
 
-    Raises ``InvalidInput`` (naming field and subject) on any inconsistency (round-file.md).
+    Raises ``InvalidInput`` (naming field and subject) on any inconsistency (docs/round-file.md).
     """
     rules = rule_set(round_.rule_set)
     checks.check_people(round_, rules)

@@ -1,4 +1,4 @@
-"""The ballot PDF (R-BALLOT-1/2, documents.md "The ballot"): one sheet per page, A4.
+"""The ballot PDF (R-BALLOT-1/2, docs/documents.md "The ballot"): one sheet per page, A4.
 
 Each sheet carries the body's header, the place for the hanging seal, one row per
 subject with a box per level, the instructions, four solid corner squares that let

@@ -10,7 +10,7 @@ from tinnhiem.reports.content import date_words
 
 
 def announcement_text(result: RoundResult, *, per_person: bool | None = None) -> str:
-    """Party bodies publish the summary only by default; State bodies per person (rules.md §7)."""
+    """Party bodies publish the summary only by default; State bodies per person (docs/rules.md §7)."""
     round_ = result.round
     if per_person is None:
         per_person = round_.body.kind is BodyKind.STATE

@@ -1,4 +1,4 @@
-"""What the minutes say (rules.md §7, documents.md), independent of the file format.
+"""What the minutes say (docs/rules.md §7, docs/documents.md), independent of the file format.
 
 ``minutes(result)`` builds the words once; ``pdf`` and ``docx`` only lay them out.
 """
@@ -85,7 +85,7 @@ def _conference_lines(conf: Conference, party: bool) -> tuple[str, str]:
 
 
 def national_heading(kind: BodyKind) -> tuple[Line, ...]:
-    """The top-right heading: the Party's or the State's (documents.md)."""
+    """The top-right heading: the Party's or the State's (docs/documents.md)."""
     if kind is BodyKind.PARTY:
         return (Line("ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, rule=True),)
     return (Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True),
@@ -124,7 +124,7 @@ CHANNEL_LABELS = {"paper": ("Phiếu giấy", "Paper"), "electronic": ("Bỏ phi
 
 
 def _channels(result: RoundResult) -> tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """Per-channel subtotals when paper and electronic ballots were both used (issue 4)."""
+    """Per-channel subtotals when paper and electronic ballots were both used (docs/paper.md)."""
     if len(result.channels) < 2:
         return "", (), ()
     levels = result.round.levels
@@ -169,7 +169,7 @@ def _exemption_lines(result: RoundResult, party: bool) -> list[str]:
 
 
 def minutes(result: RoundResult) -> Minutes:
-    """The words of the minutes of ``result`` (documents.md, rules.md §7)."""
+    """The words of the minutes of ``result`` (docs/documents.md, docs/rules.md §7)."""
     round_ = result.round
     party = round_.body.kind is BodyKind.PARTY
     left, right = _headers(result)

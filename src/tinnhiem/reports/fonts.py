@@ -3,7 +3,7 @@
 Official documents ask for Times New Roman; Liberation Serif 2.x and Tinos have
 its widths and full Vietnamese. Debian's older fonts-liberation (1.07) has the
 same family name but lacks ơ and ư, so every font is checked against the text
-it must print before a document is written (documents.md, "Fonts").
+it must print before a document is written (docs/documents.md, "Fonts").
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ FONT = "Serif"
 
 @dataclass(frozen=True, slots=True)
 class Margins:
-    """Page margins in mm; documents.md leaves them to a setting (top, bottom, left, right)."""
+    """Page margins in mm; docs/documents.md leaves them to a setting (top, bottom, left, right)."""
 
     top: float = 20
     bottom: float = 20

@@ -1,4 +1,4 @@
-"""The key ceremony on the committee members' own devices (docs/protocol.md §8, issue 5).
+"""The key ceremony on the committee members' own devices (docs/protocol.md §8).
 
 The server only relays and checks; every secret is made and kept on a member's device:
 

@@ -1,4 +1,4 @@
-"""The round file and the result file of round-file.md: YAML/JSON in, JSON out.
+"""The round file and the result file of docs/round-file.md: YAML/JSON in, JSON out.
 
 Reading maps plain data onto domain values and names the field (and subject)
 of anything wrong; writing turns a ``RoundResult`` into the documented JSON.
@@ -188,7 +188,7 @@ def _totals(row: Mapping[str, Any], kind: VoteKind, where: str, name: str) -> To
 
 
 def result_document(result: RoundResult) -> dict[str, Any]:
-    """The result file of round-file.md (``tinnhiem tally ROUND --json``)."""
+    """The result file of docs/round-file.md (``tinnhiem tally ROUND --json``)."""
     return {
         "rule_set": result.rules.id,
         "base": {"kind": result.base_kind.value, "value": result.base},

@@ -34,7 +34,7 @@ def create_round(
 
 
 def import_round_file(uow: UnitOfWork, path: Path, *, code: str | None = None, actor: str = "") -> str:
-    """Store a round file (round-file.md); its totals too, after the full check of ``tally``."""
+    """Store a round file (docs/round-file.md); its totals too, after the full check of ``tally``."""
     round_, totals = roundfile.parse_round(roundfile.load(path))
     if totals is not None:
         tally(round_, totals)  # refuses inconsistent totals before anything is written
@@ -121,7 +121,7 @@ def listing(uow: UnitOfWork) -> list[RoundListing]:
 
 
 def attend(uow: UnitOfWork, code: str, delegate: str, channel: str) -> None:
-    """A delegate present, voting by ``channel`` (paper or electronic): never both (issue 4)."""
+    """A delegate present, voting by ``channel`` (paper or electronic): never both (docs/paper.md)."""
     with uow:
         uow.paper.attend(code, delegate, channel)
         uow.rounds.audit(code, "attendance", "", {"channel": channel})

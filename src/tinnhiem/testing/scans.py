@@ -1,4 +1,4 @@
-"""Synthetic scans of printed ballots, with the truth of every row (issue 4's generator).
+"""Synthetic scans of printed ballots, with the truth of every row (the generator behind docs/paper.md's measurements).
 
 Marks of several styles (tick, cross, filled box, circle, light pencil), ambiguous smudges,
 stray writing, two marks in a row, empty rows; then rotation, scale, blur and noise.

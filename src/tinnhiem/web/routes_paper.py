@@ -1,4 +1,4 @@
-"""The counting committee decides doubtful paper ballots in the hall's web app (issue 4).
+"""The counting committee decides doubtful paper ballots in the hall's web app (docs/paper.md).
 
 Each pending sheet or row is shown as the picture of the original scan; the member who
 decides is named, and the decision is stored with that name (the CLI's `paper review` does
