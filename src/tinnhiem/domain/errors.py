@@ -92,6 +92,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "No vote round “{value}” was found.",
     ),
     "person-not-found": ("Không tìm thấy người nào tên «{value}».", "Nobody named “{value}” was found."),
+    "person-ambiguous": (
+        "Có {count} người khớp với «{value}»; hãy gõ mã cán bộ (hoặc họ tên có dấu đầy đủ) của người cần xem:{choices}",
+        "{count} people match “{value}”; type the person code (or the full name with diacritics) you mean:{choices}",
+    ),
     "no-counts": (
         "Cuộc lấy phiếu chưa có kết quả kiểm phiếu.",
         "This round has no counted totals yet.",

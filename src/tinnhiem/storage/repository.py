@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from tinnhiem.domain.model import (
     VoteKind,
     VotingBody,
 )
+from tinnhiem.domain.names import Person, find_person, folded
 from tinnhiem.services.ports import Appearance, CardHolder, Duplicate, Election, RoundListing, StoredRow, StoredSheet
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.tables import (
@@ -203,13 +204,13 @@ class SqlRoundStore:
         ]
 
     def appearances(self, name_or_key: str) -> list[Appearance]:
-        text = unicodedata.normalize("NFC", name_or_key.strip())
-        people = self.session.scalars(
-            select(PersonRow).where(or_(PersonRow.key == text, PersonRow.name == text))
-        ).all()
-        if not people:
-            raise NotFound("person-not-found", field="name", value=name_or_key)
-        ids = [p.id for p in people]
+        """Every round of the person ``name_or_key`` means, however typed (domain.names.find_person)."""
+        wanted = folded(name_or_key)
+        candidates = [p for p in self.session.execute(select(PersonRow.id, PersonRow.key, PersonRow.name))
+                      if wanted in (folded(p.key), folded(p.name))]
+        notes = self._last_positions([p.id for p in candidates])
+        chosen = find_person(name_or_key, [Person(p.key, p.name, notes.get(p.id, "")) for p in candidates])
+        ids = [p.id for p in candidates if p.key in {c.key for c in chosen}]
         found: list[tuple[dt.date, int, Appearance]] = []
         for model, exempted in ((RoundSubjectRow, False), (ExemptionRow, True)):
             query = select(model, RoundRow).join(RoundRow, RoundRow.id == model.round_id)
@@ -217,6 +218,14 @@ class SqlRoundStore:
                 appearance = Appearance(round_row.code, entry.person.key, entry.person.name, exempted)
                 found.append((round_row.date, round_row.id, appearance))
         return [a for _, _, a in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def _last_positions(self, ids: list[int]) -> dict[int, str]:
+        """Each person's latest position and body, to tell namesakes apart."""
+        query = (select(RoundSubjectRow.person_id, RoundSubjectRow.position, BodyRow.name, RoundRow.date)
+                 .join(RoundRow, RoundRow.id == RoundSubjectRow.round_id).join(BodyRow, BodyRow.id == RoundRow.body_id)
+                 .where(RoundSubjectRow.person_id.in_(ids)).order_by(RoundRow.date))
+        return {person: f"{position}, {body}, {date.isoformat()}"
+                for person, position, body, date in self.session.execute(query)}
 
     def set_conference(self, code: str, conference: Conference) -> None:
         row = self._row(code)
