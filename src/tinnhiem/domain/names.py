@@ -9,7 +9,7 @@ the list of namesakes, told apart by their code (mã cán bộ), when it is ambi
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tinnhiem.domain.errors import InvalidInput, NotFound
@@ -46,7 +46,7 @@ def find_person(typed: str, people: Sequence[Person]) -> list[Person]:
     wanted = tidy(typed)
     if not wanted:
         raise InvalidInput("missing", field="name")
-    levels = (
+    levels: tuple[Callable[[Person], bool], ...] = (
         lambda p: wanted in (p.key, p.name),
         lambda p: wanted.casefold() in (tidy(p.key).casefold(), tidy(p.name).casefold()),
         lambda p: folded(wanted) in (folded(p.key), folded(p.name)),
