@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tinnhiem.cli.main import app
-from tinnhiem.testing import demo
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}
