@@ -156,6 +156,23 @@ def create_command(
                 f"{len(round_.exemptions)} exempted, {len(people)} delegates."))
 
 
+@round_app.command("template")
+@reports_errors
+def template_command(
+    folder: Path = typer.Argument(Path("."), file_okay=False, help=t("Thư mục ghi tệp mẫu.", "The folder to write to.")),
+    force: bool = typer.Option(False, "--force", help=t("Ghi đè tệp đã có.", "Overwrite existing files.")),
+) -> None:
+    """Ghi tệp thông tin mẫu (có chú thích) và các bảng tính mẫu. / Write a commented example of the round files."""
+    from tinnhiem.testing.examples import write_examples
+
+    for path in write_examples(folder, overwrite=force):
+        out.print(str(path))
+    out.print(t("Sửa thong-tin.yaml và các bảng tính, rồi chạy: tinnhiem round create thong-tin.yaml "
+                "--subjects danh-sach.xlsx --delegates dai-bieu.xlsx --exemptions khong-lay-phieu.xlsx",
+                "Edit thong-tin.yaml and the lists, then run: tinnhiem round create thong-tin.yaml "
+                "--subjects danh-sach.xlsx --delegates dai-bieu.xlsx --exemptions khong-lay-phieu.xlsx"))
+
+
 FORMAT_OPTIONS = {
     "as_json": typer.Option(False, "--json", help=t("In dạng JSON.", "Print as JSON.")),
     "as_csv": typer.Option(False, "--csv", help=t("In dạng CSV (mở được bằng Excel).", "Print as CSV (opens in Excel).")),

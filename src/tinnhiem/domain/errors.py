@@ -101,6 +101,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "This round has no counted totals yet.",
     ),
     "file-unreadable": ("Không đọc được tệp: {reason}", "Cannot read the file: {reason}"),
+    "file-exists": ("Tệp đã có; không ghi đè (thêm --force để ghi đè).", "The file exists; not overwritten (add --force)."),
     "column-missing": (
         "Thiếu cột «{value}» ở dòng tiêu đề.",
         "The header row has no “{value}” column.",
