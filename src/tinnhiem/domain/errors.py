@@ -102,6 +102,24 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "file-unreadable": ("Không đọc được tệp: {reason}", "Cannot read the file: {reason}"),
     "file-exists": ("Tệp đã có; không ghi đè (thêm --force để ghi đè).", "The file exists; not overwritten (add --force)."),
+    "too-many-rows": (
+        "Danh sách dài hơn {limit} dòng, nhiều hơn mọi hội nghị thực tế; chưa đọc hết và không lưu gì. "
+        "Kiểm tra lại tệp (có thể chọn nhầm tệp hay nhầm trang tính đầu tiên).",
+        "The list is longer than {limit} rows, more than any real body; it was not read to the end and "
+        "nothing was stored. Check the file (perhaps the wrong file, or the wrong first sheet).",
+    ),
+    "header-not-found": (
+        "Không tìm thấy dòng tiêu đề có cột «{value}» trong {rows} dòng đầu của trang tính đầu tiên.",
+        "No header row with a “{value}” column in the first {rows} rows of the first sheet.",
+    ),
+    "legacy-text": (
+        "Ô này có chữ «{value}» không đọc được: có lẽ được gõ bằng bảng mã cũ (TCVN3/ABC hay VNI) "
+        "lẫn với chữ khác. Hãy chuyển cả bảng tính sang Unicode (Unikey: Công cụ chuyển mã, Ctrl+Shift+F6; "
+        "hoặc gõ lại ô này) rồi lưu lại.",
+        "This cell's text “{value}” cannot be read: probably typed in an old encoding (TCVN3/ABC or VNI) "
+        "mixed with other text. Convert the whole sheet to Unicode (Unikey's converter, Ctrl+Shift+F6; "
+        "or retype this cell) and save again.",
+    ),
     "column-missing": (
         "Thiếu cột «{value}» ở dòng tiêu đề.",
         "The header row has no “{value}” column.",
