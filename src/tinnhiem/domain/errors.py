@@ -141,6 +141,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Đại biểu «{value}» đã bỏ phiếu bằng hình thức {channel}; không thể nhận thêm phiếu khác.",
         "Delegate “{value}” already votes by {channel}; no second ballot can be issued.",
     ),
+    "checked-in-other-channel": (
+        "Đại biểu «{value}» đã được ghi nhận có mặt ({channel_vi}); mỗi đại biểu chỉ một hình thức. "
+        "Nếu ghi nhầm, bấm «Hoàn tác» rồi ghi lại.",
+        "Delegate “{value}” is already checked in ({channel_en}); one channel per delegate. "
+        "If that was a mistake, press “Undo” and check them in again.",
+    ),
     "delegate-not-found": ("Không có đại biểu «{value}» trong danh sách.", "No delegate “{value}” on the list."),
     "paper-pending": (
         "Còn {count} phiếu hoặc dòng chờ Ban kiểm phiếu quyết định.",
