@@ -83,19 +83,18 @@ def test_two_organisers_tapping_one_delegate_at_the_same_moment(database: Databa
     from tinnhiem.domain.errors import InvalidInput as Refused
 
     code = prepare_conference(SqlUnitOfWork(database), rounds_of_taps, "cung-luc")
+    def organiser(number: int, channel: str, start: threading.Barrier, outcomes: list[str]) -> None:
+        start.wait()
+        try:
+            rounds.check_in(SqlUnitOfWork(database), code, number, channel)
+            outcomes.append(channel)
+        except Refused as error:
+            outcomes.append(error.code)
+
     for number in range(rounds_of_taps):
         outcomes: list[str] = []
         start = threading.Barrier(2)
-
-        def organiser(channel: str, number: int = number) -> None:
-            start.wait()
-            try:
-                rounds.check_in(SqlUnitOfWork(database), code, number, channel)
-                outcomes.append(channel)
-            except Refused as error:
-                outcomes.append(error.code)
-
-        threads = [threading.Thread(target=organiser, args=(c,)) for c in ("electronic", "paper")]
+        threads = [threading.Thread(target=organiser, args=(number, c, start, outcomes)) for c in ("electronic", "paper")]
         for thread in threads:
             thread.start()
         for thread in threads:
