@@ -94,8 +94,9 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
     expect(organiser.get_by_role("alert")).to_contain_text("Không đủ số lượng cần thiết: có mặt 0/5, cần ít nhất 4")
     organiser.goto(f"{hall.url}/admin/r/{ROUND}")
     for name in DELEGATES[:4]:  # each handed a card from the shuffled stack; nobody notes which
-        organiser.get_by_label("Họ và tên đại biểu").fill(name)
-        organiser.get_by_role("button", name="Ghi nhận có mặt").click()
+        organiser.get_by_label(re.compile("^Tìm đại biểu")).fill(name)
+        organiser.get_by_role("button", name=f"{name}: Điện tử", exact=True).click()
+        expect(organiser.locator("#checkin-done-name")).to_have_text(f"✓ {name}")
     expect(organiser.locator("#present-count")).to_have_text("4")
     organiser.get_by_role("button", name="Mở bỏ phiếu").click()
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "open")

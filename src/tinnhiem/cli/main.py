@@ -159,15 +159,47 @@ def create_command(
                 f"{len(round_.exemptions)} exempted, {len(people)} delegates."))
 
 
+@round_app.command("template")
+@reports_errors
+def template_command(
+    folder: Path = typer.Argument(Path("."), file_okay=False, help=t("Thư mục ghi tệp mẫu.", "The folder to write to.")),
+    force: bool = typer.Option(False, "--force", help=t("Ghi đè tệp đã có.", "Overwrite existing files.")),
+) -> None:
+    """Ghi tệp thông tin mẫu (có chú thích) và các bảng tính mẫu. / Write a commented example of the round files."""
+    from tinnhiem.testing.examples import write_examples
+
+    for path in write_examples(folder, overwrite=force):
+        out.print(str(path))
+    out.print(t("Sửa thong-tin.yaml và các bảng tính, rồi chạy: tinnhiem round create thong-tin.yaml "
+                "--subjects danh-sach.xlsx --delegates dai-bieu.xlsx --exemptions khong-lay-phieu.xlsx",
+                "Edit thong-tin.yaml and the lists, then run: tinnhiem round create thong-tin.yaml "
+                "--subjects danh-sach.xlsx --delegates dai-bieu.xlsx --exemptions khong-lay-phieu.xlsx"))
+
+
+FORMAT_OPTIONS = {
+    "as_json": typer.Option(False, "--json", help=t("In dạng JSON.", "Print as JSON.")),
+    "as_csv": typer.Option(False, "--csv", help=t("In dạng CSV (mở được bằng Excel).", "Print as CSV (opens in Excel).")),
+}
+
+
+def _listing_format(as_json: bool, as_csv: bool) -> str | None:
+    if as_json and as_csv:
+        raise InvalidInput("unknown-value", field="--json/--csv", value="--json --csv", choices="--json, --csv")
+    return "json" if as_json else "csv" if as_csv else None
+
+
 @app.command("rounds")
 @reports_errors
-def rounds_command() -> None:
+def rounds_command(as_json: bool = FORMAT_OPTIONS["as_json"], as_csv: bool = FORMAT_OPTIONS["as_csv"]) -> None:
     """Các cuộc lấy phiếu đã lưu. / The stored rounds."""
-    table = Table(t("Mã", "Code"), t("Ngày", "Date"), t("Cơ quan", "Body"), t("Tiêu đề", "Title"),
-                  t("Số người", "Subjects"), t("Đã kiểm phiếu", "Counted"))
-    for r in rounds.listing(_uow()):
-        table.add_row(r.code, r.date.isoformat(), r.body, r.title, str(r.subjects), "✓" if r.counted else "")
-    out.print(table)
+    from tinnhiem.cli import listings
+
+    found = rounds.listing(_uow())
+    fmt = _listing_format(as_json, as_csv)
+    if fmt:
+        return listings.emit(listings.round_rows(found), fmt)
+    screen = listings.console()
+    screen.print(listings.rounds_table(found, screen.width))
 
 
 @app.command("count")
@@ -197,25 +229,20 @@ def documents_command(
 @app.command("history")
 @reports_errors
 def history_command(
-    name: str = typer.Argument(..., help=t("Họ và tên (hoặc mã cán bộ).", "Full name (or person code).")),
+    name: str = typer.Argument(..., help=t(
+        "Họ và tên (gõ có dấu hay không dấu đều được) hoặc mã cán bộ.",
+        "Full name (with or without diacritics) or person code.")),
+    as_json: bool = FORMAT_OPTIONS["as_json"], as_csv: bool = FORMAT_OPTIONS["as_csv"],
 ) -> None:
     """Kết quả của một người qua các lần lấy phiếu. / A person's results across rounds."""
-    table = Table(t("Ngày", "Date"), t("Cơ quan", "Body"), t("Chức vụ", "Position"),
-                  *(label[1 if english() else 0] for label in list(LEVEL_LABELS.values())[:3]),
-                  t("Mức", "Band"), title=name)
-    for item in rounds.history(_uow(), name):
-        round_ = item.round
-        if item.exemption is not None:
-            note = t("không lấy phiếu: ", "exempted: ") + item.exemption.reason.value
-            table.add_row(round_.date.isoformat(), round_.body.name, item.exemption.position, note, "", "", "")
-        elif item.result is None:
-            table.add_row(round_.date.isoformat(), round_.body.name, "", t("chưa kiểm phiếu", "not counted"), "", "", "")
-        else:
-            s = item.result
-            cells = [f"{n} ({printed(s.percents[lv], round_.style)}%)" for lv, n in s.totals.counts.items()]
-            table.add_row(round_.date.isoformat(), round_.body.name, s.subject.position, *cells[:3],
-                          str(s.band or "—"))
-    out.print(table)
+    from tinnhiem.cli import listings
+
+    items = rounds.history(_uow(), name)
+    fmt = _listing_format(as_json, as_csv)
+    if fmt:
+        return listings.emit(listings.history_rows(items), fmt)
+    screen = listings.console()
+    screen.print(listings.history_table(name, items, screen.width))
 
 
 @app.command("verify")

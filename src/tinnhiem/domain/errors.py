@@ -92,11 +92,34 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "No vote round “{value}” was found.",
     ),
     "person-not-found": ("Không tìm thấy người nào tên «{value}».", "Nobody named “{value}” was found."),
+    "person-ambiguous": (
+        "Có {count} người khớp với «{value}»; hãy gõ mã cán bộ (hoặc họ tên có dấu đầy đủ) của người cần xem:{choices}",
+        "{count} people match “{value}”; type the person code (or the full name with diacritics) you mean:{choices}",
+    ),
     "no-counts": (
         "Cuộc lấy phiếu chưa có kết quả kiểm phiếu.",
         "This round has no counted totals yet.",
     ),
     "file-unreadable": ("Không đọc được tệp: {reason}", "Cannot read the file: {reason}"),
+    "file-exists": ("Tệp đã có; không ghi đè (thêm --force để ghi đè).", "The file exists; not overwritten (add --force)."),
+    "too-many-rows": (
+        "Danh sách dài hơn {limit} dòng, nhiều hơn mọi hội nghị thực tế; chưa đọc hết và không lưu gì. "
+        "Kiểm tra lại tệp (có thể chọn nhầm tệp hay nhầm trang tính đầu tiên).",
+        "The list is longer than {limit} rows, more than any real body; it was not read to the end and "
+        "nothing was stored. Check the file (perhaps the wrong file, or the wrong first sheet).",
+    ),
+    "header-not-found": (
+        "Không tìm thấy dòng tiêu đề có cột «{value}» trong {rows} dòng đầu của trang tính đầu tiên.",
+        "No header row with a “{value}” column in the first {rows} rows of the first sheet.",
+    ),
+    "legacy-text": (
+        "Ô này có chữ «{value}» không đọc được: có lẽ được gõ bằng bảng mã cũ (TCVN3/ABC hay VNI) "
+        "lẫn với chữ khác. Hãy chuyển cả bảng tính sang Unicode (Unikey: Công cụ chuyển mã, Ctrl+Shift+F6; "
+        "hoặc gõ lại ô này) rồi lưu lại.",
+        "This cell's text “{value}” cannot be read: probably typed in an old encoding (TCVN3/ABC or VNI) "
+        "mixed with other text. Convert the whole sheet to Unicode (Unikey's converter, Ctrl+Shift+F6; "
+        "or retype this cell) and save again.",
+    ),
     "column-missing": (
         "Thiếu cột «{value}» ở dòng tiêu đề.",
         "The header row has no “{value}” column.",
@@ -117,6 +140,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "two-channels": (
         "Đại biểu «{value}» đã bỏ phiếu bằng hình thức {channel}; không thể nhận thêm phiếu khác.",
         "Delegate “{value}” already votes by {channel}; no second ballot can be issued.",
+    ),
+    "checked-in-other-channel": (
+        "Đại biểu «{value}» đã được ghi nhận có mặt ({channel_vi}); mỗi đại biểu chỉ một hình thức. "
+        "Nếu ghi nhầm, bấm «Hoàn tác» rồi ghi lại.",
+        "Delegate “{value}” is already checked in ({channel_en}); one channel per delegate. "
+        "If that was a mistake, press “Undo” and check them in again.",
     ),
     "delegate-not-found": ("Không có đại biểu «{value}» trong danh sách.", "No delegate “{value}” on the list."),
     "paper-pending": (

@@ -93,6 +93,16 @@ class StoredSheet:
     decided_by: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    """A delegate on the check-in list: their number on the list, and how they vote once present."""
+
+    number: int
+    name: str
+    unit: str
+    channel: str | None  # None: not checked in; "electronic" or "paper"
+
+
 class PaperStore(Protocol):
     def add_sheet(self, code: str, sheet: StoredSheet) -> int | None: ...
     def sheets(self, code: str) -> list[StoredSheet]: ...
@@ -100,6 +110,9 @@ class PaperStore(Protocol):
     def decide_sheet(self, sheet_id: int, void: bool, member: str) -> None: ...
     def attend(self, code: str, delegate: str, channel: str) -> None: ...
     def channel_voters(self, code: str) -> dict[str, int]: ...
+    def attendance(self, code: str) -> list[Attendee]: ...
+    def attend_number(self, code: str, number: int, channel: str) -> Attendee: ...
+    def leave(self, code: str, number: int) -> Attendee: ...
 
 
 class ImageStore(Protocol):

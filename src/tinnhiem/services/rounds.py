@@ -16,7 +16,7 @@ from tinnhiem.domain.model import Delegate, Exemption, Round, Totals
 from tinnhiem.domain.rulesets import rule_set
 from tinnhiem.domain.tally import RoundResult, SubjectResult, tally, tally_channels
 from tinnhiem.services import roundfile
-from tinnhiem.services.ports import RoundListing, UnitOfWork
+from tinnhiem.services.ports import Attendee, RoundListing, UnitOfWork
 
 
 def create_round(
@@ -126,6 +126,62 @@ def attend(uow: UnitOfWork, code: str, delegate: str, channel: str) -> None:
         uow.paper.attend(code, delegate, channel)
         uow.rounds.audit(code, "attendance", "", {"channel": channel})
         uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInList:
+    """What the organisers' check-in screen shows: every delegate, the counts and the quorum line."""
+
+    delegates: tuple[Attendee, ...]
+    convened: int
+    by_channel: dict[str, int]
+    needed: int  # present needed for quorum (2/3 of those convened, R-QUORUM)
+    quorum_rule: bool  # whether the round's rule set requires it
+
+    @property
+    def present(self) -> int:
+        return sum(self.by_channel.values())
+
+
+def _check_in_list(uow: UnitOfWork, code: str) -> CheckInList:
+    round_ = uow.rounds.get(code)
+    people = tuple(uow.paper.attendance(code))
+    convened = round_.conference.convened or len(people)
+    by_channel = {channel: sum(1 for p in people if p.channel == channel) for channel in ("electronic", "paper")}
+    return CheckInList(people, convened, by_channel, checks.quorum_needed(convened), rule_set(round_.rule_set).quorum)
+
+
+def check_in_list(uow: UnitOfWork, code: str) -> CheckInList:
+    """The check-in list of a round as it stands."""
+    with uow:
+        return _check_in_list(uow, code)
+
+
+def check_in(uow: UnitOfWork, code: str, number: int, channel: str) -> tuple[Attendee, CheckInList]:
+    """Delegate ``number`` on the list is present and votes by ``channel``; the list after it.
+
+    Tapping the same again (a second organiser, a double tap) changes nothing; another channel
+    is refused (a delegate votes one way only, issue 4).
+    """
+    if channel not in ("electronic", "paper"):
+        raise InvalidInput("unknown-value", field="channel", value=channel, choices="electronic, paper")
+    with uow:
+        attendee = uow.paper.attend_number(code, number, channel)
+        uow.rounds.audit(code, "attendance", "", {"channel": channel})
+        after = _check_in_list(uow, code)
+        uow.commit()
+    return attendee, after
+
+
+def undo_check_in(uow: UnitOfWork, code: str, number: int) -> tuple[Attendee, CheckInList]:
+    """Take back delegate ``number``'s check-in (a wrong tap); the list after it."""
+    with uow:
+        attendee = uow.paper.leave(code, number)
+        if attendee.channel is not None:
+            uow.rounds.audit(code, "attendance-undone", "", {"channel": attendee.channel})
+        after = _check_in_list(uow, code)
+        uow.commit()
+    return attendee, after
 
 
 def submit_entry(uow: UnitOfWork, code: str, member: str, totals: Sequence[Totals]) -> tuple[str, list[str]]:

@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import InvalidInput, NotFound
@@ -29,8 +32,10 @@ from tinnhiem.domain.model import (
     VoteKind,
     VotingBody,
 )
-from tinnhiem.services.ports import Appearance, RoundListing, StoredRow, StoredSheet
+from tinnhiem.domain.names import Person, find_person, folded
+from tinnhiem.services.ports import Appearance, Attendee, RoundListing, StoredRow, StoredSheet
 from tinnhiem.storage.db import Database
+from tinnhiem.storage.voting_store import SqlVotingStore
 from tinnhiem.storage.tables import (
     AttendanceRow,
     AuditRow,
@@ -47,7 +52,6 @@ from tinnhiem.storage.tables import (
     RoundRow,
     RoundSubjectRow,
 )
-from tinnhiem.storage.voting_store import SqlVotingStore
 
 COUNT_COLUMNS = {
     Level.HIGH: "count_high",
@@ -62,6 +66,9 @@ CHANNEL_ORDER = {"paper": 0, "electronic": 1}  # the minutes list paper first
 def person_key(name: str, key: str = "") -> str:
     """The key that keeps a person across rounds: an explicit code, else the NFC name."""
     return unicodedata.normalize("NFC", (key or name).strip())
+
+
+CHANNEL_WORDS = {"electronic": ("bỏ phiếu điện tử", "votes electronically"), "paper": ("phiếu giấy", "paper ballot")}
 
 
 class SqlRoundStore:
@@ -198,13 +205,13 @@ class SqlRoundStore:
         ]
 
     def appearances(self, name_or_key: str) -> list[Appearance]:
-        text = unicodedata.normalize("NFC", name_or_key.strip())
-        people = self.session.scalars(
-            select(PersonRow).where(or_(PersonRow.key == text, PersonRow.name == text))
-        ).all()
-        if not people:
-            raise NotFound("person-not-found", field="name", value=name_or_key)
-        ids = [p.id for p in people]
+        """Every round of the person ``name_or_key`` means, however typed (domain.names.find_person)."""
+        wanted = folded(name_or_key)
+        candidates = [p for p in self.session.execute(select(PersonRow.id, PersonRow.key, PersonRow.name))
+                      if wanted in (folded(p.key), folded(p.name))]
+        notes = self._last_positions([p.id for p in candidates])
+        chosen = find_person(name_or_key, [Person(p.key, p.name, notes.get(p.id, "")) for p in candidates])
+        ids = [p.id for p in candidates if p.key in {c.key for c in chosen}]
         found: list[tuple[dt.date, int, Appearance]] = []
         for model, exempted in ((RoundSubjectRow, False), (ExemptionRow, True)):
             query = select(model, RoundRow).join(RoundRow, RoundRow.id == model.round_id)
@@ -212,6 +219,14 @@ class SqlRoundStore:
                 appearance = Appearance(round_row.code, entry.person.key, entry.person.name, exempted)
                 found.append((round_row.date, round_row.id, appearance))
         return [a for _, _, a in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def _last_positions(self, ids: list[int]) -> dict[int, str]:
+        """Each person's latest position and body, to tell namesakes apart."""
+        query = (select(RoundSubjectRow.person_id, RoundSubjectRow.position, BodyRow.name, RoundRow.date)
+                 .join(RoundRow, RoundRow.id == RoundSubjectRow.round_id).join(BodyRow, BodyRow.id == RoundRow.body_id)
+                 .where(RoundSubjectRow.person_id.in_(ids)).order_by(RoundRow.date))
+        return {person: f"{position}, {body}, {date.isoformat()}"
+                for person, position, body, date in self.session.execute(query)}
 
     def set_conference(self, code: str, conference: Conference) -> None:
         row = self._row(code)
@@ -328,15 +343,7 @@ class SqlPaperStore:
 
     def attend(self, code: str, delegate: str, channel: str) -> None:
         """Record presence and channel; a delegate with another channel already is refused."""
-        person = self._delegate(code, delegate)
-        row = self.session.scalar(select(AttendanceRow).where(AttendanceRow.delegate_id == person.id))
-        if row is None:
-            self.session.add(AttendanceRow(round_id=person.round_id, delegate_id=person.id, channel=channel))
-        elif row.channel not in (None, channel):
-            raise InvalidInput("two-channels", field="channel", value=delegate, channel=row.channel)
-        else:
-            row.channel = channel
-        self.session.flush()
+        self._attend_row(self._delegate(code, delegate), channel)
 
     def channel_voters(self, code: str) -> dict[str, int]:
         round_row = self.rounds._row(code)
@@ -345,6 +352,66 @@ class SqlPaperStore:
                 AttendanceRow.round_id == round_row.id, AttendanceRow.channel.is_not(None)
             ).group_by(AttendanceRow.channel))
         return {channel: count for channel, count in rows}
+
+    def attendance(self, code: str) -> list[Attendee]:
+        """Every delegate in list order, with their channel once checked in."""
+        round_row = self.rounds._row(code)
+        rows = self.session.execute(
+            select(DelegateRow.number, DelegateRow.name, DelegateRow.unit, AttendanceRow.channel)
+            .outerjoin(AttendanceRow, AttendanceRow.delegate_id == DelegateRow.id)
+            .where(DelegateRow.round_id == round_row.id).order_by(DelegateRow.number))
+        return [Attendee(number, name, unit, channel) for number, name, unit, channel in rows]
+
+    def _numbered(self, code: str, number: int) -> DelegateRow:
+        delegate = self.session.scalar(select(DelegateRow).where(
+            DelegateRow.round_id == self.rounds._row(code).id, DelegateRow.number == number))
+        if delegate is None:
+            raise NotFound("delegate-not-found", field="number", value=str(number))
+        return delegate
+
+    def attend_number(self, code: str, number: int, channel: str) -> Attendee:
+        """Delegate ``number`` present by ``channel``; the same again changes nothing (two organisers);
+        another channel is refused (issue 4), also when two organisers tap at the same moment.
+
+        The row is written first (INSERT … ON CONFLICT DO NOTHING on the one-row-per-delegate key), so
+        the transaction takes the write lock before it reads: two taps queue instead of failing.
+        """
+        person = self._numbered(code, number)
+        dialect = self.session.get_bind().dialect.name
+        insert = sqlite_insert if dialect == "sqlite" else postgres_insert
+        self.session.execute(insert(AttendanceRow).values(
+            round_id=person.round_id, delegate_id=person.id, present=True, channel=channel,
+        ).on_conflict_do_nothing(index_elements=["delegate_id"]))
+        row = self.session.scalar(select(AttendanceRow).where(AttendanceRow.delegate_id == person.id)
+                                  .execution_options(populate_existing=True))
+        assert row is not None
+        if row.channel is None:
+            row.channel = channel
+        elif row.channel != channel:
+            words = CHANNEL_WORDS[row.channel]
+            raise InvalidInput("checked-in-other-channel", field="channel", value=person.name,
+                               channel_vi=words[0], channel_en=words[1])
+        self.session.flush()
+        return Attendee(person.number, person.name, person.unit, channel)
+
+    def _attend_row(self, person: DelegateRow, channel: str) -> None:
+        row = self.session.scalar(select(AttendanceRow).where(AttendanceRow.delegate_id == person.id))
+        if row is None:
+            self.session.add(AttendanceRow(round_id=person.round_id, delegate_id=person.id, channel=channel))
+        elif row.channel not in (None, channel):
+            raise InvalidInput("two-channels", field="channel", value=person.name, channel=row.channel)
+        else:
+            row.channel = channel
+        self.session.flush()
+
+    def leave(self, code: str, number: int) -> Attendee:
+        """Undo delegate ``number``'s check-in (a wrong tap); nothing to undo is not an error."""
+        person = self._numbered(code, number)
+        row = self.session.scalar(select(AttendanceRow).where(AttendanceRow.delegate_id == person.id))
+        if row is not None:
+            self.session.delete(row)
+            self.session.flush()
+        return Attendee(person.number, person.name, person.unit, row.channel if row else None)
 
 
 class SqlCeremonyStore:

@@ -8,10 +8,12 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
+from tinnhiem.services.ports import Attendee
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
@@ -84,6 +86,64 @@ def checkin(request: Request, code: str, delegate: str = Form(..., max_length=30
             channel: str = Form("electronic", pattern="^(electronic|paper)$")) -> Response:
     rounds.attend(_hall(request).uow(), code, delegate, channel)
     return _changed(request, code)
+
+
+@router.get("/admin/r/{code}/checkin", response_class=HTMLResponse)
+def check_in_page(request: Request, code: str) -> Response:
+    """Check-in on its own page: what an organiser's phone at the door shows."""
+    hall = _hall(request)
+    if not _organiser(request):
+        return RedirectResponse("/admin", status_code=303)
+    round_, _ = rounds.load(hall.uow(), code)
+    with hall.uow() as uow:
+        delegates = uow.rounds.delegates(code)
+        present = uow.paper.channel_voters(code)
+    return hall.page(request, "admin_checkin.html", round=round_, code=code, delegates=delegates, present=present)
+
+
+class CheckInTap(BaseModel):
+    """One tap on the check-in list: the delegate's number on the list and how they vote."""
+
+    number: int = Field(ge=0, le=100_000)
+    channel: str = Field("electronic", pattern="^(electronic|paper)$")
+
+
+class CheckInUndo(BaseModel):
+    number: int = Field(ge=0, le=100_000)
+
+
+def _check_in_json(listing: rounds.CheckInList, done: Attendee | None = None) -> dict[str, object]:
+    """The list as the check-in screen reads it (short keys: 500 delegates are polled)."""
+    body: dict[str, object] = {
+        "delegates": [[p.number, p.name, p.unit, p.channel] for p in listing.delegates],
+        "convened": listing.convened, "present": listing.present, "electronic": listing.by_channel["electronic"],
+        "paper": listing.by_channel["paper"], "needed": listing.needed, "quorum_rule": listing.quorum_rule,
+    }
+    if done is not None:
+        body["done"] = {"number": done.number, "name": done.name, "channel": done.channel}
+    return body
+
+
+@router.get("/api/rounds/{code}/checkin", dependencies=[Depends(require_organiser)])
+def check_in_list(request: Request, code: str) -> JSONResponse:
+    """Every delegate with their channel once present, the counts and the quorum line (organisers)."""
+    return JSONResponse(_check_in_json(rounds.check_in_list(_hall(request).uow(), code)))
+
+
+@router.post("/api/rounds/{code}/checkin", dependencies=ORGANISER_ACTION)
+def check_in_tap(request: Request, code: str, tap: CheckInTap) -> JSONResponse:
+    """A delegate present, voting by the channel tapped; every other screen is woken."""
+    done, listing = rounds.check_in(_hall(request).uow(), code, tap.number, tap.channel)
+    _hall(request).live.changed(code)
+    return JSONResponse(_check_in_json(listing, done))
+
+
+@router.post("/api/rounds/{code}/checkin/undo", dependencies=ORGANISER_ACTION)
+def check_in_undo(request: Request, code: str, undo: CheckInUndo) -> JSONResponse:
+    """Take back a check-in tapped by mistake."""
+    done, listing = rounds.undo_check_in(_hall(request).uow(), code, undo.number)
+    _hall(request).live.changed(code)
+    return JSONResponse(_check_in_json(listing, done))
 
 
 @router.post("/admin/r/{code}/open", dependencies=ORGANISER_ACTION)

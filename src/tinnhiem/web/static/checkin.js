@@ -1,0 +1,162 @@
+// The organisers' check-in: the whole list, searched as one types (diacritics optional), one tap per
+// delegate with the channel, an undo, the counts and the quorum line always in view. Several organisers
+// at once: each tap is one request; every page re-reads the list when the hall's live events say the
+// number present changed, and every few seconds in any case.
+(function () {
+  const box = document.getElementById("checkin");
+  if (!box) return;
+  const { english, post } = TinnhiemPage;
+  const tr = (vi, en) => (english ? en : vi);
+  const api = `/api/rounds/${box.dataset.code}/checkin`;
+  const list = document.getElementById("checkin-list");
+  const search = document.getElementById("checkin-search");
+  const rows = new Map(); // number -> {item, key, channel}
+  const CHANNEL = { electronic: tr("bỏ phiếu điện tử", "votes electronically"), paper: tr("phiếu giấy", "paper ballot") };
+  const HAND = {
+    electronic: tr("Phát cho đại biểu một thẻ bỏ phiếu.", "Hand this delegate one voting card."),
+    paper: tr("Phát cho đại biểu một phiếu giấy.", "Hand this delegate one paper ballot."),
+  };
+
+  // "Nguyễn  Văn Ân" -> "nguyen van an" (as domain.names.folded does)
+  const fold = (text) => text.replace(/[đĐ]/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase().replace(/\s+/g, " ").trim();
+
+  function button(label, className, name) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.textContent = label;
+    b.setAttribute("aria-label", `${name}: ${label}`);
+    return b;
+  }
+
+  function makeRow([number, name, unit]) {
+    const item = document.createElement("li");
+    item.dataset.number = number;
+    const who = document.createElement("span");
+    who.className = "who";
+    who.innerHTML = '<span class="number"></span> <span class="name"></span> <span class="unit"></span>';
+    who.querySelector(".number").textContent = number + 1; // the list's STT counts from 1
+    who.querySelector(".name").textContent = name;
+    who.querySelector(".unit").textContent = unit;
+    const state = document.createElement("span");
+    state.className = "state";
+    const electronic = button(tr("Điện tử", "Electronic"), "tap electronic", name);
+    const paper = button(tr("Giấy", "Paper"), "tap paper", name);
+    const undo = button(tr("Hoàn tác", "Undo"), "undo", name);
+    electronic.addEventListener("click", () => tap(number, "electronic"));
+    paper.addEventListener("click", () => tap(number, "paper"));
+    undo.addEventListener("click", () => takeBack(number));
+    const actions = document.createElement("span");
+    actions.className = "actions";
+    actions.append(state, electronic, paper, undo);
+    item.append(who, actions);
+    list.append(item);
+    return { item, key: fold(`${number + 1} ${name} ${unit}`), channel: undefined, state, electronic, paper, undo };
+  }
+
+  function showRow(row, channel) {
+    if (row.channel === channel) return;
+    row.channel = channel;
+    row.item.className = channel ? `present ${channel}` : "";
+    row.state.textContent = channel ? `✓ ${CHANNEL[channel]}` : "";
+    row.electronic.hidden = row.paper.hidden = Boolean(channel);
+    row.undo.hidden = !channel;
+  }
+
+  function showCounts(data) {
+    for (const [id, value] of [["checkin-present", data.present], ["checkin-convened", data.convened],
+      ["checkin-electronic", data.electronic], ["checkin-paper", data.paper], ["present-count", data.present]]) {
+      const element = document.getElementById(id);
+      if (element) element.textContent = value;
+    }
+    const line = document.getElementById("quorum-line");
+    const met = data.present >= data.needed;
+    line.dataset.met = met ? "yes" : "no";
+    const rule = data.quorum_rule ? "" : tr(" (bộ quy tắc không bắt buộc)", " (not required by the rule set)");
+    line.textContent = met
+      ? tr(`Đủ 2/3 số được triệu tập (cần ${data.needed})`, `Two thirds present (${data.needed} needed)`) + rule
+      : tr(`Chưa đủ 2/3: cần ít nhất ${data.needed}, còn thiếu ${data.needed - data.present}`,
+        `Below two thirds: ${data.needed} needed, ${data.needed - data.present} more`) + rule;
+  }
+
+  function show(data) {
+    if (!rows.size) list.replaceChildren(); // the names the page came with, replaced by rows one can tap
+    for (const delegate of data.delegates) {
+      let row = rows.get(delegate[0]);
+      if (!row) { row = makeRow(delegate); rows.set(delegate[0], row); }
+      showRow(row, delegate[3] || null);
+    }
+    showCounts(data);
+    filter();
+  }
+
+  function filter() {
+    const words = fold(search.value).split(" ").filter(Boolean);
+    let shown = 0;
+    for (const row of rows.values()) {
+      const match = words.every((w) => row.key.includes(w));
+      row.item.hidden = !match;
+      shown += match;
+    }
+    document.getElementById("checkin-shown").textContent = words.length
+      ? tr(`${shown} đại biểu khớp`, `${shown} delegate(s) match`) : tr(`${rows.size} đại biểu`, `${rows.size} delegates`);
+  }
+
+  let last = null;
+  function done(data) {
+    const box = document.getElementById("checkin-done");
+    last = data.done && data.done.channel ? data.done : null;
+    box.hidden = !last;
+    if (!last) return;
+    document.getElementById("checkin-done-name").textContent = `✓ ${last.name}`;
+    document.getElementById("checkin-done-channel").textContent = CHANNEL[last.channel];
+    document.getElementById("checkin-hand").textContent = HAND[last.channel];
+  }
+
+  function failed(error) {
+    const box = document.getElementById("checkin-done");
+    box.hidden = false;
+    document.getElementById("checkin-done-name").textContent = "";
+    document.getElementById("checkin-done-channel").textContent = "";
+    document.getElementById("checkin-hand").textContent = error.message;
+    last = null;
+    refresh();
+  }
+
+  async function tap(number, channel) {
+    try {
+      const data = await post(api, { number, channel });
+      show(data);
+      done(data);
+      search.value = "";
+      filter();
+      search.focus();
+    } catch (error) { failed(error); }
+  }
+
+  async function takeBack(number) {
+    try {
+      const data = await post(`${api}/undo`, { number });
+      show(data);
+      done({});
+    } catch (error) { failed(error); }
+  }
+
+  let reading = false;
+  async function refresh() {
+    if (reading) return;
+    reading = true;
+    try {
+      const response = await fetch(api, { headers: { Accept: "application/json" } });
+      if (response.ok) show(await response.json());
+    } finally { reading = false; }
+  }
+
+  search.addEventListener("input", filter);
+  document.getElementById("checkin-done-undo").addEventListener("click", () => { if (last) takeBack(last.number); });
+  const events = new EventSource(box.dataset.events);
+  events.onmessage = refresh;
+  setInterval(refresh, 4000);
+  refresh();
+})();

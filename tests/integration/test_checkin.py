@@ -1,0 +1,106 @@
+"""The check-in list behind the organisers' screen: list, tap, same tap again, other channel, undo, counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tinnhiem.services import rounds
+from tinnhiem.storage.db import Database
+from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.testing.conference import prepare_conference
+from tinnhiem.web.app import create_app
+from tinnhiem.web.settings import Settings
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> tuple[TestClient, str, Database]:
+    settings = Settings(f"sqlite:///{tmp_path / 'hall.sqlite3'}", tmp_path, "test-secret", "ORG12345")
+    app = create_app(settings)
+    database = app.state.hall.database
+    code = prepare_conference(SqlUnitOfWork(database), 40, "hoi-nghi-40")
+    return TestClient(app), code, database
+
+
+def _organiser(client: TestClient) -> str:
+    page = client.get("/admin").text
+    csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
+    client.post("/admin/sign-in", data={"organiser_code": "ORG12345", "csrf": csrf})
+    return csrf
+
+
+def test_list_tap_retap_other_channel_undo(hall: tuple[TestClient, str, Database]) -> None:
+    client, code, _ = hall
+    csrf = _organiser(client)
+    headers = {"X-CSRF-Token": csrf}
+    start = client.get(f"/api/rounds/{code}/checkin").json()
+    assert (0, 40, 40) == (start["present"], start["convened"], len(start["delegates"]))
+    assert all(d[3] is None for d in start["delegates"])
+    number, name = start["delegates"][1][:2]
+    tapped = client.post(f"/api/rounds/{code}/checkin", json={"number": number, "channel": "electronic"},
+                         headers=headers).json()
+    assert ({"number": number, "name": name, "channel": "electronic"}, 1, 1) == (
+        tapped["done"], tapped["present"], tapped["electronic"])
+    again = client.post(f"/api/rounds/{code}/checkin", json={"number": number, "channel": "electronic"},
+                        headers=headers)
+    assert 200 == again.status_code and 1 == again.json()["present"]  # a second organiser's same tap
+    other = client.post(f"/api/rounds/{code}/checkin", json={"number": number, "channel": "paper"}, headers=headers)
+    assert 422 == other.status_code and name in other.json()["message"]
+    undone = client.post(f"/api/rounds/{code}/checkin/undo", json={"number": number}, headers=headers).json()
+    assert (0, "electronic") == (undone["present"], undone["done"]["channel"])
+    paper = client.post(f"/api/rounds/{code}/checkin", json={"number": number, "channel": "paper"},
+                        headers=headers).json()
+    assert (1, 1, 0) == (paper["present"], paper["paper"], paper["electronic"])
+
+
+def test_the_quorum_line(hall: tuple[TestClient, str, Database]) -> None:
+    client, code, database = hall
+    before = rounds.check_in_list(SqlUnitOfWork(database), code)
+    assert (3 * before.needed >= 2 * before.convened) and (3 * (before.needed - 1) < 2 * before.convened)
+    for attendee in before.delegates[: before.needed]:
+        rounds.check_in(SqlUnitOfWork(database), code, attendee.number, "paper")
+    after = rounds.check_in_list(SqlUnitOfWork(database), code)
+    assert after.present == after.needed
+
+
+def test_check_in_is_for_organisers_only(hall: tuple[TestClient, str, Database]) -> None:
+    client, code, _ = hall
+    assert 422 == client.get(f"/api/rounds/{code}/checkin").status_code
+    page = client.get("/admin").text
+    csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
+    refused = client.post(f"/api/rounds/{code}/checkin", json={"number": 1}, headers={"X-CSRF-Token": csrf})
+    assert 422 == refused.status_code
+    assert 0 == rounds.check_in_list(SqlUnitOfWork(client.app.state.hall.database), code).present
+
+
+@pytest.mark.parametrize("rounds_of_taps", [20])
+def test_two_organisers_tapping_one_delegate_at_the_same_moment(database: Database, rounds_of_taps: int) -> None:
+    """Real threads, real database: one channel stands, the other tap is refused with a message, never a crash."""
+    import threading
+
+    from tinnhiem.domain.errors import InvalidInput as Refused
+
+    code = prepare_conference(SqlUnitOfWork(database), rounds_of_taps, "cung-luc")
+    def organiser(number: int, channel: str, start: threading.Barrier, outcomes: list[str]) -> None:
+        start.wait()
+        try:
+            rounds.check_in(SqlUnitOfWork(database), code, number, channel)
+            outcomes.append(channel)
+        except Refused as error:
+            outcomes.append(error.code)
+
+    for number in range(rounds_of_taps):
+        outcomes: list[str] = []
+        start = threading.Barrier(2)
+        threads = [threading.Thread(target=organiser, args=(number, c, start, outcomes)) for c in ("electronic", "paper")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert "checked-in-other-channel" in outcomes and len(outcomes) == 2, outcomes
+        (stood,) = [o for o in outcomes if o != "checked-in-other-channel"]
+        listing = rounds.check_in_list(SqlUnitOfWork(database), code)
+        assert stood == listing.delegates[number].channel
+    assert rounds_of_taps == rounds.check_in_list(SqlUnitOfWork(database), code).present
