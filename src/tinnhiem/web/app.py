@@ -17,6 +17,7 @@ from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, Tinnhie
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
+from tinnhiem.web.bounds import BoundedBodies
 from tinnhiem.web.i18n import language, translator
 from tinnhiem.web.live import Live
 from tinnhiem.web.security import CSP, Attempts, csrf_token
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     hall = Hall(settings, Database.open(settings.database_url), Jinja2Templates(directory=HERE / "templates"),
                 Attempts(settings.sign_in_attempts, settings.attempt_window), Live(settings.redis_url))
     app.state.hall = hall
+    app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS)  # inside the session: sees who is signed in
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",
                        same_site="strict", max_age=12 * 3600)
 

@@ -11,9 +11,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
+from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
+OFFICE_FILE_BYTES = 5 * MB  # one spreadsheet or round file
+DOSSIER_BYTES = 20 * MB  # one subject's report (PDF)
+BOUNDS = [  # checked before the body is read (web/bounds.py): organisers only, then the size
+    Bound(r"/admin/new", 4 * OFFICE_FILE_BYTES + MB, organiser_only=True),
+    Bound(r"/admin/r/[^/]+/dossiers", DOSSIER_BYTES + MB, organiser_only=True),
+]
 
 
 def _hall(request: Request):  # type: ignore[no-untyped-def]
@@ -121,8 +128,16 @@ def _saved(upload: UploadFile | None, folder: Path) -> Path | None:
     if suffix not in {".xlsx", ".csv", ".yaml", ".yml", ".json"}:
         raise InvalidInput("file-unreadable", field=upload.filename, reason=suffix or "?")
     path = folder / f"{len(list(folder.iterdir()))}{suffix}"
-    path.write_bytes(upload.file.read(5_000_000))
+    path.write_bytes(_read(upload, OFFICE_FILE_BYTES))
     return path
+
+
+def _read(upload: UploadFile, limit: int) -> bytes:
+    """The whole file, or an error when it is larger than ``limit`` (never a silently cut file)."""
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput("too-large", field=upload.filename or "file", limit=f"{limit // MB} MB")
+    return data
 
 
 @router.post("/admin/new", dependencies=[Depends(require_csrf)])
@@ -175,7 +190,7 @@ def dossier_path(request: Request, code: str, number: int) -> Path:
 def upload_dossier(request: Request, code: str, number: int = Form(..., ge=1, le=500),
                    dossier: UploadFile = File(...)) -> Response:
     """A subject's self-assessment report (PDF), for delegates to read before voting (R-DOSSIER)."""
-    data = dossier.file.read(20_000_000)
+    data = _read(dossier, DOSSIER_BYTES)
     if not data.startswith(b"%PDF"):
         raise InvalidInput("file-unreadable", field="dossier", reason="PDF")
     round_, _ = rounds.load(_hall(request).uow(), code)
