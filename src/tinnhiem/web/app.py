@@ -19,8 +19,9 @@ from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
 from tinnhiem.web.bounds import BoundedBodies
 from tinnhiem.web.i18n import language, translator
+from tinnhiem.web.limiter import Attempts, SignInLimits
 from tinnhiem.web.live import Live
-from tinnhiem.web.security import CSP, Attempts, csrf_token
+from tinnhiem.web.security import CSP, csrf_token
 from tinnhiem.web.settings import Settings
 
 HERE = Path(__file__).parent
@@ -29,14 +30,19 @@ STATUS: dict[type[TinnhiemError], int] = {QuorumNotMet: 409, NotFound: 404, Inva
 
 @dataclass
 class Hall:
-    """What every route needs: settings, the database, the templates, the sign-in limiter."""
+    """What every route needs: settings, the database, the templates, the sign-in limits, the screens' hub."""
 
     settings: Settings
     database: Database
     templates: Jinja2Templates
-    attempts: Attempts
+    limits: SignInLimits
     live: Live
     cache: dict[str, object] = field(default_factory=dict)  # per worker: things costly to make, never state
+
+    @property
+    def attempts(self) -> Attempts:
+        """The delegates' sign-in's older interface (blocked/failed), counted in ``limits.cards``."""
+        return Attempts(self.limits.cards)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database)
@@ -51,8 +57,10 @@ class Hall:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(title="tinnhiem", version="0.1.0", docs_url=None, redoc_url=None)
+    limits = SignInLimits.make(settings.redis_url, settings.organiser_attempts, settings.sign_in_attempts,
+                               settings.attempt_window)
     hall = Hall(settings, Database.open(settings.database_url), Jinja2Templates(directory=HERE / "templates"),
-                Attempts(settings.sign_in_attempts, settings.attempt_window), Live(settings.redis_url))
+                limits, Live(settings.redis_url))
     app.state.hall = hall
     app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS)  # inside the session: sees who is signed in
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",

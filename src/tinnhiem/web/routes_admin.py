@@ -15,6 +15,7 @@ from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
+ORGANISER_ACCOUNT = "organiser"  # the one organisers' account today (its sign-in limit's key)
 OFFICE_FILE_BYTES = 5 * MB  # one spreadsheet or round file
 DOSSIER_BYTES = 20 * MB  # one subject's report (PDF)
 BOUNDS = [  # checked before the body is read (web/bounds.py): organisers only, then the size
@@ -41,12 +42,15 @@ def admin_home(request: Request) -> Response:
 
 @router.post("/admin/sign-in", dependencies=[Depends(require_csrf)])
 def admin_sign_in(request: Request, organiser_code: str = Form(..., max_length=64)) -> Response:
+    """Limited per account (web/limiter.py), apart from the delegates' cards: their guesses never lock it."""
     hall = _hall(request)
-    client = request.client.host if request.client else "?"
-    if hall.attempts.blocked(client) or not hmac.compare_digest(
-            organiser_code.strip().upper(), hall.settings.organiser_code.upper()):
-        hall.attempts.failed(client)
+    limiter = hall.limits.organisers
+    if not limiter.hit(ORGANISER_ACCOUNT):
+        error = InvalidInput("too-many-attempts", field="code", minutes=limiter.minutes)
+        return hall.page(request, "admin_sign_in.html", status=429, error=error)
+    if not hmac.compare_digest(organiser_code.strip().upper().encode(), hall.settings.organiser_code.upper().encode()):
         return hall.page(request, "admin_sign_in.html", status=401, error=InvalidInput("bad-code", field="code"))
+    limiter.clear(ORGANISER_ACCOUNT)
     request.session["organiser"] = True
     return RedirectResponse("/admin", status_code=303)
 

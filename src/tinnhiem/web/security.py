@@ -1,4 +1,4 @@
-"""CSRF tokens, sign-in rate limiting and security headers.
+"""CSRF tokens and security headers (sign-in limits: web/limiter.py).
 
 No log line, header or response here carries a card code, a ballot or a choice.
 """
@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
-from collections import defaultdict, deque
 
 from fastapi import HTTPException, Request
 
@@ -32,21 +30,3 @@ async def require_csrf(request: Request) -> None:
         sent = str((await request.form()).get("csrf", ""))
     if not expected or not hmac.compare_digest(str(expected), sent):
         raise HTTPException(403, "CSRF")
-
-
-class Attempts:
-    """Wrong sign-in codes per client in a sliding window (per worker process; see docs/security.md)."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit, self.window = limit, window
-        self.seen: dict[str, deque[float]] = defaultdict(deque)
-
-    def blocked(self, client: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        recent = self.seen[client]
-        while recent and recent[0] < now - self.window:
-            recent.popleft()
-        return len(recent) >= self.limit
-
-    def failed(self, client: str, now: float | None = None) -> None:
-        self.seen[client].append(time.monotonic() if now is None else now)
