@@ -20,7 +20,7 @@ from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_pu
 from tinnhiem.web.bounds import BoundedBodies
 from tinnhiem.web.i18n import language, translator
 from tinnhiem.web.limiter import Attempts, SignInLimits
-from tinnhiem.web.live import Live
+from tinnhiem.web.live import Hub, Live
 from tinnhiem.web.security import CSP, csrf_token
 from tinnhiem.web.settings import Settings
 
@@ -37,6 +37,7 @@ class Hall:
     templates: Jinja2Templates
     limits: SignInLimits
     live: Live
+    hub: Hub = field(init=False)  # one database read per change, fanned out to every screen
     cache: dict[str, object] = field(default_factory=dict)  # per worker: things costly to make, never state
 
     @property
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                settings.attempt_window)
     hall = Hall(settings, Database.open(settings.database_url), Jinja2Templates(directory=HERE / "templates"),
                 limits, Live(settings.redis_url))
+    hall.hub = Hub(hall.live, lambda code: routes_public.screen_state(hall, code))
     app.state.hall = hall
     app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS)  # inside the session: sees who is signed in
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",

@@ -1,16 +1,18 @@
 """Live updates for projectors and organisers: Redis pub/sub across workers and machines.
 
 A change (a ballot cast, voting opened or closed, a tally) publishes the round's code on
-``tinnhiem:ROUND``; every worker's event stream wakes and reads the new state from the
-database. Without TINNHIEM_REDIS_URL (one laptop, SQLite) the streams read the database
-every second instead. Only the round's code travels through Redis: no ballot, no delegate.
+``tinnhiem:ROUND``; in every worker one ``Hub`` task per round wakes, reads the new state
+from the database once, and hands it to all of that worker's event streams for the round
+(200 projectors and organiser pages cost one read per change, not 200). Without
+TINNHIEM_REDIS_URL (one laptop, SQLite) the hub reads every second instead. Only the
+round's code travels through Redis: no ballot, no delegate.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import redis
 import redis.asyncio as aioredis
@@ -45,3 +47,66 @@ class Live:
             await pubsub.unsubscribe()
             await pubsub.aclose()
             await client.aclose()
+
+
+Read = Callable[[str], dict[str, object]]
+
+
+class Room:
+    """One round's screens in this worker: the last state read, and who is watching."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, object] | None = None
+        self.version = 0
+        self.changed = asyncio.Condition()
+        self.watchers = 0
+        self.task: asyncio.Task[None] | None = None
+
+
+class Hub:
+    """Per worker: one reader per round, whatever the number of screens.
+
+    The first screen of a round starts a task that waits for the round's ticks, reads the
+    state once per tick (in a thread: the database is synchronous) and, when it differs,
+    hands it to every screen of the round. The last screen to leave stops the task.
+    """
+
+    def __init__(self, live: Live, read: Read, keep_alive: float = 15.0) -> None:
+        self.live, self.read, self.keep_alive = live, read, keep_alive
+        self.rooms: dict[str, Room] = {}
+
+    async def states(self, code: str) -> AsyncIterator[dict[str, object] | None]:
+        """Each new state of the round as it is read (the current one first); None to keep the line alive."""
+        room = self.rooms.setdefault(code, Room())
+        room.watchers += 1
+        if room.task is None:
+            room.task = asyncio.create_task(self._watch(code, room))
+        seen = 0
+        try:
+            while True:
+                async with room.changed:
+                    try:
+                        newer = room.changed.wait_for(lambda seen=seen: room.version > seen)
+                        await asyncio.wait_for(newer, self.keep_alive)
+                    except TimeoutError:
+                        yield None
+                        continue
+                    seen, state = room.version, room.state
+                yield state
+        finally:
+            room.watchers -= 1
+            if room.watchers == 0 and self.rooms.get(code) is room:
+                del self.rooms[code]
+                if room.task is not None:
+                    room.task.cancel()
+
+    async def _watch(self, code: str, room: Room) -> None:
+        async for _ in self.live.ticks(code):
+            try:
+                state = await asyncio.to_thread(self.read, code)
+            except Exception:  # noqa: BLE001 (the database busy or restarting: the next tick reads again)
+                continue
+            if state != room.state:
+                async with room.changed:
+                    room.state, room.version = state, room.version + 1
+                    room.changed.notify_all()

@@ -1,0 +1,86 @@
+"""200 projector screens cost one database read per change, not one per screen (real Redis, real server)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from tests.browser.conftest import free_port
+from tinnhiem.web import routes_public
+from tinnhiem.web.app import create_app
+from tinnhiem.web.settings import Settings
+
+REDIS = "redis://127.0.0.1:6379/0"
+SCREENS = 200
+
+
+class Counted:
+    """Stands for the database read of the screens' state: counts each read; the turnout is set by the test."""
+
+    def __init__(self) -> None:
+        self.reads, self.turnout, self.lock = 0, 0, threading.Lock()
+
+    def __call__(self, hall: object, code: str) -> dict[str, object]:
+        with self.lock:
+            self.reads += 1
+        return {"state": "open", "turnout": self.turnout, "present": 40}
+
+
+async def watch(url: str, code: str, seen: list[int], total: int) -> None:
+    """One projector: every turnout its stream sends, until it has seen ``total``."""
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=None)) as client, \
+            client.stream("GET", f"{url}/r/{code}/events") as response:
+        async for line in response.aiter_lines():
+            if line.startswith("data: "):
+                seen.append(int(json.loads(line[6:])["turnout"]))
+                if seen[-1] == total:
+                    return
+
+
+async def screens_see_every_change(url: str, code: str, counted: Counted, changes: int,
+                                   changed: Callable[[str], None]) -> tuple[int, list[list[int]]]:
+    """All screens connect; the state changes ``changes`` times; the reads those changes cost."""
+    seen: list[list[int]] = [[] for _ in range(SCREENS)]
+    tasks = [asyncio.create_task(watch(url, code, s, changes)) for s in seen]
+    deadline = time.monotonic() + 30
+    while not all(seen) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert all(seen), "every screen got the first state"
+    before = counted.reads
+    for turnout in range(1, changes + 1):
+        counted.turnout = turnout
+        changed(code)
+        while not all(s[-1] == turnout for s in seen) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
+    return counted.reads - before, seen
+
+
+def test_200_screens_cost_one_read_per_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three casts seen by 200 screens of one worker: about three reads (today's streams made 600)."""
+    counted = Counted()
+    monkeypatch.setattr(routes_public, "screen_state", counted)
+    monkeypatch.setattr(routes_public, "_state", lambda hall, code: counted(hall, code), raising=False)  # older name
+    app = create_app(Settings(f"sqlite:///{tmp_path / 's.sqlite3'}", tmp_path, "secret", "ORG", redis_url=REDIS))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        first_reads_at = counted.reads
+        reads, seen = asyncio.run(screens_see_every_change(f"http://127.0.0.1:{port}", "screens", counted, 3,
+                                                           app.state.hall.live.changed))
+        assert all(s[-3:] == [1, 2, 3] for s in seen), "every screen saw every change, in order"
+        assert reads <= 3 + 2, f"{reads} reads for 3 changes seen by {SCREENS} screens"  # +2: the 5 s timer
+        assert counted.reads - first_reads_at - reads <= 3, "the first state is read once, not once per screen"
+    finally:
+        server.should_exit = True
