@@ -21,7 +21,7 @@ from tinnhiem.web.bounds import BoundedBodies
 from tinnhiem.web.i18n import language, translator
 from tinnhiem.web.limiter import Attempts, SignInLimits
 from tinnhiem.web.live import Hub, Live
-from tinnhiem.web.security import CSP, csrf_token
+from tinnhiem.web.security import CSP, csrf_token, over_tls
 from tinnhiem.web.settings import Settings
 
 HERE = Path(__file__).parent
@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers.setdefault("Cache-Control", "no-store")
+        if request.url.scheme == "https":  # served over TLS (or by a proxy that says so): stay there
+            over_tls(response)
         return response
 
     @app.exception_handler(TinnhiemError)
