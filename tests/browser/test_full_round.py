@@ -74,7 +74,8 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "open")
     organiser.get_by_label("Địa chỉ máy chủ trong hội trường").fill(hall.url)
     with organiser.expect_download() as download:
-        organiser.get_by_role("button", name="In thẻ với mã mới (mã cũ hết hiệu lực)").click()
+        organiser.get_by_text("In thẻ với mã mới…").click()
+        organiser.get_by_role("button", name="Đồng ý, in thẻ mới").click()
     cards_text = " ".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
     cards = dict(zip(DELEGATES, re.findall(r"\d{3}-[A-Z2-9]{4}-[A-Z2-9]{4}", cards_text), strict=False))
 
@@ -100,7 +101,8 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
         expect(page.locator("#done-code")).to_have_text(re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$"))
 
     organiser.goto(f"{hall.url}/admin/r/xa-thu-nghiem")
-    organiser.get_by_role("button", name="Đóng bỏ phiếu").click()
+    organiser.get_by_text("Đóng bỏ phiếu…").click()  # the confirmation opens
+    organiser.get_by_role("button", name="Đồng ý, đóng bỏ phiếu").click()
     for member in (2, 3):
         device = browser.new_context(viewport=PHONE).new_page()
         device.goto(f"{hall.url}/committee/r/xa-thu-nghiem")
