@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Callable
 
 import redis
@@ -62,6 +63,9 @@ class Room:
         self.watchers = 0
         self.task: asyncio.Task[None] | None = None
 
+    def newer_than(self, seen: int) -> bool:
+        return self.version > seen
+
 
 class Hub:
     """Per worker: one reader per round, whatever the number of screens.
@@ -86,7 +90,7 @@ class Hub:
             while True:
                 async with room.changed:
                     try:
-                        newer = room.changed.wait_for(lambda seen=seen: room.version > seen)
+                        newer = room.changed.wait_for(functools.partial(room.newer_than, seen))
                         await asyncio.wait_for(newer, self.keep_alive)
                     except TimeoutError:
                         yield None
