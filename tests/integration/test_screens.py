@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +33,17 @@ class Counted:
         with self.lock:
             self.reads += 1
         return {"state": "open", "turnout": self.turnout, "present": 40}
+
+
+class Errors(logging.Handler):
+    """What the server logs as an error (uvicorn's loggers do not reach pytest's)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage())
 
 
 async def watch(url: str, code: str, seen: list[int], total: int) -> None:
@@ -75,6 +87,8 @@ def test_200_screens_cost_one_read_per_change(tmp_path: Path, monkeypatch: pytes
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.02)
+    errors = Errors()
+    logging.getLogger("uvicorn.error").addHandler(errors)
     try:
         first_reads_at = counted.reads
         reads, seen = asyncio.run(screens_see_every_change(f"http://127.0.0.1:{port}", "screens", counted, 3,
@@ -82,5 +96,8 @@ def test_200_screens_cost_one_read_per_change(tmp_path: Path, monkeypatch: pytes
         assert all(s[-3:] == [1, 2, 3] for s in seen), "every screen saw every change, in order"
         assert reads <= 3 + 2, f"{reads} reads for 3 changes seen by {SCREENS} screens"  # +2: the 5 s timer
         assert counted.reads - first_reads_at - reads <= 3, "the first state is read once, not once per screen"
+        time.sleep(0.5)  # the screens have gone: their streams end without an error
+        assert [] == errors.records
     finally:
+        logging.getLogger("uvicorn.error").removeHandler(errors)
         server.should_exit = True

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections.abc import AsyncIterator, Callable
 
 import redis
@@ -59,12 +58,14 @@ class Room:
     def __init__(self) -> None:
         self.state: dict[str, object] | None = None
         self.version = 0
-        self.changed = asyncio.Condition()
+        self.changed = asyncio.Event()  # replaced at each change: no lock, so a screen may leave at any time
         self.watchers = 0
         self.task: asyncio.Task[None] | None = None
 
-    def newer_than(self, seen: int) -> bool:
-        return self.version > seen
+    def publish(self, state: dict[str, object]) -> None:
+        woken, self.changed = self.changed, asyncio.Event()
+        self.state, self.version = state, self.version + 1
+        woken.set()
 
 
 class Hub:
@@ -88,15 +89,14 @@ class Hub:
         seen = 0
         try:
             while True:
-                async with room.changed:
-                    try:
-                        newer = room.changed.wait_for(functools.partial(room.newer_than, seen))
-                        await asyncio.wait_for(newer, self.keep_alive)
-                    except TimeoutError:
-                        yield None
-                        continue
-                    seen, state = room.version, room.state
-                yield state
+                if room.version > seen and room.state is not None:
+                    seen = room.version
+                    yield room.state
+                    continue
+                try:
+                    await asyncio.wait_for(room.changed.wait(), self.keep_alive)
+                except TimeoutError:
+                    yield None
         finally:
             room.watchers -= 1
             if room.watchers == 0 and self.rooms.get(code) is room:
@@ -111,6 +111,4 @@ class Hub:
             except Exception:  # noqa: BLE001 (the database busy or restarting: the next tick reads again)
                 continue
             if state != room.state:
-                async with room.changed:
-                    room.state, room.version = state, room.version + 1
-                    room.changed.notify_all()
+                room.publish(state)
