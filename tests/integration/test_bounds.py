@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -101,3 +102,17 @@ def test_ordinary_requests_still_pass(url: str) -> None:
         token = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
         assert 401 == client.post("/admin/sign-in", data={"organiser_code": "no", "csrf": token}).status_code
         assert 303 == client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": token}).status_code
+
+
+def test_an_office_file_over_5_mb_is_refused_whole_not_cut(tmp_path: Path) -> None:
+    """A 6 MB subjects file is refused by name and size, never read as its first 5 MB."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(create_app(Settings(f"sqlite:///{tmp_path / 'o.sqlite3'}", tmp_path, "secret", "ORG")))
+    csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
+    client.headers["X-CSRF-Token"] = csrf
+    client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": csrf})
+    big = b"H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan,Ch\xe1\xbb\xa9c v\xe1\xbb\xa5\n" + b"A,B\n" * (6 * 1024 * 1024 // 4)
+    refused = client.post("/admin/new", files={"details": ("round.yaml", b"title: x\n"),
+                                               "subjects": ("subjects.csv", big)})
+    assert 422 == refused.status_code and "Tệp quá lớn (tối đa 5 MB)" in refused.text and "subjects.csv" in refused.text
