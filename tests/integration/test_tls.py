@@ -90,3 +90,14 @@ def test_serve_refuses_a_certificate_without_its_key(tmp_path: Path, home: Path)
     cert, _ = self_signed(tmp_path)
     result = CliRunner().invoke(app, ["serve", "--certfile", str(cert)])
     assert 1 == result.exit_code and "--keyfile" in result.output
+
+
+def test_the_demo_still_serves_plain_http(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tinnhiem demo --serve` calls serve itself: no certificate, no ssl options, an http address."""
+    from tinnhiem.cli.main import app
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    result = CliRunner().invoke(app, ["demo", "--serve", "--out", str(tmp_path / "docs")])
+    assert 0 == result.exit_code, result.output
+    assert "ssl_certfile" not in seen and "http://127.0.0.1:8000/admin" in result.output

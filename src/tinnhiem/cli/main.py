@@ -432,7 +432,7 @@ def demo_command(
                     f"Delegates: {address}/r/{code}/vote   Screen: {address}/r/{code}/screen"))
         out.print(t(f"Tệp khóa Ban kiểm phiếu (mật khẩu mẫu «mat-khau-mau-N»): {key_files[0].parent}",
                     f"Committee key files (demo passphrases “mat-khau-mau-N”): {key_files[0].parent}"))
-        serve_command(host="127.0.0.1", port=port, workers=1)
+        serve_command(host="127.0.0.1", port=port, workers=1, certfile=None, keyfile=None)
 
 
 if __name__ == "__main__":  # pragma: no cover
