@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from tests.browser.conftest import free_port
 from tinnhiem.web import routes_public
@@ -76,9 +78,26 @@ async def screens_see_every_change(url: str, code: str, counted: Counted, change
     return counted.reads - before, seen
 
 
-def test_200_screens_cost_one_read_per_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three casts seen by 200 screens of one worker: about three reads (today's streams made 600)."""
-    counted = Counted()
+async def screens_see_a_burst(url: str, code: str, counted: Counted, casts: int,
+                             changed: Callable[[str], None]) -> tuple[int, list[list[int]]]:
+    """All screens connect; ``casts`` changes come within half a second; the reads they cost."""
+    seen: list[list[int]] = [[] for _ in range(SCREENS)]
+    tasks = [asyncio.create_task(watch(url, code, s, casts)) for s in seen]
+    deadline = time.monotonic() + 30
+    while not all(seen) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    before = counted.reads
+    for turnout in range(1, casts + 1):
+        counted.turnout = turnout
+        changed(code)
+        await asyncio.sleep(0.5 / casts)
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
+    return counted.reads - before, seen
+
+
+@contextlib.contextmanager
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: Counted) -> Iterator[tuple[str, FastAPI]]:
+    """One worker on Redis whose screens' read is ``counted``; fails if the server logged an error."""
     monkeypatch.setattr(routes_public, "screen_state", counted)
     monkeypatch.setattr(routes_public, "_state", lambda hall, code: counted(hall, code), raising=False)  # older name
     app = create_app(Settings(f"sqlite:///{tmp_path / 's.sqlite3'}", tmp_path, "secret", "ORG", redis_url=REDIS))
@@ -90,14 +109,31 @@ def test_200_screens_cost_one_read_per_change(tmp_path: Path, monkeypatch: pytes
     errors = Errors()
     logging.getLogger("uvicorn.error").addHandler(errors)
     try:
-        first_reads_at = counted.reads
-        reads, seen = asyncio.run(screens_see_every_change(f"http://127.0.0.1:{port}", "screens", counted, 3,
-                                                           app.state.hall.live.changed))
-        assert all(s[-3:] == [1, 2, 3] for s in seen), "every screen saw every change, in order"
-        assert reads <= 3 + 2, f"{reads} reads for 3 changes seen by {SCREENS} screens"  # +2: the 5 s timer
-        assert counted.reads - first_reads_at - reads <= 3, "the first state is read once, not once per screen"
+        yield f"http://127.0.0.1:{port}", app
         time.sleep(0.5)  # the screens have gone: their streams end without an error
         assert [] == errors.records
     finally:
         logging.getLogger("uvicorn.error").removeHandler(errors)
         server.should_exit = True
+
+
+def test_200_screens_cost_one_read_per_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three casts seen by 200 screens of one worker: about three reads (today's streams made 600)."""
+    counted = Counted()
+    with served(tmp_path, monkeypatch, counted) as (url, app):
+        first_reads_at = counted.reads
+        reads, seen = asyncio.run(screens_see_every_change(url, "screens", counted, 3, app.state.hall.live.changed))
+        assert all(s[-3:] == [1, 2, 3] for s in seen), "every screen saw every change, in order"
+        assert reads <= 3 + 2, f"{reads} reads for 3 changes seen by {SCREENS} screens"  # +2: the 5 s timer
+        assert counted.reads - first_reads_at - reads <= 3, "the first state is read once, not once per screen"
+
+
+def test_a_burst_of_casts_is_read_and_sent_a_few_times_not_per_cast(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """50 casts within half a second: every screen ends on 50, after a handful of reads and messages."""
+    counted = Counted()
+    with served(tmp_path, monkeypatch, counted) as (url, app):
+        reads, seen = asyncio.run(screens_see_a_burst(url, "burst", counted, 50, app.state.hall.live.changed))
+        assert all(s[-1] == 50 and s == sorted(s) for s in seen), "every screen ends on the last count, never back"
+        assert reads <= 6, f"{reads} reads for a burst of 50 casts"
+        assert max(len(s) for s in seen) <= 7, "a screen gets a few messages, not one per cast"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from tinnhiem.web.bounds import BoundedBodies
 from tinnhiem.web.i18n import language, translator
 from tinnhiem.web.limiter import Attempts, SignInLimits
 from tinnhiem.web.live import Hub, Live
-from tinnhiem.web.security import CSP, csrf_token, over_tls
+from tinnhiem.web.security import SecurityHeaders, csrf_token
 from tinnhiem.web.settings import Settings
 
 HERE = Path(__file__).parent
@@ -68,16 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",
                        same_site="strict", max_age=12 * 3600)
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers.setdefault("Cache-Control", "no-store")
-        if request.url.scheme == "https":  # served over TLS (or by a proxy that says so): stay there
-            over_tls(response)
-        return response
+    app.add_middleware(SecurityHeaders)  # outermost: sees the session's cookie
 
     @app.exception_handler(TinnhiemError)
     async def tinnhiem_error(request: Request, error: TinnhiemError) -> Response:

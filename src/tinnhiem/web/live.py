@@ -41,7 +41,9 @@ class Live:
         await pubsub.subscribe(f"tinnhiem:{code}")
         try:
             while True:
-                await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
+                if await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0) is not None:
+                    while await pubsub.get_message(ignore_subscribe_messages=True, timeout=0) is not None:
+                        pass  # changes that came together are read together
                 yield None
         finally:
             await pubsub.unsubscribe()
@@ -73,11 +75,12 @@ class Hub:
 
     The first screen of a round starts a task that waits for the round's ticks, reads the
     state once per tick (in a thread: the database is synchronous) and, when it differs,
-    hands it to every screen of the round. The last screen to leave stops the task.
+    hands it to every screen of the round, then rests ``pause`` seconds: the changes of a
+    burst are read and sent together. The last screen to leave stops the task.
     """
 
-    def __init__(self, live: Live, read: Read, keep_alive: float = 15.0) -> None:
-        self.live, self.read, self.keep_alive = live, read, keep_alive
+    def __init__(self, live: Live, read: Read, keep_alive: float = 15.0, pause: float = 0.5) -> None:
+        self.live, self.read, self.keep_alive, self.pause = live, read, keep_alive, pause
         self.rooms: dict[str, Room] = {}
 
     async def states(self, code: str) -> AsyncIterator[dict[str, object] | None]:
@@ -112,3 +115,4 @@ class Hub:
                 continue
             if state != room.state:
                 room.publish(state)
+                await asyncio.sleep(self.pause)  # a burst of casts: one read and one message per pause, not per cast

@@ -8,7 +8,9 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from fastapi import HTTPException, Request, Response
+from fastapi import HTTPException, Request
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " \
       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -17,15 +19,44 @@ CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 's
 HSTS = "max-age=86400"  # one conference day: the hall's name may serve plain http again another day
 
 
-def over_tls(response: Response) -> None:
+class SecurityHeaders:
+    """CSP and friends on every answer; over TLS also HSTS and Secure cookies.
+
+    A plain ASGI middleware: a projector's event stream passes through it without a copy per message
+    (Starlette's ``@app.middleware("http")`` re-streams every chunk through a memory channel).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tls = scope.get("scheme") == "https"  # uvicorn's TLS, or a proxy's X-Forwarded-Proto from 127.0.0.1
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers.setdefault("Cache-Control", "no-store")
+                if tls:
+                    over_tls(headers)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def over_tls(headers: MutableHeaders) -> None:
     """HSTS, and every cookie marked Secure (the session never travels in clear once TLS is used)."""
-    response.headers["Strict-Transport-Security"] = HSTS
-    cookies = [v for k, v in response.raw_headers if k == b"set-cookie"]
+    headers["Strict-Transport-Security"] = HSTS
+    cookies = headers.getlist("set-cookie")
     if cookies:
-        del response.headers["set-cookie"]
+        del headers["set-cookie"]
         for cookie in cookies:
-            secure = cookie if b"; secure" in cookie.lower() else cookie + b"; secure"
-            response.raw_headers.append((b"set-cookie", secure))
+            headers.append("set-cookie", cookie if "; secure" in cookie.lower() else cookie + "; secure")
 
 
 def csrf_token(request: Request) -> str:
