@@ -137,3 +137,23 @@ def test_a_burst_of_casts_is_read_and_sent_a_few_times_not_per_cast(tmp_path: Pa
         assert all(s[-1] == 50 and s == sorted(s) for s in seen), "every screen ends on the last count, never back"
         assert reads <= 6, f"{reads} reads for a burst of 50 casts"
         assert max(len(s) for s in seen) <= 7, "a screen gets a few messages, not one per cast"
+
+
+def test_screens_keep_counting_when_redis_is_gone() -> None:
+    """Redis unreachable: the hub falls back to its one-second timer; a change still reaches the screen."""
+    from tinnhiem.web.live import Hub, Live
+
+    counted = Counted()
+
+    async def one_screen() -> list[int]:
+        hub = Hub(Live("redis://127.0.0.1:1/0"), lambda code: counted(None, code), pause=0)
+        seen: list[int] = []
+        async for state in hub.states("gone"):
+            if state is not None:
+                seen.append(int(state["turnout"]))  # type: ignore[call-overload]
+                counted.turnout = 7
+            if seen[-1:] == [7]:
+                return seen
+        return seen
+
+    assert [0, 7] == asyncio.run(asyncio.wait_for(one_screen(), 5))

@@ -30,25 +30,30 @@ class Live:
                 self.client.publish(f"tinnhiem:{code}", b"1")
 
     async def ticks(self, code: str, every: float = 1.0) -> AsyncIterator[None]:
-        """Yield when the round may have changed: at once, on every publish, and at least every 5 s."""
+        """Yield when the round may have changed: at once, on every publish, and at least every 5 s.
+
+        Without Redis, or once Redis fails, every ``every`` seconds instead.
+        """
         yield None
-        if self.url is None:
-            while True:
-                await asyncio.sleep(every)
-                yield None
-        client = aioredis.Redis.from_url(self.url)
-        pubsub = client.pubsub()
-        await pubsub.subscribe(f"tinnhiem:{code}")
-        try:
-            while True:
-                if await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0) is not None:
-                    while await pubsub.get_message(ignore_subscribe_messages=True, timeout=0) is not None:
-                        pass  # changes that came together are read together
-                yield None
-        finally:
-            await pubsub.unsubscribe()
-            await pubsub.aclose()
-            await client.aclose()
+        if self.url is not None:
+            client = aioredis.Redis.from_url(self.url)
+            pubsub = client.pubsub()
+            try:
+                await pubsub.subscribe(f"tinnhiem:{code}")
+                while True:
+                    if await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0) is not None:
+                        while await pubsub.get_message(ignore_subscribe_messages=True, timeout=0) is not None:
+                            pass  # changes that came together are read together
+                    yield None
+            except redis.RedisError:
+                pass  # Redis gone: the timer below keeps the screens right
+            finally:
+                with contextlib.suppress(redis.RedisError):
+                    await pubsub.aclose()
+                    await client.aclose()
+        while True:
+            await asyncio.sleep(every)
+            yield None
 
 
 Read = Callable[[str], dict[str, object]]
