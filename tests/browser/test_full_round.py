@@ -144,7 +144,8 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
         expect(lookup.locator("#found li")).to_have_text([f"{state}: {full}"])
 
     organiser.goto(f"{hall.url}/admin/r/{ROUND}")
-    organiser.get_by_role("button", name="Đóng bỏ phiếu").click()
+    organiser.get_by_text("Đóng bỏ phiếu…").click()  # the confirmation opens
+    organiser.get_by_role("button", name="Đồng ý, đóng bỏ phiếu").click()
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "closed")
     for member in (2, 3):
         device = browser.new_context(viewport=PHONE).new_page()

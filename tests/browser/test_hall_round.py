@@ -147,7 +147,8 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     both_sizes(lookup, "lookup")
     fits_the_width(lookup)
 
-    organiser.get_by_role("button", name="Đóng bỏ phiếu").click()
+    organiser.get_by_text("Đóng bỏ phiếu…").click()  # the confirmation opens
+    organiser.get_by_role("button", name="Đồng ý, đóng bỏ phiếu").click()
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "closed")
     for member in (1, 3):  # two of three members, each on their own device
         device = browser.new_context(viewport=PHONE).new_page()

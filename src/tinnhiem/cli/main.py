@@ -446,17 +446,23 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", help=t("Địa chỉ lắng nghe (0.0.0.0: cả mạng hội trường).", "Address to listen on (0.0.0.0: the hall's network).")),
     port: int = typer.Option(8000),
     workers: int = typer.Option(1, help=t("Số tiến trình (cần PostgreSQL nếu > 1).", "Worker processes (PostgreSQL when > 1).")),
+    certfile: Path = typer.Option(None, "--certfile", exists=True, dir_okay=False, help=t("Chứng chỉ TLS (PEM): phục vụ qua https.", "TLS certificate (PEM): serve over https.")),
+    keyfile: Path = typer.Option(None, "--keyfile", exists=True, dir_okay=False, help=t("Khóa riêng của chứng chỉ (PEM).", "The certificate's private key (PEM).")),
 ) -> None:
     """Chạy máy chủ hội trường. / Run the hall server."""
     import uvicorn
 
     from tinnhiem.web.settings import Settings
 
+    if (certfile is None) != (keyfile is None):
+        raise InvalidInput("missing", field="--keyfile" if keyfile is None else "--certfile")
     settings = Settings.from_env()
-    out.print(t(f"Ban tổ chức: http://{host}:{port}/admin — mã: {settings.organiser_code}",
-                f"Organisers: http://{host}:{port}/admin — code: {settings.organiser_code}"))
+    scheme = "https" if certfile else "http"
+    out.print(t(f"Ban tổ chức: {scheme}://{host}:{port}/admin — mã: {settings.organiser_code}",
+                f"Organisers: {scheme}://{host}:{port}/admin — code: {settings.organiser_code}"))
+    tls = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
     uvicorn.run("tinnhiem.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, **tls)
 
 
 @app.command("demo")
@@ -500,7 +506,7 @@ def demo_command(
                     f"Delegates: {address}/r/{code}/vote   Screen: {address}/r/{code}/screen"))
         out.print(t(f"Tệp khóa Ban kiểm phiếu (mật khẩu mẫu «mat-khau-mau-N»): {key_files[0].parent}",
                     f"Committee key files (demo passphrases “mat-khau-mau-N”): {key_files[0].parent}"))
-        serve_command(host="127.0.0.1", port=port, workers=1)
+        serve_command(host="127.0.0.1", port=port, workers=1, certfile=None, keyfile=None)
 
 
 if __name__ == "__main__":  # pragma: no cover

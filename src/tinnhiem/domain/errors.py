@@ -172,6 +172,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Đại biểu đã bỏ phiếu rồi; mỗi đại biểu chỉ bỏ một phiếu.",
         "This delegate has already voted; each delegate casts one ballot.",
     ),
+    "too-large": ("Tệp quá lớn (tối đa {limit}).", "The file is too large (at most {limit})."),
     "voting-not-open": ("Chưa mở hoặc đã đóng bỏ phiếu.", "Voting is not open."),
     "ballot-refused": ("Phiếu không hợp lệ và không được lưu: {reason}", "The ballot is invalid and was not stored: {reason}"),
     # Voting cards and ballots (docs/protocol.md §6): one code per situation.

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from tinnhiem.domain.model import BASE_LABELS, LEVEL_LABELS, REASON_LABELS
 from tinnhiem.domain.tally import RoundResult
+from tinnhiem.reports.cells import append_row
 
 RESULTS_SHEET = "Kết quả"
 EXEMPTIONS_SHEET = "Không lấy phiếu"
@@ -21,7 +22,7 @@ def results_xlsx(result: RoundResult) -> bytes:
     sheet = book.active
     sheet.title = RESULTS_SHEET
     round_ = result.round
-    sheet.append([round_.title])
+    append_row(sheet, [round_.title])
     sheet.append([f"{round_.body.name} — {round_.date.isoformat()} — {result.rules.short}"])
     sheet.append([f"Tỷ lệ % tính trên {BASE_LABELS[result.base_kind][0]}", result.base])
     sheet.append([])
@@ -36,7 +37,7 @@ def results_xlsx(result: RoundResult) -> bytes:
         for level in round_.levels:
             row += [s.totals.counts[level], s.percents[level]]
         row += [s.totals.valid, s.totals.invalid, s.band, s.consequence]
-        sheet.append(row)
+        append_row(sheet, row)
         for column in range(6, 5 + 2 * len(round_.levels), 2):
             sheet.cell(sheet.max_row, column).number_format = "0.00"
     for cell in sheet[header_row]:
@@ -48,7 +49,7 @@ def results_xlsx(result: RoundResult) -> bytes:
     exempt = book.create_sheet(EXEMPTIONS_SHEET)
     exempt.append(["Họ và tên", "Chức vụ", "Lý do", "Mã lý do", "Ghi chú"])
     for e in round_.exemptions:
-        exempt.append([e.name, e.position, REASON_LABELS[e.reason][0], e.reason.value, e.note])
+        append_row(exempt, [e.name, e.position, REASON_LABELS[e.reason][0], e.reason.value, e.note])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

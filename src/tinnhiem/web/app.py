@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,11 @@ from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, Tinnhie
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
+from tinnhiem.web.bounds import BoundedBodies
 from tinnhiem.web.i18n import language, translator
-from tinnhiem.web.live import Live
-from tinnhiem.web.security import CSP, Attempts, csrf_token
+from tinnhiem.web.limiter import Attempts, SignInLimits
+from tinnhiem.web.live import Hub, Live
+from tinnhiem.web.security import SecurityHeaders, csrf_token
 from tinnhiem.web.settings import Settings
 
 HERE = Path(__file__).parent
@@ -29,14 +30,20 @@ STATUS: dict[type[TinnhiemError], int] = {QuorumNotMet: 409, NotFound: 404, Inva
 
 @dataclass
 class Hall:
-    """What every route needs: settings, the database, the templates, the sign-in limiter."""
+    """What every route needs: settings, the database, the templates, the sign-in limits, the screens' hub."""
 
     settings: Settings
     database: Database
     templates: Jinja2Templates
-    attempts: Attempts
+    limits: SignInLimits
     live: Live
+    hub: Hub = field(init=False)  # one database read per change, fanned out to every screen
     cache: dict[str, object] = field(default_factory=dict)  # per worker: things costly to make, never state
+
+    @property
+    def attempts(self) -> Attempts:
+        """The delegates' sign-in's older interface (blocked/failed), counted in ``limits.cards``."""
+        return Attempts(self.limits.cards)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database)
@@ -51,20 +58,17 @@ class Hall:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(title="tinnhiem", version="0.1.0", docs_url=None, redoc_url=None)
+    limits = SignInLimits.make(settings.redis_url, settings.organiser_attempts, settings.sign_in_attempts,
+                               settings.attempt_window)
     hall = Hall(settings, Database.open(settings.database_url), Jinja2Templates(directory=HERE / "templates"),
-                Attempts(settings.sign_in_attempts, settings.attempt_window), Live(settings.redis_url))
+                limits, Live(settings.redis_url))
+    hall.hub = Hub(hall.live, lambda code: routes_public.screen_state(hall, code))
     app.state.hall = hall
+    app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS)  # inside the session: sees who is signed in
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",
                        same_site="strict", max_age=12 * 3600)
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)  # outermost: sees the session's cookie
 
     @app.exception_handler(TinnhiemError)
     async def tinnhiem_error(request: Request, error: TinnhiemError) -> Response:

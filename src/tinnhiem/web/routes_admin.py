@@ -14,10 +14,19 @@ from pydantic import BaseModel, Field
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
 from tinnhiem.services.ports import Attendee
+from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
-MAX_CARDS_FILE = 20_000_000  # 200,000 credentials of 64 hex digits, with room to spare
+ORGANISER_ACCOUNT = "organiser"  # the one organisers' account today (its sign-in limit's key)
+OFFICE_FILE_BYTES = 5 * MB  # one spreadsheet or round file
+DOSSIER_BYTES = 20 * MB  # one subject's report (PDF)
+MAX_CARDS_FILE = 20 * MB  # 200,000 public credentials of 64 hex digits, with room to spare
+BOUNDS = [  # checked before the body is read (web/bounds.py): organisers only, then the size
+    Bound(r"/admin/new", 4 * OFFICE_FILE_BYTES + MB, organiser_only=True),
+    Bound(r"/admin/r/[^/]+/dossiers", DOSSIER_BYTES + MB, organiser_only=True),
+    Bound(r"/admin/r/[^/]+/cards", MAX_CARDS_FILE + MB, organiser_only=True),
+]
 
 
 def _hall(request: Request):  # type: ignore[no-untyped-def]
@@ -38,12 +47,15 @@ def admin_home(request: Request) -> Response:
 
 @router.post("/admin/sign-in", dependencies=[Depends(require_csrf)])
 def admin_sign_in(request: Request, organiser_code: str = Form(..., max_length=64)) -> Response:
+    """Limited per account (web/limiter.py), apart from the delegates' cards: their guesses never lock it."""
     hall = _hall(request)
-    client = request.client.host if request.client else "?"
-    if hall.attempts.blocked(client) or not hmac.compare_digest(  # bytes: any character typed compares, never raises
-            organiser_code.strip().upper().encode(), hall.settings.organiser_code.upper().encode()):
-        hall.attempts.failed(client)
+    limiter = hall.limits.organisers
+    if not limiter.hit(ORGANISER_ACCOUNT):
+        error = InvalidInput("too-many-attempts", field="code", minutes=limiter.minutes)
+        return hall.page(request, "admin_sign_in.html", status=429, error=error)
+    if not hmac.compare_digest(organiser_code.strip().upper().encode(), hall.settings.organiser_code.upper().encode()):
         return hall.page(request, "admin_sign_in.html", status=401, error=InvalidInput("bad-code", field="code"))
+    limiter.clear(ORGANISER_ACCOUNT)
     request.session["organiser"] = True
     return RedirectResponse("/admin", status_code=303)
 
@@ -186,8 +198,16 @@ def _saved(upload: UploadFile | None, folder: Path) -> Path | None:
     if suffix not in {".xlsx", ".csv", ".yaml", ".yml", ".json"}:
         raise InvalidInput("file-unreadable", field=upload.filename, reason=suffix or "?")
     path = folder / f"{len(list(folder.iterdir()))}{suffix}"
-    path.write_bytes(upload.file.read(5_000_000))
+    path.write_bytes(_read(upload, OFFICE_FILE_BYTES))
     return path
+
+
+def _read(upload: UploadFile, limit: int) -> bytes:
+    """The whole file, or an error when it is larger than ``limit`` (never a silently cut file)."""
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput("too-large", field=upload.filename or "file", limit=f"{limit // MB} MB")
+    return data
 
 
 @router.post("/admin/new", dependencies=[Depends(require_csrf)])
@@ -238,7 +258,7 @@ def dossier_path(request: Request, code: str, number: int) -> Path:
 def upload_dossier(request: Request, code: str, number: int = Form(..., ge=1, le=500),
                    dossier: UploadFile = File(...)) -> Response:
     """A subject's self-assessment report (PDF), for delegates to read before voting (R-DOSSIER)."""
-    data = dossier.file.read(20_000_000)
+    data = _read(dossier, DOSSIER_BYTES)
     if not data.startswith(b"%PDF"):
         raise InvalidInput("file-unreadable", field="dossier", reason="PDF")
     round_, _ = rounds.load(_hall(request).uow(), code)

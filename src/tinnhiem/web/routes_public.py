@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -28,7 +27,8 @@ def home(request: Request) -> HTMLResponse:
     return hall.page(request, "home.html", rounds=rounds.listing(hall.uow()))
 
 
-def _state(hall, code: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def screen_state(hall, code: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What the screens show live: the election's state, the ballots cast, the delegates present."""
     with hall.uow() as uow:
         election = uow.voting.election(code)
         turnout = uow.voting.turnout(code) if election else 0
@@ -51,23 +51,17 @@ def screen(request: Request, code: str) -> HTMLResponse:
                     for lv in round_.levels]}
         for s in result.subjects
     ]
-    return hall.page(request, "screen.html", round=round_, code=code, live=_state(hall, code), rows=rows)
+    return hall.page(request, "screen.html", round=round_, code=code, live=screen_state(hall, code), rows=rows)
 
 
 @router.get("/r/{code}/events", include_in_schema=False)  # a stream: not for generated calls
 async def events(request: Request, code: str) -> StreamingResponse:
-    """Server-sent events: turnout and state, read from the database whenever Redis says it changed."""
+    """Server-sent events: turnout and state, read once per change by the worker's hub (web/live.py)."""
     hall = _hall(request)
 
     async def stream() -> AsyncIterator[str]:
-        last = None
-        async for _ in hall.live.ticks(code):
-            if await request.is_disconnected():
-                return
-            state = await asyncio.to_thread(_state, hall, code)
-            if state != last:
-                yield f"data: {json.dumps(state)}\n\n"
-                last = state
+        async for state in hall.hub.states(code):
+            yield ": still here\n\n" if state is None else f"data: {json.dumps(state)}\n\n"
 
     return StreamingResponse(stream(), media_type="text/event-stream")
 

@@ -44,10 +44,15 @@ def sign_in_page(request: Request, code: str) -> Response:
 @router.post("/api/rounds/{code}/sign-in", dependencies=[Depends(require_csrf)])
 def sign_in(request: Request, code: str, body: SignIn) -> JSONResponse:
     """The device's proof that it holds a card; the session then remembers the card's public credential."""
+    hall = _hall(request)
     nonce = str(request.session.get("sign_in_nonce", ""))
     if not nonce:
         raise InvalidInput("sign-in-proof", field="nonce")
-    used = voting.sign_in(_hall(request).uow(), code, body.credential, body.signature.model_dump(), nonce)
+    limiter = hall.limits.cards  # per card, never per address (web/limiter.py): nobody locks the hall out
+    if not limiter.hit(body.credential):
+        raise InvalidInput("too-many-attempts", field="credential", minutes=limiter.minutes)
+    used = voting.sign_in(hall.uow(), code, body.credential, body.signature.model_dump(), nonce)
+    limiter.clear(body.credential)
     request.session.pop("sign_in_nonce")  # used once
     request.session["card"] = {"round": code, "credential": body.credential}
     return JSONResponse({"voted": used, "next": f"/r/{code}/vote/ballot"})

@@ -1,4 +1,4 @@
-"""CSRF tokens, sign-in rate limiting and security headers.
+"""CSRF tokens and security headers (sign-in limits: web/limiter.py).
 
 No log line, header or response here carries a card code, a ballot or a choice.
 """
@@ -7,13 +7,56 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
-from collections import defaultdict, deque
 
 from fastapi import HTTPException, Request
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " \
       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+
+HSTS = "max-age=86400"  # one conference day: the hall's name may serve plain http again another day
+
+
+class SecurityHeaders:
+    """CSP and friends on every answer; over TLS also HSTS and Secure cookies.
+
+    A plain ASGI middleware: a projector's event stream passes through it without a copy per message
+    (Starlette's ``@app.middleware("http")`` re-streams every chunk through a memory channel).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tls = scope.get("scheme") == "https"  # uvicorn's TLS, or a proxy's X-Forwarded-Proto from 127.0.0.1
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers.setdefault("Cache-Control", "no-store")
+                if tls:
+                    over_tls(headers)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def over_tls(headers: MutableHeaders) -> None:
+    """HSTS, and every cookie marked Secure (the session never travels in clear once TLS is used)."""
+    headers["Strict-Transport-Security"] = HSTS
+    cookies = headers.getlist("set-cookie")
+    if cookies:
+        del headers["set-cookie"]
+        for cookie in cookies:
+            headers.append("set-cookie", cookie if "; secure" in cookie.lower() else cookie + "; secure")
 
 
 def csrf_token(request: Request) -> str:
@@ -32,21 +75,3 @@ async def require_csrf(request: Request) -> None:
         sent = str((await request.form()).get("csrf", ""))
     if not expected or not hmac.compare_digest(str(expected), sent):
         raise HTTPException(403, "CSRF")
-
-
-class Attempts:
-    """Wrong sign-in codes per client in a sliding window (per worker process; see docs/security.md)."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit, self.window = limit, window
-        self.seen: dict[str, deque[float]] = defaultdict(deque)
-
-    def blocked(self, client: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        recent = self.seen[client]
-        while recent and recent[0] < now - self.window:
-            recent.popleft()
-        return len(recent) >= self.limit
-
-    def failed(self, client: str, now: float | None = None) -> None:
-        self.seen[client].append(time.monotonic() if now is None else now)

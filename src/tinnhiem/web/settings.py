@@ -25,7 +25,8 @@ class Settings:
     secret_key: str  # signs session cookies
     organiser_code: str  # signs organisers in (printed by `tinnhiem serve`)
     redis_url: str | None = None  # live updates across workers (TINNHIEM_REDIS_URL)
-    sign_in_attempts: int = 10  # wrong card codes allowed per client per window
+    sign_in_attempts: int = 10  # sign-ins allowed per card per window (web/limiter.py)
+    organiser_attempts: int = 10  # sign-ins allowed to the organisers' account per window
     attempt_window: int = 600  # seconds
 
     @classmethod

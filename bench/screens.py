@@ -1,0 +1,127 @@
+"""Screens: 500 delegates cast within one minute while 200 projector screens stream (PostgreSQL, two workers, Redis).
+
+Goal (issue 12): 200 screens add under 10 % to cast latency; the hub reads the state once per change
+per worker (web/live.py), where each stream used to re-read it at every cast.
+Command: .venv/bin/python -m bench screens   (PostgreSQL as for `load`, Redis at TINNHIEM_REDIS_URL or 127.0.0.1:6379)
+It runs the same campaign twice, without and with the screens. Traffic goes to 127.0.0.1 only and stops by itself.
+The cast flow is the one of bench/load.py (sign-in with the card, then one POST); it changes with issue 8.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.load import _campaign, _encrypt
+from tinnhiem.crypto.group import random_scalar
+from tinnhiem.domain.model import Delegate, Round, Subject, VotingBody
+from tinnhiem.services import rounds, voting
+from tinnhiem.storage.db import Database
+from tinnhiem.storage.repository import SqlUnitOfWork
+
+RESULTS = Path(__file__).parent / "results"
+DELEGATES, SUBJECTS, SCREENS, PORT = 500, 44, 200, 8932
+POSTGRES = os.environ.get("TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("TINNHIEM_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _prepared(url: str, code: str) -> tuple[list[str], list[dict[str, object]]]:
+    """A round of 500 present delegates, voting open; their cards and their encrypted ballots."""
+    database = Database.open(url)
+    uow = SqlUnitOfWork(database)
+    round_ = Round("nq96-2023", VotingBody("Quốc hội (thử màn hình)", DELEGATES), "Thử 200 màn hình",
+                   dt.date(2026, 12, 1),
+                   tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(SUBJECTS)))
+    rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i + 1}") for i in range(DELEGATES)), code=code)
+    voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)
+    cards = [card for _, card in voting.issue_cards(uow, code)]
+    for i in range(DELEGATES):
+        rounds.attend(uow, code, f"Đại biểu {i + 1}", "electronic")
+    voting.open_voting(uow, code)
+    with uow:
+        election = uow.voting.election(code)
+    assert election is not None
+    with ProcessPoolExecutor(2) as pool:
+        ballots = list(pool.map(_encrypt, [(election.manifest, election.joint_key, i) for i in range(DELEGATES)]))
+    database.engine.dispose()
+    return cards, ballots
+
+
+async def _with_screens(base: str, code: str, cards: list[str], ballots: list[dict[str, object]],
+                        screens: int) -> dict[str, object]:
+    """The campaign while ``screens`` event streams stay open; how many updates the screens received."""
+    updates = [0] * screens
+
+    async def screen(i: int, client: httpx.AsyncClient) -> None:
+        async with client.stream("GET", f"/r/{code}/events") as response:
+            async for line in response.aiter_lines():
+                updates[i] += line.startswith("data: ")
+
+    client = httpx.AsyncClient(base_url=base, timeout=None, limits=httpx.Limits(max_connections=None))
+    tasks = [asyncio.create_task(screen(i, client)) for i in range(screens)]
+    while screens and min(updates) == 0:
+        await asyncio.sleep(0.1)
+    figures = await _campaign(base, code, cards, ballots)
+    await asyncio.sleep(1)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await client.aclose()
+    return figures | {"screens": screens, "updates_per_screen_min": min(updates) if screens else 0}
+
+
+def _serve(url: str) -> subprocess.Popen[bytes]:
+    env = os.environ | {"TINNHIEM_DATABASE_URL": url, "TINNHIEM_HOME": tempfile.mkdtemp(), "TINNHIEM_REDIS_URL": REDIS,
+                        "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "B"}
+    server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT),
+                               "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            httpx.get(f"http://127.0.0.1:{PORT}", timeout=0.5)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    return server
+
+
+def _run(screens: int) -> dict[str, object]:
+    name = f"tinnhiem_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    server = None
+    try:
+        cards, ballots = _prepared(url, "screens")
+        server = _serve(url)
+        return asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+def main() -> None:
+    runs = [_run(0), _run(SCREENS)]
+    p50 = [int(r["latency_ms"]["p50"]) for r in runs]  # type: ignore[index]
+    figures = {"delegates": DELEGATES, "subjects": SUBJECTS, "workers": 2, "database": "PostgreSQL", "redis": True,
+               "without_screens": runs[0], "with_screens": runs[1],
+               "p50_added_percent": round(100 * (p50[1] - p50[0]) / p50[0], 1)}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "screens.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=1))

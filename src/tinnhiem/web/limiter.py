@@ -1,0 +1,89 @@
+"""Sign-in limits per target (a card, an account), shared by every worker through Redis.
+
+``Limiter.hit(key)`` counts one attempt at ``key`` and says whether it may go on. Keys name what
+is being guessed (``round:card-number``, ``organiser``), never the client's address: behind the
+hall's router or a proxy every phone shares one address, so a limit per address let one guesser
+lock out the hall. With TINNHIEM_REDIS_URL the counts live in Redis (the same for all workers,
+kept over a restart); without it, or while Redis is unreachable, in this process's memory.
+No key holds a card's secret part, a ballot or a choice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+import redis
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+
+class Limiter:
+    """At most ``amount`` attempts per key in any ``window`` seconds (a moving window)."""
+
+    def __init__(self, name: str, amount: int, window: int, redis_url: str | None = None) -> None:
+        self.name, self.amount, self.window = name, amount, window
+        self.item: RateLimitItem = RateLimitItemPerSecond(amount, window, namespace=f"tinnhiem-{name}")
+        self.memory = MovingWindowRateLimiter(MemoryStorage())
+        self.shared = MovingWindowRateLimiter(storage_from_string(redis_url)) if redis_url else None
+
+    def hit(self, key: str) -> bool:
+        """Count one attempt at ``key``; False once the window's attempts are used up (nothing counted then)."""
+        if self.shared is not None:
+            try:
+                return self.shared.hit(self.item, key)
+            except redis.RedisError:  # Redis gone for a moment: this worker keeps its own count
+                pass
+        return self.memory.hit(self.item, key)
+
+    def clear(self, key: str) -> None:
+        """Forget ``key``'s attempts (after a right code: its holder starts afresh)."""
+        if self.shared is not None:
+            with contextlib.suppress(redis.RedisError):
+                self.shared.clear(self.item, key)
+        self.memory.clear(self.item, key)
+
+    @property
+    def minutes(self) -> int:
+        return max(1, self.window // 60)
+
+
+@dataclass
+class SignInLimits:
+    """The organisers' sign-in and the delegates' cards are limited separately."""
+
+    organisers: Limiter
+    cards: Limiter
+
+    @classmethod
+    def make(cls, redis_url: str | None, organiser_attempts: int, card_attempts: int, window: int) -> SignInLimits:
+        return cls(Limiter("organisers", organiser_attempts, window, redis_url),
+                   Limiter("cards", card_attempts, window, redis_url))
+
+
+def card_key(round_code: str, card: str) -> str:
+    """The card a code is for: the round and the card's printed number (``017-ABCD-EFGH`` → ``r:17``)."""
+    number = card.strip().split("-", 1)[0]
+    return f"{round_code}:{int(number) if number.isdigit() else '?'}"
+
+
+class Attempts:
+    """The delegates' sign-in as it calls today (``blocked``/``failed``), counted in the cards' limiter.
+
+    Kept for web/routes_vote.py until the card sign-in calls ``hall.limits.cards.hit(card_key(...))``.
+    """
+
+    def __init__(self, limiter: Limiter) -> None:
+        self.limiter = limiter
+
+    def blocked(self, key: str) -> bool:
+        if self.limiter.shared is not None:
+            try:
+                return not self.limiter.shared.test(self.limiter.item, key)
+            except redis.RedisError:
+                pass
+        return not self.limiter.memory.test(self.limiter.item, key)
+
+    def failed(self, key: str) -> None:
+        self.limiter.hit(key)

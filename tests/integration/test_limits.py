@@ -1,0 +1,83 @@
+"""Sign-in limits per target, shared by workers in Redis: one guesser cannot lock out the hall.
+
+Against the real Redis at 127.0.0.1:6379 (a fresh namespace per test) and in memory.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tinnhiem.services import roundfile, rounds
+from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.testing import demo
+from tinnhiem.web.app import create_app
+from tinnhiem.web.limiter import Limiter, card_key
+from tinnhiem.web.settings import Settings
+
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+def settings(tmp_path: Path, redis_url: str | None = None) -> Settings:
+    return Settings(f"sqlite:///{tmp_path / 'l.sqlite3'}", tmp_path, "secret", "ORG", redis_url=redis_url)
+
+
+def csrf_of(client: TestClient, path: str = "/admin") -> str:
+    token = client.get(path).text.split('name="csrf-token" content="')[1].split('"')[0]
+    client.headers["X-CSRF-Token"] = token
+    return token
+
+
+def organiser_sign_in(client: TestClient, code: str) -> int:
+    return client.post("/admin/sign-in", data={"organiser_code": code, "csrf": csrf_of(client)},
+                       follow_redirects=False).status_code
+
+
+def test_delegates_wrong_codes_do_not_lock_the_organiser_out(tmp_path: Path) -> None:
+    """Ten wrong card codes from the organiser's own address (one router for the hall): the organiser still signs in."""
+    app = create_app(settings(tmp_path))
+    round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
+    rounds.create_round(SqlUnitOfWork(app.state.hall.database), round_, code="lim")
+    client = TestClient(app)
+    token = csrf_of(client, "/r/lim/vote")
+    for _ in range(10):
+        assert 401 == client.post("/r/lim/vote/sign-in", data={"card": "001-AAAA-BBBB", "csrf": token}).status_code
+    assert 303 == organiser_sign_in(client, "ORG")
+
+
+def test_too_many_organiser_codes_say_so_instead_of_wrong_code(tmp_path: Path) -> None:
+    """Past the organisers' limit the page says "too many", never "wrong code" to someone with the right one."""
+    client = TestClient(create_app(settings(tmp_path)))
+    for _ in range(10):
+        assert 401 == organiser_sign_in(client, "nope")
+    refused = client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": csrf_of(client)})
+    assert 429 == refused.status_code and "Nhập sai quá nhiều lần" in refused.text
+
+
+def test_the_count_is_shared_by_workers_and_kept_over_a_restart(tmp_path: Path) -> None:
+    """Two app instances on one Redis share the organisers' count; a third, started later, still knows it."""
+    first, second = (TestClient(create_app(settings(tmp_path, REDIS))) for _ in range(2))
+    first.app.state.hall.limits.organisers.clear("organiser")  # type: ignore[attr-defined]
+    for client in (first, second) * 5:
+        assert 401 == organiser_sign_in(client, "nope")
+    restarted = TestClient(create_app(settings(tmp_path, REDIS)))
+    assert 429 == organiser_sign_in(restarted, "ORG")
+    restarted.app.state.hall.limits.organisers.clear("organiser")  # type: ignore[attr-defined]
+    assert 303 == organiser_sign_in(restarted, "ORG")
+
+
+@pytest.mark.parametrize("redis_url", [None, REDIS, "redis://127.0.0.1:1/0"], ids=["memory", "redis", "redis-down"])
+def test_a_guessed_card_locks_only_that_card(redis_url: str | None) -> None:
+    """Card 17's limit is spent; card 18 of the same round, and card 17 of another round, are untouched."""
+    limiter = Limiter(f"test-{uuid.uuid4().hex}", 3, 600, redis_url)
+    assert [True, True, True, False] == [limiter.hit(card_key("r1", "017-AAAA-BBBB")) for _ in range(4)]
+    assert limiter.hit(card_key("r1", "018-AAAA-BBBB")) and limiter.hit(card_key("r2", "017-AAAA-BBBB"))
+    limiter.clear(card_key("r1", "017-AAAA-BBBB"))
+    assert limiter.hit(card_key("r1", "017-CCCC-DDDD"))
+
+
+def test_a_card_key_holds_no_secret() -> None:
+    assert "r1:17" == card_key("r1", " 017-SECR-ETXX ")
