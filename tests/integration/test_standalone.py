@@ -100,3 +100,15 @@ def test_the_published_tables_are_checked_inside_the_clone(clone: Path) -> None:
     passed = re.search(r"(\d+) passed", run.stdout)
     assert passed is not None and int(passed.group(1)) > len(cases), run.stdout
     assert "skipped" not in run.stdout
+
+
+def test_every_cited_rule_is_stated_in_docs_rules(clone: Path) -> None:
+    """Each rule id (R-…) a file cites is stated, in bold, in docs/rules.md."""
+    rules = (clone / "docs" / "rules.md").read_text(encoding="utf-8")
+    cited = {
+        rule
+        for path in tracked(clone)
+        for rule in re.findall(r"\bR-[A-Z]+(?:-[A-Z]+)*(?:-\d+)?\b", text_of(path) or "")
+    }
+    assert len(cited) > 10
+    assert [] == sorted(rule for rule in cited if f"**{rule}**" not in rules)
