@@ -1,6 +1,6 @@
 """Office lists: how fast and in how much memory a list is read, or an oversized one refused.
 
-Goal (issue 13): a 200,000-row list (113 s and 1.3 GB before) refused quickly in flat memory;
+Goal (the organisers' day): a 200,000-row list (113 s and 1.3 GB before) refused quickly in flat memory;
 a 5,000-row list (more than any real body) read in seconds.
 Command: .venv/bin/python -m bench office
 """

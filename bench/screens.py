@@ -1,10 +1,10 @@
 """Screens: 500 delegates cast within one minute while 200 projector screens stream (PostgreSQL, two workers, Redis).
 
-Goal (issue 12): 200 screens add under 10 % to cast latency; the hub reads the state once per change
+Goal (the hall at the chair's word): 200 screens add under 10 % to cast latency; the hub reads the state once per change
 per worker (web/live.py), where each stream used to re-read it at every cast.
 Command: .venv/bin/python -m bench screens   (PostgreSQL as for `load`, Redis at TINNHIEM_REDIS_URL or 127.0.0.1:6379)
 It runs the same campaign twice, without and with the screens. Traffic goes to 127.0.0.1 only and stops by itself.
-The cast flow is the one of bench/load.py (sign-in with the card, then one POST); it changes with issue 8.
+The cast flow is the one of bench/load.py (the whole phone sequence, with the card's proof).
 """
 
 from __future__ import annotations

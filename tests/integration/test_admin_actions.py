@@ -18,7 +18,7 @@ CLOSE = 'action="/admin/r/{code}/close"'
 def signed_in(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, str]:
     home = tmp_path_factory.mktemp("actions")
     app = create_app(Settings(f"sqlite:///{home / 'a.sqlite3'}", home, "secret", "ORG"))
-    code, _ = prepare_hall(SqlUnitOfWork(app.state.hall.database), home / "keys")
+    code, _, _ = prepare_hall(SqlUnitOfWork(app.state.hall.database), home / "keys")
     client = TestClient(app)
     csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
     client.headers["X-CSRF-Token"] = csrf
@@ -32,10 +32,22 @@ def actions(client: TestClient, code: str) -> tuple[bool, bool]:
 
 
 def test_open_only_when_ready_close_only_when_open(signed_in: tuple[TestClient, str]) -> None:
-    client, code = signed_in
-    with SqlUnitOfWork(client.app.state.hall.database) as uow:  # type: ignore[attr-defined]
-        uow.voting.set_state(code, "ready")
-        uow.commit()
+    """A fresh round's page offers Open only; once open, Close only; once closed, neither (states go one way)."""
+    from dataclasses import replace
+
+    from tinnhiem.domain.model import Conference, Delegate
+    from tinnhiem.services import cards, roundfile, rounds, voting
+    from tinnhiem.testing.demo import demo_file
+    from tinnhiem.testing.simulate import seeded, seeded_cards
+
+    client, _ = signed_in
+    uow = SqlUnitOfWork(client.app.state.hall.database)  # type: ignore[attr-defined]
+    round_ = replace(roundfile.parse_round(roundfile.load(demo_file()))[0], conference=Conference(convened=3))
+    code = rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i}") for i in range(3)), code="fresh")
+    voting.set_up_election(uow, code, ["A", "B", "C"], 2, seeded(1))
+    cards.upload(uow, code, cards.card_set(code, seeded_cards(code, 3, 1)).public)
+    for i in range(3):
+        rounds.attend(uow, code, f"Đại biểu {i}", "electronic")
     assert (True, False) == actions(client, code)
     client.post(f"/admin/r/{code}/open")
     assert (False, True) == actions(client, code)
@@ -43,14 +55,11 @@ def test_open_only_when_ready_close_only_when_open(signed_in: tuple[TestClient, 
     assert (False, False) == actions(client, code)
 
 
-def test_close_and_new_cards_ask_first_in_plain_vietnamese(signed_in: tuple[TestClient, str]) -> None:
-    """The buttons that act sit inside a confirmation that says what follows."""
-    client, code = signed_in
-    with SqlUnitOfWork(client.app.state.hall.database) as uow:  # type: ignore[attr-defined]
-        uow.voting.set_state(code, "open")
-        uow.commit()
+def test_close_asks_first_in_plain_vietnamese_and_cards_change_only_before_opening(
+        signed_in: tuple[TestClient, str]) -> None:
+    """Close sits inside a confirmation that says what follows; the card list can be replaced only while ready."""
+    client, code = signed_in  # the demo hall: open
     page = client.get(f"/admin/r/{code}").text
     close = page.split('<details class="confirm" id="close-voting">')[1].split("</details>")[0]
     assert "Sau khi đóng, không ai bỏ phiếu điện tử được nữa" in close and CLOSE.format(code=code) in close
-    cards = page.split('<details class="confirm" id="reissue-cards">')[1].split("</details>")[0]
-    assert "Mọi mã trên thẻ đã phát sẽ hết hiệu lực" in cards and "Đồng ý, in thẻ mới" in cards
+    assert 'id="cards_file"' not in page

@@ -495,6 +495,7 @@ def demo_command(
         address = f"http://127.0.0.1:{port}"
         code, key_files, card_set = prepare_hall(SqlUnitOfWork(database), home() / "keys")
         path = home() / "documents" / f"{code}-the-bo-phieu.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(cards_pdf(rounds.load(SqlUnitOfWork(database), code)[0], code, card_set.secrets, address,
                                    "tinnhiem-hoi-truong"))
         out.print(t(f"Thẻ bỏ phiếu (không ghi tên; {len(card_set.secrets)} thẻ, đã phát 53): {path}",

@@ -161,7 +161,7 @@ def check_in(uow: UnitOfWork, code: str, number: int, channel: str) -> tuple[Att
     """Delegate ``number`` on the list is present and votes by ``channel``; the list after it.
 
     Tapping the same again (a second organiser, a double tap) changes nothing; another channel
-    is refused (a delegate votes one way only, issue 4).
+    is refused (a delegate votes one way only).
     """
     if channel not in ("electronic", "paper"):
         raise InvalidInput("unknown-value", field="channel", value=channel, choices="electronic, paper")

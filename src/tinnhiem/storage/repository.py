@@ -371,7 +371,7 @@ class SqlPaperStore:
 
     def attend_number(self, code: str, number: int, channel: str) -> Attendee:
         """Delegate ``number`` present by ``channel``; the same again changes nothing (two organisers);
-        another channel is refused (issue 4), also when two organisers tap at the same moment.
+        another channel is refused, also when two organisers tap at the same moment.
 
         The row is written first (INSERT … ON CONFLICT DO NOTHING on the one-row-per-delegate key), so
         the transaction takes the write lock before it reads: two taps queue instead of failing.
