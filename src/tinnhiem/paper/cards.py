@@ -21,13 +21,35 @@ from tinnhiem.reports.pdf import FONT, Margins, new_document
 CARD_W, CARD_H = 90.0, 62.0
 
 
+QUIET = 4  # modules of white round a QR code, as the standard asks
+
+
 def _qr(pdf: FPDF, text: str, x: float, y: float, side: float) -> None:
     matrix = list(segno.make(text, error="m").matrix)
-    module = side / (len(matrix) + 2)
+    module = side / (len(matrix) + 2 * QUIET)
     for r, row in enumerate(matrix):
         for c, dark in enumerate(row):
             if dark:
-                pdf.rect(x + (c + 1) * module, y + (r + 1) * module, module, module, style="F")
+                pdf.rect(x + (c + QUIET) * module, y + (r + QUIET) * module, module, module, style="F")
+
+
+def _fitted(pdf: FPDF, text: str, style: str, size: float, width: float) -> None:
+    """Set the largest font size up to ``size`` at which ``text`` fits in ``width`` mm."""
+    pdf.set_font(FONT, style, size)
+    while size > 6 and pdf.get_string_width(text) > width:
+        size -= 0.5
+        pdf.set_font(FONT, style, size)
+
+
+def _shortened(pdf: FPDF, text: str, width: float, lines: int) -> str:
+    """``text`` cut at a word so that it takes at most ``lines`` lines of ``width`` mm, with "…" if cut."""
+    words, kept = text.split(), ""
+    for word in words:
+        trial = f"{kept} {word}".strip()
+        if pdf.get_string_width(trial + " …") > width * lines * 0.92:
+            return kept + " …"
+        kept = trial
+    return kept
 
 
 def _hall_sheet(pdf: FPDF, round_: Round, code: str, address: str, wifi: str) -> None:
@@ -47,25 +69,26 @@ def _card(pdf: FPDF, round_: Round, code: str, secret: str, address: str, x: flo
     pdf.set_dash_pattern(dash=1, gap=1)
     pdf.rect(x, y, CARD_W, CARD_H)
     pdf.set_dash_pattern()
+    column = CARD_W - 44  # the text's width, left of the QR code and its white margin
     pdf.set_xy(x + 3, y + 3)
-    pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(CARD_W - 40, 6, "THẺ BỎ PHIẾU ĐIỆN TỬ")
+    _fitted(pdf, "THẺ BỎ PHIẾU ĐIỆN TỬ", "B", 13, CARD_W - 6)
+    pdf.cell(CARD_W - 6, 6, "THẺ BỎ PHIẾU ĐIỆN TỬ")
     pdf.set_xy(x + 3, y + 10)
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(CARD_W - 40, 4, round_.title[:90])
+    pdf.multi_cell(column, 4, _shortened(pdf, round_.title, column, 3))
     pdf.set_xy(x + 3, y + 25)
     pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(CARD_W - 40, 5, "Mã thẻ (dùng cho một phiếu):")
+    pdf.multi_cell(column, 5, "Mã thẻ (dùng cho một phiếu):")
     head, tail = secret[:14], secret[15:]  # two lines of groups: "K7QX-9MPA-2345" / "ABCD-EFGH"
-    pdf.set_font(FONT, "B", 14)
+    _fitted(pdf, head, "B", 14, column)
     pdf.set_xy(x + 3, y + 31)
-    pdf.cell(CARD_W - 38, 7, head)
+    pdf.cell(column, 7, head)
     pdf.set_xy(x + 3, y + 38)
-    pdf.cell(CARD_W - 38, 7, tail)
+    pdf.cell(column, 7, tail)
     pdf.set_xy(x + 3, y + 47)
     pdf.set_font(FONT, "I", 9)
-    pdf.multi_cell(CARD_W - 40, 4.5, "Thẻ không ghi tên. Không cho ai xem mã thẻ: ai có mã là bỏ được phiếu này.")
-    _qr(pdf, f"{address}/r/{code}/vote#card={secret}", x + CARD_W - 37, y + 12, 35)
+    pdf.multi_cell(CARD_W - 6, 4.5, "Thẻ không ghi tên. Không cho ai xem mã thẻ: ai có mã là bỏ được phiếu này.")
+    _qr(pdf, f"{address}/r/{code}/vote#card={secret}", x + CARD_W - 40, y + 9, 38)
 
 
 def cards_pdf(round_: Round, code: str, secrets: Sequence[str], address: str, wifi: str = "") -> bytes:
