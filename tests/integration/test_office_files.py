@@ -143,3 +143,10 @@ def test_a_list_of_five_thousand_is_read(tmp_path: Path) -> None:
     path.write_text("Họ và tên,Đơn vị\n" + "".join(f"Đại biểu {n},Đơn vị\n" for n in range(MAX_ROWS)),
                     encoding="utf-8")
     assert MAX_ROWS == len(read_delegates(path))
+
+
+def test_a_merged_range_drawn_far_below_the_list_stays_within_it(tmp_path: Path) -> None:
+    path = _book(tmp_path / "danh-sach.xlsx", [
+        ["Họ và tên", "Chức vụ", "Nhóm"], ["Nguyễn Văn Ân", "Bí thư", "Thường trực"], ["Lê Quang Minh", "Phó Bí thư", None],
+    ], merges=("C2:C20000",))  # far past MAX_ROWS
+    assert ["Thường trực", "Thường trực"] == [s.group for s in read_subjects(path)]

@@ -45,6 +45,7 @@ LABELS: Mapping[str, str] = {
 
 
 MAX_ROWS = 5_000  # more than any real conference, Party committee or People's Council has
+MAX_COLUMNS = 100  # columns read from a merged range (a list has a dozen at most)
 HEADER_ROWS = 15  # the header row is looked for this far down (title rows, dates, signatures above it)
 NUMBERING = re.compile(r"^[(\[]?(\d{1,2}|[a-z])[)\]]?$", re.IGNORECASE)  # a row "(1) (2) (3)" under a header
 
@@ -84,7 +85,9 @@ def _xlsx_rows(path: Path) -> dict[int, list[object]]:
                 if any(v is not None and str(v).strip() for v in values)}
     finally:
         book.close()
-    for top, left, bottom, right in merges:
+    last = max(rows, default=0)
+    for top, left, bottom, right in merges:  # a range drawn far past the list fills only the list
+        bottom, right = min(bottom, last), min(right, MAX_COLUMNS)
         value = rows.get(top, [])[left - 1] if left <= len(rows.get(top, [])) else None
         for number in range(top, bottom + 1):
             row = rows.setdefault(number, [])
@@ -195,7 +198,14 @@ class Decoded:
                             value=text)
 
     def header(self, number: int) -> list[str]:
-        return [self.cell(number, i) for i in range(len(self.rows[number]))]
+        """A row that may be the header: a cell that cannot be read there is only not a column name."""
+        cells = []
+        for i, raw in enumerate(self.rows[number]):
+            try:
+                cells.append(self.cell(number, i))
+            except InvalidInput:
+                cells.append(raw)
+        return cells
 
 
 def read_rows(path: Path, required: Sequence[str], optional: Sequence[str] = ()) -> list[tuple[int, dict[str, str]]]:

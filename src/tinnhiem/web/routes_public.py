@@ -36,9 +36,20 @@ def screen_state(hall, code: str) -> dict[str, object]:  # type: ignore[no-untyp
     return {"state": election.state if election else "none", "turnout": turnout, "present": present}
 
 
+SCREEN_ROWS = 12  # subjects a 1,920 × 1,080 projector shows at once in type read from the back of the hall
+
+
+def screen_pages(count: int, most: int = SCREEN_ROWS) -> list[range]:
+    """Subjects per page: one page up to ``most``, else pages as even as can be (44 -> 4 pages of 11)."""
+    pages = max(1, -(-count // most))
+    size = -(-count // pages) if count else 0
+    return [range(start, min(start + size, count)) for start in range(0, count, size or 1)]
+
+
 @router.get("/r/{code}/screen", response_class=HTMLResponse)
 def screen(request: Request, code: str) -> HTMLResponse:
-    """The projector: turnout while voting is open, the results once counted (large type)."""
+    """The projector: turnout while voting is open, the results once counted, every row in view
+    (pages that turn by themselves, and by key, when the subjects are many)."""
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
     try:
@@ -46,12 +57,15 @@ def screen(request: Request, code: str) -> HTMLResponse:
     except InvalidInput:
         result = None
     rows = [] if result is None else [
-        {"name": s.subject.name, "position": s.subject.position, "band": s.band,
+        {"number": i, "name": s.subject.name, "position": s.subject.position, "band": s.band,
+         "dismissal": s.dismissal_proposed,
          "levels": [(LEVEL_LABELS[lv][0], s.totals.counts[lv], printed(s.percents[lv], round_.style))
                     for lv in round_.levels]}
-        for s in result.subjects
+        for i, s in enumerate(result.subjects, start=1)
     ]
-    return hall.page(request, "screen.html", round=round_, code=code, live=screen_state(hall, code), rows=rows)
+    pages = [[rows[i] for i in page] for page in screen_pages(len(rows))]
+    return hall.page(request, "screen.html", round=round_, code=code, live=screen_state(hall, code), rows=rows,
+                     pages=pages)
 
 
 @router.get("/r/{code}/events", include_in_schema=False)  # a stream: not for generated calls
