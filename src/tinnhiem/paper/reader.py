@@ -20,6 +20,7 @@ from enum import StrEnum
 import cv2
 import numpy as np
 
+from tinnhiem.paper.corners import find_corners, to_page, turns
 from tinnhiem.paper.layout import (
     BOX_COLUMN_W,
     FIDUCIAL,
@@ -30,14 +31,26 @@ from tinnhiem.paper.layout import (
     PAGE_W,
     QR_BOX,
     STT_W,
+    Box,
     SheetLayout,
 )
 
 PX_PER_MM = 5.0  # the straightened page: 1050 × 1485 pixels
-EMPTY_BELOW = 0.005  # share of ink pixels in a box interior
-MARKED_ABOVE = 0.14
-INK = 0.20  # a pixel is ink when it is this much darker than the paper (0–1)
+INK = 0.25  # a pixel is ink when it is this much darker than the paper round it (0–1)
+EMPTY_BELOW = 0.01  # share of ink pixels in a box interior
+MARKED_ABOVE = 0.10
+LIGHT_INK = 0.07  # a light pixel (pencil, little ink), relative to the local paper, on a 3×3 mean
+LIGHT_EMPTY = 0.02
+LIGHT_MARKED = 0.06
+LIGHT_SPREAD = 0.4  # a light mark spans at least 40 % of the box both ways (a dot or a speck does not)
+RING_INK = 0.15  # ink round a box (a circle drawn round it)
+RING_ANGLES = 72
+RING_GAP = 1.0  # mm kept clear of the box's own border (and its widened print mask)
+RING_OUT = 5.5  # mm beyond the box's half side: how far round it a circle is looked for
+RING_EMPTY = 0.35
+RING_MARKED = 0.6
 STRAY_MIN_AREA = 60  # ink pixels (≈ 2.4 mm²) in one group outside the boxes and the print
+SEAL_AREA = (MARGIN - 4, 28.0, 44.0, 40.0)  # x, y, w, h mm round the printed "(dấu treo)" circle
 
 
 class RowState(StrEnum):
@@ -59,6 +72,7 @@ class RowReading:
     state: RowState
     level: int | None  # the marked level when MARKED
     scores: tuple[float, ...]  # ink share per box, for the committee and the benchmark
+    ink: tuple[BoxInk, ...] = ()  # every figure the reader used, box by box
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,47 +95,11 @@ def _grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
-def find_corners(full: np.ndarray) -> np.ndarray | None:
-    """The centres of the four corner squares (TL, TR, BL, BR), or None (found on a ~100 dpi copy)."""
-    shrink = min(1.0, 840 / full.shape[1])
-    image = cv2.resize(full, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else full
-    height, width = image.shape
-    scale = width / PAGE_W  # pixels per mm, assuming the whole page was scanned
-    expected = (FIDUCIAL * scale) ** 2
-    blurred = cv2.GaussianBlur(image, (5, 5), 0)
-    black = 0.45 * float(np.percentile(blurred[::4, ::4], 90))  # the squares are black; a grey scanner bed is not
-    dark = (blurred < black).astype(np.uint8)
-    contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    candidates = []
-    for contour in contours:
-        area = cv2.contourArea(contour)
-        if not 0.4 * expected < area < 2.2 * expected:
-            continue
-        (cx, cy), (w, h), _ = cv2.minAreaRect(contour)
-        if min(w, h) == 0 or max(w, h) / min(w, h) > 1.35 or area / (w * h) < 0.8:
-            continue
-        candidates.append((cx, cy))
-    if len(candidates) < 4:
-        return None
-    points = np.array(candidates, dtype=np.float32)
-    targets = np.array([(0, 0), (width, 0), (0, height), (width, height)], dtype=np.float32)
-    chosen = []
-    for target in targets:
-        distances = np.linalg.norm(points - target, axis=1)
-        best = int(np.argmin(distances))
-        if distances[best] > 0.25 * width:
-            return None
-        chosen.append(points[best])
-    return np.array(chosen, dtype=np.float32) / shrink
-
-
-def page_transform(image: np.ndarray) -> np.ndarray | None:
-    """The homography from the scan to the template's millimetres, or None when no corners are found."""
+def page_transform(image: np.ndarray) -> list[np.ndarray]:
+    """The homographies from the scan to the template's millimetres: the page as it lies, then
+    turned 180° (the QR code tells which is right); empty when no corner squares are found."""
     corners = find_corners(image)
-    if corners is None:
-        return None
-    target = np.array(FIDUCIAL_CENTRES, dtype=np.float32)
-    return cv2.getPerspectiveTransform(corners, target)
+    return [] if corners is None else [to_page(c) for c in turns(corners)]
 
 
 def warp(image: np.ndarray, to_mm: np.ndarray, px_per_mm: float, x: float, y: float, w: float, h: float) -> np.ndarray:
@@ -144,9 +122,14 @@ def read_qr(image: np.ndarray, to_mm: np.ndarray) -> str | None:
 
 
 def darkness(page: np.ndarray) -> np.ndarray:
-    """0 for paper, 1 for black: relative to the paper's own white (a grey scan is not ink)."""
-    white = float(np.percentile(page[::4, ::4], 90))
-    return np.clip((white - page.astype(np.float32)) / max(white, 1.0), 0.0, 1.0)
+    """0 for paper, 1 for black, relative to the paper's local white (shadows and grey paper are not ink).
+
+    The local white is the brightest paper within about 6 mm (larger than any filled box), smoothed.
+    """
+    small = cv2.resize(page, None, fx=1 / PX_PER_MM, fy=1 / PX_PER_MM, interpolation=cv2.INTER_AREA)
+    white = cv2.GaussianBlur(cv2.dilate(small, np.ones((13, 13), np.uint8)), (9, 9), 0)
+    white = cv2.resize(white, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    return np.clip((white - page.astype(np.float32)) / np.maximum(white, 40.0), 0.0, 1.0)
 
 
 def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> float:
@@ -155,28 +138,101 @@ def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 
     return float((cell > INK).mean()) if cell.size else 0.0
 
 
-def decide(subject: int, scores: Sequence[float]) -> RowReading:
-    """R-VALID-2 on the scores: one clear mark, none, several, or unsure."""
-    if any(EMPTY_BELOW <= s <= MARKED_ABOVE for s in scores):
-        return RowReading(subject, RowState.UNSURE, None, tuple(scores))
-    marked = [i for i, s in enumerate(scores) if s > MARKED_ABOVE]
-    if len(marked) == 1:
-        return RowReading(subject, RowState.MARKED, marked[0], tuple(scores))
-    state = RowState.EMPTY if not marked else RowState.MULTIPLE
-    return RowReading(subject, state, None, tuple(scores))
+def light_score(light: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> tuple[float, float]:
+    """The share of light-ink pixels inside a box, and how far they spread across it (0–1, the lesser way)."""
+    cell = light[_mm(y + inset):_mm(y + side - inset), _mm(x + inset):_mm(x + side - inset)] > LIGHT_INK
+    if not cell.size or not cell.any():
+        return 0.0, 0.0
+    ys, xs = np.nonzero(cell)
+    spread = min(float(np.ptp(np.percentile(xs, [5, 95]))) / cell.shape[1],
+                 float(np.ptp(np.percentile(ys, [5, 95]))) / cell.shape[0])
+    return float(cell.mean()), spread
+
+
+def _ring_offsets(side: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sample points round a box: (angle index, dx px, dy px), outside the square, inside RING_OUT."""
+    half = side / 2
+    angles = np.linspace(0, 2 * np.pi, RING_ANGLES, endpoint=False)
+    radii = np.arange(half + RING_GAP, half + RING_OUT, 0.25)
+    a, r = np.meshgrid(np.arange(RING_ANGLES), radii, indexing="ij")
+    dx, dy = r * np.cos(angles[a]), r * np.sin(angles[a])
+    keep = np.maximum(np.abs(dx), np.abs(dy)) > half + RING_GAP
+    return a[keep], np.round(dx[keep] * PX_PER_MM).astype(int), np.round(dy[keep] * PX_PER_MM).astype(int)
+
+
+def ring_score(ink: np.ndarray, printed: np.ndarray, box: Box) -> float:
+    """The share of directions round the box in which ink lies just outside it: 1 for a circle round it.
+
+    A direction that crosses print (the table's lines) is left out: a circle is judged where it
+    can be seen whole, and the rows above and below (their boxes, their circles) are not seen.
+    """
+    index, dx, dy = _ring_offsets(box.side)
+    cx, cy = _mm(box.x + box.side / 2), _mm(box.y + box.side / 2)
+    xs = np.clip(cx + dx, 0, ink.shape[1] - 1)
+    ys = np.clip(cy + dy, 0, ink.shape[0] - 1)
+    blocked = np.bincount(index[printed[ys, xs] > 0], minlength=RING_ANGLES) > 0
+    inked = np.bincount(index[ink[ys, xs] > 0], minlength=RING_ANGLES) > 0
+    return float((inked & ~blocked).sum() / max(1, (~blocked).sum()))
+
+
+@dataclass(frozen=True, slots=True)
+class BoxInk:
+    """What the reader saw in one box: ink share inside, light-ink share inside and its spread, ring round it."""
+
+    inside: float
+    light: float
+    spread: float
+    ring: float
+
+    @property
+    def marked(self) -> bool:
+        light_mark = self.light > LIGHT_MARKED and self.spread >= LIGHT_SPREAD
+        return self.inside > MARKED_ABOVE or self.ring >= RING_MARKED or light_mark
+
+    @property
+    def empty(self) -> bool:
+        return self.inside < EMPTY_BELOW and self.ring < RING_EMPTY and self.light < LIGHT_EMPTY
+
+
+def decide(subject: int, boxes: Sequence[BoxInk]) -> RowReading:
+    """R-VALID-2 on what was seen: one clear mark, none, several, or unsure (for people)."""
+    scores = tuple(round(b.inside, 4) for b in boxes)
+    marked = [i for i, b in enumerate(boxes) if b.marked]
+    doubtful = [i for i, b in enumerate(boxes) if not b.marked and not b.empty]
+    if len(marked) > 1:
+        return RowReading(subject, RowState.MULTIPLE, None, scores, tuple(boxes))
+    if doubtful:
+        return RowReading(subject, RowState.UNSURE, None, scores, tuple(boxes))
+    if marked:
+        return RowReading(subject, RowState.MARKED, marked[0], scores, tuple(boxes))
+    return RowReading(subject, RowState.EMPTY, None, scores, tuple(boxes))
 
 
 def printed_mask(template: np.ndarray) -> np.ndarray:
-    """Where the blank sheet has print, widened by 0.2 mm for the scan's small misregistration."""
-    return cv2.dilate((darkness(template) > 0.15).astype(np.uint8), np.ones((3, 3), np.uint8))
+    """Where the blank sheet has print, widened by 0.6 mm for the scan's small misregistration."""
+    return cv2.dilate((darkness(template) > 0.15).astype(np.uint8), np.ones((7, 7), np.uint8))
+
+
+def _ignored(ink: np.ndarray, layout: SheetLayout) -> None:
+    """Clear what the stray-ink check must not see: the columns of boxes, the seal's place,
+    and everything outside the four corner squares (page edges, their shadows, the backdrop)."""
+    first_box_x = MARGIN + STT_W + NAME_W + layout.position_w
+    top, bottom = layout.row_top(0), layout.row_top(len(layout.subjects))
+    ink[_mm(top - 3):_mm(bottom + 3), _mm(first_box_x - 1):_mm(first_box_x + layout.levels * BOX_COLUMN_W + 1)] = 0
+    x, y, w, h = SEAL_AREA
+    ink[_mm(y):_mm(y + h), _mm(x):_mm(x + w)] = 0
+    (left, top_), (right, bottom_) = FIDUCIAL_CENTRES[0], FIDUCIAL_CENTRES[3]
+    inner = FIDUCIAL / 2 + 1
+    ink[:_mm(top_ + inner)] = 0
+    ink[_mm(bottom_ - inner):] = 0
+    ink[:, :_mm(left + inner)] = 0
+    ink[:, _mm(right - inner):] = 0
 
 
 def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> bool:
-    """Ink where the blank sheet is white, outside the columns of boxes: writing on the ballot."""
+    """Ink where the blank sheet is white, away from the boxes and the seal: writing on the ballot."""
     ink = ((dark > 0.3) & (printed == 0)).astype(np.uint8)
-    first_box_x = MARGIN + STT_W + NAME_W + layout.position_w
-    top, bottom = layout.row_top(0), layout.row_top(len(layout.subjects))
-    ink[_mm(top):_mm(bottom), _mm(first_box_x):_mm(first_box_x + layout.levels * BOX_COLUMN_W)] = 0
+    _ignored(ink, layout)
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise
     # Writing over printed words is cut into pieces by the print mask: join pieces closer than
     # about 1.4 mm, then weigh each group by its own ink.
@@ -185,24 +241,43 @@ def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> boo
     return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
 
 
+def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout]) -> tuple[np.ndarray | None, SheetLayout | None]:
+    """The homography of the page and its layout: upright first, else turned 180° (by the QR code)."""
+    transforms = page_transform(grey)
+    for to_mm in transforms:
+        layout = layouts.get(read_qr(grey, to_mm) or "")
+        if layout is not None:
+            return to_mm, layout
+    return (transforms[0] if transforms else None), None
+
+
+def read_rows(page: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tuple[np.ndarray, tuple[RowReading, ...]]:
+    """The darkness of the page and the reading of each of its rows."""
+    dark = darkness(page)
+    ink = ((dark > RING_INK) & (printed == 0)).astype(np.uint8)
+    light = cv2.blur(dark, (3, 3))  # a light stroke stands out of the scanner's noise once averaged
+    boxes = layout.boxes()
+    rows = tuple(
+        decide(subject, [BoxInk(box_score(dark, b.x, b.y, b.side), *light_score(light, b.x, b.y, b.side),
+                                ring_score(ink, printed, b))
+                         for b in boxes[i * layout.levels:(i + 1) * layout.levels]])
+        for i, subject in enumerate(layout.subjects)
+    )
+    return dark, rows
+
+
 def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict[str, np.ndarray]) -> SheetReading:
     """Read one scanned sheet against this round's sheets; ``printed`` holds each sheet's print mask."""
     grey = _grey(image)
-    to_mm = page_transform(grey)
+    to_mm, layout = _locate(grey, layouts)
     if to_mm is None:
         return SheetReading(None, (), (Problem.NO_CORNERS,), grey)
     page = warp(grey, to_mm, PX_PER_MM, 0, 0, PAGE_W, PAGE_H)
-    text = read_qr(grey, to_mm)
-    layout = layouts.get(text or "")
     if layout is None:
         return SheetReading(None, (), (Problem.NOT_THIS_ROUND,), page)
-    dark = darkness(page)
-    boxes = layout.boxes()
-    rows = tuple(
-        decide(subject, [box_score(dark, b.x, b.y, b.side) for b in boxes[i * layout.levels:(i + 1) * layout.levels]])
-        for i, subject in enumerate(layout.subjects)
-    )
-    problems = (Problem.STRAY_INK,) if stray_ink(dark, printed[layout.qr_text], layout) else ()
+    mask = printed[layout.qr_text]
+    dark, rows = read_rows(page, mask, layout)
+    problems = (Problem.STRAY_INK,) if stray_ink(dark, mask, layout) else ()
     return SheetReading(layout, rows, problems, page)
 
 
