@@ -112,7 +112,27 @@ def find_corners(full: np.ndarray) -> np.ndarray | None:
     if len(found) < 4:
         return None
     best = _best_four(found)
-    return None if best is None else best / shrink
+    if best is None:
+        return None
+    side = float(np.median([c[2] for c in found])) / shrink
+    return np.array([_refined(full, point / shrink, side) for point in best], dtype=np.float32)
+
+
+def _refined(full: np.ndarray, point: np.ndarray, side: float) -> np.ndarray:
+    """A square's centre measured again on the full scan (the small copy is off by up to half a mm)."""
+    reach = int(side)
+    x0, y0 = max(0, int(point[0]) - reach), max(0, int(point[1]) - reach)
+    patch = full[y0:int(point[1]) + reach + 1, x0:int(point[0]) + reach + 1]
+    if patch.size == 0:
+        return point
+    _, dark = cv2.threshold(cv2.GaussianBlur(patch, (3, 3), 0), 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, centres = cv2.connectedComponentsWithStats(dark)
+    local = (point[0] - x0, point[1] - y0)
+    best = min(range(1, count), default=None,
+               key=lambda i: np.hypot(centres[i][0] - local[0], centres[i][1] - local[1]) - stats[i][4] ** 0.5)
+    if best is None or abs(stats[best][4] - side * side) > 0.5 * side * side:
+        return point
+    return np.array((centres[best][0] + x0, centres[best][1] + y0), dtype=np.float32)
 
 
 def turns(corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -13,12 +13,14 @@ Nothing unsure is guessed: an unsure row, or a flagged sheet, waits for the comm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import cv2
 import numpy as np
+import segno
 
 from tinnhiem.paper.corners import find_corners, to_page, turns
 from tinnhiem.paper.layout import (
@@ -49,6 +51,7 @@ RING_GAP = 1.0  # mm kept clear of the box's own border (and its widened print m
 RING_OUT = 5.5  # mm beyond the box's half side: how far round it a circle is looked for
 RING_EMPTY = 0.35
 RING_MARKED = 0.6
+QR_AGREEMENT = 0.85  # share of modules that must agree with one of the round's codes
 STRAY_MIN_AREA = 60  # ink pixels (≈ 2.4 mm²) in one group outside the boxes and the print
 SEAL_AREA = (MARGIN - 4, 28.0, 44.0, 40.0)  # x, y, w, h mm round the printed "(dấu treo)" circle
 
@@ -110,12 +113,51 @@ def warp(image: np.ndarray, to_mm: np.ndarray, px_per_mm: float, x: float, y: fl
                                borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
+@functools.lru_cache(maxsize=256)
+def qr_modules(text: str) -> np.ndarray:
+    """The dark (True) and light modules of the QR code printed for ``text`` (as printing draws it)."""
+    return np.array(segno.make(text, error="m", micro=False).matrix, dtype=bool)
+
+
+def _sampled_modules(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndarray:
+    """The QR area of the scan, sampled at the centre of each of ``size`` × ``size`` modules: dark or not."""
+    x, y, side = QR_BOX
+    module = side / (size + 2)
+    per_mm = 8.0
+    crop = warp(image, to_mm, per_mm, x, y, side, side)
+    crop = cv2.blur(crop, (3, 3))
+    centres = ((np.arange(size) + 1.5) * module * per_mm).astype(int)
+    values = crop[np.ix_(centres, centres)].astype(np.float32)
+    low, high = np.percentile(values, 10), np.percentile(values, 90)
+    return np.asarray(values < (low + high) / 2)
+
+
+def match_qr(image: np.ndarray, to_mm: np.ndarray, texts: Iterable[str]) -> tuple[str | None, float]:
+    """Which of this round's QR codes is printed on the sheet, by its modules, and how well it agrees.
+
+    The reader knows every code the round printed, so it compares the scan with each of them
+    instead of decoding: a blurred or noisy code still matches its own, and only its own (two
+    codes differ in about half their modules; a sheet of another round matches none).
+    """
+    best, best_share = None, 0.0
+    sampled: dict[int, np.ndarray] = {}
+    for text in texts:
+        modules = qr_modules(text)
+        size = modules.shape[0]
+        if size not in sampled:
+            sampled[size] = _sampled_modules(image, to_mm, size)
+        share = float((sampled[size] == modules).mean())
+        if share > best_share:
+            best, best_share = text, share
+    return (best, best_share) if best_share >= QR_AGREEMENT else (None, best_share)
+
+
 def read_qr(image: np.ndarray, to_mm: np.ndarray) -> str | None:
-    """Decode the QR code from the scan itself, straightened at 12 px/mm (sharper than the page)."""
+    """Decode the QR code from the scan itself (for a sheet none of this round's codes matches)."""
     x, y, side = QR_BOX
     crop = warp(image, to_mm, 12.0, x - 4, y - 4, side + 8, side + 8)
-    for candidate in (crop, cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]):
-        text, _, _ = cv2.QRCodeDetector().detectAndDecode(candidate)
+    for detector in (cv2.QRCodeDetectorAruco(), cv2.QRCodeDetector()):
+        text, _, _ = detector.detectAndDecode(crop)
         if text:
             return str(text)
     return None
@@ -244,11 +286,11 @@ def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> boo
 def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout]) -> tuple[np.ndarray | None, SheetLayout | None]:
     """The homography of the page and its layout: upright first, else turned 180° (by the QR code)."""
     transforms = page_transform(grey)
-    for to_mm in transforms:
-        layout = layouts.get(read_qr(grey, to_mm) or "")
-        if layout is not None:
-            return to_mm, layout
-    return (transforms[0] if transforms else None), None
+    found = [(match_qr(grey, to_mm, layouts), to_mm) for to_mm in transforms]
+    if not found:
+        return None, None
+    (text, _), to_mm = max(found, key=lambda f: f[0][1])
+    return (to_mm, layouts[text]) if text else (transforms[0], None)
 
 
 def read_rows(page: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tuple[np.ndarray, tuple[RowReading, ...]]:
