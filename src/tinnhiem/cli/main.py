@@ -280,6 +280,40 @@ def paper_review_command(
     out.print(t(f"Đã quyết định {decided} mục.", f"{decided} decisions recorded."))
 
 
+@paper_app.command("withdraw")
+@reports_errors
+def paper_withdraw_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    sheet: int = typer.Argument(..., help=t("Số tờ phiếu (như «paper review» ghi).", "The sheet's number.")),
+    reason: str = typer.Option(..., help=t("Lý do (ghi vào biên bản).", "The reason (goes into the minutes).")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.", "The committee member.")),
+) -> None:
+    """Rút một tờ phiếu khỏi việc kiểm phiếu, có lý do. / Withdraw a sheet from the count, with a reason."""
+    from tinnhiem.paper.counting import withdraw_sheet
+
+    withdraw_sheet(_uow(), code, sheet, reason=reason, member=member)
+    out.print(t(f"Đã rút tờ phiếu {sheet}: {reason}", f"Sheet {sheet} withdrawn: {reason}"))
+
+
+@paper_app.command("export")
+@reports_errors
+def paper_export_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    as_json: bool = typer.Option(True, "--json", help=t("Xuất JSON.", "Write JSON.")),
+    out_file: Path = typer.Option(None, "--out", help=t("Tệp ghi ra (mặc định: màn hình).", "File (default: stdout).")),
+) -> None:
+    """Xuất mọi tờ phiếu, mọi dòng đã đọc và quyết định (JSON). / Export every sheet and row read (JSON)."""
+    import json
+
+    from tinnhiem.paper.counting import export
+
+    text = json.dumps(export(_uow(), code), ensure_ascii=False, indent=1)
+    if out_file:
+        out_file.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
 @paper_app.command("count")
 @reports_errors
 def paper_count_command(

@@ -269,18 +269,23 @@ def count_paper(uow: UnitOfWork, code: str, forms: Forms, member: str) -> tuple[
     return totals
 
 
-def picture(images: ImageStore, forms: Forms, code: str, item: Pending, dpi: float = 200) -> np.ndarray:
-    """What the committee looks at: the straightened row, or the whole sheet (from the kept original)."""
-    from tinnhiem.paper.raster import pdf_page  # noqa: PLC0415 - only the pictures need PDFium
-    from tinnhiem.paper.reader import row_crop  # noqa: PLC0415
+def picture(uow: UnitOfWork, images: ImageStore, forms: Forms, code: str, item: Pending,
+            dpi: float = 200) -> np.ndarray:
+    """What the committee looks at: the row with the machine's reading, or the whole sheet (beside the
+    sheet it resembles, for a likely copy), from the kept originals."""
+    from tinnhiem.paper.pictures import row_picture, scan_image, sheet_picture  # noqa: PLC0415 - PDFium
 
-    data, suffix = images.load(code, item.sheet.image_sha256)
-    if suffix == ".pdf":
-        scan = pdf_page(data, item.sheet.source_page, dpi)
-    else:
-        scan = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    reading = forms.read(scan)
-    return row_crop(reading, item.row.row) if item.row is not None and reading.layout else reading.page
+    scan = scan_image(images, code, item.sheet, dpi)
+    if item.row is not None:
+        reading = forms.read(scan)
+        if reading.layout is not None:
+            return row_picture(reading, item.row.row)
+    other = None
+    if item.sheet.copy_of is not None:
+        with uow:
+            original = _sheet(uow, code, item.sheet.copy_of)
+        other = scan_image(images, code, original, dpi)
+    return sheet_picture(forms, scan, other)
 
 
 def find(uow: UnitOfWork, code: str, sheet_id: int, row: int | None) -> Pending:
@@ -289,3 +294,27 @@ def find(uow: UnitOfWork, code: str, sheet_id: int, row: int | None) -> Pending:
         if item.sheet.id == sheet_id and (item.row.row if item.row else None) == row:
             return item
     raise InvalidInput("missing", field="sheet")
+
+
+def export(uow: UnitOfWork, code: str) -> dict[str, object]:
+    """Everything the machine read and everyone decided, to audit the machine against the paper."""
+    with uow:
+        sheets = uow.paper.sheets(code)
+    return {
+        "round": code,
+        "sheets": [{
+            "id": s.id, "file": s.source, "page": s.source_page + 1, "file_sha256": s.image_sha256,
+            "content_hash": s.content_hash, "form": s.qr_text,
+            "problems": [{"code": p, "vi": reason(p), "en": reason(p, True)} for p in s.problems],
+            "copy_of": s.copy_of,
+            "decision": "withdrawn" if s.withdrawn is not None else
+                        {None: "pending", True: "void", False: "valid"}[s.void],
+            "decided_by": s.withdrawn_by if s.withdrawn is not None else s.decided_by,
+            "withdrawn_reason": s.withdrawn,
+            "rows": [{
+                "row": r.row + 1, "subject": r.subject, "read": r.read_state, "read_level": r.read_level,
+                "ink": [dict(zip(("inside", "light", "spread", "ring"), b, strict=True)) for b in r.ink],
+                "state": r.state or "pending", "level": r.level, "decided_by": r.decided_by,
+            } for r in s.rows],
+        } for s in sheets],
+    }

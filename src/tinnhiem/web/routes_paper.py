@@ -49,7 +49,7 @@ def paper_page(request: Request, code: str) -> HTMLResponse:
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
     return hall.page(request, "paper_review.html", round=round_, code=code,
-                     items=counting.pending(hall.uow(), code))
+                     items=counting.pending(hall.uow(), code), reasons=counting.REASONS)
 
 
 @router.get("/committee/r/{code}/paper/{sheet}/{row}.png", dependencies=[Depends(require_organiser)])
@@ -57,7 +57,7 @@ def picture(request: Request, code: str, sheet: int, row: int) -> Response:
     """The picture of a pending row (row ≥ 0) or sheet (row = -1), from the kept original."""
     hall = _hall(request)
     item = counting.find(hall.uow(), code, sheet, None if row < 0 else row)
-    ok, png = cv2.imencode(".png", counting.picture(_images(request), _forms(hall, code), code, item))
+    ok, png = cv2.imencode(".png", counting.picture(hall.uow(), _images(request), _forms(hall, code), code, item))
     if not ok:
         raise InvalidInput("file-unreadable", field="picture", reason="png")
     return Response(png.tobytes(), media_type="image/png")
@@ -65,17 +65,20 @@ def picture(request: Request, code: str, sheet: int, row: int) -> Response:
 
 @router.post("/committee/r/{code}/paper/{sheet}/{row}", dependencies=ORGANISER_ACTION)
 def decide(request: Request, code: str, sheet: int, row: int, member: str = Form(..., min_length=1, max_length=300),
-           decision: str = Form(..., pattern=r"^(level-[0-9]|empty|multiple|valid|void)$")) -> Response:
-    """Record one member's decision on a row (a level, empty, several) or a sheet (valid, void)."""
+           decision: str = Form(..., pattern=r"^(level-[0-9]|empty|multiple|valid|void|withdraw)$"),
+           reason: str = Form("", max_length=500)) -> Response:
+    """Record one member's decision on a row (a level, empty, several) or a sheet (valid, void, withdrawn)."""
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
-    if member not in {m.name for m in round_.committee}:
-        raise InvalidInput("missing", field="member")
+    member = counting.committee_member(round_, member)
     counting.find(hall.uow(), code, sheet, None if row < 0 else row)
     if row < 0:
-        if decision not in ("valid", "void"):
+        if decision not in ("valid", "void", "withdraw"):
             raise InvalidInput("missing", field="decision")
-        counting.decide_sheet(hall.uow(), code, sheet, void=decision == "void", member=member)
+        if decision == "withdraw":
+            counting.withdraw_sheet(hall.uow(), code, sheet, reason=reason, member=member)
+        else:
+            counting.decide_sheet(hall.uow(), code, sheet, void=decision == "void", member=member)
     else:
         level = int(decision.split("-")[1]) if decision.startswith("level-") else None
         if level is not None and level >= len(round_.levels):
