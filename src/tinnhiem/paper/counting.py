@@ -211,9 +211,9 @@ def decide_row(uow: UnitOfWork, code: str, sheet_id: int, row: int, level: int |
 def as_ballot(round_: Round, forms: Forms, sheet: StoredSheet) -> Ballot | None:
     """A decided sheet as the domain's ballot: its subjects' rows, void if the committee said so.
 
-    A void sheet the reader could not place is void for its form's subjects when the round has
-    only one form; with several forms nobody can say whose rows it held: None (it is still
-    counted among the sheets voided, in the minutes).
+    A void sheet the reader could not place is void for every subject when the round's regular
+    print is one sheet (the usual ballot); with several sheets nobody can say whose rows it held:
+    None (it is still counted among the sheets voided, in the minutes).
     """
     levels = LEVELS[round_.kind]
 
@@ -224,7 +224,7 @@ def as_ballot(round_: Round, forms: Forms, sheet: StoredSheet) -> Ballot | None:
 
     if sheet.rows or not sheet.void:
         return Ballot(tuple(marks(r) for r in sheet.rows), bool(sheet.void), tuple(r.subject for r in sheet.rows))
-    kinds = {layout.subjects for layout in forms.layouts.values()}
+    kinds = {layout.subjects for layout in forms.layouts.values() if layout.style.name == "regular"}
     if len(kinds) != 1:
         return None
     (subjects,) = kinds
