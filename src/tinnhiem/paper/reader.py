@@ -183,16 +183,16 @@ def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 
 
 
 def light_score(light: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> tuple[float, float]:
-    """The share of light-ink pixels inside a box, and how far they spread across it (0–1, the lesser way)."""
+    """The share of light-ink pixels inside a box, and how much of its width and height they cover
+    (0–1, the lesser of the two: a stroke across the box covers much, a dot or a speck little)."""
     cell = light[_mm(y + inset):_mm(y + side - inset), _mm(x + inset):_mm(x + side - inset)] > LIGHT_INK
     if not cell.size or not cell.any():
         return 0.0, 0.0
-    ys, xs = np.nonzero(cell)
-    spread = min(float(np.ptp(np.percentile(xs, [5, 95]))) / cell.shape[1],
-                 float(np.ptp(np.percentile(ys, [5, 95]))) / cell.shape[0])
+    spread = min(float(cell.any(axis=0).mean()), float(cell.any(axis=1).mean()))
     return float(cell.mean()), spread
 
 
+@functools.lru_cache(maxsize=8)
 def _ring_offsets(side: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sample points round a box: (angle index, dx px, dy px), outside the square, inside RING_OUT."""
     half = side / 2

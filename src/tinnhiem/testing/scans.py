@@ -11,6 +11,7 @@ Everything is driven by a seed, so tests and the benchmark are reproducible.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -144,7 +145,7 @@ def _perturb(image: np.ndarray, rng: random.Random, max_angle: float, *, dark: b
 
 
 def _mark_rows(image: np.ndarray, layout: SheetLayout, px: float, rng: random.Random, rates: tuple[float, ...],
-               near_stray_rate: float) -> list[RowTruth]:
+               near_stray_rate: float, styles: Sequence[str] = STYLES) -> list[RowTruth]:
     """Mark every row as a voter would; return the truth of each."""
     empty_rate, multiple_rate, ambiguous_rate = rates
     boxes = layout.boxes()
@@ -153,7 +154,7 @@ def _mark_rows(image: np.ndarray, layout: SheetLayout, px: float, rng: random.Ra
         row_boxes = boxes[i * layout.levels:(i + 1) * layout.levels]
         draw = rng.random()
         level = rng.randrange(layout.levels)
-        style = rng.choice(STYLES)
+        style = rng.choice(styles)
         if rng.random() < near_stray_rate:
             near = row_boxes[rng.randrange(layout.levels)]
             _near_stray(image, near.x, near.y, near.side, px, rng)
@@ -192,12 +193,13 @@ def make_scan(
     shadow_rate: float = 0.2,
     upside_down_rate: float = 0.1,
     near_stray_rate: float = 0.05,
+    styles: Sequence[str] = STYLES,
 ) -> Scan:
     """Mark a blank sheet (rendered at ``dpi``) as a voter would, stamp the seal, then scan it badly."""
     rng = random.Random(seed)
     image = blank.copy()
     px = dpi / 25.4
-    rows = _mark_rows(image, layout, px, rng, (empty_rate, multiple_rate, ambiguous_rate), near_stray_rate)
+    rows = _mark_rows(image, layout, px, rng, (empty_rate, multiple_rate, ambiguous_rate), near_stray_rate, styles)
     stray = rng.random() < stray_rate
     if stray:
         _stray(image, px, rng)
