@@ -173,3 +173,26 @@ def test_withdrawn_sheet_and_its_reason_are_in_the_export(home: Path) -> None:
         sheet["decision"], sheet["decided_by"], sheet["withdrawn_reason"])
     assert 12 == len(sheet["rows"]) and {"inside", "light", "spread", "ring"} == set(sheet["rows"][0]["ink"][0])
     assert sheet["content_hash"] and sheet["file_sha256"]
+
+
+def test_the_minutes_say_what_became_of_the_sheets_and_refuse_a_contradicted_base(
+        uow: SqlUnitOfWork, tmp_path: Path, forms: Forms, sample_round: Round) -> None:
+    """Two sheets counted while the round says 510 ballots returned: no percentage on 510, said plainly;
+    the sheets read, decided, voided and withdrawn (with the reason) are in the minutes."""
+    from tinnhiem.reports.content import minutes
+
+    _create(uow, sample_round)
+    images = ImageFiles(tmp_path / "scans")
+    for n in (8, 9):
+        data, image = _sample(n)
+        _import(uow, images, forms, f"scan_{n:03d}.jpg", data, image)
+    blank = np.full((2339, 1654), 245, np.uint8)
+    extra = _import(uow, images, forms, "bia.png", encoded(blank, ".png"), blank)
+    counting.withdraw_sheet(uow, CODE, extra.sheet_id or 0, reason="Trang bìa, không phải phiếu", member=MEMBER)
+    counting.count_paper(uow, CODE, forms, MEMBER)
+    words = minutes(rounds.count(uow, CODE), counting.paper_figures(uow, CODE))
+    assert "Không tính tỷ lệ %" in words.base_note and "510" in words.base_note
+    assert all("%" not in cell for row in words.table_rows for cell in row[3:6])
+    text = " ".join(words.opening)
+    assert "máy đọc 3 tờ" in text and "rút ra 1 tờ" in text and "kiểm 2 tờ" in text
+    assert "Trang bìa, không phải phiếu" in text

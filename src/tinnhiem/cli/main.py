@@ -187,7 +187,12 @@ def documents_command(
     """Ghi biên bản (PDF, DOCX), bảng kết quả (XLSX) và thông báo. / Write minutes, results and announcement."""
     result = _result(round_ref)
     stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
-    for path in write_documents(result, folder or home() / "documents", stem).values():
+    paper = None
+    if not Path(round_ref).is_file() and "paper" in result.channels:
+        from tinnhiem.paper.counting import paper_figures
+
+        paper = paper_figures(_uow(), round_ref)
+    for path in write_documents(result, folder or home() / "documents", stem, paper).values():
         out.print(str(path))
 
 

@@ -22,6 +22,7 @@ from tinnhiem.domain.model import LEVELS, Level, Round, Totals
 from tinnhiem.paper.copies import COPY_SIMILAR, content_hash, similarity
 from tinnhiem.paper.forms import Forms
 from tinnhiem.paper.reader import RowState, SheetReading
+from tinnhiem.reports.content import PaperFigures
 from tinnhiem.services.ports import ImageStore, StoredRow, StoredSheet, UnitOfWork
 
 FINAL = {RowState.MARKED, RowState.EMPTY, RowState.MULTIPLE}
@@ -318,3 +319,18 @@ def export(uow: UnitOfWork, code: str) -> dict[str, object]:
             } for r in s.rows],
         } for s in sheets],
     }
+
+
+def paper_figures(uow: UnitOfWork, code: str) -> PaperFigures | None:
+    """What became of the scanned sheets, for the minutes (None when none was scanned)."""
+    with uow:
+        sheets = uow.paper.sheets(code)
+    if not sheets:
+        return None
+    decided = sum(bool(s.decided_by) for s in sheets) + sum(bool(r.decided_by) for s in sheets for r in s.rows)
+    return PaperFigures(
+        read=len(sheets), decided=decided + sum(s.withdrawn is not None for s in sheets),
+        voided=sum(s.void is True and s.withdrawn is None for s in sheets),
+        withdrawn=tuple(f"tờ {s.id} («{s.source}», trang {s.source_page + 1}) — {s.withdrawn} ({s.withdrawn_by})"
+                        for s in sheets if s.withdrawn is not None),
+        counted=len(counted_sheets(sheets)))
