@@ -45,7 +45,7 @@ MARKED_ABOVE = 0.10
 LIGHT_INK = 0.07  # a light pixel (pencil, little ink), relative to the local paper, on a 3×3 mean
 LIGHT_EMPTY = 0.02
 LIGHT_MARKED = 0.06
-LIGHT_SPREAD = 0.4  # a light mark spans at least 40 % of the box both ways (a dot or a speck does not)
+MARK_SPREAD = 0.5  # a mark spans at least half the box both ways (a dot, a speck or a smudge does not)
 RING_INK = 0.15  # ink round a box (a circle drawn round it)
 RING_ANGLES = 72
 RING_GAP = 1.0  # mm kept clear of the box's own border (and its widened print mask)
@@ -230,8 +230,8 @@ class BoxInk:
 
     @property
     def marked(self) -> bool:
-        light_mark = self.light > LIGHT_MARKED and self.spread >= LIGHT_SPREAD
-        return self.inside > MARKED_ABOVE or self.ring >= RING_MARKED or light_mark
+        across = self.spread >= MARK_SPREAD
+        return (self.inside > MARKED_ABOVE and across) or self.ring >= RING_MARKED or (self.light > LIGHT_MARKED and across)
 
     @property
     def empty(self) -> bool:
