@@ -158,3 +158,41 @@ def main_cli() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "paper-cli.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=1, ensure_ascii=False))
+
+
+def sample() -> dict[str, object]:
+    """The 20 scans of an outside generator (tests/data/scans-sample): the issue's figures on them."""
+    import json as json_
+
+    folder = Path(__file__).parents[1] / "tests" / "data" / "scans-sample"
+    round_, _ = roundfile.parse_round(roundfile.load(folder / "r12.yaml"))
+    forms = forms_for(round_, "r12")
+    truth = json_.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    rows = to_people = lost = wrong = not_found = 0
+    cv2.setNumThreads(1)
+    cpu = 0.0
+    for image in truth["images"]:
+        scan = cv2.imread(str(folder / image["file"]))
+        start = time.process_time()
+        reading = forms.read(scan)
+        cpu += time.process_time() - start
+        not_found += reading.layout is None
+        for expected, row in zip(image["rows"], reading.rows or [None] * len(image["rows"]), strict=True):
+            rows += 1
+            if row is None or reading.problems or row.state is RowState.UNSURE:
+                to_people += 1
+            elif isinstance(expected["mark"], int):
+                lost += row.state is not RowState.MARKED
+                wrong += row.state is RowState.MARKED and row.level != expected["mark"]
+            else:
+                wrong += row.state is RowState.MARKED
+    return {"command": ".venv/bin/python -m bench paper-sample", "images": len(truth["images"]), "rows": rows,
+            "sheets_not_found": not_found, "rows_to_people": to_people, "clear_marks_lost": lost,
+            "wrong_boxes_counted": wrong, "images_per_second_one_core_cpu": round(len(truth["images"]) / cpu, 1)}
+
+
+def main_sample() -> None:
+    figures = sample()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "paper-sample.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=1))

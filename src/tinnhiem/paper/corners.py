@@ -38,6 +38,9 @@ def _candidates(image: np.ndarray) -> list[tuple[float, float, float]]:
         (cx, cy), (w, h), _ = cv2.minAreaRect(contour)
         if min(w, h) == 0 or max(w, h) / min(w, h) > 1.3 or area / (w * h) < 0.8:
             continue
+        core = dark[int(cy - h / 4):int(cy + h / 4) + 1, int(cx - w / 4):int(cx + w / 4) + 1]
+        if not core.size or core.mean() < 0.8:  # a printed box is a square too, but hollow
+            continue
         if _solid_and_framed(blurred, cx, cy, (w + h) / 2):
             found.append((float(cx), float(cy), float((w + h) / 2)))
     return found

@@ -231,7 +231,8 @@ class BoxInk:
     @property
     def marked(self) -> bool:
         across = self.spread >= MARK_SPREAD
-        return (self.inside > MARKED_ABOVE and across) or self.ring >= RING_MARKED or (self.light > LIGHT_MARKED and across)
+        inked = self.inside > MARKED_ABOVE or self.light > LIGHT_MARKED
+        return (inked and across) or self.ring >= RING_MARKED
 
     @property
     def empty(self) -> bool:

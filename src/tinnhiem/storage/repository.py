@@ -315,7 +315,8 @@ class SqlPaperStore:
         """The round's sheets whose mark pattern reads the same (copies are looked for among them)."""
         round_row = self.rounds._row(code)
         rows = self.session.scalars(select(PaperSheetRow).where(
-            PaperSheetRow.round_id == round_row.id, PaperSheetRow.content_hash == content_hash).order_by(PaperSheetRow.id))
+            PaperSheetRow.round_id == round_row.id, PaperSheetRow.content_hash == content_hash,
+        ).order_by(PaperSheetRow.id))
         return [self._sheet(s) for s in rows]
 
     @staticmethod
