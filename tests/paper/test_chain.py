@@ -196,3 +196,30 @@ def test_the_minutes_say_what_became_of_the_sheets_and_refuse_a_contradicted_bas
     text = " ".join(words.opening)
     assert "máy đọc 3 tờ" in text and "rút ra 1 tờ" in text and "kiểm 2 tờ" in text
     assert "Trang bìa, không phải phiếu" in text
+
+
+def test_a_sheet_with_a_torn_corner_is_placed_by_hand_and_then_confirmed(
+        uow: SqlUnitOfWork, tmp_path: Path, forms: Forms, sample_round: Round) -> None:
+    """A corner square torn off: the reader cannot place the sheet; a member marks the four corners
+    (the torn one where it would be), the sheet is read, and waits for the member to confirm it."""
+    from tinnhiem.paper.corners import find_corners
+
+    _create(uow, sample_round)
+    images = ImageFiles(tmp_path / "scans")
+    _, image = _sample(12)
+    corners = find_corners(image)
+    assert corners is not None
+    torn = image.copy()
+    x, y = (int(v) for v in corners[0])
+    torn[max(0, y - 60):y + 60, max(0, x - 60):x + 60] = 250
+    sheet = _import(uow, images, forms, "rach-goc.png", encoded(torn, ".png"), torn)
+    assert forms.read(torn).layout is None and sheet.sheet_id is not None
+    marked = [(float(px) + 2, float(py) - 1) for px, py in corners[[3, 0, 2, 1]]]  # any order, a little off
+    assert counting.place_sheet(uow, images, CODE, forms, sheet.sheet_id, marked, member=MEMBER)
+    (waiting,) = [p for p in counting.pending(uow, CODE) if p.row is None]
+    assert waiting.sheet.qr_text and "placed-by-hand" in waiting.sheet.problems
+    counting.decide_sheet(uow, CODE, sheet.sheet_id, void=False, member=MEMBER)
+    assert [] == counting.pending(uow, CODE)
+    totals = counting.count_paper(uow, CODE, forms, MEMBER)
+    assert [1] * 12 == [t.valid + t.invalid for t in totals]
+    assert ("sheet-placed", MEMBER) in _audit(uow)

@@ -300,6 +300,33 @@ def paper_withdraw_command(
     out.print(t(f"Đã rút tờ phiếu {sheet}: {reason}", f"Sheet {sheet} withdrawn: {reason}"))
 
 
+@paper_app.command("place")
+@reports_errors
+def paper_place_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    sheet: int = typer.Argument(..., help=t("Số tờ phiếu.", "The sheet's number.")),
+    corners: list[str] = typer.Argument(..., metavar="X,Y", help=t(
+        "Tâm bốn ô vuông đen ở góc, theo điểm ảnh của ảnh gốc (thứ tự bất kỳ).",
+        "The centres of the four corner squares, in pixels of the original scan (any order).")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.", "The committee member.")),
+) -> None:
+    """Định vị bằng tay một tờ phiếu máy không tìm thấy. / Place by hand a sheet the reader could not find."""
+    from tinnhiem.cli.paper import forms
+    from tinnhiem.paper.counting import place_sheet
+    from tinnhiem.storage.files import ImageFiles
+
+    points = [tuple(float(v) for v in corner.split(",")) for corner in corners]
+    if any(len(p) != 2 for p in points):
+        raise InvalidInput("missing", field="corners")
+    uow = _uow()
+    placed = place_sheet(uow, ImageFiles(home() / "scans"), code, forms(uow, code), sheet,
+                         [(p[0], p[1]) for p in points], member=member)
+    out.print(t("Đã đọc lại tờ phiếu; hãy xác nhận bằng «paper review»." if placed else
+                "Vẫn không nhận ra mẫu phiếu ở bốn góc này.",
+                "Sheet read again; confirm it with “paper review”." if placed else
+                "The form is still not recognised at these corners."))
+
+
 @paper_app.command("export")
 @reports_errors
 def paper_export_command(

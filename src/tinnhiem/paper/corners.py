@@ -76,7 +76,7 @@ def _quad_error(points: np.ndarray) -> float:
                  + abs(np.log(diagonals[0] / diagonals[1])))
 
 
-def _ordered(points: np.ndarray) -> np.ndarray:
+def ordered_corners(points: np.ndarray) -> np.ndarray:
     """Four points as TL, TR, BL, BR in the image, by their sums and differences."""
     total, diff = points.sum(axis=1), points[:, 0] - points[:, 1]
     return np.array([points[np.argmin(total)], points[np.argmax(diff)], points[np.argmin(diff)],
@@ -95,7 +95,7 @@ def _best_four(found: list[tuple[float, float, float]]) -> np.ndarray | None:
         sides = [c[2] for c in four]
         if max(sides) > 1.5 * min(sides):
             continue
-        points = _ordered(np.array([(c[0], c[1]) for c in four], dtype=np.float32))
+        points = ordered_corners(np.array([(c[0], c[1]) for c in four], dtype=np.float32))
         if len({tuple(p) for p in points}) < 4:
             continue
         area = cv2.contourArea(points[[0, 1, 3, 2]])

@@ -11,7 +11,7 @@ import hashlib
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,6 +36,8 @@ REASONS: dict[str, tuple[str, str]] = {
                        "The QR code is not one of this round's forms"),
     "stray-ink": ("Có chữ viết hoặc nét mực ngoài các ô đánh dấu", "Writing or ink outside the boxes"),
     COPY: ("Có thể là bản quét lại của một tờ phiếu đã đọc", "Looks like another scan of a sheet already read"),
+    "placed-by-hand": ("Ban kiểm phiếu đã đánh dấu bốn góc; cần xác nhận phiếu hợp lệ",
+                       "The committee marked its four corners; its validity must be confirmed"),
     "unsure": ("Máy không chắc chắn về dòng này", "The machine is unsure about this row"),
 }
 
@@ -84,8 +86,6 @@ def _copy_of(uow: UnitOfWork, code: str, sheet: StoredSheet) -> int | None:
 
 
 def _as_copy(sheet: StoredSheet, original: int) -> StoredSheet:
-    from dataclasses import replace  # noqa: PLC0415
-
     return replace(sheet, problems=(*sheet.problems, COPY), void=None, copy_of=original)
 
 
@@ -188,6 +188,33 @@ def withdraw_sheet(uow: UnitOfWork, code: str, sheet_id: int, *, reason: str, me
         uow.paper.withdraw_sheet(sheet_id, reason.strip(), name)
         uow.rounds.audit(code, "sheet-withdrawn", name, {"sheet": sheet_id, "reason": reason.strip()})
         uow.commit()
+
+
+PLACED = "placed-by-hand"  # the committee marked the corners: a member confirms the sheet is valid
+
+
+def place_sheet(uow: UnitOfWork, images: ImageStore, code: str, forms: Forms, sheet_id: int,
+                corners: Sequence[tuple[float, float]], *, member: str) -> bool:
+    """Read again a sheet the reader could not place, from the four corner squares a member marked
+    (pixels of the kept original, any order). True when the form is then recognised: its rows are
+    stored, and the sheet waits for a member to confirm it (it is never made valid by placing)."""
+    from tinnhiem.paper.pictures import scan_image  # noqa: PLC0415 - PDFium
+
+    if len(corners) != 4:
+        raise InvalidInput("missing", field="corners")
+    with uow:
+        name = _member(uow, code, member)
+        sheet = _sheet(uow, code, sheet_id)
+    reading = forms.read(scan_image(images, code, sheet), np.array(corners, dtype=np.float32))
+    if reading.layout is None:
+        return False
+    placed = stored_sheet(reading, sheet.source, sheet.source_page, sheet.image_sha256)
+    placed = replace(placed, problems=(*placed.problems, PLACED), void=None)
+    with uow:
+        uow.paper.replace_reading(sheet_id, placed)
+        uow.rounds.audit(code, "sheet-placed", name, {"sheet": sheet_id})
+        uow.commit()
+    return True
 
 
 def _sheet(uow: UnitOfWork, code: str, sheet_id: int) -> StoredSheet:

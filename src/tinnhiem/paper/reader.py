@@ -23,7 +23,7 @@ import numpy as np
 import segno
 
 from tinnhiem.paper.copies import signature
-from tinnhiem.paper.corners import find_corners, to_page, turns
+from tinnhiem.paper.corners import find_corners, ordered_corners, to_page, turns
 from tinnhiem.paper.layout import (
     BOX_COLUMN_W,
     FIDUCIAL,
@@ -105,6 +105,12 @@ def page_transform(image: np.ndarray) -> list[np.ndarray]:
     turned 180° (the QR code tells which is right); empty when no corner squares are found."""
     corners = find_corners(image)
     return [] if corners is None else [to_page(c) for c in turns(corners)]
+
+
+def placed_transforms(points: np.ndarray) -> list[np.ndarray]:
+    """Every way four points marked by a person can be the page's corners (upright, turned, on its side)."""
+    ordered = ordered_corners(np.asarray(points, dtype=np.float32))
+    return [to_page(c) for start in (ordered, ordered[[1, 3, 0, 2]]) for c in turns(start)]
 
 
 def warp(image: np.ndarray, to_mm: np.ndarray, px_per_mm: float, x: float, y: float, w: float, h: float) -> np.ndarray:
@@ -291,9 +297,10 @@ def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> boo
     return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
 
 
-def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout]) -> tuple[np.ndarray | None, SheetLayout | None]:
+def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout],
+            corners: np.ndarray | None = None) -> tuple[np.ndarray | None, SheetLayout | None]:
     """The homography of the page and its layout: upright first, else turned 180° (by the QR code)."""
-    transforms = page_transform(grey)
+    transforms = page_transform(grey) if corners is None else placed_transforms(corners)
     found = [(match_qr(grey, to_mm, layouts), to_mm) for to_mm in transforms]
     if not found:
         return None, None
@@ -316,10 +323,15 @@ def read_rows(page: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tup
     return dark, rows
 
 
-def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict[str, np.ndarray]) -> SheetReading:
-    """Read one scanned sheet against this round's sheets; ``printed`` holds each sheet's print mask."""
+def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict[str, np.ndarray],
+               corners: np.ndarray | None = None) -> SheetReading:
+    """Read one scanned sheet against this round's sheets; ``printed`` holds each sheet's print mask.
+
+    ``corners``: the centres of the four corner squares, in any order, as a person marked them on
+    the scan (a sheet the reader could not place by itself); the QR code still decides the turn.
+    """
     grey = _grey(image)
-    to_mm, layout = _locate(grey, layouts)
+    to_mm, layout = _locate(grey, layouts, corners)
     if to_mm is None:
         return SheetReading(None, (), (Problem.NO_CORNERS,), grey)
     page = warp(grey, to_mm, PX_PER_MM, 0, 0, PAGE_W, PAGE_H)

@@ -326,6 +326,16 @@ class SqlPaperStore:
         return StoredSheet(s.id, s.source, s.source_page, s.image_sha256, s.qr_text, tuple(s.problems), s.void,
                            rows, s.decided_by, s.content_hash, s.signature, s.copy_of, s.withdrawn, s.withdrawn_by)
 
+    def replace_reading(self, sheet_id: int, sheet: StoredSheet) -> None:
+        """A new reading of a kept sheet (placed by hand): its form, problems, rows; undecided again."""
+        row = self.session.get_one(PaperSheetRow, sheet_id)
+        row.qr_text, row.problems, row.void, row.decided_by = sheet.qr_text, list(sheet.problems), sheet.void, ""
+        row.content_hash, row.signature = sheet.content_hash, sheet.signature
+        row.rows = [PaperRowRow(row=r.row, subject_number=r.subject, read_state=r.read_state, read_level=r.read_level,
+                                scores=list(r.scores), state=r.state, level=r.level, ink=[list(b) for b in r.ink])
+                    for r in sheet.rows]
+        self.session.flush()
+
     def withdraw_sheet(self, sheet_id: int, reason: str, member: str) -> None:
         sheet = self.session.get_one(PaperSheetRow, sheet_id)
         sheet.withdrawn, sheet.withdrawn_by = reason, member
