@@ -31,7 +31,7 @@ CODE = "giay"
 
 
 @pytest.fixture(scope="module")
-def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SqlUnitOfWork]]:
+def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SqlUnitOfWork, Path]]:
     """A hall with a paper round: a sheet with an unsure row, an unplaced page, and a second scan of one sheet."""
     home = tmp_path_factory.mktemp("paper-hall")
     app = create_app(Settings(f"sqlite:///{home / 'hall.sqlite3'}", home, "test-secret", "ORG12345"))
@@ -56,19 +56,20 @@ def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", uow
+    yield f"http://127.0.0.1:{port}", uow, home
     server.should_exit = True
     thread.join(5)
 
 
 def test_the_committee_sees_pictures_reasons_and_withdraws_a_copy(browser: Browser, shots: Path,
-                                                                   paper_hall: tuple[str, SqlUnitOfWork]) -> None:
-    url, uow = paper_hall
+                                                                   paper_hall: tuple[str, SqlUnitOfWork, Path]) -> None:
+    url, uow, _ = paper_hall
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{url}/admin?lang=vi")
     page.get_by_label("Mã của Ban tổ chức").fill("ORG12345")
     page.get_by_role("button", name="Đăng nhập").click()
     page.goto(f"{url}/committee/r/{CODE}/paper")
+    page.wait_for_load_state("networkidle")
     expect(page.get_by_text("Không tìm thấy bốn ô vuông đen", exact=False)).to_be_visible()
     expect(page.get_by_text("Có thể là bản quét lại", exact=False)).to_be_visible()
     expect(page.get_by_text("Máy không chắc chắn về dòng này", exact=False).first).to_be_visible()
@@ -83,3 +84,45 @@ def test_the_committee_sees_pictures_reasons_and_withdraws_a_copy(browser: Brows
     expect(page.get_by_text("Có thể là bản quét lại", exact=False)).to_have_count(0)
     withdrawn = [s for s in counting.export(uow, CODE)["sheets"] if s["decision"] == "withdrawn"]  # type: ignore[index]
     assert 1 == len(withdrawn) and withdrawn[0]["withdrawn_reason"].startswith("Bản quét lại của tờ")
+
+
+def test_an_unplaced_sheet_is_placed_by_four_clicks(browser: Browser, shots: Path,
+                                                    paper_hall: tuple[str, SqlUnitOfWork, Path]) -> None:
+    """A sheet whose corner square is torn: the member clicks the four corners on the picture (no script);
+    the sheet is read again and waits, with its rows, for the member to confirm it."""
+    from tinnhiem.paper.corners import find_corners
+
+    url, uow, home = paper_hall
+    round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
+    forms = forms_for(round_, CODE)
+    layout = sheets(round_, CODE, REGULAR)[0]
+    scan = make_scan(list(pdf_pages(forms.pdfs["regular"], 150))[0], layout, 150, 21, stray_rate=0.0,
+                     upside_down_rate=0.0)
+    corners = find_corners(scan.image)
+    assert corners is not None
+    torn = scan.image.copy()
+    x, y = (int(v) for v in corners[3])
+    torn[y - 30:y + 40, x - 30:x + 40] = 235
+    counting.import_sheet(uow, ImageFiles(home / "scans"), CODE, forms,
+                          counting.original("rach-goc.png", encoded(torn, ".png")), 0, torn)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{url}/admin?lang=vi")
+    page.get_by_label("Mã của Ban tổ chức").fill("ORG12345")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(f"{url}/committee/r/{CODE}/paper")
+    picker = page.locator("form.corner-picker").last
+    scale = 600 / torn.shape[1]
+    for cx, cy in corners[[0, 1, 2, 3]]:
+        picker.locator("input.corner-image").click(position={"x": float(cx * scale), "y": float(cy * scale)})
+        picker = page.locator("form.corner-picker").last
+    expect(page.get_by_text("Đã đọc lại tờ phiếu", exact=False)).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    pictures = page.locator("img.scan, input.corner-image")
+    for i in range(pictures.count()):
+        src = pictures.nth(i).get_attribute("src") or ""
+        answer = page.request.get(url + src)
+        assert (200, "image/png") == (answer.status, answer.headers["content-type"]), src
+    page.screenshot(path=shots / "paper-placed.png", full_page=True)
+    placed = [s for s in counting.export(uow, CODE)["sheets"]  # type: ignore[index]
+              if any(p["code"] == "placed-by-hand" for p in s["problems"])]
+    assert 1 == len(placed) and placed[0]["form"] and placed[0]["decision"] == "pending"
