@@ -61,13 +61,7 @@ def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], cons
         task = progress.add_task(t("Đọc phiếu", "Reading ballots"), total=_count_pages(paths, console))
         for path in paths:
             scan = counting.original(path.name, path.read_bytes())
-            try:
-                pages = list(_pages(scan))
-            except (InvalidInput, pdfium.PdfiumError):
-                console.print(t(f"Bỏ qua tệp «{path}»: không phải ảnh hay PDF đọc được.",
-                                f"Skipped “{path}”: not a readable image or PDF."), style="bold red")
-                continue
-            for page, image in pages:
+            for page, image in _readable_pages(scan, path, console):
                 outcome = counting.import_sheet(uow, images, code, known, scan, page, image)
                 stored += outcome.sheet_id is not None
                 seen += outcome.sheet_id is None
@@ -79,6 +73,16 @@ def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], cons
                                     " the committee will see both side by side."))
                 progress.advance(task)
     return stored, seen, review
+
+
+def _readable_pages(scan: counting.Original, path: Path, console: Console) -> Iterator[tuple[int, np.ndarray]]:
+    """The file's pages one at a time (a long PDF is never held whole); a file that cannot be read is
+    named on the screen and gives no page."""
+    try:
+        yield from _pages(scan)
+    except (InvalidInput, pdfium.PdfiumError):
+        console.print(t(f"Bỏ qua tệp «{path}»: không phải ảnh hay PDF đọc được.",
+                        f"Skipped “{path}”: not a readable image or PDF."), style="bold red")
 
 
 def _count_pages(paths: list[Path], console: Console) -> int:
