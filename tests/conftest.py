@@ -18,7 +18,7 @@ from tinnhiem.storage.tables import Base
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "tests" / "data" / "published"  # published tables, kept in the repository
 # Each folder of tests/ is a tier, marked by that folder's name: `pytest -m "unit or property"` (make test-fast).
-TIERS = ("unit", "property", "integration", "api", "browser")
+TIERS = ("unit", "property", "integration", "api", "paper", "browser")
 POSTGRES_URL = os.environ.get(
     "TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

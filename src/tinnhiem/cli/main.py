@@ -222,7 +222,12 @@ def documents_command(
     """Ghi biên bản (PDF, DOCX), bảng kết quả (XLSX) và thông báo. / Write minutes, results and announcement."""
     result = _result(round_ref)
     stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
-    for path in write_documents(result, folder or home() / "documents", stem).values():
+    paper = None
+    if not Path(round_ref).is_file() and "paper" in result.channels:
+        from tinnhiem.paper.counting import paper_figures
+
+        paper = paper_figures(_uow(), round_ref)
+    for path in write_documents(result, folder or home() / "documents", stem, paper).values():
         out.print(str(path))
 
 
@@ -322,6 +327,67 @@ def paper_review_command(
 
     decided = review(_uow(), ImageFiles(home() / "scans"), code, member, home() / "review" / code, out)
     out.print(t(f"Đã quyết định {decided} mục.", f"{decided} decisions recorded."))
+
+
+@paper_app.command("withdraw")
+@reports_errors
+def paper_withdraw_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    sheet: int = typer.Argument(..., help=t("Số tờ phiếu (như «paper review» ghi).", "The sheet's number.")),
+    reason: str = typer.Option(..., help=t("Lý do (ghi vào biên bản).", "The reason (goes into the minutes).")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.", "The committee member.")),
+) -> None:
+    """Rút một tờ phiếu khỏi việc kiểm phiếu, có lý do. / Withdraw a sheet from the count, with a reason."""
+    from tinnhiem.paper.counting import withdraw_sheet
+
+    withdraw_sheet(_uow(), code, sheet, reason=reason, member=member)
+    out.print(t(f"Đã rút tờ phiếu {sheet}: {reason}", f"Sheet {sheet} withdrawn: {reason}"))
+
+
+@paper_app.command("place")
+@reports_errors
+def paper_place_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    sheet: int = typer.Argument(..., help=t("Số tờ phiếu.", "The sheet's number.")),
+    corners: list[str] = typer.Argument(..., metavar="X,Y", help=t(
+        "Tâm bốn ô vuông đen ở góc, theo điểm ảnh của ảnh gốc (thứ tự bất kỳ).",
+        "The centres of the four corner squares, in pixels of the original scan (any order).")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.", "The committee member.")),
+) -> None:
+    """Định vị bằng tay một tờ phiếu máy không tìm thấy. / Place by hand a sheet the reader could not find."""
+    from tinnhiem.cli.paper import forms
+    from tinnhiem.paper.counting import place_sheet
+    from tinnhiem.storage.files import ImageFiles
+
+    points = [tuple(float(v) for v in corner.split(",")) for corner in corners]
+    if any(len(p) != 2 for p in points):
+        raise InvalidInput("missing", field="corners")
+    uow = _uow()
+    placed = place_sheet(uow, ImageFiles(home() / "scans"), code, forms(uow, code), sheet,
+                         [(p[0], p[1]) for p in points], member=member)
+    out.print(t("Đã đọc lại tờ phiếu; hãy xác nhận bằng «paper review»." if placed else
+                "Vẫn không nhận ra mẫu phiếu ở bốn góc này.",
+                "Sheet read again; confirm it with “paper review”." if placed else
+                "The form is still not recognised at these corners."))
+
+
+@paper_app.command("export")
+@reports_errors
+def paper_export_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    as_json: bool = typer.Option(True, "--json", help=t("Xuất JSON.", "Write JSON.")),
+    out_file: Path = typer.Option(None, "--out", help=t("Tệp ghi ra (mặc định: màn hình).", "File (default: stdout).")),
+) -> None:
+    """Xuất mọi tờ phiếu, mọi dòng đã đọc và quyết định (JSON). / Export every sheet and row read (JSON)."""
+    import json
+
+    from tinnhiem.paper.counting import export
+
+    text = json.dumps(export(_uow(), code), ensure_ascii=False, indent=1)
+    if out_file:
+        out_file.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
 
 
 @paper_app.command("count")

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pypdfium2 as pdfium
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tinnhiem.cli.i18n import t
+from tinnhiem.cli.i18n import english, t
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVEL_LABELS, LEVELS
 from tinnhiem.paper import counting
@@ -48,55 +49,120 @@ def _count_pages(paths: list[Path]) -> int:
 
 
 def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], console: Console) -> tuple[int, int, int]:
-    """Read every page of every file; returns (sheets stored, already seen, needing review)."""
+    """Read every page of every file; returns (sheets stored, already seen, needing review).
+
+    A file that cannot be read (a text file named .jpg, a damaged PDF) is named and skipped:
+    the batch goes on.
+    """
     known = forms(uow, code)
     stored = seen = review = 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task(t("Đọc phiếu", "Reading ballots"), total=_count_pages(paths))
+        task = progress.add_task(t("Đọc phiếu", "Reading ballots"), total=_count_pages(paths, console))
         for path in paths:
             scan = counting.original(path.name, path.read_bytes())
-            for page, image in _pages(scan):
+            for page, image in _readable_pages(scan, path, console):
                 outcome = counting.import_sheet(uow, images, code, known, scan, page, image)
                 stored += outcome.sheet_id is not None
                 seen += outcome.sheet_id is None
                 review += outcome.sheet_id is not None and outcome.needs_review
+                if outcome.copy_of is not None:
+                    console.print(t(f"«{path.name}» trang {page + 1}: có thể là bản quét lại của tờ {outcome.copy_of};"
+                                    " Ban kiểm phiếu sẽ xem hai tờ cạnh nhau.",
+                                    f"“{path.name}” page {page + 1}: may be another scan of sheet {outcome.copy_of};"
+                                    " the committee will see both side by side."))
                 progress.advance(task)
     return stored, seen, review
 
 
-def _crop(images: ImageFiles, known: Forms, code: str, item: counting.Pending, folder: Path) -> Path:
-    """Write the picture the committee looks at into ``folder``."""
+def _readable_pages(scan: counting.Original, path: Path, console: Console) -> Iterator[tuple[int, np.ndarray]]:
+    """The file's pages one at a time (a long PDF is never held whole); a file that cannot be read is
+    named on the screen and gives no page."""
+    try:
+        yield from _pages(scan)
+    except (InvalidInput, pdfium.PdfiumError):
+        console.print(t(f"Bỏ qua tệp «{path}»: không phải ảnh hay PDF đọc được.",
+                        f"Skipped “{path}”: not a readable image or PDF."), style="bold red")
+
+
+def _count_pages(paths: list[Path], console: Console) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += page_count(path.read_bytes()) if path.suffix.lower() == ".pdf" else 1
+        except pdfium.PdfiumError:
+            total += 1
+    return total
+
+
+def _crop(uow: UnitOfWork, images: ImageFiles, known: Forms, code: str, item: counting.Pending, folder: Path) -> Path:
+    """Write the picture the committee looks at into ``folder``: the row or sheet with the machine's
+    reading drawn on it; a likely copy beside the sheet it resembles."""
     name = f"to-{item.sheet.id}" + (f"-dong-{item.row.row + 1}" if item.row else "") + ".png"
     folder.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(folder / name), counting.picture(images, known, code, item, SCAN_DPI))
+    cv2.imwrite(str(folder / name), counting.picture(uow, images, known, code, item, SCAN_DPI))
     return folder / name
 
 
+def _reading(item: counting.Pending) -> str:
+    """The machine's reading of a row, in words, with its ink figures."""
+    assert item.row is not None
+    figures = "; ".join(f"ô {i + 1}: mực {b[0]:.0%}, nét nhạt {b[1]:.0%}, vòng quanh {b[3]:.0%}"
+                        for i, b in enumerate(item.row.ink))
+    return t(f"Máy đọc: chưa chắc ({figures}).", f"Machine: unsure ({figures}).")
+
+
+def _sheet_text(item: counting.Pending, picture: Path) -> str:
+    sheet = item.sheet
+    why = "; ".join(counting.reason(p, english()) for p in sheet.problems) or counting.reason("unsure", english())
+    where = t(f"Tờ phiếu {sheet.id} («{sheet.source}», trang {sheet.source_page + 1})",
+              f"Sheet {sheet.id} (“{sheet.source}”, page {sheet.source_page + 1})")
+    copy = t(f" Giống tờ {sheet.copy_of}.", f" Resembles sheet {sheet.copy_of}.") if sheet.copy_of else ""
+    return f"{where}: {why}.{copy} " + t("Ảnh", "Picture") + f": {picture}"
+
+
+def _decide_sheet(uow: UnitOfWork, code: str, item: counting.Pending, member: str, console: Console) -> bool:
+    """Ask about a whole sheet; True when a decision was recorded (a person always decides)."""
+    sheet_id = item.sheet.id or 0
+    if item.sheet.qr_text is None:
+        answer = typer.prompt(t("Tờ này chưa định vị được. k = phiếu không hợp lệ, r = rút ra (không phải phiếu), "
+                                "b = bỏ qua (đặt bốn góc trên ứng dụng web)",
+                                "This sheet is not placed. k = void ballot, r = withdraw (not a ballot), "
+                                "b = skip (place its corners in the web app)"), default="b")
+    elif item.sheet.copy_of is not None:
+        answer = typer.prompt(t("r = rút ra (bản quét lại), h = giữ (phiếu khác), k = phiếu không hợp lệ",
+                                "r = withdraw (another scan), h = keep (another ballot), k = void"), default="r")
+    else:
+        answer = "h" if typer.confirm(t("Phiếu hợp lệ?", "Is the ballot valid?")) else "k"
+    if answer.strip().lower() == "r":
+        reason = typer.prompt(t("Lý do rút tờ phiếu", "Reason for withdrawing the sheet"),
+                              default=t(f"Bản quét lại của tờ {item.sheet.copy_of}",
+                                        f"Another scan of sheet {item.sheet.copy_of}") if item.sheet.copy_of else None)
+        counting.withdraw_sheet(uow, code, sheet_id, reason=reason, member=member)
+    elif answer.strip().lower() in ("k", "h"):
+        counting.decide_sheet(uow, code, sheet_id, void=answer.strip().lower() == "k", member=member)
+    else:
+        console.print(t("Để lại cho Ban kiểm phiếu.", "Left for the committee."))
+        return False
+    return True
+
+
 def review(uow: UnitOfWork, images: ImageFiles, code: str, member: str, folder: Path, console: Console) -> int:
-    """Show each pending sheet or row (its picture's path) and record the member's decision."""
+    """Show each pending sheet or row (its picture, the machine's reading, why) and record the member's decision."""
     known = forms(uow, code)
     round_, _ = rounds.load(uow, code)
+    member = counting.committee_member(round_, member)  # before anything is shown
     levels = LEVELS[round_.kind]
     decided = 0
     for item in counting.pending(uow, code):
-        picture = _crop(images, known, code, item, folder)
+        picture = _crop(uow, images, known, code, item, folder)
         if item.row is None:
-            console.print(t(f"Tờ phiếu {item.sheet.id} ({item.sheet.source}, trang {item.sheet.source_page + 1}): "
-                            f"{', '.join(item.sheet.problems)}. Ảnh: {picture}",
-                            f"Sheet {item.sheet.id} ({item.sheet.source}, page {item.sheet.source_page + 1}): "
-                            f"{', '.join(item.sheet.problems)}. Picture: {picture}"))
-            if item.sheet.qr_text is None:
-                console.print(t("Không nhận ra mẫu phiếu: phiếu không hợp lệ.", "Form not recognised: void."))
-                counting.decide_sheet(uow, code, item.sheet.id or 0, void=True, member=member)
-            else:
-                valid = typer.confirm(t("Phiếu hợp lệ?", "Is the ballot valid?"))
-                counting.decide_sheet(uow, code, item.sheet.id or 0, void=not valid, member=member)
-            decided += 1
+            console.print(_sheet_text(item, picture))
+            decided += _decide_sheet(uow, code, item, member, console)
             continue
         subject = round_.subjects[item.row.subject]
         choices = ", ".join(f"{i + 1} = {LEVEL_LABELS[lv][0]}" for i, lv in enumerate(levels))
-        console.print(f"{subject.name} — {subject.position}. " + t("Ảnh", "Picture") + f": {picture}")
+        console.print(f"{subject.name} — {subject.position}. {_reading(item)} " + t("Ảnh", "Picture") + f": {picture}")
         answer = typer.prompt(t(f"{choices}, 0 = không đánh dấu, 9 = nhiều ô",
                                 f"{choices}, 0 = no mark, 9 = several boxes"), type=int)
         level = answer - 1 if 1 <= answer <= len(levels) else None

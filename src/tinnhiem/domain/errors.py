@@ -152,6 +152,15 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Còn {count} phiếu hoặc dòng chờ Ban kiểm phiếu quyết định.",
         "{count} sheet(s) or row(s) still wait for the committee's decision.",
     ),
+    "not-a-committee-member": (
+        "«{value}» không có tên trong Ban kiểm phiếu của cuộc lấy phiếu này; thành viên: {choices}.",
+        "“{value}” is not on this round's counting committee; members: {choices}.",
+    ),
+    "reason-required": ("Cần ghi rõ lý do.", "A reason is required."),
+    "sheet-unplaced": (
+        "Tờ phiếu {sheet} chưa được định vị: hãy đánh dấu bốn góc, hoặc quyết định phiếu không hợp lệ.",
+        "Sheet {sheet} is not placed: mark its four corners, or decide that it is void.",
+    ),
     "too-many-sheets": (
         "Có {sheets} tờ phiếu loại «{sheet}» nhưng chỉ {issued} phiếu giấy được phát.",
         "{sheets} sheets of “{sheet}” were scanned but only {issued} paper ballots were issued.",

@@ -8,39 +8,92 @@ beside "electronic", and the two add up in one result.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-import cv2
 import numpy as np
 
 from tinnhiem.domain.ballots import Ballot, count_ballots
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVELS, Level, Round, Totals
+from tinnhiem.paper.copies import COPY_SIMILAR, content_hash, similarity
 from tinnhiem.paper.forms import Forms
 from tinnhiem.paper.reader import RowState, SheetReading
+from tinnhiem.reports.content import PaperFigures
 from tinnhiem.services.ports import ImageStore, StoredRow, StoredSheet, UnitOfWork
 
 FINAL = {RowState.MARKED, RowState.EMPTY, RowState.MULTIPLE}
+COPY = "copy"  # a sheet that looks like a second scan of another: for the committee, side by side
+INKED = 0.03  # a box with this much ink inside (or a ring round it) counts as inked in the content hash
+
+# What the committee reads for each problem code (never the raw code).
+REASONS: dict[str, tuple[str, str]] = {
+    "no-corners": ("Không tìm thấy bốn ô vuông đen ở góc tờ phiếu (tờ bị cắt, gập, hoặc không phải phiếu)",
+                   "The four black corner squares were not found (page cut off, folded, or not a ballot)"),
+    "not-this-round": ("Không nhận ra mã QR của một mẫu phiếu của cuộc lấy phiếu này",
+                       "The QR code is not one of this round's forms"),
+    "stray-ink": ("Có chữ viết hoặc nét mực ngoài các ô đánh dấu", "Writing or ink outside the boxes"),
+    COPY: ("Có thể là bản quét lại của một tờ phiếu đã đọc", "Looks like another scan of a sheet already read"),
+    "placed-by-hand": ("Ban kiểm phiếu đã đánh dấu bốn góc; cần xác nhận phiếu hợp lệ",
+                       "The committee marked its four corners; its validity must be confirmed"),
+    "unsure": ("Máy không chắc chắn về dòng này", "The machine is unsure about this row"),
+}
+
+
+def reason(code: str, english: bool = False) -> str:
+    """A problem code in words, Vietnamese first (English on request)."""
+    words = REASONS.get(code, (code, code))
+    return words[1] if english else words[0]
+
+
+def _ink_figures(reading: SheetReading, index: int) -> tuple[tuple[float, ...], ...]:
+    return tuple((round(b.inside, 4), round(b.light, 4), round(b.spread, 3), round(b.ring, 3))
+                 for b in reading.rows[index].ink)
+
+
+def reading_hash(reading: SheetReading) -> str | None:
+    """The sheet's form and its inked boxes: the same for two scans of one sheet."""
+    if reading.layout is None:
+        return None
+    inked = [[b.inside > INKED or b.ring >= 0.45 or b.light > INKED for b in r.ink] for r in reading.rows]
+    return content_hash(reading.layout.qr_text, inked)
 
 
 def stored_sheet(reading: SheetReading, source: str, page: int, sha256: str) -> StoredSheet:
     """What is kept of a reading: rows the reader is sure of are final; the rest wait."""
     rows = tuple(
         StoredRow(i, r.subject, r.state.value, r.level, tuple(round(s, 4) for s in r.scores),
-                  r.state.value if r.state in FINAL else None, r.level if r.state is RowState.MARKED else None)
+                  r.state.value if r.state in FINAL else None, r.level if r.state is RowState.MARKED else None,
+                  ink=_ink_figures(reading, i))
         for i, r in enumerate(reading.rows)
     )
     problems = tuple(p.value for p in reading.problems)
     return StoredSheet(None, source, page, sha256, reading.layout.qr_text if reading.layout else None,
-                       problems, None if problems else False, rows)
+                       problems, None if problems else False, rows, content_hash=reading_hash(reading),
+                       signature=reading.signature)
+
+
+def _copy_of(uow: UnitOfWork, code: str, sheet: StoredSheet) -> int | None:
+    """The first kept sheet this one resembles closely enough to be a second scan of it."""
+    if sheet.content_hash is None or sheet.signature is None:
+        return None
+    for other in uow.paper.same_content(code, sheet.content_hash):
+        if other.withdrawn is None and other.signature and similarity(other.signature, sheet.signature) >= COPY_SIMILAR:
+            return other.id
+    return None
+
+
+def _as_copy(sheet: StoredSheet, original: int) -> StoredSheet:
+    return replace(sheet, problems=(*sheet.problems, COPY), void=None, copy_of=original)
 
 
 @dataclass(frozen=True, slots=True)
 class Imported:
     sheet_id: int | None  # None: this very image was imported before
     needs_review: bool
+    copy_of: int | None = None  # the sheet it looks like a second scan of (for the committee)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +118,18 @@ def import_sheet(
     sha256, source = original.sha256, original.name
     images.save(code, sha256, original.suffix, original.data)
     reading = forms.read(image)
+    sheet = stored_sheet(reading, source, page, sha256)
     with uow:
-        sheet_id = uow.paper.add_sheet(code, stored_sheet(reading, source, page, sha256))
+        original_id = _copy_of(uow, code, sheet)
+        if original_id is not None:
+            sheet = _as_copy(sheet, original_id)
+        sheet_id = uow.paper.add_sheet(code, sheet)
+        review = reading.needs_review or original_id is not None
         if sheet_id is not None:
-            uow.rounds.audit(code, "sheet-scanned", "", {"sheet": sheet_id, "review": reading.needs_review})
+            uow.rounds.audit(code, "sheet-scanned", "", {"sheet": sheet_id, "review": review,
+                                                         "copy_of": original_id})
         uow.commit()
-    return Imported(sheet_id, reading.needs_review)
+    return Imported(sheet_id, review, original_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +141,87 @@ class Pending:
 
 
 def pending(uow: UnitOfWork, code: str) -> list[Pending]:
-    """Sheets whose validity is undecided first, then unsure rows of valid sheets."""
+    """Sheets whose validity is undecided first, then unsure rows of valid sheets (withdrawn ones left out)."""
     with uow:
-        sheets = uow.paper.sheets(code)
+        sheets = [s for s in uow.paper.sheets(code) if s.withdrawn is None]
     whole = [Pending(s, None) for s in sheets if s.void is None]
     rows = [Pending(s, r) for s in sheets if s.void is False for r in s.rows if r.state is None]
     return whole + rows
 
 
+def committee_member(round_: Round, member: str) -> str:
+    """The member's name as on the round's committee, or InvalidInput: only they decide (R-COMMITTEE)."""
+    wanted = unicodedata.normalize("NFC", " ".join(member.split())).casefold()
+    for person in round_.committee:
+        if unicodedata.normalize("NFC", " ".join(person.name.split())).casefold() == wanted:
+            return person.name
+    raise InvalidInput("not-a-committee-member", field="member", value=member,
+                       choices=", ".join(p.name for p in round_.committee) or "—")
+
+
+def _member(uow: UnitOfWork, code: str, member: str) -> str:
+    return committee_member(uow.rounds.get(code), member)
+
+
 def decide_sheet(uow: UnitOfWork, code: str, sheet_id: int, *, void: bool, member: str) -> None:
-    """The committee's decision on a whole sheet: valid (its rows are then read) or void (R-VALID-1)."""
+    """The committee's decision on a whole sheet: valid (its rows are then read) or void (R-VALID-1).
+
+    A sheet the reader could not place has no rows: it can be voided, never found valid unread.
+    """
     with uow:
-        uow.paper.decide_sheet(sheet_id, void, member)
-        uow.rounds.audit(code, "sheet-decided", member, {"sheet": sheet_id, "void": void})
+        name = _member(uow, code, member)
+        sheet = _sheet(uow, code, sheet_id)
+        if not void and sheet.qr_text is None:
+            raise InvalidInput("sheet-unplaced", field="sheet", sheet=sheet_id)
+        uow.paper.decide_sheet(sheet_id, void, name)
+        uow.rounds.audit(code, "sheet-decided", name, {"sheet": sheet_id, "void": void})
         uow.commit()
+
+
+def withdraw_sheet(uow: UnitOfWork, code: str, sheet_id: int, *, reason: str, member: str) -> None:
+    """Take a sheet out of the count (a copy, a page that is not a ballot), with a reason for the minutes."""
+    if not reason.strip():
+        raise InvalidInput("reason-required", field="reason")
+    with uow:
+        name = _member(uow, code, member)
+        _sheet(uow, code, sheet_id)
+        uow.paper.withdraw_sheet(sheet_id, reason.strip(), name)
+        uow.rounds.audit(code, "sheet-withdrawn", name, {"sheet": sheet_id, "reason": reason.strip()})
+        uow.commit()
+
+
+PLACED = "placed-by-hand"  # the committee marked the corners: a member confirms the sheet is valid
+
+
+def place_sheet(uow: UnitOfWork, images: ImageStore, code: str, forms: Forms, sheet_id: int,
+                corners: Sequence[tuple[float, float]], *, member: str) -> bool:
+    """Read again a sheet the reader could not place, from the four corner squares a member marked
+    (pixels of the kept original, any order). True when the form is then recognised: its rows are
+    stored, and the sheet waits for a member to confirm it (it is never made valid by placing)."""
+    from tinnhiem.paper.pictures import scan_image  # noqa: PLC0415 - PDFium
+
+    if len(corners) != 4:
+        raise InvalidInput("missing", field="corners")
+    with uow:
+        name = _member(uow, code, member)
+        sheet = _sheet(uow, code, sheet_id)
+    reading = forms.read(scan_image(images, code, sheet), np.array(corners, dtype=np.float32))
+    if reading.layout is None:
+        return False
+    placed = stored_sheet(reading, sheet.source, sheet.source_page, sheet.image_sha256)
+    placed = replace(placed, problems=(*placed.problems, PLACED), void=None)
+    with uow:
+        uow.paper.replace_reading(sheet_id, placed)
+        uow.rounds.audit(code, "sheet-placed", name, {"sheet": sheet_id})
+        uow.commit()
+    return True
+
+
+def _sheet(uow: UnitOfWork, code: str, sheet_id: int) -> StoredSheet:
+    for sheet in uow.paper.sheets(code):
+        if sheet.id == sheet_id:
+            return sheet
+    raise InvalidInput("missing", field="sheet")
 
 
 def decide_row(uow: UnitOfWork, code: str, sheet_id: int, row: int, level: int | None, *, multiple: bool = False,
@@ -103,13 +229,19 @@ def decide_row(uow: UnitOfWork, code: str, sheet_id: int, row: int, level: int |
     """The committee's reading of a row: a level, or empty / several boxes (invalid for that subject)."""
     state = RowState.MARKED if level is not None else RowState.MULTIPLE if multiple else RowState.EMPTY
     with uow:
-        uow.paper.decide_row(sheet_id, row, state.value, level, member)
-        uow.rounds.audit(code, "row-decided", member, {"sheet": sheet_id, "row": row})
+        name = _member(uow, code, member)
+        uow.paper.decide_row(sheet_id, row, state.value, level, name)
+        uow.rounds.audit(code, "row-decided", name, {"sheet": sheet_id, "row": row})
         uow.commit()
 
 
-def as_ballot(round_: Round, sheet: StoredSheet) -> Ballot:
-    """A decided sheet as the domain's ballot: its subjects' rows, void if the committee said so."""
+def as_ballot(round_: Round, forms: Forms, sheet: StoredSheet) -> Ballot | None:
+    """A decided sheet as the domain's ballot: its subjects' rows, void if the committee said so.
+
+    A void sheet the reader could not place is void for every subject when the round's regular
+    print is one sheet (the usual ballot); with several sheets nobody can say whose rows it held:
+    None (it is still counted among the sheets voided, in the minutes).
+    """
     levels = LEVELS[round_.kind]
 
     def marks(row: StoredRow) -> frozenset[Level]:
@@ -117,12 +249,24 @@ def as_ballot(round_: Round, sheet: StoredSheet) -> Ballot:
             return frozenset({levels[row.level]})
         return frozenset(levels) if row.state == RowState.MULTIPLE.value else frozenset()
 
-    return Ballot(tuple(marks(r) for r in sheet.rows), bool(sheet.void), tuple(r.subject for r in sheet.rows))
+    if sheet.rows or not sheet.void:
+        return Ballot(tuple(marks(r) for r in sheet.rows), bool(sheet.void), tuple(r.subject for r in sheet.rows))
+    kinds = {layout.subjects for layout in forms.layouts.values() if layout.style.name == "regular"}
+    if len(kinds) != 1:
+        return None
+    (subjects,) = kinds
+    return Ballot(tuple(frozenset() for _ in subjects), True, subjects)
 
 
-def sheet_totals(round_: Round, sheets: Sequence[StoredSheet]) -> tuple[Totals, ...]:
+def counted_sheets(sheets: Sequence[StoredSheet]) -> list[StoredSheet]:
+    """The sheets that count: decided, not withdrawn."""
+    return [s for s in sheets if s.withdrawn is None and s.void is not None]
+
+
+def sheet_totals(round_: Round, forms: Forms, sheets: Sequence[StoredSheet]) -> tuple[Totals, ...]:
     """Decided sheets counted by the same code as any ballot (R-VALID-1, R-VALID-2)."""
-    return count_ballots(round_.kind, len(round_.subjects), [as_ballot(round_, s) for s in sheets])
+    ballots = [b for b in (as_ballot(round_, forms, s) for s in counted_sheets(sheets)) if b is not None]
+    return count_ballots(round_.kind, len(round_.subjects), ballots)
 
 
 def count_paper(uow: UnitOfWork, code: str, forms: Forms, member: str) -> tuple[Totals, ...]:
@@ -136,7 +280,8 @@ def count_paper(uow: UnitOfWork, code: str, forms: Forms, member: str) -> tuple[
         raise InvalidInput("paper-pending", field="paper", count=len(waiting))
     with uow:
         round_ = uow.rounds.get(code)
-        sheets = [s for s in uow.paper.sheets(code) if s.qr_text is not None or s.void]
+        name = committee_member(round_, member) if member else ""
+        sheets = counted_sheets(uow.paper.sheets(code))
         issued = uow.paper.channel_voters(code).get("paper", round_.conference.ballots_returned)
         copies = Counter(s.qr_text for s in sheets if s.qr_text)
         for qr_text, n in copies.items():
@@ -144,25 +289,30 @@ def count_paper(uow: UnitOfWork, code: str, forms: Forms, member: str) -> tuple[
                 layout = forms.layouts[qr_text]
                 raise InvalidInput("too-many-sheets", field="paper", sheets=n, issued=issued,
                                    sheet=f"{layout.group or '—'} {layout.page}/{layout.pages}")
-        totals = sheet_totals(round_, sheets)
+        totals = sheet_totals(round_, forms, sheets)
         uow.rounds.save_totals(code, totals, channel="paper")
-        uow.rounds.audit(code, "paper-counted", member, {"sheets": len(sheets)})
+        uow.rounds.audit(code, "paper-counted", name, {"sheets": len(sheets)})
         uow.commit()
     return totals
 
 
-def picture(images: ImageStore, forms: Forms, code: str, item: Pending, dpi: float = 200) -> np.ndarray:
-    """What the committee looks at: the straightened row, or the whole sheet (from the kept original)."""
-    from tinnhiem.paper.raster import pdf_page  # noqa: PLC0415 - only the pictures need PDFium
-    from tinnhiem.paper.reader import row_crop  # noqa: PLC0415
+def picture(uow: UnitOfWork, images: ImageStore, forms: Forms, code: str, item: Pending,
+            dpi: float = 200) -> np.ndarray:
+    """What the committee looks at: the row with the machine's reading, or the whole sheet (beside the
+    sheet it resembles, for a likely copy), from the kept originals."""
+    from tinnhiem.paper.pictures import row_picture, scan_image, sheet_picture  # noqa: PLC0415 - PDFium
 
-    data, suffix = images.load(code, item.sheet.image_sha256)
-    if suffix == ".pdf":
-        scan = pdf_page(data, item.sheet.source_page, dpi)
-    else:
-        scan = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    reading = forms.read(scan)
-    return row_crop(reading, item.row.row) if item.row is not None and reading.layout else reading.page
+    scan = scan_image(images, code, item.sheet, dpi)
+    if item.row is not None:
+        reading = forms.read(scan)
+        if reading.layout is not None:
+            return row_picture(reading, item.row.row)
+    other = None
+    if item.sheet.copy_of is not None:
+        with uow:
+            original = _sheet(uow, code, item.sheet.copy_of)
+        other = scan_image(images, code, original, dpi)
+    return sheet_picture(forms, scan, other)
 
 
 def find(uow: UnitOfWork, code: str, sheet_id: int, row: int | None) -> Pending:
@@ -171,3 +321,42 @@ def find(uow: UnitOfWork, code: str, sheet_id: int, row: int | None) -> Pending:
         if item.sheet.id == sheet_id and (item.row.row if item.row else None) == row:
             return item
     raise InvalidInput("missing", field="sheet")
+
+
+def export(uow: UnitOfWork, code: str) -> dict[str, object]:
+    """Everything the machine read and everyone decided, to audit the machine against the paper."""
+    with uow:
+        sheets = uow.paper.sheets(code)
+    return {
+        "round": code,
+        "sheets": [{
+            "id": s.id, "file": s.source, "page": s.source_page + 1, "file_sha256": s.image_sha256,
+            "content_hash": s.content_hash, "form": s.qr_text,
+            "problems": [{"code": p, "vi": reason(p), "en": reason(p, True)} for p in s.problems],
+            "copy_of": s.copy_of,
+            "decision": "withdrawn" if s.withdrawn is not None else
+                        {None: "pending", True: "void", False: "valid"}[s.void],
+            "decided_by": s.withdrawn_by if s.withdrawn is not None else s.decided_by,
+            "withdrawn_reason": s.withdrawn,
+            "rows": [{
+                "row": r.row + 1, "subject": r.subject, "read": r.read_state, "read_level": r.read_level,
+                "ink": [dict(zip(("inside", "light", "spread", "ring"), b, strict=True)) for b in r.ink],
+                "state": r.state or "pending", "level": r.level, "decided_by": r.decided_by,
+            } for r in s.rows],
+        } for s in sheets],
+    }
+
+
+def paper_figures(uow: UnitOfWork, code: str) -> PaperFigures | None:
+    """What became of the scanned sheets, for the minutes (None when none was scanned)."""
+    with uow:
+        sheets = uow.paper.sheets(code)
+    if not sheets:
+        return None
+    decided = sum(bool(s.decided_by) for s in sheets) + sum(bool(r.decided_by) for s in sheets for r in s.rows)
+    return PaperFigures(
+        read=len(sheets), decided=decided + sum(s.withdrawn is not None for s in sheets),
+        voided=sum(s.void is True and s.withdrawn is None for s in sheets),
+        withdrawn=tuple(f"tờ {s.id} («{s.source}», trang {s.source_page + 1}) — {s.withdrawn} ({s.withdrawn_by})"
+                        for s in sheets if s.withdrawn is not None),
+        counted=len(counted_sheets(sheets)))

@@ -22,8 +22,8 @@ class Forms:
     printed: dict[str, np.ndarray]
     pdfs: dict[str, bytes]
 
-    def read(self, image: np.ndarray) -> SheetReading:
-        return read_sheet(image, self.layouts, self.printed)
+    def read(self, image: np.ndarray, corners: np.ndarray | None = None) -> SheetReading:
+        return read_sheet(image, self.layouts, self.printed, corners)
 
 
 def forms_for(round_: Round, code: str) -> Forms:

@@ -27,16 +27,29 @@ HEAD_H = 12.0
 
 @dataclass(frozen=True, slots=True)
 class Style:
-    """Regular or large print: row height, box side and font size."""
+    """Regular or large print: row height, box side, and every font size (points).
+
+    The large print is larger everywhere — header, title, column headings, rows, notes —
+    never smaller than the regular.
+    """
 
     name: str
     row_h: float
     box: float
     font: float
+    head_h: float = HEAD_H  # the column headings' row
+    header: float = 11.5
+    title: float = 17.0
+    subtitle: float = 12.0
+    note: float = 11.0
+    column: float = 10.5
+    instructions: float = 10.5
+    sheet_mark: float = 14.0  # "TỜ 1/2" when a ballot takes several sheets
 
 
 REGULAR = Style("regular", 12.5, 8.0, 11.0)
-LARGE = Style("large", 18.0, 11.0, 15.0)
+LARGE = Style("large", 18.0, 11.0, 15.0, head_h=20.0, header=14.0, title=24.0, subtitle=15.0, note=14.0,
+              column=13.0, instructions=13.0, sheet_mark=20.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +83,7 @@ class SheetLayout:
         return PAGE_W - 2 * MARGIN - STT_W - NAME_W - self.levels * BOX_COLUMN_W
 
     def row_top(self, i: int) -> float:
-        return TABLE_TOP + HEAD_H + i * self.style.row_h
+        return TABLE_TOP + self.style.head_h + i * self.style.row_h
 
     def boxes(self) -> tuple[Box, ...]:
         """Every box of the sheet, row by row."""
@@ -97,7 +110,7 @@ def fingerprint(body: str, subjects: Sequence[int]) -> str:
 
 
 def rows_per_page(style: Style) -> int:
-    return int((TABLE_BOTTOM - TABLE_TOP - HEAD_H) // style.row_h)
+    return int((TABLE_BOTTOM - TABLE_TOP - style.head_h) // style.row_h)
 
 
 def sheets(round_: Round, code: str, style: Style = REGULAR) -> tuple[SheetLayout, ...]:

@@ -20,7 +20,6 @@ from tinnhiem.paper.layout import (
     BOX_COLUMN_W,
     FIDUCIAL,
     FIDUCIAL_CENTRES,
-    HEAD_H,
     MARGIN,
     NAME_W,
     PAGE_W,
@@ -79,8 +78,9 @@ def _header(pdf: FPDF, round_: Round, layout: SheetLayout) -> None:
     if round_.body.kind is BodyKind.PARTY:
         left.append(Line("*"))
     width = (PAGE_W - 2 * MARGIN) * 0.45
-    header_block(pdf, tuple(left), MARGIN + 8, width - 8, 11.5)
-    header_block(pdf, national_heading(round_.body.kind), MARGIN + width, PAGE_W - 2 * MARGIN - width, 11.5)
+    style = layout.style
+    header_block(pdf, tuple(left), MARGIN + 8, width - 8, style.header)
+    header_block(pdf, national_heading(round_.body.kind), MARGIN + width, PAGE_W - 2 * MARGIN - width, style.header)
     pdf.set_draw_color(150)
     pdf.set_dash_pattern(dash=1, gap=1)
     pdf.ellipse(MARGIN + 6, 36, 24, 24)  # the place of the hanging seal (dấu treo)
@@ -89,31 +89,65 @@ def _header(pdf: FPDF, round_: Round, layout: SheetLayout) -> None:
     pdf.set_font(FONT, "I", 7)
     pdf.set_xy(MARGIN + 6, 46)
     pdf.cell(24, 4, "(dấu treo)", align="C")
+    if layout.pages > 1:
+        _sheet_mark(pdf, layout)
     main, sub = _title(round_)
     pdf.set_xy(MARGIN, 42)
-    pdf.set_font(FONT, "B", 17 if layout.style is REGULAR else 20)
-    pdf.cell(PAGE_W - 2 * MARGIN, 9, main, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "B", 12)
-    pdf.set_x(MARGIN + 30)
-    pdf.multi_cell(PAGE_W - 2 * MARGIN - 60, 6, sub, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "I", 11)
+    pdf.set_font(FONT, "B", style.title)
+    pdf.cell(PAGE_W - 2 * MARGIN, max(9.0, style.title * 0.45), main, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     extra = [round_.title]
     if layout.group:
         extra.append(f"Nhóm: {layout.group}")
     if layout.pages > 1:
         extra.append(f"Tờ {layout.page}/{layout.pages}")
+    _fitted_lines(pdf, sub, " — ".join(extra), style)
+
+
+def _sheet_mark(pdf: FPDF, layout: SheetLayout) -> None:
+    """A bold, framed "TỜ 1/2" at the top right: which sheet of the ballot this is, seen at a glance."""
+    size = layout.style.sheet_mark
+    pdf.set_font(FONT, "B", size)
+    text = f"TỜ {layout.page}/{layout.pages}"
+    w, h = pdf.get_string_width(text) + 6, size * 0.55
+    x = PAGE_W - MARGIN - w - 2
+    pdf.set_line_width(0.6)
+    pdf.rect(x, 34, w, h)
+    pdf.set_line_width(0.2)
+    pdf.set_xy(x, 34)
+    pdf.cell(w, h, text, align="C")
+
+
+def _fitted_lines(pdf: FPDF, sub: str, note: str, style: Style) -> None:
+    """The subtitle and the round's line under the title, as large as the style asks, shrunk (never
+    below the regular print's sizes) only if they would reach the table."""
+    width = PAGE_W - 2 * MARGIN - 60
+    top = pdf.get_y()
+    sizes = (style.subtitle, style.note)
+    while True:
+        pdf.set_font(FONT, "B", sizes[0])
+        first = len(pdf.multi_cell(width, sizes[0] * 0.5, sub, dry_run=True, output="LINES")) * sizes[0] * 0.5
+        pdf.set_font(FONT, "I", sizes[1])
+        second = len(pdf.multi_cell(width, sizes[1] * 0.5, note, dry_run=True, output="LINES")) * sizes[1] * 0.5
+        if top + first + second <= TABLE_TOP - 3 or sizes <= (REGULAR.subtitle, REGULAR.note):
+            break
+        sizes = (max(REGULAR.subtitle, sizes[0] - 0.5), max(REGULAR.note, sizes[1] - 0.5))
+    pdf.set_font(FONT, "B", sizes[0])
     pdf.set_x(MARGIN + 30)
-    pdf.multi_cell(PAGE_W - 2 * MARGIN - 60, 5.5, " — ".join(extra), align="C")
+    pdf.multi_cell(width, sizes[0] * 0.5, sub, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "I", sizes[1])
+    pdf.set_x(MARGIN + 30)
+    pdf.multi_cell(width, sizes[1] * 0.5, note, align="C")
 
 
 def _cell_text(
     pdf: FPDF, x: float, y: float, w: float, h: float, text: str, size: float, *, bold: bool = False, align: str = "C"
 ) -> None:
-    """Text fitted inside a cell: wraps, and shrinks until it fits the row."""
+    """Text fitted inside a cell: wraps between words, and shrinks until it fits the row (no word broken)."""
     while True:
         pdf.set_font(FONT, "B" if bold else "", size)
         lines = pdf.multi_cell(w - 2, size * 0.45, text, dry_run=True, output="LINES")
-        if len(lines) * size * 0.45 <= h - 1 or size <= 7:
+        words_fit = all(pdf.get_string_width(word) <= w - 2 - 2 * pdf.c_margin for word in text.split())
+        if (words_fit and len(lines) * size * 0.45 <= h - 1) or size <= 7:
             break
         size -= 0.5
     top = y + (h - len(lines) * size * 0.45) / 2
@@ -130,8 +164,8 @@ def _table(pdf: FPDF, round_: Round, layout: SheetLayout, numbers: Sequence[int]
     x = x0
     pdf.set_line_width(0.3)
     for w, text in zip(widths, heads, strict=True):
-        pdf.rect(x, TABLE_TOP, w, HEAD_H)
-        _cell_text(pdf, x, TABLE_TOP, w, HEAD_H, text, 10.5, bold=True, align="C")
+        pdf.rect(x, TABLE_TOP, w, style.head_h)
+        _cell_text(pdf, x, TABLE_TOP, w, style.head_h, text, style.column, bold=True, align="C")
         x += w
     boxes = iter(layout.boxes())
     for i, subject_index in enumerate(layout.subjects):
@@ -153,7 +187,7 @@ def _table(pdf: FPDF, round_: Round, layout: SheetLayout, numbers: Sequence[int]
 
 
 def _instructions(pdf: FPDF, round_: Round, layout: SheetLayout) -> None:
-    pdf.set_font(FONT, "I", 10.5 if layout.style is REGULAR else 13)
+    pdf.set_font(FONT, "I", layout.style.instructions)
     x = QR_BOX[0] + QR_BOX[2] + 4
     pdf.set_xy(x, TABLE_BOTTOM + 4)
     pdf.multi_cell(PAGE_W - MARGIN - x - 4, 5 if layout.style is REGULAR else 6, INSTRUCTIONS[round_.kind], align="J")

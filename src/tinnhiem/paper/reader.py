@@ -13,13 +13,17 @@ Nothing unsure is guessed: an unsure row, or a flagged sheet, waits for the comm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import cv2
 import numpy as np
+import segno
 
+from tinnhiem.paper.copies import signature
+from tinnhiem.paper.corners import find_corners, ordered_corners, to_page, turns
 from tinnhiem.paper.layout import (
     BOX_COLUMN_W,
     FIDUCIAL,
@@ -30,14 +34,27 @@ from tinnhiem.paper.layout import (
     PAGE_W,
     QR_BOX,
     STT_W,
+    Box,
     SheetLayout,
 )
 
 PX_PER_MM = 5.0  # the straightened page: 1050 × 1485 pixels
-EMPTY_BELOW = 0.005  # share of ink pixels in a box interior
-MARKED_ABOVE = 0.14
-INK = 0.20  # a pixel is ink when it is this much darker than the paper (0–1)
+INK = 0.25  # a pixel is ink when it is this much darker than the paper round it (0–1)
+EMPTY_BELOW = 0.01  # share of ink pixels in a box interior
+MARKED_ABOVE = 0.10
+LIGHT_INK = 0.07  # a light pixel (pencil, little ink), relative to the local paper, on a 3×3 mean
+LIGHT_EMPTY = 0.02
+LIGHT_MARKED = 0.06
+MARK_SPREAD = 0.5  # a mark spans at least half the box both ways (a dot, a speck or a smudge does not)
+RING_INK = 0.15  # ink round a box (a circle drawn round it)
+RING_ANGLES = 72
+RING_GAP = 1.0  # mm kept clear of the box's own border (and its widened print mask)
+RING_OUT = 5.5  # mm beyond the box's half side: how far round it a circle is looked for
+RING_EMPTY = 0.35
+RING_MARKED = 0.6
+QR_AGREEMENT = 0.85  # share of modules that must agree with one of the round's codes
 STRAY_MIN_AREA = 60  # ink pixels (≈ 2.4 mm²) in one group outside the boxes and the print
+SEAL_AREA = (MARGIN - 4, 28.0, 44.0, 40.0)  # x, y, w, h mm round the printed "(dấu treo)" circle
 
 
 class RowState(StrEnum):
@@ -59,6 +76,7 @@ class RowReading:
     state: RowState
     level: int | None  # the marked level when MARKED
     scores: tuple[float, ...]  # ink share per box, for the committee and the benchmark
+    ink: tuple[BoxInk, ...] = ()  # every figure the reader used, box by box
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +85,7 @@ class SheetReading:
     rows: tuple[RowReading, ...]
     problems: tuple[Problem, ...]
     page: np.ndarray = field(repr=False, compare=False)  # the straightened image (grey)
+    signature: str | None = None  # the sheet's own ink, to catch a second scan of it (paper.copies)
 
     @property
     def needs_review(self) -> bool:
@@ -81,47 +100,17 @@ def _grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
-def find_corners(full: np.ndarray) -> np.ndarray | None:
-    """The centres of the four corner squares (TL, TR, BL, BR), or None (found on a ~100 dpi copy)."""
-    shrink = min(1.0, 840 / full.shape[1])
-    image = cv2.resize(full, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else full
-    height, width = image.shape
-    scale = width / PAGE_W  # pixels per mm, assuming the whole page was scanned
-    expected = (FIDUCIAL * scale) ** 2
-    blurred = cv2.GaussianBlur(image, (5, 5), 0)
-    black = 0.45 * float(np.percentile(blurred[::4, ::4], 90))  # the squares are black; a grey scanner bed is not
-    dark = (blurred < black).astype(np.uint8)
-    contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    candidates = []
-    for contour in contours:
-        area = cv2.contourArea(contour)
-        if not 0.4 * expected < area < 2.2 * expected:
-            continue
-        (cx, cy), (w, h), _ = cv2.minAreaRect(contour)
-        if min(w, h) == 0 or max(w, h) / min(w, h) > 1.35 or area / (w * h) < 0.8:
-            continue
-        candidates.append((cx, cy))
-    if len(candidates) < 4:
-        return None
-    points = np.array(candidates, dtype=np.float32)
-    targets = np.array([(0, 0), (width, 0), (0, height), (width, height)], dtype=np.float32)
-    chosen = []
-    for target in targets:
-        distances = np.linalg.norm(points - target, axis=1)
-        best = int(np.argmin(distances))
-        if distances[best] > 0.25 * width:
-            return None
-        chosen.append(points[best])
-    return np.array(chosen, dtype=np.float32) / shrink
-
-
-def page_transform(image: np.ndarray) -> np.ndarray | None:
-    """The homography from the scan to the template's millimetres, or None when no corners are found."""
+def page_transform(image: np.ndarray) -> list[np.ndarray]:
+    """The homographies from the scan to the template's millimetres: the page as it lies, then
+    turned 180° (the QR code tells which is right); empty when no corner squares are found."""
     corners = find_corners(image)
-    if corners is None:
-        return None
-    target = np.array(FIDUCIAL_CENTRES, dtype=np.float32)
-    return cv2.getPerspectiveTransform(corners, target)
+    return [] if corners is None else [to_page(c) for c in turns(corners)]
+
+
+def placed_transforms(points: np.ndarray) -> list[np.ndarray]:
+    """Every way four points marked by a person can be the page's corners (upright, turned, on its side)."""
+    ordered = ordered_corners(np.asarray(points, dtype=np.float32))
+    return [to_page(c) for start in (ordered, ordered[[1, 3, 0, 2]]) for c in turns(start)]
 
 
 def warp(image: np.ndarray, to_mm: np.ndarray, px_per_mm: float, x: float, y: float, w: float, h: float) -> np.ndarray:
@@ -132,21 +121,65 @@ def warp(image: np.ndarray, to_mm: np.ndarray, px_per_mm: float, x: float, y: fl
                                borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
+@functools.lru_cache(maxsize=256)
+def qr_modules(text: str) -> np.ndarray:
+    """The dark (True) and light modules of the QR code printed for ``text`` (as printing draws it)."""
+    return np.array(segno.make(text, error="m", micro=False).matrix, dtype=bool)
+
+
+def _sampled_modules(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndarray:
+    """The QR area of the scan, sampled at the centre of each of ``size`` × ``size`` modules: dark or not."""
+    x, y, side = QR_BOX
+    module = side / (size + 2)
+    per_mm = 8.0
+    crop = warp(image, to_mm, per_mm, x, y, side, side)
+    crop = cv2.blur(crop, (3, 3))
+    centres = ((np.arange(size) + 1.5) * module * per_mm).astype(int)
+    values = crop[np.ix_(centres, centres)].astype(np.float32)
+    low, high = np.percentile(values, 10), np.percentile(values, 90)
+    return np.asarray(values < (low + high) / 2)
+
+
+def match_qr(image: np.ndarray, to_mm: np.ndarray, texts: Iterable[str]) -> tuple[str | None, float]:
+    """Which of this round's QR codes is printed on the sheet, by its modules, and how well it agrees.
+
+    The reader knows every code the round printed, so it compares the scan with each of them
+    instead of decoding: a blurred or noisy code still matches its own, and only its own (two
+    codes differ in about half their modules; a sheet of another round matches none).
+    """
+    best, best_share = None, 0.0
+    sampled: dict[int, np.ndarray] = {}
+    for text in texts:
+        modules = qr_modules(text)
+        size = modules.shape[0]
+        if size not in sampled:
+            sampled[size] = _sampled_modules(image, to_mm, size)
+        share = float((sampled[size] == modules).mean())
+        if share > best_share:
+            best, best_share = text, share
+    return (best, best_share) if best_share >= QR_AGREEMENT else (None, best_share)
+
+
 def read_qr(image: np.ndarray, to_mm: np.ndarray) -> str | None:
-    """Decode the QR code from the scan itself, straightened at 12 px/mm (sharper than the page)."""
+    """Decode the QR code from the scan itself (for a sheet none of this round's codes matches)."""
     x, y, side = QR_BOX
     crop = warp(image, to_mm, 12.0, x - 4, y - 4, side + 8, side + 8)
-    for candidate in (crop, cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]):
-        text, _, _ = cv2.QRCodeDetector().detectAndDecode(candidate)
+    for detector in (cv2.QRCodeDetectorAruco(), cv2.QRCodeDetector()):
+        text, _, _ = detector.detectAndDecode(crop)
         if text:
             return str(text)
     return None
 
 
 def darkness(page: np.ndarray) -> np.ndarray:
-    """0 for paper, 1 for black: relative to the paper's own white (a grey scan is not ink)."""
-    white = float(np.percentile(page[::4, ::4], 90))
-    return np.clip((white - page.astype(np.float32)) / max(white, 1.0), 0.0, 1.0)
+    """0 for paper, 1 for black, relative to the paper's local white (shadows and grey paper are not ink).
+
+    The local white is the brightest paper within about 6 mm (larger than any filled box), smoothed.
+    """
+    small = cv2.resize(page, None, fx=1 / PX_PER_MM, fy=1 / PX_PER_MM, interpolation=cv2.INTER_AREA)
+    white = cv2.GaussianBlur(cv2.dilate(small, np.ones((13, 13), np.uint8)), (9, 9), 0)
+    white = cv2.resize(white, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    return np.clip((white - page.astype(np.float32)) / np.maximum(white, 40.0), 0.0, 1.0)
 
 
 def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> float:
@@ -155,28 +188,107 @@ def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 
     return float((cell > INK).mean()) if cell.size else 0.0
 
 
-def decide(subject: int, scores: Sequence[float]) -> RowReading:
-    """R-VALID-2 on the scores: one clear mark, none, several, or unsure."""
-    if any(EMPTY_BELOW <= s <= MARKED_ABOVE for s in scores):
-        return RowReading(subject, RowState.UNSURE, None, tuple(scores))
-    marked = [i for i, s in enumerate(scores) if s > MARKED_ABOVE]
-    if len(marked) == 1:
-        return RowReading(subject, RowState.MARKED, marked[0], tuple(scores))
-    state = RowState.EMPTY if not marked else RowState.MULTIPLE
-    return RowReading(subject, state, None, tuple(scores))
+def light_score(light: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> tuple[float, float]:
+    """The share of light-ink pixels inside a box, and how much of its width and height they cover
+    (0–1, the lesser of the two: a stroke across the box covers much, a dot or a speck little)."""
+    cell = light[_mm(y + inset):_mm(y + side - inset), _mm(x + inset):_mm(x + side - inset)] > LIGHT_INK
+    if not cell.size or not cell.any():
+        return 0.0, 0.0
+    spread = min(float(cell.any(axis=0).mean()), float(cell.any(axis=1).mean()))
+    return float(cell.mean()), spread
+
+
+@functools.lru_cache(maxsize=8)
+def _ring_offsets(side: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sample points round a box: (angle index, dx px, dy px), outside the square, inside RING_OUT."""
+    half = side / 2
+    angles = np.linspace(0, 2 * np.pi, RING_ANGLES, endpoint=False)
+    radii = np.arange(half + RING_GAP, half + RING_OUT, 0.25)
+    a, r = np.meshgrid(np.arange(RING_ANGLES), radii, indexing="ij")
+    dx, dy = r * np.cos(angles[a]), r * np.sin(angles[a])
+    keep = np.maximum(np.abs(dx), np.abs(dy)) > half + RING_GAP
+    return a[keep], np.round(dx[keep] * PX_PER_MM).astype(int), np.round(dy[keep] * PX_PER_MM).astype(int)
+
+
+def ring_score(ink: np.ndarray, printed: np.ndarray, box: Box) -> float:
+    """The share of directions round the box in which ink lies just outside it: 1 for a circle round it.
+
+    A direction that crosses print (the table's lines) is left out: a circle is judged where it
+    can be seen whole, and the rows above and below (their boxes, their circles) are not seen.
+    """
+    index, dx, dy = _ring_offsets(box.side)
+    cx, cy = _mm(box.x + box.side / 2), _mm(box.y + box.side / 2)
+    xs = np.clip(cx + dx, 0, ink.shape[1] - 1)
+    ys = np.clip(cy + dy, 0, ink.shape[0] - 1)
+    blocked = np.bincount(index[printed[ys, xs] > 0], minlength=RING_ANGLES) > 0
+    inked = np.bincount(index[ink[ys, xs] > 0], minlength=RING_ANGLES) > 0
+    return float((inked & ~blocked).sum() / max(1, (~blocked).sum()))
+
+
+@dataclass(frozen=True, slots=True)
+class BoxInk:
+    """What the reader saw in one box: ink share inside, light-ink share inside and its spread, ring round it."""
+
+    inside: float
+    light: float
+    spread: float
+    ring: float
+
+    @property
+    def marked(self) -> bool:
+        across = self.spread >= MARK_SPREAD
+        inked = self.inside > MARKED_ABOVE or self.light > LIGHT_MARKED
+        return (inked and across) or self.ring >= RING_MARKED
+
+    @property
+    def empty(self) -> bool:
+        return self.inside < EMPTY_BELOW and self.ring < RING_EMPTY and self.light < LIGHT_EMPTY
+
+
+def decide(subject: int, boxes: Sequence[BoxInk]) -> RowReading:
+    """R-VALID-2 on what was seen: one clear mark, none, several, or unsure (for people)."""
+    scores = tuple(round(b.inside, 4) for b in boxes)
+    marked = [i for i, b in enumerate(boxes) if b.marked]
+    doubtful = [i for i, b in enumerate(boxes) if not b.marked and not b.empty]
+    if len(marked) > 1:
+        return RowReading(subject, RowState.MULTIPLE, None, scores, tuple(boxes))
+    if doubtful:
+        return RowReading(subject, RowState.UNSURE, None, scores, tuple(boxes))
+    if marked:
+        return RowReading(subject, RowState.MARKED, marked[0], scores, tuple(boxes))
+    return RowReading(subject, RowState.EMPTY, None, scores, tuple(boxes))
 
 
 def printed_mask(template: np.ndarray) -> np.ndarray:
-    """Where the blank sheet has print, widened by 0.2 mm for the scan's small misregistration."""
-    return cv2.dilate((darkness(template) > 0.15).astype(np.uint8), np.ones((3, 3), np.uint8))
+    """Where the blank sheet has print, widened by 0.4 mm for the scan's small misregistration."""
+    return cv2.dilate((darkness(template) > 0.15).astype(np.uint8), np.ones((5, 5), np.uint8))
+
+
+def _ignored(ink: np.ndarray, layout: SheetLayout) -> None:
+    """Clear what the stray-ink check must not see: the columns of boxes, the seal's place,
+    and everything outside the four corner squares (page edges, their shadows, the backdrop)."""
+    first_box_x = MARGIN + STT_W + NAME_W + layout.position_w
+    top, bottom = layout.row_top(0), layout.row_top(len(layout.subjects))
+    ink[_mm(top - 3):_mm(bottom + 3), _mm(first_box_x - 1):_mm(first_box_x + layout.levels * BOX_COLUMN_W + 1)] = 0
+    x, y, w, h = SEAL_AREA
+    ink[_mm(y):_mm(y + h), _mm(x):_mm(x + w)] = 0
+    _outside_corners(ink)
+
+
+def _outside_corners(ink: np.ndarray) -> None:
+    """Clear everything outside the four corner squares: page edges, their shadows, the backdrop."""
+    (left, top), (right, bottom) = FIDUCIAL_CENTRES[0], FIDUCIAL_CENTRES[3]
+    inner = FIDUCIAL / 2 + 1
+    ink[:_mm(top + inner)] = 0
+    ink[_mm(bottom - inner):] = 0
+    ink[:, :_mm(left + inner)] = 0
+    ink[:, _mm(right - inner):] = 0
 
 
 def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> bool:
-    """Ink where the blank sheet is white, outside the columns of boxes: writing on the ballot."""
+    """Ink where the blank sheet is white, away from the boxes and the seal: writing on the ballot."""
     ink = ((dark > 0.3) & (printed == 0)).astype(np.uint8)
-    first_box_x = MARGIN + STT_W + NAME_W + layout.position_w
-    top, bottom = layout.row_top(0), layout.row_top(len(layout.subjects))
-    ink[_mm(top):_mm(bottom), _mm(first_box_x):_mm(first_box_x + layout.levels * BOX_COLUMN_W)] = 0
+    _ignored(ink, layout)
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise
     # Writing over printed words is cut into pieces by the print mask: join pieces closer than
     # about 1.4 mm, then weigh each group by its own ink.
@@ -185,25 +297,52 @@ def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> boo
     return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
 
 
-def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict[str, np.ndarray]) -> SheetReading:
-    """Read one scanned sheet against this round's sheets; ``printed`` holds each sheet's print mask."""
+def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout],
+            corners: np.ndarray | None = None) -> tuple[np.ndarray | None, SheetLayout | None]:
+    """The homography of the page and its layout: upright first, else turned 180° (by the QR code)."""
+    transforms = page_transform(grey) if corners is None else placed_transforms(corners)
+    found = [(match_qr(grey, to_mm, layouts), to_mm) for to_mm in transforms]
+    if not found:
+        return None, None
+    (text, _), to_mm = max(found, key=lambda f: f[0][1])
+    return (to_mm, layouts[text]) if text else (transforms[0], None)
+
+
+def read_rows(page: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tuple[np.ndarray, tuple[RowReading, ...]]:
+    """The darkness of the page and the reading of each of its rows."""
+    dark = darkness(page)
+    ink = ((dark > RING_INK) & (printed == 0)).astype(np.uint8)
+    light = cv2.blur(dark, (3, 3))  # a light stroke stands out of the scanner's noise once averaged
+    boxes = layout.boxes()
+    rows = tuple(
+        decide(subject, [BoxInk(box_score(dark, b.x, b.y, b.side), *light_score(light, b.x, b.y, b.side),
+                                ring_score(ink, printed, b))
+                         for b in boxes[i * layout.levels:(i + 1) * layout.levels]])
+        for i, subject in enumerate(layout.subjects)
+    )
+    return dark, rows
+
+
+def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict[str, np.ndarray],
+               corners: np.ndarray | None = None) -> SheetReading:
+    """Read one scanned sheet against this round's sheets; ``printed`` holds each sheet's print mask.
+
+    ``corners``: the centres of the four corner squares, in any order, as a person marked them on
+    the scan (a sheet the reader could not place by itself); the QR code still decides the turn.
+    """
     grey = _grey(image)
-    to_mm = page_transform(grey)
+    to_mm, layout = _locate(grey, layouts, corners)
     if to_mm is None:
         return SheetReading(None, (), (Problem.NO_CORNERS,), grey)
     page = warp(grey, to_mm, PX_PER_MM, 0, 0, PAGE_W, PAGE_H)
-    text = read_qr(grey, to_mm)
-    layout = layouts.get(text or "")
     if layout is None:
         return SheetReading(None, (), (Problem.NOT_THIS_ROUND,), page)
-    dark = darkness(page)
-    boxes = layout.boxes()
-    rows = tuple(
-        decide(subject, [box_score(dark, b.x, b.y, b.side) for b in boxes[i * layout.levels:(i + 1) * layout.levels]])
-        for i, subject in enumerate(layout.subjects)
-    )
-    problems = (Problem.STRAY_INK,) if stray_ink(dark, printed[layout.qr_text], layout) else ()
-    return SheetReading(layout, rows, problems, page)
+    mask = printed[layout.qr_text]
+    dark, rows = read_rows(page, mask, layout)
+    problems = (Problem.STRAY_INK,) if stray_ink(dark, mask, layout) else ()
+    own_ink = ((dark > INK) & (mask == 0)).astype(np.uint8)
+    _outside_corners(own_ink)
+    return SheetReading(layout, rows, problems, page, signature(own_ink, PX_PER_MM))
 
 
 def row_crop(reading: SheetReading, row: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tinnhiem.domain import announcement
-from tinnhiem.domain.model import BASE_LABELS, LEVEL_LABELS, REASON_LABELS, BodyKind, Conference
+from tinnhiem.domain.model import BASE_LABELS, LEVEL_LABELS, REASON_LABELS, BaseKind, BodyKind, Conference
 from tinnhiem.domain.percent import printed
 from tinnhiem.domain.tally import RoundResult
 
@@ -63,6 +63,45 @@ class Minutes:
         return "".join(parts) + "0123456789"
 
 
+@dataclass(frozen=True, slots=True)
+class PaperFigures:
+    """What became of the scanned paper sheets, for the minutes."""
+
+    read: int  # sheets stored from the scans
+    decided: int  # sheets and rows a committee member decided by hand
+    voided: int  # sheets decided void (R-VALID-1)
+    withdrawn: tuple[str, ...]  # one reason per sheet taken out of the count
+    counted: int  # sheets counted (valid or void)
+
+
+def _paper_lines(paper: PaperFigures | None) -> tuple[str, ...]:
+    if paper is None:
+        return ()
+    line = (f"Phiếu giấy: máy đọc {paper.read} tờ; Ban kiểm phiếu xem xét và quyết định {paper.decided} tờ hoặc dòng; "
+            f"{paper.voided} tờ không hợp lệ; rút ra {len(paper.withdrawn)} tờ; kiểm {paper.counted} tờ.")
+    reasons = [f"Tờ rút ra {i}: {why}." for i, why in enumerate(paper.withdrawn, start=1)]
+    return (line, *reasons)
+
+
+def base_contradiction(result: RoundResult) -> str | None:
+    """Why the percentages cannot be shown, when the ballots counted contradict their base, else None.
+
+    Checked when paper sheets were counted by the machine: with the base "ballots returned" or
+    "ballots issued", every subject's counted ballots (valid and invalid) must equal the base;
+    with any base, no subject may have more ballots than the base.
+    """
+    if "paper" not in result.channels or not result.subjects:
+        return None
+    counted = sorted({s.totals.valid + s.totals.invalid for s in result.subjects})
+    exact = result.base_kind in (BaseKind.BALLOTS_RETURNED, BaseKind.BALLOTS_ISSUED)
+    if (exact and counted != [result.base]) or counted[-1] > result.base:
+        shown = ", ".join(map(str, counted))
+        return (f"Không tính tỷ lệ %: {BASE_LABELS[result.base_kind][0]} ghi là {result.base}, nhưng số phiếu đã kiểm "
+                f"là {shown}. Ban tổ chức cần xác nhận lại số liệu này (hoặc lấy số phiếu đã kiểm làm căn cứ) "
+                "trước khi công bố tỷ lệ.")
+    return None
+
+
 def date_words(date: dt.date, place: str) -> str:
     """"Hà Nội, ngày 05 tháng 02 năm 2025": a leading zero for days below 10 and months 1 and 2."""
     day = f"{date.day:02d}"
@@ -101,9 +140,13 @@ def _headers(result: RoundResult) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
     return left, (*national_heading(body.kind), when)
 
 
-def _table(result: RoundResult) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+def _table(result: RoundResult, percents: bool = True) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     levels = result.round.levels
     style = result.round.style
+
+    def share(s: object, lv: object) -> str:
+        return f"{printed(s.percents[lv], style)}%" if percents else "—"  # type: ignore[attr-defined]
+
     head = ("STT", "Họ và tên", "Chức vụ", *(f"{LEVEL_LABELS[lv][0]}\n(số phiếu, tỷ lệ %)" for lv in levels),
             "Phiếu hợp lệ", "Phiếu không hợp lệ")
     rows = tuple(
@@ -111,7 +154,7 @@ def _table(result: RoundResult) -> tuple[tuple[str, ...], tuple[tuple[str, ...],
             str(i),
             s.subject.name,
             s.subject.position,
-            *(f"{s.totals.counts[lv]}\n{printed(s.percents[lv], style)}%" for lv in levels),
+            *(f"{s.totals.counts[lv]}\n{share(s, lv)}" for lv in levels),
             str(s.totals.valid),
             str(s.totals.invalid),
         )
@@ -168,12 +211,13 @@ def _exemption_lines(result: RoundResult, party: bool) -> list[str]:
     return lines
 
 
-def minutes(result: RoundResult) -> Minutes:
-    """The words of the minutes of ``result`` (docs/documents.md, docs/rules.md §7)."""
+def minutes(result: RoundResult, paper: PaperFigures | None = None) -> Minutes:
+    """The words of the minutes of ``result`` (docs/documents.md, docs/rules.md §7); ``paper``: the scanned sheets."""
     round_ = result.round
     party = round_.body.kind is BodyKind.PARTY
     left, right = _headers(result)
-    head, rows = _table(result)
+    refused = base_contradiction(result)
+    head, rows = _table(result, percents=refused is None)
     committee = round_.committee
     named = "; ".join(f"{i}) {'Đ/c ' if party else ''}{m.name}, {m.role}" for i, m in enumerate(committee, 1))
     opening = (
@@ -182,9 +226,10 @@ def minutes(result: RoundResult) -> Minutes:
         f"theo {result.rules.title}.",
         f"Ban kiểm phiếu gồm: {named or BLANK}.",
         *_conference_lines(round_.conference, party),
+        *_paper_lines(paper),
         "Kết quả kiểm phiếu cụ thể như sau (xếp theo thứ tự như trong phiếu):",
     )
-    base_note = f"(Tỷ lệ % tính trên {BASE_LABELS[result.base_kind][0]}: {result.base}.)"
+    base_note = refused or f"(Tỷ lệ % tính trên {BASE_LABELS[result.base_kind][0]}: {result.base}.)"
     channel_heading, channel_head, channel_rows = _channels(result)
     closing = (
         *_outcomes(result, party),

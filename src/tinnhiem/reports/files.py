@@ -6,15 +6,16 @@ from pathlib import Path
 
 from tinnhiem.domain.tally import RoundResult
 from tinnhiem.reports.announcement_text import announcement_text
-from tinnhiem.reports.content import minutes
+from tinnhiem.reports.content import PaperFigures, minutes
 from tinnhiem.reports.docx import minutes_docx
 from tinnhiem.reports.pdf import minutes_pdf
 from tinnhiem.reports.xlsx import results_xlsx
 
 
-def write_documents(result: RoundResult, folder: Path, stem: str) -> dict[str, Path]:
+def write_documents(result: RoundResult, folder: Path, stem: str,
+                    paper: PaperFigures | None = None) -> dict[str, Path]:
     """Minutes (PDF, DOCX), results (XLSX) and announcement (TXT); all rendered before any is written."""
-    words = minutes(result)
+    words = minutes(result, paper)
     rendered = {
         "minutes_pdf": (f"{stem}-bien-ban.pdf", minutes_pdf(words)),
         "minutes_docx": (f"{stem}-bien-ban.docx", minutes_docx(words)),

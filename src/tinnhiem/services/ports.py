@@ -76,6 +76,7 @@ class StoredRow:
     state: str | None  # marked | empty | multiple; None while unsure
     level: int | None
     decided_by: str = ""
+    ink: tuple[tuple[float, ...], ...] = ()  # per box: the reader's figures (inside, light, spread, ring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,11 @@ class StoredSheet:
     void: bool | None
     rows: tuple[StoredRow, ...]
     decided_by: str = ""
+    content_hash: str | None = None  # the mark pattern as read: equal for two scans of one sheet
+    signature: str | None = None  # the sheet's ink, small, to tell a copy from another ballot
+    copy_of: int | None = None
+    withdrawn: str | None = None  # the committee's reason, once taken out of the count
+    withdrawn_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,9 @@ class Attendee:
 class PaperStore(Protocol):
     def add_sheet(self, code: str, sheet: StoredSheet) -> int | None: ...
     def sheets(self, code: str) -> list[StoredSheet]: ...
+    def same_content(self, code: str, content_hash: str) -> list[StoredSheet]: ...
+    def withdraw_sheet(self, sheet_id: int, reason: str, member: str) -> None: ...
+    def replace_reading(self, sheet_id: int, sheet: StoredSheet) -> None: ...
     def decide_row(self, sheet_id: int, row: int, state: str, level: int | None, member: str) -> None: ...
     def decide_sheet(self, sheet_id: int, void: bool, member: str) -> None: ...
     def attend(self, code: str, delegate: str, channel: str) -> None: ...

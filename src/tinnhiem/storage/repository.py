@@ -301,8 +301,10 @@ class SqlPaperStore(SqlAttendance):
         row = PaperSheetRow(
             round_id=round_row.id, source=sheet.source, source_page=sheet.source_page,
             image_sha256=sheet.image_sha256, qr_text=sheet.qr_text, problems=list(sheet.problems), void=sheet.void,
+            content_hash=sheet.content_hash, signature=sheet.signature, copy_of=sheet.copy_of,
             rows=[PaperRowRow(row=r.row, subject_number=r.subject, read_state=r.read_state, read_level=r.read_level,
-                              scores=list(r.scores), state=r.state, level=r.level) for r in sheet.rows],
+                              scores=list(r.scores), state=r.state, level=r.level, ink=[list(b) for b in r.ink])
+                  for r in sheet.rows],
         )
         self.session.add(row)
         self.session.flush()
@@ -312,12 +314,36 @@ class SqlPaperStore(SqlAttendance):
         round_row = self.rounds._row(code)
         rows = self.session.scalars(
             select(PaperSheetRow).where(PaperSheetRow.round_id == round_row.id).order_by(PaperSheetRow.id))
-        return [
-            StoredSheet(s.id, s.source, s.source_page, s.image_sha256, s.qr_text, tuple(s.problems), s.void,
-                        tuple(StoredRow(r.row, r.subject_number, r.read_state, r.read_level, tuple(r.scores),
-                                        r.state, r.level, r.decided_by) for r in s.rows), s.decided_by)
-            for s in rows
-        ]
+        return [self._sheet(s) for s in rows]
+
+    def same_content(self, code: str, content_hash: str) -> list[StoredSheet]:
+        """The round's sheets whose mark pattern reads the same (copies are looked for among them)."""
+        round_row = self.rounds._row(code)
+        rows = self.session.scalars(select(PaperSheetRow).where(
+            PaperSheetRow.round_id == round_row.id, PaperSheetRow.content_hash == content_hash,
+        ).order_by(PaperSheetRow.id))
+        return [self._sheet(s) for s in rows]
+
+    @staticmethod
+    def _sheet(s: PaperSheetRow) -> StoredSheet:
+        rows = tuple(StoredRow(r.row, r.subject_number, r.read_state, r.read_level, tuple(r.scores), r.state, r.level,
+                               r.decided_by, tuple(tuple(b) for b in r.ink or ())) for r in s.rows)
+        return StoredSheet(s.id, s.source, s.source_page, s.image_sha256, s.qr_text, tuple(s.problems), s.void,
+                           rows, s.decided_by, s.content_hash, s.signature, s.copy_of, s.withdrawn, s.withdrawn_by)
+
+    def replace_reading(self, sheet_id: int, sheet: StoredSheet) -> None:
+        """A new reading of a kept sheet (placed by hand): its form, problems, rows; undecided again."""
+        row = self.session.get_one(PaperSheetRow, sheet_id)
+        row.qr_text, row.problems, row.void, row.decided_by = sheet.qr_text, list(sheet.problems), sheet.void, ""
+        row.content_hash, row.signature = sheet.content_hash, sheet.signature
+        row.rows = [PaperRowRow(row=r.row, subject_number=r.subject, read_state=r.read_state, read_level=r.read_level,
+                                scores=list(r.scores), state=r.state, level=r.level, ink=[list(b) for b in r.ink])
+                    for r in sheet.rows]
+        self.session.flush()
+
+    def withdraw_sheet(self, sheet_id: int, reason: str, member: str) -> None:
+        sheet = self.session.get_one(PaperSheetRow, sheet_id)
+        sheet.withdrawn, sheet.withdrawn_by = reason, member
 
     def decide_row(self, sheet_id: int, row: int, state: str, level: int | None, member: str) -> None:
         entry = self.session.scalars(

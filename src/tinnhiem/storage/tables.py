@@ -168,6 +168,11 @@ class PaperSheetRow(Base):
     problems: Mapped[list[str]] = mapped_column(JSON, default=list)
     void: Mapped[bool | None]  # R-VALID-1 as decided by the committee; None while undecided
     decided_by: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # the mark pattern, for copies
+    signature: Mapped[str | None] = mapped_column(Text)  # the sheet's ink, small (to compare copies)
+    copy_of: Mapped[int | None]  # the sheet this one looks like a copy of
+    withdrawn: Mapped[str | None] = mapped_column(Text)  # the committee's reason for taking it out
+    withdrawn_by: Mapped[str] = mapped_column(String(300), default="", server_default="")
     rows: Mapped[list[PaperRowRow]] = relationship(order_by="PaperRowRow.row", cascade="all, delete-orphan")
 
 
@@ -186,6 +191,7 @@ class PaperRowRow(Base):
     state: Mapped[str | None] = mapped_column(String(20))  # final: marked | empty | multiple; None while unsure
     level: Mapped[int | None]
     decided_by: Mapped[str] = mapped_column(String(300), default="")
+    ink: Mapped[list[list[float]] | None] = mapped_column(JSON)  # per box: inside, light, spread, ring
 
 
 class AttendanceRow(Base):

@@ -48,8 +48,11 @@ def _images(request: Request) -> ImageFiles:
 def paper_page(request: Request, code: str) -> HTMLResponse:
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
+    clicks = {item.sheet.id: len(request.session.get(_corners_key(code, item.sheet.id or 0), []))
+              for item in counting.pending(hall.uow(), code) if item.row is None and item.sheet.qr_text is None}
     return hall.page(request, "paper_review.html", round=round_, code=code,
-                     items=counting.pending(hall.uow(), code))
+                     items=counting.pending(hall.uow(), code), reasons=counting.REASONS, clicks=clicks,
+                     placed=request.session.pop("placed", None))
 
 
 @router.get("/committee/r/{code}/paper/{sheet}/{row}.png", dependencies=[Depends(require_organiser)])
@@ -57,25 +60,80 @@ def picture(request: Request, code: str, sheet: int, row: int) -> Response:
     """The picture of a pending row (row ≥ 0) or sheet (row = -1), from the kept original."""
     hall = _hall(request)
     item = counting.find(hall.uow(), code, sheet, None if row < 0 else row)
-    ok, png = cv2.imencode(".png", counting.picture(_images(request), _forms(hall, code), code, item))
+    ok, png = cv2.imencode(".png", counting.picture(hall.uow(), _images(request), _forms(hall, code), code, item))
     if not ok:
         raise InvalidInput("file-unreadable", field="picture", reason="png")
     return Response(png.tobytes(), media_type="image/png")
 
 
-@router.post("/committee/r/{code}/paper/{sheet}/{row}", dependencies=ORGANISER_ACTION)
-def decide(request: Request, code: str, sheet: int, row: int, member: str = Form(..., min_length=1, max_length=300),
-           decision: str = Form(..., pattern=r"^(level-[0-9]|empty|multiple|valid|void)$")) -> Response:
-    """Record one member's decision on a row (a level, empty, several) or a sheet (valid, void)."""
+CORNER_PICTURE_W = 600  # pixels: the picture a member clicks the four corners on, shown at exactly this width
+
+
+def _corners_key(code: str, sheet: int) -> str:
+    return f"corners:{code}:{sheet}"
+
+
+@router.get("/committee/r/{code}/paper/{sheet}/corners/picture.png", dependencies=[Depends(require_organiser)])
+def corner_picture(request: Request, code: str, sheet: int) -> Response:
+    """The unplaced sheet as scanned, 600 px wide, with the corners marked so far drawn on it."""
+    from tinnhiem.paper.pictures import scan_image
+
+    hall = _hall(request)
+    item = counting.find(hall.uow(), code, sheet, None)
+    scan = scan_image(_images(request), code, item.sheet)
+    scale = CORNER_PICTURE_W / scan.shape[1]
+    shown = cv2.cvtColor(cv2.resize(scan, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), cv2.COLOR_GRAY2BGR)
+    for n, (x, y) in enumerate(request.session.get(_corners_key(code, sheet), []), start=1):
+        centre = (round(x * scale), round(y * scale))
+        cv2.circle(shown, centre, 9, (0, 0, 220), 2)
+        cv2.putText(shown, str(n), (centre[0] + 11, centre[1] + 5), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 220), 2)
+    ok, png = cv2.imencode(".png", shown)
+    return Response(png.tobytes(), media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@router.post("/committee/r/{code}/paper/{sheet}/corners", dependencies=ORGANISER_ACTION)
+def mark_corner(request: Request, code: str, sheet: int, member: str = Form(..., min_length=1, max_length=300),
+                x: int = Form(0, alias="corner.x", ge=0, le=CORNER_PICTURE_W),
+                y: int = Form(0, alias="corner.y", ge=0, le=100_000), again: str = Form("")) -> Response:
+    """One click on the picture marks one corner square; after the fourth the sheet is read again."""
+    from tinnhiem.paper.pictures import scan_image
+
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
-    if member not in {m.name for m in round_.committee}:
-        raise InvalidInput("missing", field="member")
+    member = counting.committee_member(round_, member)
+    item = counting.find(hall.uow(), code, sheet, None)
+    key = _corners_key(code, sheet)
+    if again:
+        request.session.pop(key, None)
+        return RedirectResponse(f"/committee/r/{code}/paper#to-{sheet}", status_code=303)
+    width = scan_image(_images(request), code, item.sheet).shape[1]
+    points = [*request.session.get(key, []), [x * width / CORNER_PICTURE_W, y * width / CORNER_PICTURE_W]]
+    request.session[key] = points
+    request.session["member"] = member
+    if len(points) == 4:
+        request.session.pop(key, None)
+        placed = counting.place_sheet(hall.uow(), _images(request), code, _forms(hall, code), sheet,
+                                      [(p[0], p[1]) for p in points], member=member)
+        request.session["placed"] = {"sheet": sheet, "ok": placed}
+    return RedirectResponse(f"/committee/r/{code}/paper#to-{sheet}", status_code=303)
+
+
+@router.post("/committee/r/{code}/paper/{sheet}/{row}", dependencies=ORGANISER_ACTION)
+def decide(request: Request, code: str, sheet: int, row: int, member: str = Form(..., min_length=1, max_length=300),
+           decision: str = Form(..., pattern=r"^(level-[0-9]|empty|multiple|valid|void|withdraw)$"),
+           reason: str = Form("", max_length=500)) -> Response:
+    """Record one member's decision on a row (a level, empty, several) or a sheet (valid, void, withdrawn)."""
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    member = counting.committee_member(round_, member)
     counting.find(hall.uow(), code, sheet, None if row < 0 else row)
     if row < 0:
-        if decision not in ("valid", "void"):
+        if decision not in ("valid", "void", "withdraw"):
             raise InvalidInput("missing", field="decision")
-        counting.decide_sheet(hall.uow(), code, sheet, void=decision == "void", member=member)
+        if decision == "withdraw":
+            counting.withdraw_sheet(hall.uow(), code, sheet, reason=reason, member=member)
+        else:
+            counting.decide_sheet(hall.uow(), code, sheet, void=decision == "void", member=member)
     else:
         level = int(decision.split("-")[1]) if decision.startswith("level-") else None
         if level is not None and level >= len(round_.levels):
