@@ -3,7 +3,9 @@
 Goal (issue 12): 200 screens add under 10 % to cast latency; the hub reads the state once per change
 per worker (web/live.py), where each stream used to re-read it at every cast.
 Command: .venv/bin/python -m bench screens   (PostgreSQL as for `load`, Redis at TINNHIEM_REDIS_URL or 127.0.0.1:6379)
-It runs the same campaign twice, without and with the screens. Traffic goes to 127.0.0.1 only and stops by itself.
+It runs the same campaign twice, without and with the screens, and records the machine's load average
+before and after each (on a shared machine other work moves the figures).
+Traffic goes to 127.0.0.1 only and stops by itself.
 The cast flow is the one of bench/load.py (sign-in with the card, then one POST); it changes with issue 8.
 """
 
@@ -107,7 +109,9 @@ def _run(screens: int) -> dict[str, object]:
     try:
         cards, ballots = _prepared(url, "screens")
         server = _serve(url)
-        return asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens))
+        before = os.getloadavg()[0]
+        figures = asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens))
+        return figures | {"load_average_1min": [round(before, 1), round(os.getloadavg()[0], 1)]}
     finally:
         if server is not None:
             server.terminate()
