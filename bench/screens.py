@@ -3,8 +3,10 @@
 Goal (the hall at the chair's word): 200 screens add under 10 % to cast latency; the hub reads the state once per change
 per worker (web/live.py), where each stream used to re-read it at every cast.
 Command: .venv/bin/python -m bench screens   (PostgreSQL as for `load`, Redis at TINNHIEM_REDIS_URL or 127.0.0.1:6379)
-It runs the same campaign twice, without and with the screens. Traffic goes to 127.0.0.1 only and stops by itself.
-The cast flow is the one of bench/load.py (the whole phone sequence, with the card's proof).
+It runs the same campaign twice, without and with the screens, and records the machine's load average
+before and after each (on a shared machine other work moves the figures).
+Traffic goes to 127.0.0.1 only and stops by itself.
+The delegates' flow is the one of bench/load.py (the whole phone sequence, with the card's proof).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy.engine import make_url
 from bench.load import _campaign, _encrypt
 from tinnhiem.crypto.group import random_scalar
 from tinnhiem.domain.model import Delegate, Round, Subject, VotingBody
+from tinnhiem.services import cards as cards_service
 from tinnhiem.services import rounds, voting
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
@@ -47,7 +50,9 @@ def _prepared(url: str, code: str) -> tuple[list[str], list[dict[str, object]]]:
                    tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(SUBJECTS)))
     rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i + 1}") for i in range(DELEGATES)), code=code)
     voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)
-    cards = [card for _, card in voting.issue_cards(uow, code)]
+    made = cards_service.make_cards(code, DELEGATES)
+    cards_service.upload(uow, code, made.public)
+    cards = list(made.secrets)
     for i in range(DELEGATES):
         rounds.attend(uow, code, f"Đại biểu {i + 1}", "electronic")
     voting.open_voting(uow, code)
@@ -55,7 +60,8 @@ def _prepared(url: str, code: str) -> tuple[list[str], list[dict[str, object]]]:
         election = uow.voting.election(code)
     assert election is not None
     with ProcessPoolExecutor(2) as pool:
-        ballots = list(pool.map(_encrypt, [(election.manifest, election.joint_key, i) for i in range(DELEGATES)]))
+        ballots = list(pool.map(_encrypt, [(election.manifest, election.joint_key, card, i)
+                                           for i, card in enumerate(cards)], chunksize=8))
     database.engine.dispose()
     return cards, ballots
 
@@ -74,7 +80,7 @@ async def _with_screens(base: str, code: str, cards: list[str], ballots: list[di
     tasks = [asyncio.create_task(screen(i, client)) for i in range(screens)]
     while screens and min(updates) == 0:
         await asyncio.sleep(0.1)
-    figures = await _campaign(base, code, cards, ballots)
+    figures = await _campaign(base, code, cards, ballots, 60.0)
     await asyncio.sleep(1)
     for task in tasks:
         task.cancel()
@@ -107,7 +113,9 @@ def _run(screens: int) -> dict[str, object]:
     try:
         cards, ballots = _prepared(url, "screens")
         server = _serve(url)
-        return asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens))
+        before = os.getloadavg()[0]
+        figures = asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens))
+        return figures | {"load_average_1min": [round(before, 1), round(os.getloadavg()[0], 1)]}
     finally:
         if server is not None:
             server.terminate()

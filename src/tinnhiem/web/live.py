@@ -84,7 +84,7 @@ class Hub:
     burst are read and sent together. The last screen to leave stops the task.
     """
 
-    def __init__(self, live: Live, read: Read, keep_alive: float = 15.0, pause: float = 0.5) -> None:
+    def __init__(self, live: Live, read: Read, keep_alive: float = 15.0, pause: float = 1.0) -> None:
         self.live, self.read, self.keep_alive, self.pause = live, read, keep_alive, pause
         self.rooms: dict[str, Room] = {}
 
