@@ -19,7 +19,7 @@ from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
 from tinnhiem.web.bounds import BoundedBodies
 from tinnhiem.web.i18n import language, translator
-from tinnhiem.web.limiter import Attempts, SignInLimits
+from tinnhiem.web.limiter import SignInLimits
 from tinnhiem.web.live import Hub, Live
 from tinnhiem.web.security import SecurityHeaders, csrf_token
 from tinnhiem.web.settings import Settings
@@ -39,11 +39,6 @@ class Hall:
     live: Live
     hub: Hub = field(init=False)  # one database read per change, fanned out to every screen
     cache: dict[str, object] = field(default_factory=dict)  # per worker: things costly to make, never state
-
-    @property
-    def attempts(self) -> Attempts:
-        """The delegates' sign-in's older interface (blocked/failed), counted in ``limits.cards``."""
-        return Attempts(self.limits.cards)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database)

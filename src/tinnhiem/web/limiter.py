@@ -62,28 +62,6 @@ class SignInLimits:
                    Limiter("cards", card_attempts, window, redis_url))
 
 
-def card_key(round_code: str, card: str) -> str:
-    """The card a code is for: the round and the card's printed number (``017-ABCD-EFGH`` → ``r:17``)."""
-    number = card.strip().split("-", 1)[0]
-    return f"{round_code}:{int(number) if number.isdigit() else '?'}"
-
-
-class Attempts:
-    """The delegates' sign-in as it calls today (``blocked``/``failed``), counted in the cards' limiter.
-
-    Kept for web/routes_vote.py until the card sign-in calls ``hall.limits.cards.hit(card_key(...))``.
-    """
-
-    def __init__(self, limiter: Limiter) -> None:
-        self.limiter = limiter
-
-    def blocked(self, key: str) -> bool:
-        if self.limiter.shared is not None:
-            try:
-                return not self.limiter.shared.test(self.limiter.item, key)
-            except redis.RedisError:
-                pass
-        return not self.limiter.memory.test(self.limiter.item, key)
-
-    def failed(self, key: str) -> None:
-        self.limiter.hit(key)
+def card_key(round_code: str, credential: str) -> str:
+    """A card's key in the limiter: the round and the card's public credential S (never its secret)."""
+    return f"{round_code}:{credential}"

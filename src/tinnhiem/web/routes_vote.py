@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
 from tinnhiem.services.schemas import Ballot, Challenge, SignIn
+from tinnhiem.web.limiter import card_key
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
@@ -49,10 +50,10 @@ def sign_in(request: Request, code: str, body: SignIn) -> JSONResponse:
     if not nonce:
         raise InvalidInput("sign-in-proof", field="nonce")
     limiter = hall.limits.cards  # per card, never per address (web/limiter.py): nobody locks the hall out
-    if not limiter.hit(body.credential):
+    if not limiter.hit(card_key(code, body.credential)):
         raise InvalidInput("too-many-attempts", field="credential", minutes=limiter.minutes)
     used = voting.sign_in(hall.uow(), code, body.credential, body.signature.model_dump(), nonce)
-    limiter.clear(body.credential)
+    limiter.clear(card_key(code, body.credential))
     request.session.pop("sign_in_nonce")  # used once
     request.session["card"] = {"round": code, "credential": body.credential}
     return JSONResponse({"voted": used, "next": f"/r/{code}/vote/ballot"})
