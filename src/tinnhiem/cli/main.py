@@ -446,8 +446,8 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", help=t("Địa chỉ lắng nghe (0.0.0.0: cả mạng hội trường).", "Address to listen on (0.0.0.0: the hall's network).")),
     port: int = typer.Option(8000),
     workers: int = typer.Option(1, help=t("Số tiến trình (cần PostgreSQL nếu > 1).", "Worker processes (PostgreSQL when > 1).")),
-    certfile: Path = typer.Option(None, "--certfile", exists=True, dir_okay=False, help=t("Chứng chỉ TLS (PEM): phục vụ qua https.", "TLS certificate (PEM): serve over https.")),
-    keyfile: Path = typer.Option(None, "--keyfile", exists=True, dir_okay=False, help=t("Khóa riêng của chứng chỉ (PEM).", "The certificate's private key (PEM).")),
+    certfile: Path | None = typer.Option(None, "--certfile", exists=True, dir_okay=False, help=t("Chứng chỉ TLS (PEM): phục vụ qua https.", "TLS certificate (PEM): serve over https.")),
+    keyfile: Path | None = typer.Option(None, "--keyfile", exists=True, dir_okay=False, help=t("Khóa riêng của chứng chỉ (PEM).", "The certificate's private key (PEM).")),
 ) -> None:
     """Chạy máy chủ hội trường. / Run the hall server."""
     import uvicorn
@@ -460,9 +460,8 @@ def serve_command(
     scheme = "https" if certfile else "http"
     out.print(t(f"Ban tổ chức: {scheme}://{host}:{port}/admin — mã: {settings.organiser_code}",
                 f"Organisers: {scheme}://{host}:{port}/admin — code: {settings.organiser_code}"))
-    tls = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
     uvicorn.run("tinnhiem.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False, **tls)
+                log_level="warning", access_log=False, ssl_certfile=certfile, ssl_keyfile=keyfile)
 
 
 @app.command("demo")

@@ -44,10 +44,13 @@ class Scan:
 
 def _draw(image: np.ndarray, style: str, x: float, y: float, side: float, px: float, rng: random.Random) -> None:
     """One mark in the box at (x, y) mm with side ``side`` mm; ``px`` pixels per mm."""
-    jitter = lambda v: v + rng.uniform(-0.6, 0.6)  # noqa: E731
     colour = rng.randint(150, 185) if style == "pencil" else rng.randint(0, 60)
     thick = max(1, int(round((0.35 if style == "pencil" else rng.uniform(0.45, 0.8)) * px)))
-    p = lambda mx, my: (int(round(jitter(mx) * px)), int(round(jitter(my) * px)))  # noqa: E731
+
+    def p(mx: float, my: float) -> tuple[int, int]:
+        """A point in pixels, jittered as a hand would."""
+        return int(round((mx + rng.uniform(-0.6, 0.6)) * px)), int(round((my + rng.uniform(-0.6, 0.6)) * px))
+
     a, b = 1.2, side - 1.2
     if style in ("cross", "pencil"):
         cv2.line(image, p(x + a, y + a), p(x + b, y + b), colour, thick, cv2.LINE_AA)
@@ -91,7 +94,8 @@ def _perturb(image: np.ndarray, rng: random.Random, max_angle: float) -> np.ndar
         out = cv2.GaussianBlur(out, (k, k), 0)
     noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, rng.uniform(2, 10), out.shape)
     paper = rng.uniform(-20, 0)  # greyish or yellowed paper
-    return np.clip(out.astype(np.float32) + noise + paper, 0, 255).astype(np.uint8)
+    scanned: np.ndarray = np.clip(out.astype(np.float32) + noise + paper, 0, 255).astype(np.uint8)
+    return scanned
 
 
 def make_scan(
