@@ -149,7 +149,7 @@ def create_command(
     code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.", "The code to give the round.")),
 ) -> None:
     """Tạo cuộc lấy phiếu từ các bảng tính của văn phòng. / Create a round from the office's spreadsheets."""
-    from tinnhiem.services.spreadsheets import round_from_office_files
+    from tinnhiem.office.spreadsheets import round_from_office_files
 
     round_, people = round_from_office_files(roundfile.load(meta), subjects, delegates, exemptions)
     new_code = rounds.create_round(_uow(), round_, people, code=code, actor="cli")

@@ -120,6 +120,12 @@ def listing(uow: UnitOfWork) -> list[RoundListing]:
         return uow.rounds.listing()
 
 
+def delegates(uow: UnitOfWork, code: str) -> tuple[Delegate, ...]:
+    """The round's list of delegates, in the office's order."""
+    with uow:
+        return uow.rounds.delegates(code)
+
+
 def attend(uow: UnitOfWork, code: str, delegate: str, channel: str) -> None:
     """A delegate present, voting by ``channel`` (paper or electronic): never both (docs/paper.md)."""
     with uow:

@@ -60,17 +60,14 @@ def admin_sign_in(request: Request, hall: HallDep, organiser_code: str = Form(..
 def admin_round(request: Request, hall: HallDep, code: str) -> Response:
     if not _organiser(request):
         return RedirectResponse("/admin", status_code=303)
-    round_, _ = rounds.load(hall.uow(), code)
-    with hall.uow() as uow:
-        delegates = uow.rounds.delegates(code)
-        election = uow.voting.election(code)
-        present = uow.paper.channel_voters(code)
-        turnout = uow.voting.turnout(code) if election else 0
     from tinnhiem.services import cards
 
-    card_counts = cards.summary(hall.uow(), code) if election else {"cards": 0, "void": 0, "used": 0}
-    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=delegates,
-                     election=election, present=present, turnout=turnout, cards=card_counts, error=None)
+    round_, _ = rounds.load(hall.uow(), code)
+    live = voting.turnout(hall.uow(), code)
+    card_counts = cards.summary(hall.uow(), code) if live.election else {"cards": 0, "void": 0, "used": 0}
+    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=rounds.delegates(hall.uow(), code),
+                     election=live.election, present=live.present, turnout=live.ballots, cards=card_counts,
+                     error=None)
 
 
 def require_organiser(request: Request) -> None:
@@ -101,10 +98,8 @@ def check_in_page(request: Request, hall: HallDep, code: str) -> Response:
     if not _organiser(request):
         return RedirectResponse("/admin", status_code=303)
     round_, _ = rounds.load(hall.uow(), code)
-    with hall.uow() as uow:
-        delegates = uow.rounds.delegates(code)
-        present = uow.paper.channel_voters(code)
-    return hall.page(request, "admin_checkin.html", round=round_, code=code, delegates=delegates, present=present)
+    return hall.page(request, "admin_checkin.html", round=round_, code=code,
+                     delegates=rounds.delegates(hall.uow(), code), present=voting.turnout(hall.uow(), code).present)
 
 
 class CheckInTap(BaseModel):
@@ -214,8 +209,8 @@ def new_round(
     code: str = Form("", max_length=64, pattern=r"^[a-z0-9-]*$"),
 ) -> Response:
     """Create a round from the office's files: details (YAML), subjects, delegates, exemptions (XLSX/CSV)."""
+    from tinnhiem.office.spreadsheets import round_from_office_files
     from tinnhiem.services import roundfile
-    from tinnhiem.services.spreadsheets import round_from_office_files
 
     if not _organiser(request):
         return RedirectResponse("/admin", status_code=303)

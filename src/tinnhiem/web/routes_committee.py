@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from tinnhiem.services import cards, key_ceremony, record, rounds
+from tinnhiem.services import cards, key_ceremony, record, rounds, voting
 from tinnhiem.services.schemas import Deal, Shares, VoidCards
 from tinnhiem.web.deps import HallDep
 from tinnhiem.web.routes_admin import ORGANISER_ACTION
@@ -24,8 +24,7 @@ HEX32 = r"^[0-9a-f]{64}$"
 @router.get("/committee/r/{code}", response_class=HTMLResponse)
 def committee_page(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     round_, _ = rounds.load(hall.uow(), code)
-    with hall.uow() as uow:
-        election = uow.voting.election(code)
+    election = voting.election_view(hall.uow(), code)
     return hall.page(request, "committee.html", round=round_, code=code, election=election)
 
 

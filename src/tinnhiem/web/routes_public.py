@@ -25,11 +25,8 @@ def home(request: Request, hall: HallDep) -> HTMLResponse:
 
 def screen_state(hall: Hall, code: str) -> dict[str, object]:
     """What the screens show live: the election's state, the ballots cast, the delegates present."""
-    with hall.uow() as uow:
-        election = uow.voting.election(code)
-        turnout = uow.voting.turnout(code) if election else 0
-        present = sum(uow.paper.channel_voters(code).values())
-    return {"state": election.state if election else "none", "turnout": turnout, "present": present}
+    live = voting.turnout(hall.uow(), code)
+    return {"state": live.state, "turnout": live.ballots, "present": sum(live.present.values())}
 
 
 @router.get("/r/{code}/screen", response_class=HTMLResponse)
@@ -63,8 +60,7 @@ async def events(request: Request, hall: HallDep, code: str) -> StreamingRespons
 @router.get("/api/rounds/{code}/election")
 def election(request: Request, hall: HallDep, code: str) -> JSONResponse:
     """What a delegate's device needs to encrypt: the manifest and the joint key (both public)."""
-    with hall.uow() as uow:
-        found = uow.voting.election(code)
+    found = voting.election_view(hall.uow(), code)
     if found is None:
         raise InvalidInput("no-election", field="round", value=code)
     return JSONResponse({"manifest": found.manifest, "joint_key": found.joint_key, "state": found.state})

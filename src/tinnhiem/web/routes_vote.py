@@ -59,8 +59,7 @@ def ballot_page(request: Request, hall: HallDep, code: str) -> Response:
     if credential is None:
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
     round_, _ = rounds.load(hall.uow(), code)
-    with hall.uow() as uow:
-        election = uow.voting.election(code)
+    election = voting.election_view(hall.uow(), code)
     from tinnhiem.web.routes_admin import dossier_path
 
     dossiers = {n for n in range(1, len(round_.subjects) + 1) if dossier_path(hall, code, n).is_file()}
