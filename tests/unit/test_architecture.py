@@ -10,12 +10,13 @@ ALLOWED = {
     "domain": {"domain"},
     "crypto": {"crypto", "domain"},  # domain for the error hierarchy only
     "services": {"services", "domain", "crypto"},
-    "storage": {"storage", "services", "domain"},
-    "reports": {"reports", "domain"},
+    "storage": {"storage", "services", "domain", "settings"},
+    "reports": {"reports", "domain", "settings"},
     "paper": {"paper", "services", "domain", "crypto", "reports"},
     "office": {"office", "services", "domain"},
-    "web": {"web", "services", "domain", "crypto", "reports", "storage", "paper", "office"},
-    "cli": {"cli", "services", "domain", "crypto", "reports", "storage", "testing", "paper", "office", "web"},
+    "web": {"web", "services", "domain", "crypto", "reports", "storage", "paper", "office", "settings"},
+    "cli": {"cli", "services", "domain", "crypto", "reports", "storage", "testing", "paper", "office", "web",
+            "settings"},
     "testing": {"testing", "services", "domain", "crypto", "paper"},
 }
 THIRD_PARTY_OK_IN_CORE = {"domain": set(), "crypto": {"rbcl"}}

@@ -460,8 +460,12 @@ def serve_command(
     scheme = "https" if certfile else "http"
     out.print(t(f"Ban tổ chức: {scheme}://{host}:{port}/admin — mã: {settings.organiser_code}",
                 f"Organisers: {scheme}://{host}:{port}/admin — code: {settings.organiser_code}"))
-    uvicorn.run("tinnhiem.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False, ssl_certfile=certfile, ssl_keyfile=keyfile)
+    run = functools.partial(uvicorn.run, "tinnhiem.web.app:create_app", factory=True, host=host, port=port,
+                            workers=workers, log_level="warning", access_log=False)
+    if certfile is not None and keyfile is not None:
+        run(ssl_certfile=str(certfile), ssl_keyfile=str(keyfile))
+    else:
+        run()  # plain http: no ssl options at all
 
 
 @app.command("demo")
