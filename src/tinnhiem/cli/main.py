@@ -455,7 +455,7 @@ def serve_command(
     from tinnhiem.web.settings import Settings
 
     if (certfile is None) != (keyfile is None):
-        raise InvalidInput("missing", field="--keyfile" if keyfile is None else "--certfile")
+        raise InvalidInput("tls-pair", field="--keyfile" if keyfile is None else "--certfile")
     settings = Settings.from_env()
     scheme = "https" if certfile else "http"
     out.print(t(f"Ban tổ chức: {scheme}://{host}:{port}/admin — mã: {settings.organiser_code}",

@@ -252,7 +252,7 @@ def upload_dossier(request: Request, hall: HallDep, code: str, number: int = For
         raise InvalidInput("file-unreadable", field="dossier", reason="PDF")
     round_, _ = rounds.load(hall.uow(), code)
     if number > len(round_.subjects):
-        raise InvalidInput("missing", field="number")
+        raise InvalidInput("no-such-subject", field="number", value=number)
     path = dossier_path(hall, code, number)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -93,7 +93,7 @@ def dossier(request: Request, hall: HallDep, code: str, number: int) -> Response
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
     path = dossier_path(hall, code, number)
     if not path.is_file():
-        raise InvalidInput("missing", field="dossier")
+        raise InvalidInput("no-dossier", field="dossier", value=number)
     return FileResponse(path, media_type="application/pdf")
 
 
