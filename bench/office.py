@@ -16,7 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.services.spreadsheets import MAX_ROWS, read_delegates
+from tinnhiem.office.spreadsheets import MAX_ROWS, read_delegates
 
 RESULTS = Path(__file__).parent / "results"
 

@@ -48,7 +48,7 @@ def signed_in(app: Any, code: str, card: str) -> tuple[dict[str, str], dict[str,
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Api:
     home: Path = tmp_path_factory.mktemp("api")
-    app = create_app(Settings(f"sqlite:///{home / 'api.sqlite3'}", home, "secret", "ORG"))
+    app = create_app(Settings(database_url=f"sqlite:///{home / 'api.sqlite3'}", home=home, secret_key="secret", organiser_code="ORG"))
     code, _, cards = prepare_hall(SqlUnitOfWork(app.state.hall.database), home / "keys")
     cookies, headers = signed_in(app, code, cards.secrets[0])
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)

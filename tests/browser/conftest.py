@@ -48,7 +48,7 @@ class Hall:
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     """The demo hall on SQLite, served by uvicorn on a free loopback port."""
     home = tmp_path_factory.mktemp("hall")
-    settings = Settings(f"sqlite:///{home / 'hall.sqlite3'}", home, "test-secret", "ORG12345")
+    settings = Settings(database_url=f"sqlite:///{home / 'hall.sqlite3'}", home=home, secret_key="test-secret", organiser_code="ORG12345")
     app = create_app(settings)
     database = app.state.hall.database
     code, keys, cards = prepare_hall(SqlUnitOfWork(database), home / "keys")

@@ -17,7 +17,7 @@ CLOSE = 'action="/admin/r/{code}/close"'
 @pytest.fixture(scope="module")
 def signed_in(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, str]:
     home = tmp_path_factory.mktemp("actions")
-    app = create_app(Settings(f"sqlite:///{home / 'a.sqlite3'}", home, "secret", "ORG"))
+    app = create_app(Settings(database_url=f"sqlite:///{home / 'a.sqlite3'}", home=home, secret_key="secret", organiser_code="ORG"))
     code, _, _ = prepare_hall(SqlUnitOfWork(app.state.hall.database), home / "keys")
     client = TestClient(app)
     csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]

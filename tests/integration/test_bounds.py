@@ -26,7 +26,7 @@ FIFTY_MB = 50 * 1024 * 1024
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("bounds")
-    app = create_app(Settings(f"sqlite:///{home / 'b.sqlite3'}", home, "secret", "ORG"))
+    app = create_app(Settings(database_url=f"sqlite:///{home / 'b.sqlite3'}", home=home, secret_key="secret", organiser_code="ORG"))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
@@ -108,7 +108,7 @@ def test_an_office_file_over_5_mb_is_refused_whole_not_cut(tmp_path: Path) -> No
     """A 6 MB subjects file is refused by name and size, never read as its first 5 MB."""
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(Settings(f"sqlite:///{tmp_path / 'o.sqlite3'}", tmp_path, "secret", "ORG")))
+    client = TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'o.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG")))
     csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
     client.headers["X-CSRF-Token"] = csrf
     client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": csrf})

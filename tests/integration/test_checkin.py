@@ -17,7 +17,7 @@ from tinnhiem.web.settings import Settings
 
 @pytest.fixture
 def hall(tmp_path: Path) -> tuple[TestClient, str, Database]:
-    settings = Settings(f"sqlite:///{tmp_path / 'hall.sqlite3'}", tmp_path, "test-secret", "ORG12345")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'hall.sqlite3'}", home=tmp_path, secret_key="test-secret", organiser_code="ORG12345")
     app = create_app(settings)
     database = app.state.hall.database
     code = prepare_conference(SqlUnitOfWork(database), 40, "hoi-nghi-40")

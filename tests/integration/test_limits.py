@@ -22,7 +22,7 @@ REDIS = "redis://127.0.0.1:6379/0"
 
 
 def settings(tmp_path: Path, redis_url: str | None = None) -> Settings:
-    return Settings(f"sqlite:///{tmp_path / 'l.sqlite3'}", tmp_path, "secret", "ORG", redis_url=redis_url)
+    return Settings(database_url=f"sqlite:///{tmp_path / 'l.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG", redis_url=redis_url)
 
 
 def csrf_of(client: TestClient, path: str = "/admin") -> str:

@@ -61,7 +61,7 @@ def test_a_cast_on_one_worker_reaches_the_screen_on_another(tmp_path: Path, monk
         return await wait_for_redis(self, ignore_subscribe_messages=ignore_subscribe_messages, timeout=3600)
 
     monkeypatch.setattr(PubSub, "get_message", only_redis_wakes)  # no 5 s timer: a change can come only from Redis
-    settings = Settings(f"sqlite:///{tmp_path / 'hall.sqlite3'}", tmp_path, "secret", "ORG", redis_url=REDIS)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'hall.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG", redis_url=REDIS)
     a_url, a = serve(settings)
     b_url, b = serve(settings)
     database = a.config.app.state.hall.database  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.services.spreadsheets import MAX_ROWS, read_delegates, read_exemptions, read_subjects
+from tinnhiem.office.spreadsheets import MAX_ROWS, read_delegates, read_exemptions, read_subjects
 
 
 def _book(path: Path, rows: list[list[object]], merges: tuple[str, ...] = ()) -> Path:

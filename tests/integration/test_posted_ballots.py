@@ -24,7 +24,7 @@ from tinnhiem.web.settings import Settings
 
 class Phone:
     def __init__(self, tmp_path: Path) -> None:
-        self.app = create_app(Settings(f"sqlite:///{tmp_path / 'p.sqlite3'}", tmp_path, "secret", "ORG"))
+        self.app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG"))
         self.code, _, cards = prepare_hall(SqlUnitOfWork(self.app.state.hall.database), tmp_path / "keys")
         self.cards = cards.secrets
         self.client = TestClient(self.app)

@@ -34,7 +34,7 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 def serve(tmp_path: Path, **tls: str) -> tuple[int, uvicorn.Server]:
-    app = create_app(Settings(f"sqlite:///{tmp_path / 't.sqlite3'}", tmp_path, "secret", "ORG"))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 't.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG"))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **tls))
     threading.Thread(target=server.run, daemon=True).start()

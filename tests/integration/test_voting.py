@@ -351,7 +351,7 @@ def test_members_send_proven_shares_and_k_of_them_finish_the_tally(uow: SqlUnitO
 
     with pytest.raises(InvalidInput) as caught:
         record.submit_shares(uow, CODE, 2, shares(2, secret[1]))  # member 1's secret presented as member 2's
-    assert ("ballot-refused", "shares[0]") == (caught.value.code, caught.value.field)
+    assert ("share-unproven", "shares[0]") == (caught.value.code, caught.value.field)
     assert "closed" == record.submit_shares(uow, CODE, 2, shares(2, secret[2]))
     assert "tallied" == record.submit_shares(uow, CODE, 3, shares(3, secret[3]))
     with uow:

@@ -17,7 +17,7 @@ from tinnhiem.web.settings import Settings
 
 @pytest.fixture
 def client(tmp_path: Path) -> TestClient:
-    app = create_app(Settings(f"sqlite:///{tmp_path / 'w.sqlite3'}", tmp_path, "secret", "ORG"))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG"))
     client = TestClient(app)
     csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
     client.headers["X-CSRF-Token"] = csrf
@@ -41,7 +41,7 @@ def details() -> bytes:
 
 def test_wrong_organiser_code_is_refused(tmp_path: Path) -> None:
     """Without the organiser code, no organiser page opens."""
-    app = create_app(Settings(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path, "secret", "ORG"))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG"))
     anonymous = TestClient(app)
     csrf = anonymous.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
     assert 401 == anonymous.post("/admin/sign-in", data={"organiser_code": "nope", "csrf": csrf}).status_code

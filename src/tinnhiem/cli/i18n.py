@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
+from tinnhiem.settings import current
 
 
 def english() -> bool:
-    return os.environ.get("TINNHIEM_LANG", "vi").lower().startswith("en")
+    return current().lang == "en"
 
 
 def t(vi: str, en: str) -> str:

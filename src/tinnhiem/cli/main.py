@@ -149,7 +149,7 @@ def create_command(
     code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.", "The code to give the round.")),
 ) -> None:
     """Tạo cuộc lấy phiếu từ các bảng tính của văn phòng. / Create a round from the office's spreadsheets."""
-    from tinnhiem.services.spreadsheets import round_from_office_files
+    from tinnhiem.office.spreadsheets import round_from_office_files
 
     round_, people = round_from_office_files(roundfile.load(meta), subjects, delegates, exemptions)
     new_code = rounds.create_round(_uow(), round_, people, code=code, actor="cli")
@@ -512,8 +512,8 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", help=t("Địa chỉ lắng nghe (0.0.0.0: cả mạng hội trường).", "Address to listen on (0.0.0.0: the hall's network).")),
     port: int = typer.Option(8000),
     workers: int = typer.Option(1, help=t("Số tiến trình (cần PostgreSQL nếu > 1).", "Worker processes (PostgreSQL when > 1).")),
-    certfile: Path = typer.Option(None, "--certfile", exists=True, dir_okay=False, help=t("Chứng chỉ TLS (PEM): phục vụ qua https.", "TLS certificate (PEM): serve over https.")),
-    keyfile: Path = typer.Option(None, "--keyfile", exists=True, dir_okay=False, help=t("Khóa riêng của chứng chỉ (PEM).", "The certificate's private key (PEM).")),
+    certfile: Path | None = typer.Option(None, "--certfile", exists=True, dir_okay=False, help=t("Chứng chỉ TLS (PEM): phục vụ qua https.", "TLS certificate (PEM): serve over https.")),
+    keyfile: Path | None = typer.Option(None, "--keyfile", exists=True, dir_okay=False, help=t("Khóa riêng của chứng chỉ (PEM).", "The certificate's private key (PEM).")),
 ) -> None:
     """Chạy máy chủ hội trường. / Run the hall server."""
     import uvicorn
@@ -521,14 +521,17 @@ def serve_command(
     from tinnhiem.web.settings import Settings
 
     if (certfile is None) != (keyfile is None):
-        raise InvalidInput("missing", field="--keyfile" if keyfile is None else "--certfile")
+        raise InvalidInput("tls-pair", field="--keyfile" if keyfile is None else "--certfile")
     settings = Settings.from_env()
     scheme = "https" if certfile else "http"
     out.print(t(f"Ban tổ chức: {scheme}://{host}:{port}/admin — mã: {settings.organiser_code}",
                 f"Organisers: {scheme}://{host}:{port}/admin — code: {settings.organiser_code}"))
-    tls = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
-    uvicorn.run("tinnhiem.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False, **tls)
+    run = functools.partial(uvicorn.run, "tinnhiem.web.app:create_app", factory=True, host=host, port=port,
+                            workers=workers, log_level="warning", access_log=False)
+    if certfile is not None and keyfile is not None:
+        run(ssl_certfile=str(certfile), ssl_keyfile=str(keyfile))
+    else:
+        run()  # plain http: no ssl options at all
 
 
 @app.command("demo")

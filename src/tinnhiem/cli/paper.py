@@ -44,10 +44,6 @@ def _pages(scan: counting.Original) -> Iterator[tuple[int, np.ndarray]]:
         yield 0, _decode(scan.name, scan.data)
 
 
-def _count_pages(paths: list[Path]) -> int:
-    return sum(page_count(p.read_bytes()) if p.suffix.lower() == ".pdf" else 1 for p in paths)
-
-
 def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], console: Console) -> tuple[int, int, int]:
     """Read every page of every file; returns (sheets stored, already seen, needing review).
 
@@ -86,6 +82,7 @@ def _readable_pages(scan: counting.Original, path: Path, console: Console) -> It
 
 
 def _count_pages(paths: list[Path], console: Console) -> int:
+    """Pages to read, for the progress bar (an unreadable PDF counts as one: it is named when reached)."""
     total = 0
     for path in paths:
         try:

@@ -134,7 +134,7 @@ def national_heading(kind: BodyKind) -> tuple[Line, ...]:
 def _headers(result: RoundResult) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
     body = result.round.body
     when = Line(date_words(result.round.date, result.round.place), italic=True)
-    left = (Line(body.name.upper()), Line("BAN KIỂM PHIẾU", bold=True))
+    left: tuple[Line, ...] = (Line(body.name.upper()), Line("BAN KIỂM PHIẾU", bold=True))
     if body.kind is BodyKind.PARTY:
         left = (*left, Line("*"))
     return left, (*national_heading(body.kind), when)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -36,14 +37,14 @@ def _lines(cell: _Cell, lines: tuple[Line, ...]) -> None:
              size=12 if line.italic else 13)
 
 
-def _paragraph(doc: Document, text: str, *, size: float = 13, bold: bool = False, italic: bool = False,
+def _paragraph(doc: DocxDocument, text: str, *, size: float = 13, bold: bool = False, italic: bool = False,
                align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY) -> None:
     paragraph = doc.add_paragraph()
     paragraph.alignment = align
     _run(paragraph, text, size=size, bold=bold, italic=italic)
 
 
-def _results(doc: Document, head: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
+def _results(doc: DocxDocument, head: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
     table = doc.add_table(rows=1 + len(rows), cols=len(head))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -55,7 +56,7 @@ def _results(doc: Document, head: tuple[str, ...], rows: tuple[tuple[str, ...], 
             _run(paragraph, text, size=10.5, bold=r == 0)
 
 
-def _signatures(doc: Document, minutes: Minutes) -> None:
+def _signatures(doc: DocxDocument, minutes: Minutes) -> None:
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     _lines(left, (Line(minutes.members_heading[0], bold=True), Line(minutes.members_heading[1], italic=True)))

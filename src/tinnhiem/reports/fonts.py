@@ -8,7 +8,6 @@ it must print before a document is written (docs/documents.md, "Fonts").
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from tinnhiem.domain.errors import FontError
+from tinnhiem.settings import current
 
 STYLES = ("", "B", "I", "BI")
 CANDIDATES: tuple[tuple[str, str, tuple[str, str, str, str]], ...] = (
@@ -63,8 +63,9 @@ def _from_dir(name: str, directory: Path, files: tuple[str, ...]) -> FontFamily 
 def find_family(text: str = ALPHABET) -> FontFamily:
     """The first installed family that prints all of ``text``; TINNHIEM_FONT_DIR comes first."""
     candidates = list(CANDIDATES)
-    if os.environ.get("TINNHIEM_FONT_DIR"):
-        candidates.insert(0, ("Custom", os.environ["TINNHIEM_FONT_DIR"], CANDIDATES[0][2]))
+    font_dir = current().font_dir
+    if font_dir is not None:
+        candidates.insert(0, ("Custom", str(font_dir), CANDIDATES[0][2]))
     for name, directory, files in candidates:
         family = _from_dir(name, Path(directory), files)
         if family is not None and not missing_glyphs(family, text):

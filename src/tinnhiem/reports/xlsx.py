@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tinnhiem.domain.model import BASE_LABELS, LEVEL_LABELS, REASON_LABELS
 from tinnhiem.domain.tally import RoundResult
@@ -20,6 +21,7 @@ def results_xlsx(result: RoundResult) -> bytes:
     """One sheet of results (one row per subject) and one of exemptions with reasons."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = RESULTS_SHEET
     round_ = result.round
     append_row(sheet, [round_.title])
@@ -43,7 +45,7 @@ def results_xlsx(result: RoundResult) -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1).coordinate
     for column, width in enumerate((5, 28, 40, 14), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     exempt = book.create_sheet(EXEMPTIONS_SHEET)

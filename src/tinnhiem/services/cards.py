@@ -63,7 +63,7 @@ def _credentials(data: Mapping[str, Any], code: str) -> list[str]:
     try:
         return [read_point(c, f"credentials[{i}]").hex() for i, c in enumerate(listed)]
     except VerificationError as error:
-        raise InvalidInput("cards-file", field=error.params.get("field", "credentials")) from None
+        raise InvalidInput("cards-file", field=str(error.params.get("field", "credentials"))) from None
 
 
 def upload(uow: UnitOfWork, code: str, data: Mapping[str, Any], actor: str = "") -> int:

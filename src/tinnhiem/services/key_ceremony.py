@@ -65,7 +65,7 @@ def start(uow: UnitOfWork, code: str, names: list[str], threshold: int) -> list[
             "devices": {}, "deals": {}, "confirmed": {}}
     with uow:
         if uow.voting.election(code) is not None:
-            raise InvalidInput("missing", field="ceremony")
+            raise InvalidInput("election-exists", field="ceremony")
         uow.ceremonies.save_ceremony(code, data)
         uow.rounds.audit(code, "ceremony-started", "", {"members": len(names), "threshold": threshold})
         uow.commit()
@@ -132,11 +132,11 @@ def deal(uow: UnitOfWork, code: str, member: int, member_code: str, dealt: dict[
         try:
             ceremony.verify_commitment(_committee(data), _commitment(member, dealt))
         except (VerificationError, ValueError, KeyError, TypeError):
-            raise InvalidInput("ballot-refused", field="commitments", reason="proof") from None
+            raise InvalidInput("commitment-unproven", field="commitments") from None
         others = {str(m) for m in range(1, len(data["members"]) + 1)} - {str(member)}
         shares = dealt.get("shares", {})
         if set(shares) != others or not all(isinstance(s, dict) and {"E", "box"} <= set(s) for s in shares.values()):
-            raise InvalidInput("missing", field="shares")
+            raise InvalidInput("sealed-shares-incomplete", field="shares")
         for sealed in shares.values():
             point(bytes.fromhex(sealed["E"]))
         data["deals"] = {**data["deals"], str(member): {"K": dealt["K"], "proofs": dealt["proofs"], "shares": shares}}
@@ -150,7 +150,7 @@ def confirm(uow: UnitOfWork, code: str, member: int, member_code: str, verificat
     def apply(data: dict[str, Any]) -> None:
         commitments = [_commitment(int(m), d) for m, d in sorted(data["deals"].items(), key=lambda x: int(x[0]))]
         if ceremony.verification_key(commitments, member).hex() != verification_key:
-            raise InvalidInput("ballot-refused", field="verification_key", reason="Sℓ")
+            raise InvalidInput("verification-key-mismatch", field="verification_key")
         data["confirmed"] = {**data["confirmed"], str(member): True}
 
     return _change(uow, code, member, member_code, "receive", apply)

@@ -72,16 +72,15 @@ def _checked(partial: Record, member: int, shares: list[DecryptionShare]) -> Non
     m = partial.manifest
     sums = encrypted_sums(m, partial.ballots)
     if not 1 <= member <= partial.committee.members:
-        raise InvalidInput("ballot-refused", field="member", reason=str(member))
+        raise InvalidInput("not-a-member", field="member", value=str(member))
     if len(shares) != len(sums) or any(s.member != member for s in shares):
-        raise InvalidInput("ballot-refused", field="shares", 
-                           reason="một phần giải mã cho mỗi người, của thành viên này")
+        raise InvalidInput("shares-incomplete", field="shares")
     key = ceremony.verification_key(partial.commitments, member)
     for j, (ct, share) in enumerate(zip(sums, shares, strict=True)):
         try:
             verify_decryption_share(share, key, ct, m.hash, j)
-        except VerificationError as error:
-            raise InvalidInput("ballot-refused", field=f"shares[{j}]", reason=error.message("vi")) from None
+        except VerificationError:
+            raise InvalidInput("share-unproven", field=f"shares[{j}]") from None
 
 
 def submit_shares(uow: UnitOfWork, code: str, member: int, data: list[Mapping[str, Any]], actor: str = "") -> str:
@@ -93,7 +92,7 @@ def submit_shares(uow: UnitOfWork, code: str, member: int, data: list[Mapping[st
     try:
         shares = [read_share(d, f"shares[{j}]") for j, d in enumerate(data)]
     except VerificationError as error:
-        raise InvalidInput("ballot-refused", field="shares", reason=error.message("vi")) from None
+        raise InvalidInput("share-unreadable", field=error.field or "shares") from None
     _checked(partial, member, shares)
     with uow:
         uow.voting.lock_election(code)

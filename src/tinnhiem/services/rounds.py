@@ -55,7 +55,7 @@ def record_totals(uow: UnitOfWork, code: str, first: Entry, second: Entry) -> Ro
     Raises ``EntriesDiffer`` (with ``.mismatches``) or ``InvalidInput``.
     """
     if first.member.strip() == second.member.strip():
-        raise InvalidInput("missing", field="second.member")
+        raise InvalidInput("same-member-twice", field="second.member")
     with uow:
         round_ = uow.rounds.get(code)
         differ = mismatches(round_.subjects, first, second)
@@ -118,6 +118,12 @@ def listing(uow: UnitOfWork) -> list[RoundListing]:
     """Every stored round, oldest first."""
     with uow:
         return uow.rounds.listing()
+
+
+def delegates(uow: UnitOfWork, code: str) -> tuple[Delegate, ...]:
+    """The round's list of delegates, in the office's order."""
+    with uow:
+        return uow.rounds.delegates(code)
 
 
 def attend(uow: UnitOfWork, code: str, delegate: str, channel: str) -> None:
@@ -193,7 +199,7 @@ def submit_entry(uow: UnitOfWork, code: str, member: str, totals: Sequence[Total
     with uow:
         round_ = uow.rounds.get(code)
         if member not in {m.name for m in round_.committee}:
-            raise InvalidInput("missing", field="member")
+            raise InvalidInput("not-a-member", field="member", value=member)
         uow.rounds.save_entry(code, member, totals)
         others = {name: t for name, t in uow.rounds.entries(code).items() if name != member}
         uow.commit()

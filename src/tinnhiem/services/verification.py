@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.verify import MapFn, Verified, verify
-from tinnhiem.services.schemas import BaseModel, Record
+from tinnhiem.services.schemas import Record
 
 
 def schema_error(error: ValidationError) -> VerificationError:

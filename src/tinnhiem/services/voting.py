@@ -170,6 +170,33 @@ def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str,
     return card.used
 
 
+def election_view(uow: UnitOfWork, code: str) -> Election | None:
+    """The round's election as it stands (public material only); None before the committee's ceremony."""
+    with uow:
+        return uow.voting.election(code)
+
+
+@dataclass(frozen=True, slots=True)
+class Turnout:
+    """What the hall's screens and the organisers' page show live: the state, ballots cast, delegates present."""
+
+    election: Election | None
+    ballots: int  # electronic ballots cast (never who cast them)
+    present: dict[str, int]  # delegates checked in, by channel
+
+    @property
+    def state(self) -> str:
+        return self.election.state if self.election else "none"
+
+
+def turnout(uow: UnitOfWork, code: str) -> Turnout:
+    """The election, the ballots cast and the delegates present, read in one transaction."""
+    with uow:
+        election = uow.voting.election(code)
+        ballots = uow.voting.turnout(code) if election else 0
+        return Turnout(election, ballots, uow.paper.channel_voters(code))
+
+
 def card_used(uow: UnitOfWork, code: str, credential: str) -> bool:
     with uow:
         card = uow.voting.card(code, credential)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -10,27 +10,24 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tinnhiem.settings import current
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def home() -> Path:
-    """Where tinnhiem keeps its files: TINNHIEM_HOME, else ./tinnhiem-data."""
-    return Path(os.environ.get("TINNHIEM_HOME", "tinnhiem-data")).resolve()
+    """Where tinnhiem keeps its files: TINNHIEM_HOME, else ./tinnhiem-data (``tinnhiem.settings``)."""
+    return current().home
 
 
 def database_url() -> str:
-    """TINNHIEM_DATABASE_URL, else an embedded SQLite file under ``home()``."""
-    url = os.environ.get("TINNHIEM_DATABASE_URL")
-    if url:
-        return url
-    path = home() / "tinnhiem.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    """TINNHIEM_DATABASE_URL, else an embedded SQLite file under ``home()`` (``tinnhiem.settings``)."""
+    return current().database()
 
 
-def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]  # SQLAlchemy emits BEGIN itself
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # a reader never blocks the writer
     cursor.execute("PRAGMA synchronous=FULL")  # durable on commit

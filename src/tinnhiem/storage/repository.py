@@ -30,7 +30,17 @@ from tinnhiem.domain.model import (
     VotingBody,
 )
 from tinnhiem.domain.names import Person, find_person, folded
-from tinnhiem.services.ports import Appearance, RoundListing, StoredRow, StoredSheet
+from tinnhiem.services.ports import (
+    Appearance,
+    CeremonyStore,
+    PaperStore,
+    RoundListing,
+    RoundStore,
+    StoredRow,
+    StoredSheet,
+    UnitOfWork,
+    VotingStore,
+)
 from tinnhiem.storage.attendance import SqlAttendance
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.tables import (
@@ -220,10 +230,13 @@ class SqlRoundStore:
         chosen = find_person(name_or_key, [Person(p.key, p.name, notes.get(p.id, "")) for p in candidates])
         ids = [p.id for p in candidates if p.key in {c.key for c in chosen}]
         found: list[tuple[dt.date, int, Appearance]] = []
-        for model, exempted in ((RoundSubjectRow, False), (ExemptionRow, True)):
-            query = select(model, RoundRow).join(RoundRow, RoundRow.id == model.round_id)
-            for entry, round_row in self.session.execute(query.where(model.person_id.in_(ids))):
-                appearance = Appearance(round_row.code, entry.person.key, entry.person.name, exempted)
+        models: tuple[tuple[type[RoundSubjectRow] | type[ExemptionRow], bool], ...] = (
+            (RoundSubjectRow, False), (ExemptionRow, True))
+        for model, exempted in models:
+            query = (select(RoundRow, PersonRow).join(model, RoundRow.id == model.round_id)
+                     .join(PersonRow, PersonRow.id == model.person_id))
+            for round_row, person in self.session.execute(query.where(model.person_id.in_(ids))):
+                appearance = Appearance(round_row.code, person.key, person.name, exempted)
                 found.append((round_row.date, round_row.id, appearance))
         return [a for _, _, a in sorted(found, key=lambda f: (f[0], f[1]))]
 
@@ -277,12 +290,18 @@ class SqlUnitOfWork:
     def __init__(self, database: Database) -> None:
         self.database = database
 
+    rounds: RoundStore
+    paper: PaperStore
+    voting: VotingStore
+    ceremonies: CeremonyStore
+
     def __enter__(self) -> Self:
         self.session = self.database.session()
-        self.rounds = SqlRoundStore(self.session)
-        self.paper = SqlPaperStore(self.session, self.rounds)
-        self.voting = SqlVotingStore(self.session, self.rounds)
-        self.ceremonies = SqlCeremonyStore(self.session, self.rounds)
+        rounds = SqlRoundStore(self.session)
+        self.rounds = rounds
+        self.paper = SqlPaperStore(self.session, rounds)
+        self.voting = SqlVotingStore(self.session, rounds)
+        self.ceremonies = SqlCeremonyStore(self.session, rounds)
         return self
 
     def __exit__(
@@ -384,7 +403,7 @@ class SqlPaperStore(SqlAttendance):
             select(AttendanceRow.channel, func.count()).where(
                 AttendanceRow.round_id == round_row.id, AttendanceRow.channel.is_not(None)
             ).group_by(AttendanceRow.channel))
-        return {channel: count for channel, count in rows}
+        return {channel: count for channel, count in rows if channel is not None}
 
 
 class SqlCeremonyStore:
@@ -406,3 +425,11 @@ class SqlCeremonyStore:
         else:
             row.data = data
         self.session.flush()
+
+
+# The ports are checked: mypy refuses the module if a store stops satisfying its Protocol.
+_round_store: type[RoundStore] = SqlRoundStore
+_paper_store: type[PaperStore] = SqlPaperStore
+_voting_store: type[VotingStore] = SqlVotingStore
+_ceremony_store: type[CeremonyStore] = SqlCeremonyStore
+_unit_of_work: type[UnitOfWork] = SqlUnitOfWork

@@ -14,6 +14,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import cv2
 import numpy as np
@@ -51,11 +52,14 @@ class Scan:
 
 def _draw(image: np.ndarray, style: str, x: float, y: float, side: float, px: float, rng: random.Random) -> None:
     """One mark in the box at (x, y) mm with side ``side`` mm; ``px`` pixels per mm."""
-    jitter = lambda v: v + rng.uniform(-0.6, 0.6)  # noqa: E731
     colour = rng.randint(150, 185) if style == "pencil" else rng.randint(175, 200) if style == "faint" \
         else rng.randint(0, 60)
     thick = max(1, int(round((0.35 if style in ("pencil", "faint") else rng.uniform(0.45, 0.8)) * px)))
-    p = lambda mx, my: (int(round(jitter(mx) * px)), int(round(jitter(my) * px)))  # noqa: E731
+
+    def p(mx: float, my: float) -> tuple[int, int]:
+        """A point in pixels, jittered as a hand would."""
+        return int(round((mx + rng.uniform(-0.6, 0.6)) * px)), int(round((my + rng.uniform(-0.6, 0.6)) * px))
+
     a, b = 1.2, side - 1.2
     if style in ("cross", "pencil"):
         cv2.line(image, p(x + a, y + a), p(x + b, y + b), colour, thick, cv2.LINE_AA)
@@ -118,7 +122,8 @@ def _shadow(image: np.ndarray, rng: random.Random) -> np.ndarray:
     depth = rng.uniform(0.03, 0.06)
     ramp = np.clip(1 - np.arange(w) / (depth * w), 0, 1) * rng.uniform(60, 120)
     shade = np.tile(ramp if rng.random() < 0.5 else ramp[::-1], (h, 1))
-    return np.clip(image.astype(np.float32) - shade, 0, 255).astype(np.uint8)
+    shaded: np.ndarray = np.clip(image.astype(np.float32) - shade, 0, 255).astype(np.uint8)
+    return shaded
 
 
 def _perturb(image: np.ndarray, rng: random.Random, max_angle: float, *, dark: bool = False,
@@ -141,7 +146,8 @@ def _perturb(image: np.ndarray, rng: random.Random, max_angle: float, *, dark: b
         out = cv2.GaussianBlur(out, (k, k), 0)
     noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, rng.uniform(2, 10), out.shape)
     paper = rng.uniform(-20, 0)  # greyish or yellowed paper
-    return np.clip(out.astype(np.float32) + noise + paper, 0, 255).astype(np.uint8)
+    scanned: np.ndarray = np.clip(out.astype(np.float32) + noise + paper, 0, 255).astype(np.uint8)
+    return scanned
 
 
 def _mark_rows(image: np.ndarray, layout: SheetLayout, px: float, rng: random.Random, rates: tuple[float, ...],
@@ -235,7 +241,7 @@ def encoded(image: np.ndarray, suffix: str, quality: int = 80) -> bytes:
 
 
 def scans_pdf(blanks: dict[float, list[np.ndarray]], layouts: list[SheetLayout], count: int, seed: int = 0,
-              **options: float) -> tuple[bytes, list[Scan]]:
+              **options: Any) -> tuple[bytes, list[Scan]]:
     """A multi-page PDF of ``count`` generated scans (JPEG pages, as a scanner writes them)."""
     import io
 

@@ -2,52 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, TinnhiemError
 from tinnhiem.storage.db import Database
-from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
 from tinnhiem.web.bounds import BoundedBodies
-from tinnhiem.web.i18n import language, translator
+from tinnhiem.web.deps import Hall
 from tinnhiem.web.limiter import SignInLimits
 from tinnhiem.web.live import Hub, Live
-from tinnhiem.web.security import SecurityHeaders, csrf_token
+from tinnhiem.web.security import SecurityHeaders
 from tinnhiem.web.settings import Settings
+
+__all__ = ["Hall", "create_app"]  # Hall lives in web/deps.py; kept here for older imports
 
 HERE = Path(__file__).parent
 STATUS: dict[type[TinnhiemError], int] = {QuorumNotMet: 409, NotFound: 404, InvalidInput: 422, TinnhiemError: 400}
-
-
-@dataclass
-class Hall:
-    """What every route needs: settings, the database, the templates, the sign-in limits, the screens' hub."""
-
-    settings: Settings
-    database: Database
-    templates: Jinja2Templates
-    limits: SignInLimits
-    live: Live
-    hub: Hub = field(init=False)  # one database read per change, fanned out to every screen
-    cache: dict[str, object] = field(default_factory=dict)  # per worker: things costly to make, never state
-
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database)
-
-    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        t = translator(request)
-        return self.templates.TemplateResponse(
-            request, template, {"t": t, "lang": language(request), "csrf": csrf_token(request), **context},
-            status_code=status)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="tinnhiem", version="0.1.0", docs_url=None, redoc_url=None)
     limits = SignInLimits.make(settings.redis_url, settings.organiser_attempts, settings.sign_in_attempts,
                                settings.attempt_window)
-    hall = Hall(settings, Database.open(settings.database_url), Jinja2Templates(directory=HERE / "templates"),
+    hall = Hall(settings, Database.open(settings.database()), Jinja2Templates(directory=HERE / "templates"),
                 limits, Live(settings.redis_url))
     hall.hub = Hub(hall.live, lambda code: routes_public.screen_state(hall, code))
     app.state.hall = hall

@@ -49,7 +49,7 @@ class Live:
                 pass  # Redis gone: the timer below keeps the screens right
             finally:
                 with contextlib.suppress(redis.RedisError):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
                     await client.aclose()
         while True:
             await asyncio.sleep(every)

@@ -15,6 +15,7 @@ from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
 from tinnhiem.services.ports import Attendee
 from tinnhiem.web.bounds import MB, Bound
+from tinnhiem.web.deps import Hall, HallDep
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
@@ -29,26 +30,21 @@ BOUNDS = [  # checked before the body is read (web/bounds.py): organisers only, 
 ]
 
 
-def _hall(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.hall
-
 
 def _organiser(request: Request) -> bool:
     return bool(request.session.get("organiser"))
 
 
 @router.get("/admin", response_class=HTMLResponse)
-def admin_home(request: Request) -> Response:
-    hall = _hall(request)
+def admin_home(request: Request, hall: HallDep) -> Response:
     if not _organiser(request):
         return hall.page(request, "admin_sign_in.html", error=None)
     return hall.page(request, "admin.html", rounds=rounds.listing(hall.uow()))
 
 
 @router.post("/admin/sign-in", dependencies=[Depends(require_csrf)])
-def admin_sign_in(request: Request, organiser_code: str = Form(..., max_length=64)) -> Response:
+def admin_sign_in(request: Request, hall: HallDep, organiser_code: str = Form(..., max_length=64)) -> Response:
     """Limited per account (web/limiter.py), apart from the delegates' cards: their guesses never lock it."""
-    hall = _hall(request)
     limiter = hall.limits.organisers
     if not limiter.hit(ORGANISER_ACCOUNT):
         error = InvalidInput("too-many-attempts", field="code", minutes=limiter.minutes)
@@ -61,21 +57,17 @@ def admin_sign_in(request: Request, organiser_code: str = Form(..., max_length=6
 
 
 @router.get("/admin/r/{code}", response_class=HTMLResponse)
-def admin_round(request: Request, code: str) -> Response:
-    hall = _hall(request)
+def admin_round(request: Request, hall: HallDep, code: str) -> Response:
     if not _organiser(request):
         return RedirectResponse("/admin", status_code=303)
-    round_, _ = rounds.load(hall.uow(), code)
-    with hall.uow() as uow:
-        delegates = uow.rounds.delegates(code)
-        election = uow.voting.election(code)
-        present = uow.paper.channel_voters(code)
-        turnout = uow.voting.turnout(code) if election else 0
     from tinnhiem.services import cards
 
-    card_counts = cards.summary(hall.uow(), code) if election else {"cards": 0, "void": 0, "used": 0}
-    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=delegates,
-                     election=election, present=present, turnout=turnout, cards=card_counts, error=None)
+    round_, _ = rounds.load(hall.uow(), code)
+    live = voting.turnout(hall.uow(), code)
+    card_counts = cards.summary(hall.uow(), code) if live.election else {"cards": 0, "void": 0, "used": 0}
+    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=rounds.delegates(hall.uow(), code),
+                     election=live.election, present=live.present, turnout=live.ballots, cards=card_counts,
+                     error=None)
 
 
 def require_organiser(request: Request) -> None:
@@ -87,30 +79,27 @@ def require_organiser(request: Request) -> None:
 ORGANISER_ACTION = [Depends(require_csrf), Depends(require_organiser)]
 
 
-def _changed(request: Request, code: str) -> Response:
+def _changed(hall: Hall, code: str) -> Response:
     """After an organiser's change: wake every screen, back to the round's page."""
-    _hall(request).live.changed(code)
+    hall.live.changed(code)
     return RedirectResponse(f"/admin/r/{code}", status_code=303)
 
 
 @router.post("/admin/r/{code}/checkin", dependencies=ORGANISER_ACTION)
-def checkin(request: Request, code: str, delegate: str = Form(..., max_length=300),
+def checkin(request: Request, hall: HallDep, code: str, delegate: str = Form(..., max_length=300),
             channel: str = Form("electronic", pattern="^(electronic|paper)$")) -> Response:
-    rounds.attend(_hall(request).uow(), code, delegate, channel)
-    return _changed(request, code)
+    rounds.attend(hall.uow(), code, delegate, channel)
+    return _changed(hall, code)
 
 
 @router.get("/admin/r/{code}/checkin", response_class=HTMLResponse)
-def check_in_page(request: Request, code: str) -> Response:
+def check_in_page(request: Request, hall: HallDep, code: str) -> Response:
     """Check-in on its own page: what an organiser's phone at the door shows."""
-    hall = _hall(request)
     if not _organiser(request):
         return RedirectResponse("/admin", status_code=303)
     round_, _ = rounds.load(hall.uow(), code)
-    with hall.uow() as uow:
-        delegates = uow.rounds.delegates(code)
-        present = uow.paper.channel_voters(code)
-    return hall.page(request, "admin_checkin.html", round=round_, code=code, delegates=delegates, present=present)
+    return hall.page(request, "admin_checkin.html", round=round_, code=code,
+                     delegates=rounds.delegates(hall.uow(), code), present=voting.turnout(hall.uow(), code).present)
 
 
 class CheckInTap(BaseModel):
@@ -137,57 +126,57 @@ def _check_in_json(listing: rounds.CheckInList, done: Attendee | None = None) ->
 
 
 @router.get("/api/rounds/{code}/checkin", dependencies=[Depends(require_organiser)])
-def check_in_list(request: Request, code: str) -> JSONResponse:
+def check_in_list(request: Request, hall: HallDep, code: str) -> JSONResponse:
     """Every delegate with their channel once present, the counts and the quorum line (organisers)."""
-    return JSONResponse(_check_in_json(rounds.check_in_list(_hall(request).uow(), code)))
+    return JSONResponse(_check_in_json(rounds.check_in_list(hall.uow(), code)))
 
 
 @router.post("/api/rounds/{code}/checkin", dependencies=ORGANISER_ACTION)
-def check_in_tap(request: Request, code: str, tap: CheckInTap) -> JSONResponse:
+def check_in_tap(request: Request, hall: HallDep, code: str, tap: CheckInTap) -> JSONResponse:
     """A delegate present, voting by the channel tapped; every other screen is woken."""
-    done, listing = rounds.check_in(_hall(request).uow(), code, tap.number, tap.channel)
-    _hall(request).live.changed(code)
+    done, listing = rounds.check_in(hall.uow(), code, tap.number, tap.channel)
+    hall.live.changed(code)
     return JSONResponse(_check_in_json(listing, done))
 
 
 @router.post("/api/rounds/{code}/checkin/undo", dependencies=ORGANISER_ACTION)
-def check_in_undo(request: Request, code: str, undo: CheckInUndo) -> JSONResponse:
+def check_in_undo(request: Request, hall: HallDep, code: str, undo: CheckInUndo) -> JSONResponse:
     """Take back a check-in tapped by mistake."""
-    done, listing = rounds.undo_check_in(_hall(request).uow(), code, undo.number)
-    _hall(request).live.changed(code)
+    done, listing = rounds.undo_check_in(hall.uow(), code, undo.number)
+    hall.live.changed(code)
     return JSONResponse(_check_in_json(listing, done))
 
 
 @router.post("/admin/r/{code}/open", dependencies=ORGANISER_ACTION)
-def open_voting(request: Request, code: str) -> Response:
-    voting.open_voting(_hall(request).uow(), code, actor="organiser")
-    return _changed(request, code)
+def open_voting(request: Request, hall: HallDep, code: str) -> Response:
+    voting.open_voting(hall.uow(), code, actor="organiser")
+    return _changed(hall, code)
 
 
 @router.post("/admin/r/{code}/close", dependencies=ORGANISER_ACTION)
-def close_voting(request: Request, code: str) -> Response:
-    voting.close_voting(_hall(request).uow(), code, actor="organiser")
-    return _changed(request, code)
+def close_voting(request: Request, hall: HallDep, code: str) -> Response:
+    voting.close_voting(hall.uow(), code, actor="organiser")
+    return _changed(hall, code)
 
 
 @router.get("/admin/r/{code}/minutes.pdf")
-def minutes_pdf(request: Request, code: str) -> Response:
+def minutes_pdf(request: Request, hall: HallDep, code: str) -> Response:
     """The minutes to sign (PDF, A4), from the counted result."""
     from tinnhiem.reports.content import minutes
     from tinnhiem.reports.pdf import minutes_pdf as render
 
     if not _organiser(request):
         return RedirectResponse("/admin", status_code=303)
-    data = render(minutes(rounds.count(_hall(request).uow(), code)))
+    data = render(minutes(rounds.count(hall.uow(), code)))
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{code}-bien-ban.pdf"'})
 
 
 @router.get("/admin/new", response_class=HTMLResponse)
-def new_round_page(request: Request) -> Response:
+def new_round_page(request: Request, hall: HallDep) -> Response:
     if not _organiser(request):
         return RedirectResponse("/admin", status_code=303)
-    return _hall(request).page(request, "admin_new.html", error=None)
+    return hall.page(request, "admin_new.html", error=None)
 
 
 def _saved(upload: UploadFile | None, folder: Path) -> Path | None:
@@ -212,7 +201,7 @@ def _read(upload: UploadFile, limit: int) -> bytes:
 
 @router.post("/admin/new", dependencies=[Depends(require_csrf)])
 def new_round(
-    request: Request,
+    request: Request, hall: HallDep,
     details: UploadFile = File(...),
     subjects: UploadFile = File(...),
     delegates: UploadFile | None = File(None),
@@ -220,8 +209,8 @@ def new_round(
     code: str = Form("", max_length=64, pattern=r"^[a-z0-9-]*$"),
 ) -> Response:
     """Create a round from the office's files: details (YAML), subjects, delegates, exemptions (XLSX/CSV)."""
+    from tinnhiem.office.spreadsheets import round_from_office_files
     from tinnhiem.services import roundfile
-    from tinnhiem.services.spreadsheets import round_from_office_files
 
     if not _organiser(request):
         return RedirectResponse("/admin", status_code=303)
@@ -232,12 +221,12 @@ def new_round(
         assert meta_path is not None and subjects_path is not None
         round_, people = round_from_office_files(roundfile.load(meta_path), subjects_path,
                                                  _saved(delegates, where), _saved(exemptions, where))
-    new_code = rounds.create_round(_hall(request).uow(), round_, people, code=code or None, actor="organiser")
+    new_code = rounds.create_round(hall.uow(), round_, people, code=code or None, actor="organiser")
     return RedirectResponse(f"/admin/r/{new_code}", status_code=303)
 
 
 @router.post("/admin/r/{code}/cards", dependencies=ORGANISER_ACTION)
-def upload_cards(request: Request, code: str, cards_file: UploadFile = File(...)) -> Response:
+def upload_cards(request: Request, hall: HallDep, code: str, cards_file: UploadFile = File(...)) -> Response:
     """The committee's public card file (made on its own laptop): only public credentials reach the server."""
     from tinnhiem.services import cards
 
@@ -245,26 +234,26 @@ def upload_cards(request: Request, code: str, cards_file: UploadFile = File(...)
         data = json.loads(cards_file.file.read(MAX_CARDS_FILE))
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("cards-file", field="cards_file") from None
-    cards.upload(_hall(request).uow(), code, data, actor="organiser")
-    return _changed(request, code)
+    cards.upload(hall.uow(), code, data, actor="organiser")
+    return _changed(hall, code)
 
 
-def dossier_path(request: Request, code: str, number: int) -> Path:
+def dossier_path(hall: Hall, code: str, number: int) -> Path:
     """Where subject ``number``'s dossier (báo cáo tự đánh giá, R-DOSSIER) is kept."""
-    return Path(_hall(request).settings.home) / "dossiers" / code / f"{number}.pdf"
+    return Path(hall.settings.home) / "dossiers" / code / f"{number}.pdf"
 
 
 @router.post("/admin/r/{code}/dossiers", dependencies=ORGANISER_ACTION)
-def upload_dossier(request: Request, code: str, number: int = Form(..., ge=1, le=500),
+def upload_dossier(request: Request, hall: HallDep, code: str, number: int = Form(..., ge=1, le=500),
                    dossier: UploadFile = File(...)) -> Response:
     """A subject's self-assessment report (PDF), for delegates to read before voting (R-DOSSIER)."""
     data = _read(dossier, DOSSIER_BYTES)
     if not data.startswith(b"%PDF"):
         raise InvalidInput("file-unreadable", field="dossier", reason="PDF")
-    round_, _ = rounds.load(_hall(request).uow(), code)
+    round_, _ = rounds.load(hall.uow(), code)
     if number > len(round_.subjects):
-        raise InvalidInput("missing", field="number")
-    path = dossier_path(request, code, number)
+        raise InvalidInput("no-such-subject", field="number", value=number)
+    path = dossier_path(hall, code, number)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    return _changed(request, code)
+    return _changed(hall, code)

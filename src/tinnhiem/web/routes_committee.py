@@ -11,8 +11,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from tinnhiem.services import cards, key_ceremony, record, rounds
+from tinnhiem.services import cards, key_ceremony, record, rounds, voting
 from tinnhiem.services.schemas import Deal, Shares, VoidCards
+from tinnhiem.web.deps import HallDep
 from tinnhiem.web.routes_admin import ORGANISER_ACTION
 from tinnhiem.web.security import require_csrf
 
@@ -20,28 +21,21 @@ router = APIRouter()
 HEX32 = r"^[0-9a-f]{64}$"
 
 
-def _hall(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.hall
-
-
 @router.get("/committee/r/{code}", response_class=HTMLResponse)
-def committee_page(request: Request, code: str) -> HTMLResponse:
-    hall = _hall(request)
+def committee_page(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     round_, _ = rounds.load(hall.uow(), code)
-    with hall.uow() as uow:
-        election = uow.voting.election(code)
+    election = voting.election_view(hall.uow(), code)
     return hall.page(request, "committee.html", round=round_, code=code, election=election)
 
 
 @router.get("/api/rounds/{code}/tally")
-def tally(request: Request, code: str) -> JSONResponse:
+def tally(request: Request, hall: HallDep, code: str) -> JSONResponse:
     """The encrypted sums, once voting is closed (public: they are in the record anyway)."""
-    return JSONResponse(record.tally_for_members(_hall(request).uow(), code))
+    return JSONResponse(record.tally_for_members(hall.uow(), code))
 
 
 @router.post("/api/rounds/{code}/decryption-shares", dependencies=[Depends(require_csrf)])
-def shares(request: Request, code: str, body: Shares) -> JSONResponse:
-    hall = _hall(request)
+def shares(request: Request, hall: HallDep, code: str, body: Shares) -> JSONResponse:
     state = record.submit_shares(hall.uow(), code, body.member, [s.model_dump() for s in body.shares],
                                  actor=f"member {body.member}")
     hall.live.changed(code)
@@ -49,9 +43,8 @@ def shares(request: Request, code: str, body: Shares) -> JSONResponse:
 
 
 @router.get("/committee/r/{code}/cards", response_class=HTMLResponse)
-def void_cards_page(request: Request, code: str) -> Response:
+def void_cards_page(request: Request, hall: HallDep, code: str) -> Response:
     """The committee voids the cards not handed out, scanning each on this device (organiser session)."""
-    hall = _hall(request)
     if not request.session.get("organiser"):
         return RedirectResponse("/admin", status_code=303)
     round_, _ = rounds.load(hall.uow(), code)
@@ -59,51 +52,49 @@ def void_cards_page(request: Request, code: str) -> Response:
 
 
 @router.post("/api/rounds/{code}/cards/void", dependencies=ORGANISER_ACTION)
-def void_cards(request: Request, code: str, body: VoidCards) -> JSONResponse:
-    hall = _hall(request)
+def void_cards(request: Request, hall: HallDep, code: str, body: VoidCards) -> JSONResponse:
     voided = cards.void(hall.uow(), code, body.credentials, actor="organiser")
     return JSONResponse({"voided": voided, "void": cards.summary(hall.uow(), code)["void"]})
 
 
 @router.post("/admin/r/{code}/ceremony", dependencies=ORGANISER_ACTION)
-def start_ceremony(request: Request, code: str, threshold: int = Form(..., ge=2, le=50)) -> HTMLResponse:
+def start_ceremony(request: Request, hall: HallDep, code: str, threshold: int = Form(..., ge=2, le=50)) -> HTMLResponse:
     """The organisers start the ceremony for the round's committee; the codes are shown once."""
-    hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
     codes = key_ceremony.start(hall.uow(), code, [m.name for m in round_.committee], threshold)
     return hall.page(request, "ceremony_codes.html", code=code, codes=codes)
 
 
 @router.get("/committee/r/{code}/ceremony", response_class=HTMLResponse)
-def ceremony_page(request: Request, code: str) -> HTMLResponse:
-    hall = _hall(request)
+def ceremony_page(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     round_, _ = rounds.load(hall.uow(), code)
     state = key_ceremony.public_state(hall.uow(), code)
     return hall.page(request, "ceremony.html", round=round_, code=code, members=state["members"])
 
 
 @router.get("/api/rounds/{code}/ceremony")
-def ceremony_state(request: Request, code: str, member: int | None = Query(None, ge=1, le=50)) -> JSONResponse:
+def ceremony_state(request: Request, hall: HallDep, code: str,
+                   member: int | None = Query(None, ge=1, le=50)) -> JSONResponse:
     """The ceremony's public state; with ``member``, the shares sealed to that member (only it can open them)."""
-    return JSONResponse(key_ceremony.public_state(_hall(request).uow(), code, member))
+    return JSONResponse(key_ceremony.public_state(hall.uow(), code, member))
 
 
 @router.post("/api/rounds/{code}/ceremony/join", dependencies=[Depends(require_csrf)])
-def ceremony_join(request: Request, code: str, member: int = Body(..., ge=1, le=50),
+def ceremony_join(request: Request, hall: HallDep, code: str, member: int = Body(..., ge=1, le=50),
                   device: str = Body(..., pattern=HEX32), member_code: str = Body(..., max_length=40)) -> JSONResponse:
-    return JSONResponse({"phase": key_ceremony.join(_hall(request).uow(), code, member, member_code, device)})
+    return JSONResponse({"phase": key_ceremony.join(hall.uow(), code, member, member_code, device)})
 
 
 @router.post("/api/rounds/{code}/ceremony/deal", dependencies=[Depends(require_csrf)])
-def ceremony_deal(request: Request, code: str, member: int = Body(..., ge=1, le=50),
+def ceremony_deal(request: Request, hall: HallDep, code: str, member: int = Body(..., ge=1, le=50),
                   deal: Deal = Body(...), member_code: str = Body(..., max_length=40)) -> JSONResponse:
-    phase = key_ceremony.deal(_hall(request).uow(), code, member, member_code, deal.model_dump())
+    phase = key_ceremony.deal(hall.uow(), code, member, member_code, deal.model_dump())
     return JSONResponse({"phase": phase})
 
 
 @router.post("/api/rounds/{code}/ceremony/confirm", dependencies=[Depends(require_csrf)])
-def ceremony_confirm(request: Request, code: str, member: int = Body(..., ge=1, le=50),
+def ceremony_confirm(request: Request, hall: HallDep, code: str, member: int = Body(..., ge=1, le=50),
                      verification_key: str = Body(..., pattern=HEX32),
                      member_code: str = Body(..., max_length=40)) -> JSONResponse:
-    phase = key_ceremony.confirm(_hall(request).uow(), code, member, member_code, verification_key)
+    phase = key_ceremony.confirm(hall.uow(), code, member, member_code, verification_key)
     return JSONResponse({"phase": phase})

@@ -13,27 +13,20 @@ from tinnhiem.domain.model import LEVEL_LABELS
 from tinnhiem.domain.percent import printed
 from tinnhiem.services import record as record_service
 from tinnhiem.services import rounds, voting
+from tinnhiem.web.deps import Hall, HallDep
 
 router = APIRouter()
 
 
-def _hall(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.hall
-
-
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    hall = _hall(request)
+def home(request: Request, hall: HallDep) -> HTMLResponse:
     return hall.page(request, "home.html", rounds=rounds.listing(hall.uow()))
 
 
-def screen_state(hall, code: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def screen_state(hall: Hall, code: str) -> dict[str, object]:
     """What the screens show live: the election's state, the ballots cast, the delegates present."""
-    with hall.uow() as uow:
-        election = uow.voting.election(code)
-        turnout = uow.voting.turnout(code) if election else 0
-        present = sum(uow.paper.channel_voters(code).values())
-    return {"state": election.state if election else "none", "turnout": turnout, "present": present}
+    live = voting.turnout(hall.uow(), code)
+    return {"state": live.state, "turnout": live.ballots, "present": sum(live.present.values())}
 
 
 SCREEN_ROWS = 12  # subjects a 1,920 × 1,080 projector shows at once in type read from the back of the hall
@@ -47,10 +40,9 @@ def screen_pages(count: int, most: int = SCREEN_ROWS) -> list[range]:
 
 
 @router.get("/r/{code}/screen", response_class=HTMLResponse)
-def screen(request: Request, code: str) -> HTMLResponse:
+def screen(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     """The projector: turnout while voting is open, the results once counted, every row in view
     (pages that turn by themselves, and by key, when the subjects are many)."""
-    hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
     try:
         result = rounds.count(hall.uow(), code)
@@ -69,9 +61,8 @@ def screen(request: Request, code: str) -> HTMLResponse:
 
 
 @router.get("/r/{code}/events", include_in_schema=False)  # a stream: not for generated calls
-async def events(request: Request, code: str) -> StreamingResponse:
+async def events(request: Request, hall: HallDep, code: str) -> StreamingResponse:
     """Server-sent events: turnout and state, read once per change by the worker's hub (web/live.py)."""
-    hall = _hall(request)
 
     async def stream() -> AsyncIterator[str]:
         async for state in hall.hub.states(code):
@@ -81,25 +72,22 @@ async def events(request: Request, code: str) -> StreamingResponse:
 
 
 @router.get("/api/rounds/{code}/election")
-def election(request: Request, code: str) -> JSONResponse:
+def election(request: Request, hall: HallDep, code: str) -> JSONResponse:
     """What a delegate's device needs to encrypt: the manifest and the joint key (both public)."""
-    hall = _hall(request)
-    with hall.uow() as uow:
-        found = uow.voting.election(code)
+    found = voting.election_view(hall.uow(), code)
     if found is None:
         raise InvalidInput("no-election", field="round", value=code)
     return JSONResponse({"manifest": found.manifest, "joint_key": found.joint_key, "state": found.state})
 
 
 @router.get("/api/rounds/{code}/record")
-def record(request: Request, code: str) -> JSONResponse:
+def record(request: Request, hall: HallDep, code: str) -> JSONResponse:
     """The public record (docs/protocol.md §11), for observers and `tinnhiem verify`."""
-    return JSONResponse(record_service.public_record(_hall(request).uow(), code))
+    return JSONResponse(record_service.public_record(hall.uow(), code))
 
 
 @router.get("/r/{code}/lookup", response_class=HTMLResponse)
-def lookup(request: Request, code: str, tracking: str = Query("", max_length=80)) -> HTMLResponse:
+def lookup(request: Request, hall: HallDep, code: str, tracking: str = Query("", max_length=80)) -> HTMLResponse:
     """A delegate finds their ballot by its short or full code: every match is listed with its full code."""
-    hall = _hall(request)
     found = voting.lookup(hall.uow(), code, tracking) if tracking.strip() else None
     return hall.page(request, "lookup.html", code=code, tracking=tracking, found=found)

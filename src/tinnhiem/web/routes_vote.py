@@ -17,14 +17,11 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
 from tinnhiem.services.schemas import Ballot, Challenge, SignIn
+from tinnhiem.web.deps import HallDep
 from tinnhiem.web.limiter import card_key
 from tinnhiem.web.security import require_csrf
 
 router = APIRouter()
-
-
-def _hall(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.hall
 
 
 def _card(request: Request, code: str) -> str | None:
@@ -34,8 +31,7 @@ def _card(request: Request, code: str) -> str | None:
 
 
 @router.get("/r/{code}/vote", response_class=HTMLResponse)
-def sign_in_page(request: Request, code: str) -> Response:
-    hall = _hall(request)
+def sign_in_page(request: Request, hall: HallDep, code: str) -> Response:
     round_, _ = rounds.load(hall.uow(), code)
     nonce = secrets.token_hex(16)
     request.session["sign_in_nonce"] = nonce
@@ -43,9 +39,8 @@ def sign_in_page(request: Request, code: str) -> Response:
 
 
 @router.post("/api/rounds/{code}/sign-in", dependencies=[Depends(require_csrf)])
-def sign_in(request: Request, code: str, body: SignIn) -> JSONResponse:
+def sign_in(request: Request, hall: HallDep, code: str, body: SignIn) -> JSONResponse:
     """The device's proof that it holds a card; the session then remembers the card's public credential."""
-    hall = _hall(request)
     nonce = str(request.session.get("sign_in_nonce", ""))
     if not nonce:
         raise InvalidInput("sign-in-proof", field="nonce")
@@ -60,49 +55,46 @@ def sign_in(request: Request, code: str, body: SignIn) -> JSONResponse:
 
 
 @router.get("/r/{code}/vote/ballot", response_class=HTMLResponse)
-def ballot_page(request: Request, code: str) -> Response:
-    hall = _hall(request)
+def ballot_page(request: Request, hall: HallDep, code: str) -> Response:
     credential = _card(request, code)
     if credential is None:
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
     round_, _ = rounds.load(hall.uow(), code)
-    with hall.uow() as uow:
-        election = uow.voting.election(code)
+    election = voting.election_view(hall.uow(), code)
     from tinnhiem.web.routes_admin import dossier_path
 
-    dossiers = {n for n in range(1, len(round_.subjects) + 1) if dossier_path(request, code, n).is_file()}
+    dossiers = {n for n in range(1, len(round_.subjects) + 1) if dossier_path(hall, code, n).is_file()}
     return hall.page(request, "ballot.html", round=round_, code=code, dossiers=dossiers,
                      voted=voting.card_used(hall.uow(), code, credential),
                      open=election is not None and election.state == "open")
 
 
 @router.post("/api/rounds/{code}/ballots", dependencies=[Depends(require_csrf)])
-def cast(request: Request, code: str, ballot: Ballot) -> JSONResponse:
+def cast(request: Request, hall: HallDep, code: str, ballot: Ballot) -> JSONResponse:
     """Verify and store the signed ballot; the code is returned only after the commit (kill -9 safe)."""
-    hall = _hall(request)
     tracking, short = voting.cast(hall.uow(), code, ballot.model_dump())
     hall.live.changed(code)
     return JSONResponse({"code": tracking, "short": short})
 
 
 @router.post("/api/rounds/{code}/challenges", dependencies=[Depends(require_csrf)])
-def challenge(request: Request, code: str, body: Challenge) -> JSONResponse:
+def challenge(request: Request, hall: HallDep, code: str, body: Challenge) -> JSONResponse:
     """Benaloh: the spoiled ballot is opened and published; the device's honesty can be seen."""
-    choices, tracking, short = voting.challenge(_hall(request).uow(), code, body.ballot.model_dump(),
+    choices, tracking, short = voting.challenge(hall.uow(), code, body.ballot.model_dump(),
                                                 body.secrets.model_dump())
     return JSONResponse({"choices": choices, "code": tracking, "short": short})
 
 
 @router.get("/r/{code}/dossiers/{number}.pdf")
-def dossier(request: Request, code: str, number: int) -> Response:
+def dossier(request: Request, hall: HallDep, code: str, number: int) -> Response:
     """A subject's dossier, for delegates signed in with a card (R-DOSSIER)."""
     from tinnhiem.web.routes_admin import dossier_path
 
     if _card(request, code) is None and not request.session.get("organiser"):
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
-    path = dossier_path(request, code, number)
+    path = dossier_path(hall, code, number)
     if not path.is_file():
-        raise InvalidInput("missing", field="dossier")
+        raise InvalidInput("no-dossier", field="dossier", value=number)
     return FileResponse(path, media_type="application/pdf")
 
 

@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection that ``tinnhiem.storage.db.migrate`` passes in."""
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from tinnhiem.storage.tables import Base
 
@@ -9,7 +9,7 @@ config = context.config
 connection = config.attributes.get("connection")
 
 
-def run(conn) -> None:  # type: ignore[no-untyped-def]
+def run(conn: Connection) -> None:
     context.configure(
         connection=conn,
         target_metadata=Base.metadata,
@@ -22,6 +22,9 @@ def run(conn) -> None:  # type: ignore[no-untyped-def]
 if connection is not None:
     run(connection)
 else:  # the alembic command line, with sqlalchemy.url set
-    with create_engine(config.get_main_option("sqlalchemy.url")).connect() as conn:
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("alembic: set sqlalchemy.url")
+    with create_engine(url).connect() as conn:
         run(conn)
         conn.commit()

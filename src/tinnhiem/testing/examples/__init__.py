@@ -11,6 +11,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tinnhiem.domain.errors import InvalidInput
 
@@ -30,12 +32,14 @@ def write_examples(folder: Path, *, overwrite: bool = False) -> list[Path]:
     for name, target in zip(LISTS, targets[1:], strict=True):
         book = Workbook()
         sheet = book.active
+        assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
         with (HERE / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
             for row in csv.reader(handle):
                 sheet.append([int(v) if v.isdigit() else v for v in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = max(len(str(c.value or "")) for c in column) + 2
+            letter = get_column_letter(column[0].column or 1)
+            sheet.column_dimensions[letter].width = max(len(str(c.value or "")) for c in column) + 2
         book.save(target)
     return targets

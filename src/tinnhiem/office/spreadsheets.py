@@ -81,8 +81,9 @@ def _xlsx_rows(path: Path) -> dict[int, list[object]]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # a wrong <dimension> would cut rows off or pad them
-        rows = {number: list(values) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-                if any(v is not None and str(v).strip() for v in values)}
+        numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
+        rows: dict[int, list[object]] = {number: list(values) for number, values in numbered
+                                          if any(v is not None and str(v).strip() for v in values)}
     finally:
         book.close()
     last = max(rows, default=0)
@@ -106,12 +107,14 @@ def sheet_outline(path: Path, limit: int) -> list[tuple[int, int, int, int]]:
         rid = first.get(f"{{{RELS}}}id")
         target = next(r.get("Target", "") for r in rels if r.get("Id") == rid)
         name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        found, filled = [], 0
+        found: list[tuple[int, int, int, int]] = []
+        filled = 0
         with archive.open(name) as sheet:
             for _, element in ElementTree.iterparse(sheet):
                 if element.tag == f"{{{MAIN}}}mergeCell":
                     left, top, right, bottom = range_boundaries(element.get("ref", "A1"))
-                    found.append((top, left, bottom, right))
+                    if None not in (left, top, right, bottom):  # a whole-row or whole-column range: no box
+                        found.append((int(top or 0), int(left or 0), int(bottom or 0), int(right or 0)))
                 elif element.tag == f"{{{MAIN}}}row":
                     filled += any(c.find(f"{{{MAIN}}}v") is not None or c.find(f"{{{MAIN}}}is") is not None
                                   for c in element)
@@ -225,7 +228,7 @@ def read_rows(path: Path, required: Sequence[str], optional: Sequence[str] = ())
         where = next((i for i, h in enumerate(headers[top]) if _matches(h, column)), None)
         if where is not None:
             index[column] = where
-    found = []
+    found: list[tuple[int, dict[str, str]]] = []
     for number in (n for n in raw if n > top):
         if len(found) >= MAX_ROWS:
             raise _too_many(path)
