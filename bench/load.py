@@ -137,6 +137,29 @@ def _cpu_seconds(root: int) -> float:
     return total
 
 
+def prepared(url: str, code: str, delegates: int, title: str) -> tuple[Database, list[str], list[dict[str, object]]]:
+    """A 44-subject round of ``delegates`` present electronic voters, voting open: the database (its engine
+    disposed, for a server to take over), the cards' secrets and one encrypted ballot per card."""
+    database = Database.open(url)
+    uow = SqlUnitOfWork(database)
+    round_ = Round("nq96-2023", VotingBody("Quốc hội (thử tải)", delegates), title, dt.date(2026, 11, 27),
+                   tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(SUBJECTS)))
+    rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i + 1}") for i in range(delegates)), code=code)
+    voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)
+    made = cards.make_cards(code, delegates)
+    cards.upload(uow, code, made.public)
+    for i in range(delegates):
+        rounds.attend(uow, code, f"Đại biểu {i + 1}", "electronic")
+    voting.open_voting(uow, code)
+    election = voting.election_view(uow, code)
+    assert election is not None
+    with ProcessPoolExecutor(2) as pool:
+        ballots = list(pool.map(_encrypt, [(election.manifest, election.joint_key, card, i)
+                                           for i, card in enumerate(made.secrets)], chunksize=8))
+    database.engine.dispose()
+    return database, list(made.secrets), ballots
+
+
 def run(delegates: int, seconds: float) -> dict[str, object]:
     name = f"tinnhiem_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
@@ -145,26 +168,8 @@ def run(delegates: int, seconds: float) -> dict[str, object]:
     url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
     server = None
     try:
-        database = Database.open(url)
-        uow = SqlUnitOfWork(database)
-        round_ = Round("nq96-2023", VotingBody("Quốc hội (thử tải)", delegates), f"Thử tải {delegates} đại biểu",
-                       dt.date(2026, 11, 27),
-                       tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(SUBJECTS)))
-        code = rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i + 1}") for i in range(delegates)),
-                                   code="load")
-        voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)
-        made = cards.make_cards(code, delegates)
-        cards.upload(uow, code, made.public)
-        for i in range(delegates):
-            rounds.attend(uow, code, f"Đại biểu {i + 1}", "electronic")
-        voting.open_voting(uow, code)
-        with uow:
-            election = uow.voting.election(code)
-        assert election is not None
-        with ProcessPoolExecutor(2) as pool:
-            ballots = list(pool.map(_encrypt, [(election.manifest, election.joint_key, card, i)
-                                               for i, card in enumerate(made.secrets)], chunksize=8))
-        database.engine.dispose()
+        code = "load"
+        database, secrets, ballots = prepared(url, code, delegates, f"Thử tải {delegates} đại biểu")
         env = os.environ | {"TINNHIEM_DATABASE_URL": url, "TINNHIEM_HOME": tempfile.mkdtemp(),
                             "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "B"}
         server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT),
@@ -177,7 +182,7 @@ def run(delegates: int, seconds: float) -> dict[str, object]:
             except httpx.TransportError:
                 time.sleep(0.1)
         cpu_before = _cpu_seconds(server.pid)
-        figures = asyncio.run(_campaign(base, code, list(made.secrets), ballots, seconds))
+        figures = asyncio.run(_campaign(base, code, secrets, ballots, seconds))
         figures["server_cpu_s"] = round(_cpu_seconds(server.pid) - cpu_before, 1)
         with SqlUnitOfWork(Database(database.engine)) as check:
             figures["ballots_stored"] = check.voting.turnout(code)

@@ -12,7 +12,6 @@ The delegates' flow is the one of bench/load.py (the whole phone sequence, with 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import os
 import subprocess
@@ -20,20 +19,13 @@ import sys
 import tempfile
 import time
 import uuid
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.load import _campaign, _encrypt
-from tinnhiem.crypto.group import random_scalar
-from tinnhiem.domain.model import Delegate, Round, Subject, VotingBody
-from tinnhiem.services import cards as cards_service
-from tinnhiem.services import rounds, voting
-from tinnhiem.storage.db import Database
-from tinnhiem.storage.repository import SqlUnitOfWork
+from bench.load import _campaign, prepared
 
 RESULTS = Path(__file__).parent / "results"
 DELEGATES, SUBJECTS, SCREENS, PORT = 500, 44, 200, 8932
@@ -42,27 +34,8 @@ REDIS = os.environ.get("TINNHIEM_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def _prepared(url: str, code: str) -> tuple[list[str], list[dict[str, object]]]:
-    """A round of 500 present delegates, voting open; their cards and their encrypted ballots."""
-    database = Database.open(url)
-    uow = SqlUnitOfWork(database)
-    round_ = Round("nq96-2023", VotingBody("Quốc hội (thử màn hình)", DELEGATES), "Thử 200 màn hình",
-                   dt.date(2026, 12, 1),
-                   tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(SUBJECTS)))
-    rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i + 1}") for i in range(DELEGATES)), code=code)
-    voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)
-    made = cards_service.make_cards(code, DELEGATES)
-    cards_service.upload(uow, code, made.public)
-    cards = list(made.secrets)
-    for i in range(DELEGATES):
-        rounds.attend(uow, code, f"Đại biểu {i + 1}", "electronic")
-    voting.open_voting(uow, code)
-    with uow:
-        election = uow.voting.election(code)
-    assert election is not None
-    with ProcessPoolExecutor(2) as pool:
-        ballots = list(pool.map(_encrypt, [(election.manifest, election.joint_key, card, i)
-                                           for i, card in enumerate(cards)], chunksize=8))
-    database.engine.dispose()
+    """A round of 500 present delegates, voting open (as bench/load.py makes it); cards and ballots."""
+    _, cards, ballots = prepared(url, code, DELEGATES, "Thử 200 màn hình")
     return cards, ballots
 
 
