@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     """``TINNHIEM_HOME``, ``TINNHIEM_DATABASE_URL``, … (README, Settings); values passed in win over the environment."""
 
     model_config = SettingsConfigDict(env_prefix="TINNHIEM_", frozen=True)
+
+    def __init__(self, **values: Any) -> None:
+        """Keywords only: BaseSettings would take positional values as its own options and drop them."""
+        super().__init__(**values)
 
     home: Path = Path("tinnhiem-data")  # where tinnhiem keeps its files
     database_url: str = ""  # empty: the SQLite file HOME/tinnhiem.sqlite3

@@ -65,8 +65,10 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     thread.join(5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Per module: while open, Playwright's sync API keeps an event loop running in this thread, and the
+    tests after the browser tier (asyncio.run in the screens tests) need it closed."""
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield launched

@@ -34,7 +34,8 @@ CODE = "giay"
 def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SqlUnitOfWork, Path]]:
     """A hall with a paper round: a sheet with an unsure row, an unplaced page, and a second scan of one sheet."""
     home = tmp_path_factory.mktemp("paper-hall")
-    app = create_app(Settings(f"sqlite:///{home / 'hall.sqlite3'}", home, "test-secret", "ORG12345"))
+    app = create_app(Settings(database_url=f"sqlite:///{home / 'hall.sqlite3'}", home=home, secret_key="test-secret",
+                              organiser_code="ORG12345"))
     uow = SqlUnitOfWork(app.state.hall.database)
     round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
     rounds.create_round(uow, round_, code=CODE)

@@ -361,7 +361,7 @@ def paper_place_command(
 
     points = [tuple(float(v) for v in corner.split(",")) for corner in corners]
     if any(len(p) != 2 for p in points):
-        raise InvalidInput("missing", field="corners")
+        raise InvalidInput("bad-corners", field="corners")
     uow = _uow()
     placed = place_sheet(uow, ImageFiles(home() / "scans"), code, forms(uow, code), sheet,
                          [(p[0], p[1]) for p in points], member=member)

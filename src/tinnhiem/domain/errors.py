@@ -201,6 +201,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "ballot-copied": ("Phiếu chứa bản mã đã có: phiếu sao chép không được nhận.", "The ballot repeats a ciphertext already received: a copied ballot is refused."),
     "threshold-too-low": ("Cần ít nhất 2 thành viên để giải mã (k ≥ 2) và không quá {members}.", "At least 2 members must be needed to decrypt (k ≥ 2), and at most {members}."),
     "manifest-too-large": ("Cuộc bỏ phiếu quá lớn để mã hóa: {ballots} phiếu.", "The round is too large to encrypt: {ballots} ballots."),
+    "bad-corners": ("Cần bốn góc, mỗi góc dạng x,y (ví dụ 12.5,40).", "Four corners are needed, each as x,y (e.g. 12.5,40)."),
     "voting-closed": ("Đã đóng bỏ phiếu.", "Voting has closed."),
     "not-counted-yet": ("Chưa kiểm phiếu xong: hồ sơ chưa đầy đủ.", "Not counted yet: the record is not complete."),
     # The committee's ceremony and decryption, the double entry, the hall's files: one code per situation.
