@@ -11,6 +11,7 @@ loop is bounded (one sequence per delegate) and stops by itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -160,12 +162,27 @@ def prepared(url: str, code: str, delegates: int, title: str) -> tuple[Database,
     return database, list(made.secrets), ballots
 
 
-def run(delegates: int, seconds: float) -> dict[str, object]:
+@contextlib.contextmanager
+def scratch_database() -> Iterator[str]:
+    """A PostgreSQL database of its own for one run (its URL), dropped afterwards whatever happens."""
     name = f"tinnhiem_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run(delegates: int, seconds: float) -> dict[str, object]:
+    with scratch_database() as url:
+        return _run_on(url, delegates, seconds)
+
+
+def _run_on(url: str, delegates: int, seconds: float) -> dict[str, object]:
     server = None
     try:
         code = "load"
@@ -191,8 +208,6 @@ def run(delegates: int, seconds: float) -> dict[str, object]:
         if server is not None:
             server.terminate()
             server.wait()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     return {"delegates": delegates, "spread_s": seconds, "subjects": SUBJECTS, "workers": 2,
             "database": "PostgreSQL"} | figures
 

@@ -18,14 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from bench.load import _campaign, prepared
+from bench.load import _campaign, prepared, scratch_database
 
 RESULTS = Path(__file__).parent / "results"
 DELEGATES, SUBJECTS, SCREENS, PORT = 500, 44, 200, 8932
@@ -77,29 +74,23 @@ def _serve(url: str) -> subprocess.Popen[bytes]:
 
 
 def _run(screens: int) -> dict[str, object]:
-    name = f"tinnhiem_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    server = None
-    try:
-        cards, ballots = _prepared(url, "screens")
-        server = _serve(url)
-        before = os.getloadavg()[0]
-        figures = asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens))
-        return figures | {"load_average_1min": [round(before, 1), round(os.getloadavg()[0], 1)]}
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    with scratch_database() as url:
+        server = None
+        try:
+            cards, ballots = _prepared(url, "screens")
+            server = _serve(url)
+            before = os.getloadavg()[0]
+            figures = asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens))
+            return figures | {"load_average_1min": [round(before, 1), round(os.getloadavg()[0], 1)]}
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait()
 
 
 def main() -> None:
     runs = [_run(0), _run(SCREENS)]
-    p50 = [int(r["latency_ms"]["p50"]) for r in runs]  # type: ignore[index]
+    p50 = [int(r["latency_ms"]["cast"]["p50"]) for r in runs]  # type: ignore[index]
     figures = {"delegates": DELEGATES, "subjects": SUBJECTS, "workers": 2, "database": "PostgreSQL", "redis": True,
                "without_screens": runs[0], "with_screens": runs[1],
                "p50_added_percent": round(100 * (p50[1] - p50[0]) / p50[0], 1)}

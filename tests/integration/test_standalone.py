@@ -52,7 +52,7 @@ def text_of(path: Path) -> str | None:
 
 
 def test_no_tracked_file_points_outside_the_repository(clone: Path) -> None:
-    """No file reads or cites ../shared, spec/*.md, an absolute /work path or an issue number."""
+    """No file reads or cites the folder beside the clone, a spec file outside docs/, an absolute path or an issue number."""
     found = [
         f"{path.relative_to(clone)}:{n}: {match.group(0)}"
         for path in tracked(clone)
