@@ -190,8 +190,10 @@ def test_verify_json_names_the_check_and_never_prints_a_traceback(home: Path, tm
     good = home / "documents" / "son-thuy-2026-ho-so-cong-khai.json"
     data = json.loads(good.read_text(encoding="utf-8"))
     assert json.loads(runner.invoke(app, ["verify", str(good), "--workers", "1", "--json"]).stdout)["valid"]
+    repeated = json.dumps(data).replace('"group": "ristretto255"', '"group": "ristretto255", "group": "x"', 1)
     data["committee"]["members"] = 2**70
-    cases = {"huge.json": (json.dumps(data), "format"), "text.json": ("not json at all", "format")}
+    cases = {"huge.json": (json.dumps(data), "bounds"), "text.json": ("not json at all", "format"),
+             "repeated.json": (repeated, "format")}
     for name, (content, check) in cases.items():
         (tmp_path / name).write_text(content, encoding="utf-8")
         result = runner.invoke(app, ["verify", str(tmp_path / name), "--workers", "1", "--json"])

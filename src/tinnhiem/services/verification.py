@@ -15,10 +15,25 @@ from tinnhiem.crypto.verify import MapFn, Verified, verify
 from tinnhiem.services.schemas import Record
 
 
+BOUNDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than", "too_short", "too_long"}
+
+
 def schema_error(error: ValidationError) -> VerificationError:
-    """The first schema failure as the ``format`` check, naming the field by its path."""
+    """The first schema failure as the check of §12 it belongs to, naming the field by its path:
+    ``encoding`` (not 64 lower-case hex digits), ``bounds`` (a number or a list's length), ``levels``
+    (another level list), else ``format``."""
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "record"
+    kind = first["type"]
+    if kind == "string_pattern_mismatch" and str(first.get("ctx", {}).get("pattern", "")).startswith("^[0-9a-f]"):
+        return VerificationError("encoding", field=where)
+    if kind in BOUNDS:
+        ctx = first.get("ctx", {})
+        low = ctx.get("ge", ctx.get("gt", ctx.get("min_length", "")))
+        high = ctx.get("le", ctx.get("lt", ctx.get("max_length", "")))
+        return VerificationError("bounds", field=where, low=low, high=high)
+    if first["loc"][:2] == ("manifest", "levels"):
+        return VerificationError("levels", levels=str(first.get("input", "")))
     return VerificationError("format", reason=f"{where}: {first['msg']}")
 
 
