@@ -14,7 +14,6 @@ from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.verify import MapFn, Verified, verify
 from tinnhiem.services.schemas import Record
 
-
 BOUNDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than", "too_short", "too_long"}
 
 
