@@ -135,6 +135,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("cards out of order", lambda r: r["cards"]["list"].reverse(), "order"),
     ("ballots out of order", lambda r: r["ballots"].reverse(), "order"),
     ("the count left out", lambda r: r.update(tally=None, decryption=None, state="closed"), "complete"),
+    ("a count while voting is open", lambda r: r.update(state="open"), "format"),
+    ("a total of 2^63", lambda r: r["decryption"][0].update(total=2**63), "bounds"),
 ]
 
 
@@ -211,3 +213,25 @@ def test_the_schema_and_the_verifier_agree_on_honest_and_extended_records(record
     with pytest.raises(VerificationError) as caught:
         verify_record(tampered)
     assert "format" == caught.value.code and "spoiled.0.ballot.rows.0.note" in caught.value.message("en")
+
+
+@pytest.mark.parametrize(("change", "check"), [
+    (lambda r: r["committee"].update(threshold=1), "threshold"),
+    (lambda r: r.update(state="open"), "format"),
+    (lambda r: r["decryption"][0].update(total=2**63), "bounds"),
+    (lambda r: r["ballots"][0]["rows"][0].update(alpha=r["ballots"][0]["rows"][0]["alpha"].upper()), "encoding"),
+    (lambda r: r["committee"].update(members=2**70), "bounds"),
+    (lambda r: r["manifest"].update(levels=["cao", "thap", "tin_nhiem"]), "levels"),
+], ids=["k = 1", "a count while open", "2^63", "upper-case hex", "2^70 members", "levels"])
+def test_the_schema_names_the_same_check_as_the_reader(record: dict[str, Any], change: Callable[[dict[str, Any]], None],
+                                                       check: str) -> None:
+    """`tinnhiem verify` (schema first) and the reader alone name the same check of §12 (an outside reviewer
+    found k = 1 reported as `bounds` by the schema)."""
+    from tinnhiem.services.verification import verify_record
+
+    for run in (verify, verify_record):
+        tampered = copy.deepcopy(record)
+        change(tampered)
+        with pytest.raises(VerificationError) as caught:
+            run(tampered)
+        assert check == caught.value.code, (run.__name__, caught.value.message("en"))

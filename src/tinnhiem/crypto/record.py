@@ -253,7 +253,7 @@ def read_ballot(d: Any, where: str = "ballot", check: str = "tracking-code") -> 
 
 def read_secrets(d: Mapping[str, Any], where: str) -> BallotSecrets:
     """A spoiled ballot's opening: each row's value and nonce."""
-    return BallotSecrets(_list(d["values"], f"{where}.values", lambda v, w: _int(v, w, 0, 2**63), 1, MAX_SUBJECTS),
+    return BallotSecrets(_list(d["values"], f"{where}.values", lambda v, w: _int(v, w, 0, 2**63 - 1), 1, MAX_SUBJECTS),
                          _list(d["nonces"], f"{where}.nonces", read_scalar, 1, MAX_SUBJECTS))
 
 
@@ -285,7 +285,7 @@ def read_share(d: Any, where: str) -> DecryptionShare:
 def _read_result(d: Any, where: str) -> RowResult:
     r = _obj(d, ("shares", "total", "counts", "empty"), where)
     return RowResult(_list(r["shares"], f"{where}.shares", read_share, 1, MAX_MEMBERS),
-                     _int(r["total"], f"{where}.total", 0, 2**63),
+                     _int(r["total"], f"{where}.total", 0, 2**63 - 1),
                      _list(r["counts"], f"{where}.counts", lambda v, w: _int(v, w, 0, MAX_BALLOTS), 2, 3),
                      _int(r["empty"], f"{where}.empty", 0, MAX_BALLOTS))
 
@@ -335,6 +335,8 @@ def from_json(data: Any) -> Record:
         results: tuple[RowResult, ...] = ()
         stated = None
     else:
+        if r["state"] != "tallied":
+            raise VerificationError("format", reason="tally and decryption: null until the state is tallied")
         tally = _obj(r["tally"], ("ballots", "rows"), "tally")
         stated = _int(tally["ballots"], "tally.ballots", 0, MAX_BALLOTS + 1)
         sums = _list(tally["rows"], "tally.rows", _read_ct, 1, MAX_SUBJECTS)

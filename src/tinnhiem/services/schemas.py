@@ -51,7 +51,7 @@ class Ballot(Strict):
 
 
 class Opening(Strict):
-    values: Annotated[list[Annotated[int, Field(ge=0, le=2**63)]], Field(min_length=1, max_length=MAX_SUBJECTS)]
+    values: Annotated[list[Annotated[int, Field(ge=0, le=2**63 - 1)]], Field(min_length=1, max_length=MAX_SUBJECTS)]
     nonces: Annotated[list[Hex], Field(min_length=1, max_length=MAX_SUBJECTS)]
 
 
@@ -77,7 +77,7 @@ class VoidCards(Strict):
 
 class Spoiled(Strict):
     ballot: Ballot
-    values: Annotated[list[Annotated[int, Field(ge=0, le=2**63)]], Field(min_length=1, max_length=MAX_SUBJECTS)]
+    values: Annotated[list[Annotated[int, Field(ge=0, le=2**63 - 1)]], Field(min_length=1, max_length=MAX_SUBJECTS)]
     nonces: Annotated[list[Hex], Field(min_length=1, max_length=MAX_SUBJECTS)]
 
 
@@ -102,7 +102,7 @@ class Commitment(Strict):
 
 class Committee(Strict):
     members: Member
-    threshold: Annotated[int, Field(ge=2, le=MAX_MEMBERS)]
+    threshold: Member  # 1…64 here; k = 1 is refused by its own check, `threshold` (§12)
     commitments: Annotated[list[Commitment], Field(min_length=1, max_length=MAX_MEMBERS)]
 
 
@@ -135,7 +135,7 @@ class Share(Strict):
 
 class Decryption(Strict):
     shares: Annotated[list[Share], Field(min_length=1, max_length=MAX_MEMBERS)]
-    total: Annotated[int, Field(ge=0, le=2**63)]
+    total: Annotated[int, Field(ge=0, le=2**63 - 1)]
     counts: Annotated[list[Count], Field(min_length=2, max_length=3)]
     empty: Count
 
