@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -44,14 +46,9 @@ class Hall:
         return f"{self.url}/r/{code or self.code}/vote#card={secret}"
 
 
-@pytest.fixture(scope="module")
-def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
-    """The demo hall on SQLite, served by uvicorn on a free loopback port."""
-    home = tmp_path_factory.mktemp("hall")
-    settings = Settings(database_url=f"sqlite:///{home / 'hall.sqlite3'}", home=home, secret_key="test-secret", organiser_code="ORG12345")
-    app = create_app(settings)
-    database = app.state.hall.database
-    code, keys, cards = prepare_hall(SqlUnitOfWork(database), home / "keys")
+@contextlib.contextmanager
+def served(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free loopback port, for as long as the block runs."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -60,9 +57,23 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
         if server.started:
             break
         time.sleep(0.05)
-    yield Hall(f"http://127.0.0.1:{port}", code, cards, keys, database, "ORG12345")
-    server.should_exit = True
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
+    """The demo hall on SQLite, served by uvicorn on a free loopback port."""
+    home = tmp_path_factory.mktemp("hall")
+    settings = Settings(database_url=f"sqlite:///{home / 'hall.sqlite3'}", home=home, secret_key="test-secret", organiser_code="ORG12345")
+    app = create_app(settings)
+    database = app.state.hall.database
+    code, keys, cards = prepare_hall(SqlUnitOfWork(database), home / "keys")
+    with served(app) as url:
+        yield Hall(url, code, cards, keys, database, "ORG12345")
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,15 @@ Vietnamese words, a likely copy beside its original, and a withdrawal with its r
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import free_port
+from tests.browser.conftest import served
 from tinnhiem.paper import counting
 from tinnhiem.paper.forms import forms_for
 from tinnhiem.paper.layout import REGULAR, sheets
@@ -49,17 +46,8 @@ def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     for name, image in (("lo-1.jpg", scan.image), ("trang-trang.png", white), ("quet-lai.png", smaller)):
         data = encoded(image, Path(name).suffix)
         counting.import_sheet(uow, images, CODE, forms, counting.original(name, data), 0, image)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", uow, home
-    server.should_exit = True
-    thread.join(5)
+    with served(app) as url:
+        yield url, uow, home
 
 
 def test_the_committee_sees_pictures_reasons_and_withdraws_a_copy(browser: Browser, shots: Path,
