@@ -75,9 +75,13 @@ def test_check_in_is_for_organisers_only(hall: tuple[TestClient, str, Database])
     assert 0 == rounds.check_in_list(SqlUnitOfWork(client.app.state.hall.database), code).present
 
 
-@pytest.mark.parametrize("rounds_of_taps", [20])
+@pytest.mark.parametrize("rounds_of_taps", [200])
 def test_two_organisers_tapping_one_delegate_at_the_same_moment(database: Database, rounds_of_taps: int) -> None:
-    """Real threads, real database: one channel stands, the other tap is refused with a message, never a crash."""
+    """Real threads, real database: one channel stands, the other tap is refused with a message, never a crash.
+
+    On PostgreSQL a conflict on the primary key (round, delegate) instead of the unique delegate key
+    crashed about one pair of taps in seventy; 200 pairs catch it nearly always.
+    """
     import threading
 
     from tinnhiem.domain.errors import InvalidInput as Refused
@@ -90,6 +94,8 @@ def test_two_organisers_tapping_one_delegate_at_the_same_moment(database: Databa
             outcomes.append(channel)
         except Refused as error:
             outcomes.append(error.code)
+        except Exception as error:  # noqa: BLE001 - any other failure is the test's finding, named
+            outcomes.append(f"crash: {error!r}"[:200])
 
     for number in range(rounds_of_taps):
         outcomes: list[str] = []

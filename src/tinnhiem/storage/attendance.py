@@ -55,7 +55,7 @@ class SqlAttendance:
         insert = sqlite_insert if dialect == "sqlite" else postgres_insert
         self.session.execute(insert(AttendanceRow).values(
             round_id=person.round_id, delegate_id=person.id, present=True, channel=channel,
-        ).on_conflict_do_nothing(index_elements=["delegate_id"]))
+        ).on_conflict_do_nothing())
         row = self.session.scalar(select(AttendanceRow).where(AttendanceRow.delegate_id == person.id)
                                   .execution_options(populate_existing=True))
         assert row is not None
