@@ -160,8 +160,9 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
         expect(device.get_by_role("status")).to_contain_text(expected, timeout=20_000)
         device.screenshot(path=shots / f"phone-committee-{member}.png", full_page=True)
 
-    screen.reload()
-    expect(screen.locator("table.results")).to_contain_text("Nguyễn Văn Ân")
+    # the projector turns to the results by itself once the tally is done (no reload by hand: it would
+    # race the page's own reload)
+    expect(screen.locator("table.results")).to_contain_text("Nguyễn Văn Ân", timeout=20_000)
     screen.screenshot(path=shots / "projector-results.png", full_page=True)
     first_row = screen.locator("table.results tbody tr").first.inner_text()
     assert "2 (66,67%)" in first_row  # two of three ballots chose "cao" for the first subject (base: 3 returned)
