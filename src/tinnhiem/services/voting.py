@@ -137,6 +137,7 @@ def close_voting(uow: UnitOfWork, code: str, actor: str = "") -> int:
         uow.voting.close(code, issued, ballots)
         uow.rounds.audit(code, "voting-closed", actor, {"ballots": ballots, "cards_issued": issued})
         uow.commit()
+    uow.drop_old_row_versions()  # closing rewrote the voting tables in key order (docs/security.md)
     return ballots
 
 

@@ -31,6 +31,7 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # a reader never blocks the writer
     cursor.execute("PRAGMA synchronous=FULL")  # durable on commit
+    cursor.execute("PRAGMA secure_delete=ON")  # what is deleted or rewritten is zeroed, not left in free pages
     cursor.close()
 
 

@@ -59,7 +59,7 @@ from tinnhiem.storage.tables import (
     RoundRow,
     RoundSubjectRow,
 )
-from tinnhiem.storage.voting_store import SqlVotingStore
+from tinnhiem.storage.voting_store import WRITTEN_WHILE_OPEN, SqlVotingStore
 
 COUNT_COLUMNS = {
     Level.HIGH: "count_high",
@@ -312,6 +312,25 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+    def drop_old_row_versions(self) -> None:
+        """After closing: the row versions that closing replaced leave the database's files.
+
+        PostgreSQL keeps a replaced row (with its ``xmin``) in the table's pages until VACUUM;
+        SQLite keeps the pages of past commits in its write-ahead log until a checkpoint truncates it
+        (and zeroes what it deletes: ``secure_delete``, storage/db.py).
+        """
+        engine = self.database.engine
+        if engine.dialect.name == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in WRITTEN_WHILE_OPEN)
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql(f"VACUUM {tables}")
+            return
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
 
 
 class SqlPaperStore(SqlAttendance):

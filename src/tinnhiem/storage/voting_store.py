@@ -11,13 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import InvalidInput, NotFound
 from tinnhiem.services.ports import Duplicate, Election, Found, StoredCard
-from tinnhiem.storage.tables import BallotRow, CardRow, CiphertextRow, ElectionRow, RoundRow, SpoiledBallotRow
+from tinnhiem.storage.tables import (
+    AttendanceRow,
+    BallotRow,
+    Base,
+    CardRow,
+    CiphertextRow,
+    ElectionRow,
+    RoundRow,
+    SpoiledBallotRow,
+)
+
+# The tables a cast or a late check-in writes while voting is open; closing rewrites them in key order.
+WRITTEN_WHILE_OPEN: tuple[Table, ...] = tuple(Base.metadata.tables[row.__tablename__] for row in (
+    AttendanceRow, CardRow, BallotRow, SpoiledBallotRow, CiphertextRow))
 
 
 class SqlVotingStore:
@@ -73,12 +86,29 @@ class SqlVotingStore:
         self.session.flush()
 
     def close(self, code: str, cards_issued: int, ballots: int) -> None:
-        """Closed, with the exact counts; every card not used is void from now on."""
+        """Closed, with the exact counts; every card not used is void from now on.
+
+        The rows written while voting was open are written again, in this one transaction, in the
+        order of their keys (random values, or the list's delegate ids): PostgreSQL's ``xmin`` and
+        ``ctid`` of every live row then say only "closing", never when a card cast or a delegate
+        checked in (a latecomer who votes at once would otherwise sit next to their ballot).
+        """
+        round_id = self._round_id(code)
+        self.session.execute(update(CardRow).where(CardRow.round_id == round_id, CardRow.used.is_(False))
+                             .values(void=True))
+        for table in WRITTEN_WHILE_OPEN:  # before the state changes: the ballots' trigger wants 'open'
+            self._rewrite_in_key_order(table, round_id)
         row = self._election(code)
         row.state, row.cards_issued, row.ballots_at_close = "closed", cards_issued, ballots
-        self.session.execute(update(CardRow).where(CardRow.round_id == row.round_id, CardRow.used.is_(False))
-                             .values(void=True))
         self.session.flush()
+
+    def _rewrite_in_key_order(self, table: Table, round_id: int) -> None:
+        where = table.c.round_id == round_id
+        rows = [dict(r) for r in self.session.execute(
+            select(table).where(where).order_by(*table.primary_key.columns)).mappings()]
+        self.session.execute(delete(table).where(where))
+        if rows:
+            self.session.execute(insert(table), rows)
 
     def replace_cards(self, code: str, credentials: Sequence[str]) -> None:
         round_id = self._round_id(code)
