@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.i18n import message
 from tinnhiem.office.spreadsheets import MAX_ROWS, read_delegates, read_exemptions, read_subjects
 
 
@@ -106,7 +107,7 @@ def test_old_encoding_mixed_with_unicode_is_refused_with_the_cell(tmp_path: Path
     with pytest.raises(InvalidInput) as caught:
         read_subjects(path)
     assert "danh-sach.xlsx, ô A3" in caught.value.message() and "TCVN3" in caught.value.message()
-    assert "Unicode" in caught.value.message("en")
+    assert "Unicode" in message(caught.value, "en")
 
 
 def test_a_missing_value_names_row_and_column_under_title_rows(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Each situation has its own error code, with a message in each language (docs/architecture.md, Errors)."""
+"""Each situation has its own error code, with its message in each language (docs/architecture.md, Errors)."""
 
 import ast
 import re
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tinnhiem.domain.errors import MESSAGES
+from tinnhiem.i18n import gettext
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "tinnhiem"
 CATCH_ALL = {"missing", "ballot-refused"}
@@ -41,5 +42,6 @@ def test_every_code_raised_has_its_two_messages() -> None:
                                   "tls-pair"])
 def test_each_new_message_is_in_one_language(code: str) -> None:
     """The English message carries no Vietnamese (no {reason} copied from the other language)."""
-    vi, en = MESSAGES[code]
+    vi = MESSAGES[code]
+    en = gettext("en", vi)
     assert VIETNAMESE.search(vi) and not VIETNAMESE.search(en) and "{reason}" not in vi + en

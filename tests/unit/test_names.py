@@ -6,6 +6,7 @@ import pytest
 
 from tinnhiem.domain.errors import InvalidInput, NotFound
 from tinnhiem.domain.names import Person, find_person, folded, tidy
+from tinnhiem.i18n import message
 
 AN = Person("CB-1", "Nguyễn Văn Ân")
 AN_PLAIN = Person("CB-2", "Nguyễn Văn An")
@@ -25,7 +26,7 @@ def test_diacritics_typed_choose_among_namesakes() -> None:
 def test_without_diacritics_two_people_are_an_ambiguity() -> None:
     with pytest.raises(InvalidInput) as caught:
         find_person("nguyen van an", [AN, AN_PLAIN])
-    assert "CB-1" in caught.value.message() and "CB-2" in caught.value.message("en")
+    assert "CB-1" in caught.value.message() and "CB-2" in message(caught.value, "en")
 
 
 def test_unknown_is_not_found() -> None:

@@ -13,6 +13,7 @@ from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.manifest import Manifest
 from tinnhiem.crypto.record import to_json
 from tinnhiem.crypto.verify import CHECKS, verify
+from tinnhiem.i18n import message
 from tinnhiem.testing.simulate import random_choices, simulate
 
 MANIFEST = Manifest("tamper", ("Nguyễn Văn Một", "Trần Thị Hai", "Lê Văn Ba"), ("cao", "tin_nhiem", "thap"), 8)
@@ -149,7 +150,7 @@ def test_tampering_fails_and_names_the_check(
     change(tampered)
     with pytest.raises(VerificationError) as caught:
         verify(tampered)
-    assert caught.value.code in codes.split("|"), caught.value.message("en")
+    assert caught.value.code in codes.split("|"), message(caught.value, "en")
     assert caught.value.code in CHECKS  # every failure is one of §12's named checks
 
 
@@ -212,7 +213,7 @@ def test_the_schema_and_the_verifier_agree_on_honest_and_extended_records(record
     tampered["spoiled"][0]["ballot"]["rows"][0]["note"] = "x"
     with pytest.raises(VerificationError) as caught:
         verify_record(tampered)
-    assert "format" == caught.value.code and "spoiled.0.ballot.rows.0.note" in caught.value.message("en")
+    assert "format" == caught.value.code and "spoiled.0.ballot.rows.0.note" in message(caught.value, "en")
 
 
 @pytest.mark.parametrize(("change", "check"), [
@@ -234,4 +235,4 @@ def test_the_schema_names_the_same_check_as_the_reader(record: dict[str, Any], c
         change(tampered)
         with pytest.raises(VerificationError) as caught:
             run(tampered)
-        assert check == caught.value.code, (run.__name__, caught.value.message("en"))
+        assert check == caught.value.code, (run.__name__, message(caught.value, "en"))

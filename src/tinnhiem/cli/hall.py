@@ -19,13 +19,13 @@ from tinnhiem.services.ports import UnitOfWork
 
 def ask_passphrase(name: str) -> str:
     while True:
-        first = getpass.getpass(t(f"Mật khẩu của {name} (ít nhất 10 ký tự): ", f"Passphrase for {name} (10+ characters): "))
+        first = getpass.getpass(t("Mật khẩu của {name} (ít nhất 10 ký tự): ", name=name))
         if len(first) < 10:
-            typer.echo(t("Mật khẩu quá ngắn.", "Too short."))
+            typer.echo(t("Mật khẩu quá ngắn."))
             continue
-        if first == getpass.getpass(t("Nhập lại: ", "Again: ")):
+        if first == getpass.getpass(t("Nhập lại: ")):
             return first
-        typer.echo(t("Hai lần nhập không khớp.", "The two entries differ."))
+        typer.echo(t("Hai lần nhập không khớp."))
 
 
 def setup(uow: UnitOfWork, code: str, names: list[str], threshold: int, folder: Path,
@@ -51,8 +51,7 @@ def decrypt(uow: UnitOfWork, code: str, key_files: list[Path], passphrases: list
     """Each member unlocks their own file; the tally is decrypted, proven and stored."""
     shares = {}
     for i, path in enumerate(key_files):
-        passphrase = passphrases[i] if passphrases else getpass.getpass(t(f"Mật khẩu cho {path.name}: ",
-                                                                          f"Passphrase for {path.name}: "))
+        passphrase = passphrases[i] if passphrases else getpass.getpass(t("Mật khẩu cho {name}: ", name=path.name))
         member = keyfiles.unlock(path.read_bytes(), passphrase)
         if member.round_id != code or member.share is None:
             raise InvalidInput("key-file-unreadable", field=path.name, reason="another round")

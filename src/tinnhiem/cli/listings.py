@@ -21,16 +21,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tinnhiem.cli.i18n import english, t
+from tinnhiem.cli.i18n import t
 from tinnhiem.domain.model import LEVEL_LABELS, REASON_LABELS, Level
 from tinnhiem.domain.percent import machine, printed
+from tinnhiem.domain.words import N_
 from tinnhiem.services.ports import RoundListing
 from tinnhiem.services.rounds import HistoryItem
 
 WIDE = 120  # columns from which every field has its own column
 NARROW = 72  # columns under which only code, date and title are shown
-SHORT_LABELS = {Level.HIGH: ("Cao", "High"), Level.CONFIDENCE: ("TN", "Conf."), Level.LOW: ("Thấp", "Low"),
-                Level.NO_CONFIDENCE: ("Không TN", "No conf.")}
+SHORT_LABELS = {Level.HIGH: N_("Cao"), Level.CONFIDENCE: N_("TN"), Level.LOW: N_("Thấp"),
+                Level.NO_CONFIDENCE: N_("Không TN")}
 Row = dict[str, Any]
 
 
@@ -62,15 +63,15 @@ def rounds_table(listing: Sequence[RoundListing], width: int) -> Table:
     number of subjects goes too and a counted round's code gets its ✓."""
     wide, narrow = width >= WIDE, width < NARROW
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    table.add_column(t("Mã", "Code"), no_wrap=True, style="bold")
-    table.add_column(t("Ngày", "Date"), no_wrap=True, min_width=10)
+    table.add_column(t("Mã"), no_wrap=True, style="bold")
+    table.add_column(t("Ngày"), no_wrap=True, min_width=10)
     if wide:
-        table.add_column(t("Cơ quan", "Body"), overflow="fold", ratio=2)
-    table.add_column(t("Tiêu đề", "Title") if wide else t("Tiêu đề / Cơ quan", "Title / Body"), overflow="fold",
+        table.add_column(t("Cơ quan"), overflow="fold", ratio=2)
+    table.add_column(t("Tiêu đề") if wide else t("Tiêu đề / Cơ quan"), overflow="fold",
                      ratio=3)
     if not narrow:
-        table.add_column(t("Số người", "Subjects"), justify="right", no_wrap=True)
-        table.add_column(t("Đã kiểm", "Counted"), justify="center", no_wrap=True)
+        table.add_column(t("Số người"), justify="right", no_wrap=True)
+        table.add_column(t("Đã kiểm"), justify="center", no_wrap=True)
     for r in listing:
         counted = "✓" if r.counted else ""
         about = [escape(r.body), escape(r.title)] if wide else [f"{escape(r.title)}\n[dim]{escape(r.body)}[/]"]
@@ -87,10 +88,9 @@ def _levels(items: Sequence[HistoryItem]) -> list[Level]:
 
 
 def _status(item: HistoryItem) -> str:
-    lang = 1 if english() else 0
     if item.exemption is not None:
-        return t("không lấy phiếu: ", "exempted: ") + REASON_LABELS[item.exemption.reason][lang]
-    return t("chưa kiểm phiếu", "not counted") if item.result is None else ""
+        return t("không lấy phiếu: ") + t(REASON_LABELS[item.exemption.reason])
+    return t("chưa kiểm phiếu") if item.result is None else ""
 
 
 def history_rows(items: Sequence[HistoryItem]) -> list[Row]:
@@ -126,21 +126,20 @@ def _position(item: HistoryItem) -> str:
 def history_table(typed: str, items: Sequence[HistoryItem], width: int) -> Table:
     """A person's rounds; under ``WIDE`` columns body and position share a column, percentages only."""
     wide = width >= WIDE
-    lang = 1 if english() else 0
     names = {_name(i) for i in items if _name(i)}
     table = Table(title=escape(", ".join(sorted(names)) or typed), box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(t("Ngày", "Date"), no_wrap=True, min_width=10)
+    table.add_column(t("Ngày"), no_wrap=True, min_width=10)
     if wide:
-        table.add_column(t("Cơ quan", "Body"), overflow="fold", ratio=2)
-        table.add_column(t("Chức vụ", "Position"), overflow="fold", ratio=2)
+        table.add_column(t("Cơ quan"), overflow="fold", ratio=2)
+        table.add_column(t("Chức vụ"), overflow="fold", ratio=2)
     else:
-        table.add_column(t("Cơ quan / Chức vụ", "Body / Position"), overflow="fold", ratio=1)
+        table.add_column(t("Cơ quan / Chức vụ"), overflow="fold", ratio=1)
     levels = _levels(items)
     for lv in levels:
-        table.add_column((LEVEL_LABELS if wide else SHORT_LABELS)[lv][lang], justify="right", no_wrap=True)
+        table.add_column(t((LEVEL_LABELS if wide else SHORT_LABELS)[lv]), justify="right", no_wrap=True)
     if not wide:
-        table.caption = "; ".join(f"{SHORT_LABELS[lv][lang]}: {LEVEL_LABELS[lv][lang].lower()}" for lv in levels)
-    table.add_column(t("Mức", "Band"), justify="center", no_wrap=True)
+        table.caption = "; ".join(f"{t(SHORT_LABELS[lv])}: {t(LEVEL_LABELS[lv]).lower()}" for lv in levels)
+    table.add_column(t("Mức"), justify="center", no_wrap=True)
     for item in items:
         s, style = item.result, item.round.style
         cells = ["—"] * len(levels) if s is None else [

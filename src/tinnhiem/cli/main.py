@@ -18,11 +18,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from tinnhiem.cli.entry import double_entry
-from tinnhiem.cli.i18n import english, t
+from tinnhiem.cli.i18n import t
 from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound, TinnhiemError
 from tinnhiem.domain.model import LEVEL_LABELS
 from tinnhiem.domain.percent import printed
 from tinnhiem.domain.tally import RoundResult, tally
+from tinnhiem.i18n import bilingual, message
 from tinnhiem.reports.files import write_documents
 from tinnhiem.services import roundfile, rounds
 from tinnhiem.storage.db import Database, home
@@ -32,21 +33,18 @@ from tinnhiem.testing import demo
 EXIT_CODES: dict[type[TinnhiemError], int] = {InvalidInput: 1, NotFound: 3, EntriesDiffer: 4, TinnhiemError: 1}
 
 app = typer.Typer(
-    help=t("tinnhiem: lấy phiếu tín nhiệm chính xác, có thể kiểm tra.",
-           "tinnhiem: exact, checkable confidence votes."),
+    help=t("tinnhiem: lấy phiếu tín nhiệm chính xác, có thể kiểm tra."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-round_app = typer.Typer(help=t("Tạo và nhập cuộc lấy phiếu.", "Create and import vote rounds."))
+round_app = typer.Typer(help=t("Tạo và nhập cuộc lấy phiếu."))
 app.add_typer(round_app, name="round")
-committee_app = typer.Typer(help=t("Ban kiểm phiếu: tạo khóa chung, giải mã kết quả.",
-                                   "Counting committee: joint key, tally decryption."))
+committee_app = typer.Typer(help=t("Ban kiểm phiếu: tạo khóa chung, giải mã kết quả."))
 app.add_typer(committee_app, name="committee")
-paper_app = typer.Typer(help=t("Phiếu giấy: in, đọc ảnh quét, xem xét, kiểm phiếu.",
-                               "Paper ballots: print, read scans, review, count."))
+paper_app = typer.Typer(help=t("Phiếu giấy: in, đọc ảnh quét, xem xét, kiểm phiếu."))
 app.add_typer(paper_app, name="paper")
-cards_app = typer.Typer(help=t("Thẻ bỏ phiếu điện tử: làm thẻ (máy của Ban kiểm phiếu), tải danh sách công khai lên, hủy thẻ.",
-                               "Voting cards: make them (on the committee's laptop), upload the public list, void cards."))
+cards_app = typer.Typer(help=t("Thẻ bỏ phiếu điện tử: làm thẻ (máy của Ban kiểm phiếu), tải danh "
+                               "sách công khai lên, hủy thẻ."))
 app.add_typer(cards_app, name="cards")
 out = Console()
 err = Console(stderr=True)
@@ -61,7 +59,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except TinnhiemError as error:
-            err.print(f"[bold red]Lỗi / Error[/]\n{escape(error.bilingual())}", highlight=False)
+            err.print(f"[bold red]Lỗi / Error[/]\n{escape(bilingual(error))}", highlight=False)
             code = next(c for kind, c in EXIT_CODES.items() if isinstance(error, kind))
             raise typer.Exit(code) from None
 
@@ -88,34 +86,32 @@ def show_result(result: RoundResult) -> None:
     round_ = result.round
     table = Table(title=f"{round_.title}\n{round_.body.name}, {round_.date.isoformat()}", show_lines=False)
     table.add_column("STT", justify="right")
-    table.add_column(t("Họ và tên", "Name"))
-    table.add_column(t("Chức vụ", "Position"), overflow="fold")
-    lang = 1 if english() else 0
+    table.add_column(t("Họ và tên"))
+    table.add_column(t("Chức vụ"), overflow="fold")
     for level in round_.levels:
-        table.add_column(LEVEL_LABELS[level][lang], justify="right")
-    table.add_column(t("Không hợp lệ", "Invalid"), justify="right")
-    table.add_column(t("Mức", "Band"), justify="center")
+        table.add_column(t(LEVEL_LABELS[level]), justify="right")
+    table.add_column(t("Không hợp lệ"), justify="right")
+    table.add_column(t("Mức"), justify="center")
     for i, s in enumerate(result.subjects, start=1):
         cells = [f"{s.totals.counts[lv]} ({printed(s.percents[lv], round_.style)}%)" for lv in round_.levels]
         band = "—" if s.band is None else str(s.band)
         style = "bold red" if (s.band or 1) > 1 or s.dismissal_proposed else None
         table.add_row(str(i), s.subject.name, s.subject.position, *cells, str(s.totals.invalid), band, style=style)
     out.print(table)
-    out.print(t(f"Tỷ lệ tính trên: {result.base_kind.value} = {result.base}",
-                f"Percentages of: {result.base_kind.value} = {result.base}"))
+    out.print(t("Tỷ lệ tính trên: {value} = {base}", value=result.base_kind.value, base=result.base))
     from tinnhiem.domain.announcement import summary
 
-    out.print(summary(result, "en" if english() else "vi"))
+    out.print(summary(result, t))
 
 
-@app.command("tally")
+@app.command("tally", help=t("Tính kết quả: tỷ lệ, mức tín nhiệm thấp, hệ quả."))
 @reports_errors
 def tally_command(
-    round_ref: str = typer.Argument(..., metavar="ROUND", help=t(
-        "Tệp cuộc lấy phiếu (YAML/JSON) hoặc mã cuộc lấy phiếu đã lưu.", "A round file (YAML/JSON) or a stored round's code.")),
-    as_json: bool = typer.Option(False, "--json", help=t("In kết quả dạng JSON.", "Print the result file as JSON.")),
+    round_ref: str = typer.Argument(..., metavar="ROUND", help=t("Tệp cuộc lấy phiếu (YAML/JSON) "
+                                                                 "hoặc mã cuộc lấy phiếu đã lưu.")),
+    as_json: bool = typer.Option(False, "--json", help=t("In kết quả dạng JSON.")),
 ) -> None:
-    """Tính kết quả: tỷ lệ, mức tín nhiệm thấp, hệ quả. / Count: percentages, bands, consequences."""
+    """Count: percentages, bands, consequences."""
     result = _result(round_ref)
     if as_json:
         sys.stdout.write(roundfile.result_json(result) + "\n")
@@ -123,62 +119,61 @@ def tally_command(
         show_result(result)
 
 
-@round_app.command("import")
+@round_app.command("import", help=t("Lưu một tệp cuộc lấy phiếu vào cơ sở dữ liệu."))
 @reports_errors
 def import_command(
-    path: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp cuộc lấy phiếu.", "A round file.")),
-    code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.", "The code to give the round.")),
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp cuộc lấy phiếu.")),
+    code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.")),
 ) -> None:
-    """Lưu một tệp cuộc lấy phiếu vào cơ sở dữ liệu. / Store a round file."""
+    """Store a round file."""
     new_code = rounds.import_round_file(_uow(), path, code=code, actor="cli")
-    out.print(t(f"Đã lưu cuộc lấy phiếu: {new_code}", f"Round stored: {new_code}"))
+    out.print(t("Đã lưu cuộc lấy phiếu: {new_code}", new_code=new_code))
 
 
-@round_app.command("create")
+@round_app.command("create", help=t("Tạo cuộc lấy phiếu từ các bảng tính của văn phòng."))
 @reports_errors
 def create_command(
-    meta: Path = typer.Argument(..., exists=True, dir_okay=False, help=t(
-        "Tệp thông tin cuộc lấy phiếu (bộ quy tắc, cơ quan, tiêu đề, ngày, hội nghị, Ban kiểm phiếu).",
-        "The round's details (rule set, body, title, date, conference, committee).")),
-    subjects: Path = typer.Option(..., exists=True, help=t(
-        "Danh sách người được lấy phiếu (XLSX/CSV: Họ và tên, Chức vụ, Nhóm).", "Subjects (XLSX/CSV: name, position, group).")),
-    delegates: Path = typer.Option(None, exists=True, help=t(
-        "Danh sách đại biểu (XLSX/CSV: Họ và tên, Đơn vị).", "Delegates (XLSX/CSV: name, unit).")),
-    exemptions: Path = typer.Option(None, exists=True, help=t(
-        "Người không lấy phiếu (XLSX/CSV: Họ và tên, Chức vụ, Lý do, Ghi chú).", "Exemptions (name, position, reason, note).")),
-    code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.", "The code to give the round.")),
+    meta: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp thông tin cuộc lấy "
+                                                                         "phiếu (bộ quy tắc, cơ "
+                                                                         "quan, tiêu đề, ngày, hội "
+                                                                         "nghị, Ban kiểm phiếu).")),
+    subjects: Path = typer.Option(..., exists=True, help=t("Danh sách người được lấy phiếu "
+                                                           "(XLSX/CSV: Họ và tên, Chức vụ, Nhóm).")),
+    delegates: Path = typer.Option(None, exists=True, help=t("Danh sách đại biểu (XLSX/CSV: Họ và "
+                                                             "tên, Đơn vị).")),
+    exemptions: Path = typer.Option(None, exists=True, help=t("Người không lấy phiếu (XLSX/CSV: Họ "
+                                                              "và tên, Chức vụ, Lý do, Ghi chú).")),
+    code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.")),
 ) -> None:
-    """Tạo cuộc lấy phiếu từ các bảng tính của văn phòng. / Create a round from the office's spreadsheets."""
+    """Create a round from the office's spreadsheets."""
     from tinnhiem.office.spreadsheets import round_from_office_files
 
     round_, people = round_from_office_files(roundfile.load(meta), subjects, delegates, exemptions)
     new_code = rounds.create_round(_uow(), round_, people, code=code, actor="cli")
-    out.print(t(f"Đã tạo cuộc lấy phiếu {new_code}: {len(round_.subjects)} người được lấy phiếu, "
-                f"{len(round_.exemptions)} không lấy phiếu, {len(people)} đại biểu.",
-                f"Round {new_code} created: {len(round_.subjects)} subjects, "
-                f"{len(round_.exemptions)} exempted, {len(people)} delegates."))
+    out.print(t("Đã tạo cuộc lấy phiếu {new_code}: {subjects_count} người được lấy phiếu, "
+                "{exemptions_count} không lấy phiếu, {people_count} đại biểu.",
+                new_code=new_code, subjects_count=len(round_.subjects), exemptions_count=len(round_.exemptions), people_count=len(people)))
 
 
-@round_app.command("template")
+@round_app.command("template", help=t("Ghi tệp thông tin mẫu (có chú thích) và các bảng tính mẫu."))
 @reports_errors
 def template_command(
-    folder: Path = typer.Argument(Path("."), file_okay=False, help=t("Thư mục ghi tệp mẫu.", "The folder to write to.")),
-    force: bool = typer.Option(False, "--force", help=t("Ghi đè tệp đã có.", "Overwrite existing files.")),
+    folder: Path = typer.Argument(Path("."), file_okay=False, help=t("Thư mục ghi tệp mẫu.")),
+    force: bool = typer.Option(False, "--force", help=t("Ghi đè tệp đã có.")),
 ) -> None:
-    """Ghi tệp thông tin mẫu (có chú thích) và các bảng tính mẫu. / Write a commented example of the round files."""
+    """Write a commented example of the round files."""
     from tinnhiem.testing.examples import write_examples
 
     for path in write_examples(folder, overwrite=force):
         out.print(str(path))
-    out.print(t("Sửa thong-tin.yaml và các bảng tính, rồi chạy: tinnhiem round create thong-tin.yaml "
-                "--subjects danh-sach.xlsx --delegates dai-bieu.xlsx --exemptions khong-lay-phieu.xlsx",
-                "Edit thong-tin.yaml and the lists, then run: tinnhiem round create thong-tin.yaml "
-                "--subjects danh-sach.xlsx --delegates dai-bieu.xlsx --exemptions khong-lay-phieu.xlsx"))
+    out.print(t("Sửa thong-tin.yaml và các bảng tính, rồi chạy: tinnhiem round create "
+                "thong-tin.yaml --subjects danh-sach.xlsx --delegates dai-bieu.xlsx --exemptions "
+                "khong-lay-phieu.xlsx"))
 
 
 FORMAT_OPTIONS = {
-    "as_json": typer.Option(False, "--json", help=t("In dạng JSON.", "Print as JSON.")),
-    "as_csv": typer.Option(False, "--csv", help=t("In dạng CSV (mở được bằng Excel).", "Print as CSV (opens in Excel).")),
+    "as_json": typer.Option(False, "--json", help=t("In dạng JSON.")),
+    "as_csv": typer.Option(False, "--csv", help=t("In dạng CSV (mở được bằng Excel).")),
 }
 
 
@@ -188,10 +183,10 @@ def _listing_format(as_json: bool, as_csv: bool) -> str | None:
     return "json" if as_json else "csv" if as_csv else None
 
 
-@app.command("rounds")
+@app.command("rounds", help=t("Các cuộc lấy phiếu đã lưu."))
 @reports_errors
 def rounds_command(as_json: bool = FORMAT_OPTIONS["as_json"], as_csv: bool = FORMAT_OPTIONS["as_csv"]) -> None:
-    """Các cuộc lấy phiếu đã lưu. / The stored rounds."""
+    """The stored rounds."""
     from tinnhiem.cli import listings
 
     found = rounds.listing(_uow())
@@ -202,24 +197,23 @@ def rounds_command(as_json: bool = FORMAT_OPTIONS["as_json"], as_csv: bool = FOR
     screen.print(listings.rounds_table(found, screen.width))
 
 
-@app.command("count")
+@app.command("count", help=t("Nhập kết quả kiểm phiếu giấy hai lần, do hai thành viên độc lập."))
 @reports_errors
 def count_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
 ) -> None:
-    """Nhập kết quả kiểm phiếu giấy hai lần, do hai thành viên độc lập. / Double entry of paper totals."""
+    """Double entry of paper totals."""
     result = double_entry(_uow(), code, out)
     show_result(result)
 
 
-@app.command("documents")
+@app.command("documents", help=t("Ghi biên bản (PDF, DOCX), bảng kết quả (XLSX) và thông báo."))
 @reports_errors
 def documents_command(
-    round_ref: str = typer.Argument(..., metavar="ROUND", help=t(
-        "Tệp hoặc mã cuộc lấy phiếu.", "A round file or a stored round's code.")),
-    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.", "The folder to write to.")),
+    round_ref: str = typer.Argument(..., metavar="ROUND", help=t("Tệp hoặc mã cuộc lấy phiếu.")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.")),
 ) -> None:
-    """Ghi biên bản (PDF, DOCX), bảng kết quả (XLSX) và thông báo. / Write minutes, results and announcement."""
+    """Write minutes, results and announcement."""
     result = _result(round_ref)
     stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
     paper = None
@@ -231,15 +225,14 @@ def documents_command(
         out.print(str(path))
 
 
-@app.command("history")
+@app.command("history", help=t("Kết quả của một người qua các lần lấy phiếu."))
 @reports_errors
 def history_command(
-    name: str = typer.Argument(..., help=t(
-        "Họ và tên (gõ có dấu hay không dấu đều được) hoặc mã cán bộ.",
-        "Full name (with or without diacritics) or person code.")),
+    name: str = typer.Argument(..., help=t("Họ và tên (gõ có dấu hay không dấu đều được) hoặc mã "
+                                           "cán bộ.")),
     as_json: bool = FORMAT_OPTIONS["as_json"], as_csv: bool = FORMAT_OPTIONS["as_csv"],
 ) -> None:
-    """Kết quả của một người qua các lần lấy phiếu. / A person's results across rounds."""
+    """A person's results across rounds."""
     from tinnhiem.cli import listings
 
     items = rounds.history(_uow(), name)
@@ -250,14 +243,15 @@ def history_command(
     screen.print(listings.history_table(name, items, screen.width))
 
 
-@app.command("verify")
+@app.command("verify", help=t("Kiểm tra lại toàn bộ hồ sơ: mọi phép kiểm tra của protocol.md §12."))
 def verify_command(
-    record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t(
-        "Hồ sơ công khai (JSON) của cuộc lấy phiếu điện tử.", "The public record (JSON) of an electronic round.")),
-    workers: int = typer.Option(0, help=t("Số tiến trình (0: mọi lõi).", "Processes (0: every core).")),
-    as_json: bool = typer.Option(False, "--json", help=t("Kết quả dạng JSON cho máy đọc.", "The outcome as JSON, for machines.")),
+    record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Hồ sơ công khai (JSON) "
+                                                                           "của cuộc lấy phiếu "
+                                                                           "điện tử.")),
+    workers: int = typer.Option(0, help=t("Số tiến trình (0: mọi lõi).")),
+    as_json: bool = typer.Option(False, "--json", help=t("Kết quả dạng JSON cho máy đọc.")),
 ) -> None:
-    """Kiểm tra lại toàn bộ hồ sơ: mọi phép kiểm tra của protocol.md §12. / Re-check a public record (§12)."""
+    """Re-check a public record (§12)."""
     from tinnhiem.cli.verify import verify_file
     from tinnhiem.crypto.errors import VerificationError
 
@@ -265,30 +259,29 @@ def verify_command(
         verified = verify_file(record, workers or None)
     except VerificationError as error:
         if as_json:
-            typer.echo(json.dumps({"valid": False, "check": error.code, "message": error.message("vi"),
-                                   "message_en": error.message("en")}, ensure_ascii=False))
+            typer.echo(json.dumps({"valid": False, "check": error.code, "message": message(error, "vi"),
+                                   "message_en": message(error, "en")}, ensure_ascii=False))
         else:
-            err.print(f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — {error.code}\n{escape(error.bilingual())}", highlight=False)
+            err.print(f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — {error.code}\n{escape(bilingual(error))}", highlight=False)
         raise typer.Exit(EXIT_CODES[TinnhiemError]) from None
     if as_json:
         typer.echo(json.dumps({"valid": True, "ballots": verified.ballots, "spoiled": verified.spoiled,
                                "subjects": verified.subjects, "decrypting_members": list(verified.decrypting_members),
                                "counts": [list(c) for c in verified.counts], "empty": list(verified.empty)}))
         return
-    out.print(t(f"HỢP LỆ: {verified.ballots} phiếu, {verified.spoiled} phiếu hủy để kiểm tra, "
-                f"{verified.subjects} người; giải mã bởi thành viên {list(verified.decrypting_members)}.",
-                f"VALID: {verified.ballots} ballots, {verified.spoiled} spoiled, {verified.subjects} subjects; "
-                f"decrypted by members {list(verified.decrypting_members)}."), style="bold green")
+    out.print(t("HỢP LỆ: {ballots} phiếu, {spoiled} phiếu hủy để kiểm tra, {subjects} người; giải "
+                "mã bởi thành viên {list}.",
+                ballots=verified.ballots, spoiled=verified.spoiled, subjects=verified.subjects, list=list(verified.decrypting_members)), style="bold green")
 
 
-@paper_app.command("print")
+@paper_app.command("print", help=t("In phiếu tín nhiệm (PDF, A4)."))
 @reports_errors
 def paper_print_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    large: bool = typer.Option(False, "--large", help=t("Chữ lớn.", "Large print.")),
-    out_file: Path = typer.Option(None, "--out", help=t("Tệp PDF ghi ra.", "The PDF to write.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    large: bool = typer.Option(False, "--large", help=t("Chữ lớn.")),
+    out_file: Path = typer.Option(None, "--out", help=t("Tệp PDF ghi ra.")),
 ) -> None:
-    """In phiếu tín nhiệm (PDF, A4). / Print the ballots (PDF, A4)."""
+    """Print the ballots (PDF, A4)."""
     from tinnhiem.paper.layout import LARGE, REGULAR
     from tinnhiem.paper.printing import ballot_pdf
 
@@ -299,62 +292,63 @@ def paper_print_command(
     out.print(str(path))
 
 
-@paper_app.command("scan")
+@paper_app.command("scan", help=t("Đọc phiếu từ ảnh quét; giữ ảnh gốc."))
 @reports_errors
 def paper_scan_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help=t(
-        "Ảnh quét: PDF nhiều trang, PNG, JPEG.", "Scans: multi-page PDF, PNG, JPEG.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help=t("Ảnh quét: PDF "
+                                                                                "nhiều trang, PNG, "
+                                                                                "JPEG.")),
 ) -> None:
-    """Đọc phiếu từ ảnh quét; giữ ảnh gốc. / Read ballots from scans; the originals are kept."""
+    """Read ballots from scans; the originals are kept."""
     from tinnhiem.cli.paper import scan
     from tinnhiem.storage.files import ImageFiles
 
     stored, seen, review = scan(_uow(), ImageFiles(home() / "scans"), code, list(files), out)
-    out.print(t(f"Đã đọc {stored} tờ phiếu ({seen} tờ đã có từ trước); {review} tờ cần Ban kiểm phiếu xem xét.",
-                f"Read {stored} sheets ({seen} seen before); {review} need the committee's review."))
+    out.print(t("Đã đọc {stored} tờ phiếu ({seen} tờ đã có từ trước); {review} tờ cần Ban kiểm "
+                "phiếu xem xét.", stored=stored, seen=seen, review=review))
 
 
-@paper_app.command("review")
+@paper_app.command("review", help=t("Ban kiểm phiếu quyết định các phiếu, các dòng chưa chắc."))
 @reports_errors
 def paper_review_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu quyết định.", "The deciding committee member.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu quyết định.")),
 ) -> None:
-    """Ban kiểm phiếu quyết định các phiếu, các dòng chưa chắc. / The committee decides what is unsure."""
+    """The committee decides what is unsure."""
     from tinnhiem.cli.paper import review
     from tinnhiem.storage.files import ImageFiles
 
     decided = review(_uow(), ImageFiles(home() / "scans"), code, member, home() / "review" / code, out)
-    out.print(t(f"Đã quyết định {decided} mục.", f"{decided} decisions recorded."))
+    out.print(t("Đã quyết định {decided} mục.", decided=decided))
 
 
-@paper_app.command("withdraw")
+@paper_app.command("withdraw", help=t("Rút một tờ phiếu khỏi việc kiểm phiếu, có lý do."))
 @reports_errors
 def paper_withdraw_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    sheet: int = typer.Argument(..., help=t("Số tờ phiếu (như «paper review» ghi).", "The sheet's number.")),
-    reason: str = typer.Option(..., help=t("Lý do (ghi vào biên bản).", "The reason (goes into the minutes).")),
-    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.", "The committee member.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    sheet: int = typer.Argument(..., help=t("Số tờ phiếu (như «paper review» ghi).")),
+    reason: str = typer.Option(..., help=t("Lý do (ghi vào biên bản).")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.")),
 ) -> None:
-    """Rút một tờ phiếu khỏi việc kiểm phiếu, có lý do. / Withdraw a sheet from the count, with a reason."""
+    """Withdraw a sheet from the count, with a reason."""
     from tinnhiem.paper.counting import withdraw_sheet
 
     withdraw_sheet(_uow(), code, sheet, reason=reason, member=member)
-    out.print(t(f"Đã rút tờ phiếu {sheet}: {reason}", f"Sheet {sheet} withdrawn: {reason}"))
+    out.print(t("Đã rút tờ phiếu {sheet}: {reason}", sheet=sheet, reason=reason))
 
 
-@paper_app.command("place")
+@paper_app.command("place", help=t("Định vị bằng tay một tờ phiếu máy không tìm thấy."))
 @reports_errors
 def paper_place_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    sheet: int = typer.Argument(..., help=t("Số tờ phiếu.", "The sheet's number.")),
-    corners: list[str] = typer.Argument(..., metavar="X,Y", help=t(
-        "Tâm bốn ô vuông đen ở góc, theo điểm ảnh của ảnh gốc (thứ tự bất kỳ).",
-        "The centres of the four corner squares, in pixels of the original scan (any order).")),
-    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.", "The committee member.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    sheet: int = typer.Argument(..., help=t("Số tờ phiếu.")),
+    corners: list[str] = typer.Argument(..., metavar="X,Y", help=t("Tâm bốn ô vuông đen ở góc, "
+                                                                   "theo điểm ảnh của ảnh gốc (thứ "
+                                                                   "tự bất kỳ).")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.")),
 ) -> None:
-    """Định vị bằng tay một tờ phiếu máy không tìm thấy. / Place by hand a sheet the reader could not find."""
+    """Place by hand a sheet the reader could not find."""
     from tinnhiem.cli.paper import forms
     from tinnhiem.paper.counting import place_sheet
     from tinnhiem.storage.files import ImageFiles
@@ -365,20 +359,18 @@ def paper_place_command(
     uow = _uow()
     placed = place_sheet(uow, ImageFiles(home() / "scans"), code, forms(uow, code), sheet,
                          [(p[0], p[1]) for p in points], member=member)
-    out.print(t("Đã đọc lại tờ phiếu; hãy xác nhận bằng «paper review»." if placed else
-                "Vẫn không nhận ra mẫu phiếu ở bốn góc này.",
-                "Sheet read again; confirm it with “paper review”." if placed else
-                "The form is still not recognised at these corners."))
+    out.print(t("Đã đọc lại tờ phiếu; hãy xác nhận bằng «paper review».") if placed else
+              t("Vẫn không nhận ra mẫu phiếu ở bốn góc này."))
 
 
-@paper_app.command("export")
+@paper_app.command("export", help=t("Xuất mọi tờ phiếu, mọi dòng đã đọc và quyết định (JSON)."))
 @reports_errors
 def paper_export_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    as_json: bool = typer.Option(True, "--json", help=t("Xuất JSON.", "Write JSON.")),
-    out_file: Path = typer.Option(None, "--out", help=t("Tệp ghi ra (mặc định: màn hình).", "File (default: stdout).")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    as_json: bool = typer.Option(True, "--json", help=t("Xuất JSON.")),
+    out_file: Path = typer.Option(None, "--out", help=t("Tệp ghi ra (mặc định: màn hình).")),
 ) -> None:
-    """Xuất mọi tờ phiếu, mọi dòng đã đọc và quyết định (JSON). / Export every sheet and row read (JSON)."""
+    """Export every sheet and row read (JSON)."""
     import json
 
     from tinnhiem.paper.counting import export
@@ -390,13 +382,13 @@ def paper_export_command(
         typer.echo(text)
 
 
-@paper_app.command("count")
+@paper_app.command("count", help=t("Cộng các phiếu giấy đã đọc vào kết quả (kênh phiếu giấy)."))
 @reports_errors
 def paper_count_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    member: str = typer.Option("", help=t("Người thực hiện.", "Who counts.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    member: str = typer.Option("", help=t("Người thực hiện.")),
 ) -> None:
-    """Cộng các phiếu giấy đã đọc vào kết quả (kênh phiếu giấy). / Add the read paper ballots to the result."""
+    """Add the read paper ballots to the result."""
     from tinnhiem.cli.paper import forms
     from tinnhiem.paper.counting import count_paper
 
@@ -405,26 +397,26 @@ def paper_count_command(
     show_result(rounds.count(uow, code))
 
 
-@app.command("checkin")
+@app.command("checkin", help=t("Ghi nhận đại biểu có mặt và hình thức bỏ phiếu (chỉ một)."))
 @reports_errors
 def checkin_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    delegate: str = typer.Argument(..., help=t("Họ và tên đại biểu.", "The delegate's full name.")),
-    electronic: bool = typer.Option(False, "--electronic/--paper", help=t(
-        "Bỏ phiếu điện tử hay nhận phiếu giấy.", "Votes electronically, or receives a paper ballot.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    delegate: str = typer.Argument(..., help=t("Họ và tên đại biểu.")),
+    electronic: bool = typer.Option(False, "--electronic/--paper", help=t("Bỏ phiếu điện tử hay "
+                                                                          "nhận phiếu giấy.")),
 ) -> None:
-    """Ghi nhận đại biểu có mặt và hình thức bỏ phiếu (chỉ một). / Record presence and the (one) channel."""
+    """Record presence and the (one) channel."""
     rounds.attend(_uow(), code, delegate, "electronic" if electronic else "paper")
-    out.print(t("Đã ghi nhận.", "Recorded."))
+    out.print(t("Đã ghi nhận."))
 
 
-@app.command("electronic")
+@app.command("electronic", help=t("Kiểm tra hồ sơ điện tử rồi cộng vào kết quả (kênh điện tử)."))
 @reports_errors
 def electronic_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Hồ sơ công khai.", "The public record.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Hồ sơ công khai.")),
 ) -> None:
-    """Kiểm tra hồ sơ điện tử rồi cộng vào kết quả (kênh điện tử). / Verify a record and add it to the result."""
+    """Verify a record and add it to the result."""
     from tinnhiem.cli.verify import verify_file
     from tinnhiem.services.electronic import record_electronic
 
@@ -433,28 +425,28 @@ def electronic_command(
     show_result(rounds.count(_uow(), code))
 
 
-@committee_app.command("setup")
+@committee_app.command("setup", help=t("Tạo khóa chung; mỗi thành viên giữ tệp khóa riêng có mật khẩu."))
 @reports_errors
 def committee_setup_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    member: list[str] = typer.Option(..., help=t("Thành viên Ban kiểm phiếu (lặp lại).", "A member (repeat).")),
-    threshold: int = typer.Option(..., help=t("Số thành viên cần để giải mã.", "Members needed to decrypt.")),
-    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp khóa.", "Folder for key files.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    member: list[str] = typer.Option(..., help=t("Thành viên Ban kiểm phiếu (lặp lại).")),
+    threshold: int = typer.Option(..., help=t("Số thành viên cần để giải mã.")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp khóa.")),
 ) -> None:
-    """Tạo khóa chung; mỗi thành viên giữ tệp khóa riêng có mật khẩu. / Joint key; one locked file per member."""
+    """Joint key; one locked file per member."""
     from tinnhiem.cli.hall import setup
 
     for path in setup(_uow(), code, member, threshold, folder or home() / "keys"):
         out.print(str(path))
 
 
-@committee_app.command("decrypt")
+@committee_app.command("decrypt", help=t("Giải mã kết quả với đủ số thành viên; ghi hồ sơ công khai."))
 @reports_errors
 def committee_decrypt_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    key: list[Path] = typer.Option(..., exists=True, help=t("Tệp khóa của một thành viên (lặp lại).", "A member's key file (repeat).")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    key: list[Path] = typer.Option(..., exists=True, help=t("Tệp khóa của một thành viên (lặp lại).")),
 ) -> None:
-    """Giải mã kết quả với đủ số thành viên; ghi hồ sơ công khai. / Decrypt the tally; write the public record."""
+    """Decrypt the tally; write the public record."""
     from tinnhiem.cli.hall import decrypt, write_record
 
     record = decrypt(_uow(), code, key)
@@ -462,60 +454,75 @@ def committee_decrypt_command(
     show_result(rounds.count(_uow(), code))
 
 
-@cards_app.command("make")
+@cards_app.command("make", 
+    help=t("Làm thẻ trên máy của Ban kiểm phiếu: tệp in thẻ (PDF) và tệp công khai để tải lên."))
 @reports_errors
 def cards_make_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    count: int = typer.Option(..., help=t("Số thẻ cần in (số đại biểu bỏ phiếu điện tử, thêm vài thẻ dự phòng).",
-                                          "How many cards (the electronic voters, plus a few in reserve).")),
-    address: str = typer.Option("http://192.168.1.10:8000", help=t("Địa chỉ máy chủ trong hội trường.", "The hall server's address.")),
-    wifi: str = typer.Option("", help=t("Tên mạng Wi-Fi của hội trường.", "The hall's Wi-Fi network.")),
-    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.", "The folder to write to.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    count: int = typer.Option(..., help=t("Số thẻ cần in (số đại biểu bỏ phiếu điện tử, thêm vài "
+                                          "thẻ dự phòng).")),
+    address: str = typer.Option("http://192.168.1.10:8000", help=t("Địa chỉ máy chủ trong hội "
+                                                                   "trường.")),
+    wifi: str = typer.Option("", help=t("Tên mạng Wi-Fi của hội trường.")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.")),
 ) -> None:
-    """Làm thẻ trên máy của Ban kiểm phiếu: tệp in thẻ (PDF) và tệp công khai để tải lên. / Make the cards: PDF + public file."""
+    """Make the cards: PDF + public file."""
     from tinnhiem.cli.hall import make_cards
 
     pdf, public = make_cards(_uow(), code, count, address.rstrip("/"), wifi, folder or home() / "documents")
-    out.print(t(f"Thẻ để in (giữ kín, không đưa lên máy chủ): {pdf}", f"Cards to print (keep them off the server): {pdf}"))
-    out.print(t(f"Tệp công khai cho Ban tổ chức tải lên: {public}", f"Public file for the organisers to upload: {public}"))
+    out.print(t("Thẻ để in (giữ kín, không đưa lên máy chủ): {pdf}", pdf=pdf))
+    out.print(t("Tệp công khai cho Ban tổ chức tải lên: {public}", public=public))
 
 
-@cards_app.command("upload")
+@cards_app.command("upload", help=t("Tải danh sách thẻ công khai lên (trước khi mở bỏ phiếu)."))
 @reports_errors
 def cards_upload_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp công khai của Ban kiểm phiếu.", "The committee's public file.")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp công khai của Ban "
+                                                                         "kiểm phiếu.")),
 ) -> None:
-    """Tải danh sách thẻ công khai lên (trước khi mở bỏ phiếu). / Upload the public card list (before voting opens)."""
+    """Upload the public card list (before voting opens)."""
     from tinnhiem.services import cards
 
     stored = cards.upload(_uow(), code, json.loads(file.read_text(encoding="utf-8")), actor="cli")
-    out.print(t(f"Đã lưu {stored} thẻ.", f"{stored} cards stored."))
+    out.print(t("Đã lưu {stored} thẻ.", stored=stored))
 
 
-@cards_app.command("void")
+@cards_app.command("void", help=t("Hủy các thẻ không phát cho ai."))
 @reports_errors
 def cards_void_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.", "The round's code.")),
-    card: list[str] = typer.Argument(..., help=t("Mã trên thẻ không phát (hoặc nội dung mã QR).", "The code on an unused card (or its QR text).")),
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    card: list[str] = typer.Argument(..., help=t("Mã trên thẻ không phát (hoặc nội dung mã QR).")),
 ) -> None:
-    """Hủy các thẻ không phát cho ai. / Void the cards not handed out."""
+    """Void the cards not handed out."""
     from tinnhiem.services import cards
 
     voided = cards.void(_uow(), code, cards.public_of(code, card), actor="cli")
-    out.print(t(f"Đã hủy {voided} thẻ.", f"{voided} cards voided."))
+    out.print(t("Đã hủy {voided} thẻ.", voided=voided))
 
 
-@app.command("serve")
+@app.command("serve", help=t("Chạy máy chủ hội trường."))
 @reports_errors
 def serve_command(
-    host: str = typer.Option("127.0.0.1", help=t("Địa chỉ lắng nghe (0.0.0.0: cả mạng hội trường).", "Address to listen on (0.0.0.0: the hall's network).")),
+    host: str = typer.Option("127.0.0.1", help=t("Địa chỉ lắng nghe (0.0.0.0: cả mạng hội trường).")),
     port: int = typer.Option(8000),
-    workers: int = typer.Option(1, help=t("Số tiến trình (cần PostgreSQL nếu > 1).", "Worker processes (PostgreSQL when > 1).")),
-    certfile: Path | None = typer.Option(None, "--certfile", exists=True, dir_okay=False, help=t("Chứng chỉ TLS (PEM): phục vụ qua https.", "TLS certificate (PEM): serve over https.")),
-    keyfile: Path | None = typer.Option(None, "--keyfile", exists=True, dir_okay=False, help=t("Khóa riêng của chứng chỉ (PEM).", "The certificate's private key (PEM).")),
+    workers: int = typer.Option(1, help=t("Số tiến trình (cần PostgreSQL nếu > 1).")),
+    certfile: Path | None = typer.Option(None, "--certfile", exists=True, dir_okay=False, help=t("Chứng "
+                                                                                                 "chỉ "
+                                                                                                 "TLS "
+                                                                                                 "(PEM): "
+                                                                                                 "phục "
+                                                                                                 "vụ "
+                                                                                                 "qua "
+                                                                                                 "https.")),
+    keyfile: Path | None = typer.Option(None, "--keyfile", exists=True, dir_okay=False, help=t("Khóa "
+                                                                                               "riêng "
+                                                                                               "của "
+                                                                                               "chứng "
+                                                                                               "chỉ "
+                                                                                               "(PEM).")),
 ) -> None:
-    """Chạy máy chủ hội trường. / Run the hall server."""
+    """Run the hall server."""
     import uvicorn
 
     from tinnhiem.web.settings import Settings
@@ -524,8 +531,8 @@ def serve_command(
         raise InvalidInput("tls-pair", field="--keyfile" if keyfile is None else "--certfile")
     settings = Settings.from_env()
     scheme = "https" if certfile else "http"
-    out.print(t(f"Ban tổ chức: {scheme}://{host}:{port}/admin — mã: {settings.organiser_code}",
-                f"Organisers: {scheme}://{host}:{port}/admin — code: {settings.organiser_code}"))
+    out.print(t("Ban tổ chức: {scheme}://{host}:{port}/admin — mã: {organiser_code}",
+                scheme=scheme, host=host, port=port, organiser_code=settings.organiser_code))
     run = functools.partial(uvicorn.run, "tinnhiem.web.app:create_app", factory=True, host=host, port=port,
                             workers=workers, log_level="warning", access_log=False)
     if certfile is not None and keyfile is not None:
@@ -534,29 +541,27 @@ def serve_command(
         run()  # plain http: no ssl options at all
 
 
-@app.command("demo")
+@app.command("demo", help=t("Chạy thử với một hội nghị giả định: lưu, kiểm phiếu, ghi biên bản."))
 @reports_errors
 def demo_command(
-    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.", "The folder to write to.")),
-    serve: bool = typer.Option(False, "--serve", help=t("Rồi chạy máy chủ hội trường với cuộc bỏ phiếu điện tử mẫu.",
-                                                       "Then run the hall server with a demo electronic round.")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.")),
+    serve: bool = typer.Option(False, "--serve", help=t("Rồi chạy máy chủ hội trường với cuộc bỏ "
+                                                        "phiếu điện tử mẫu.")),
     port: int = typer.Option(8000),
 ) -> None:
-    """Chạy thử với một hội nghị giả định: lưu, kiểm phiếu, ghi biên bản. / Run the demo round end to end."""
+    """Run the demo round end to end."""
     database = Database.open()
-    out.print(t(f"Cơ sở dữ liệu: {database.engine.url}", f"Database: {database.engine.url}"))
+    out.print(t("Cơ sở dữ liệu: {url}", url=database.engine.url))
     result = demo.load_demo(SqlUnitOfWork(database))
     show_result(result)
     paths = write_documents(result, folder or home() / "documents", demo.DEMO_CODE)
     paths["record"] = paths["announcement"].with_name(f"{demo.DEMO_CODE}-ho-so-cong-khai.json")
     paths["record"].write_text(json.dumps(demo.demo_record(result), ensure_ascii=False), encoding="utf-8")
-    out.print(t("Đã ghi:", "Written:"))
+    out.print(t("Đã ghi:"))
     for path in paths.values():
         out.print(f"  {path}")
-    out.print(t(f"Kiểm tra hồ sơ công khai: tinnhiem verify {paths['record']}",
-                f"Check the public record: tinnhiem verify {paths['record']}"))
-    out.print(t(f"Lịch sử một người: tinnhiem history \"{result.subjects[0].subject.name}\"",
-                f"A person's history: tinnhiem history \"{result.subjects[0].subject.name}\""))
+    out.print(t("Kiểm tra hồ sơ công khai: tinnhiem verify {record}", record=paths['record']))
+    out.print(t("Lịch sử một người: tinnhiem history \"{name}\"", name=result.subjects[0].subject.name))
     if serve:
         from tinnhiem.paper.cards import cards_pdf
         from tinnhiem.testing.hall import prepare_hall
@@ -567,15 +572,14 @@ def demo_command(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(cards_pdf(rounds.load(SqlUnitOfWork(database), code)[0], code, card_set.secrets, address,
                                    "tinnhiem-hoi-truong"))
-        out.print(t(f"Thẻ bỏ phiếu (không ghi tên; {len(card_set.secrets)} thẻ, đã phát 53): {path}",
-                    f"Voting cards (nameless; {len(card_set.secrets)} cards, 53 handed out): {path}"))
-        out.print(t("Ba thẻ để thử (mở địa chỉ bỏ phiếu rồi nhập mã):", "Three cards to try (open the voting address, type the code):"))
+        out.print(t("Thẻ bỏ phiếu (không ghi tên; {secrets_count} thẻ, đã phát 53): {path}",
+                    secrets_count=len(card_set.secrets), path=path))
+        out.print(t("Ba thẻ để thử (mở địa chỉ bỏ phiếu rồi nhập mã):"))
         for secret in card_set.secrets[:3]:
             out.print(f"  {secret}    {address}/r/{code}/vote#card={secret}")
-        out.print(t(f"Đại biểu: {address}/r/{code}/vote   Màn hình: {address}/r/{code}/screen",
-                    f"Delegates: {address}/r/{code}/vote   Screen: {address}/r/{code}/screen"))
-        out.print(t(f"Tệp khóa Ban kiểm phiếu (mật khẩu mẫu «mat-khau-mau-N»): {key_files[0].parent}",
-                    f"Committee key files (demo passphrases “mat-khau-mau-N”): {key_files[0].parent}"))
+        out.print(t("Đại biểu: {address}/r/{code}/vote   Màn hình: {address}/r/{code}/screen",
+                    address=address, code=code))
+        out.print(t("Tệp khóa Ban kiểm phiếu (mật khẩu mẫu «mat-khau-mau-N»): {parent}", parent=key_files[0].parent))
         serve_command(host="127.0.0.1", port=port, workers=1, certfile=None, keyfile=None)
 
 

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tinnhiem.cli.i18n import english, t
+from tinnhiem.cli.i18n import t
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVEL_LABELS, LEVELS
 from tinnhiem.paper import counting
@@ -54,7 +54,7 @@ def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], cons
     stored = seen = review = 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task(t("Đọc phiếu", "Reading ballots"), total=_count_pages(paths, console))
+        task = progress.add_task(t("Đọc phiếu"), total=_count_pages(paths, console))
         for path in paths:
             scan = counting.original(path.name, path.read_bytes())
             for page, image in _readable_pages(scan, path, console):
@@ -63,10 +63,9 @@ def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], cons
                 seen += outcome.sheet_id is None
                 review += outcome.sheet_id is not None and outcome.needs_review
                 if outcome.copy_of is not None:
-                    console.print(t(f"«{path.name}» trang {page + 1}: có thể là bản quét lại của tờ {outcome.copy_of};"
-                                    " Ban kiểm phiếu sẽ xem hai tờ cạnh nhau.",
-                                    f"“{path.name}” page {page + 1}: may be another scan of sheet {outcome.copy_of};"
-                                    " the committee will see both side by side."))
+                    console.print(t("«{name}» trang {page_number}: có thể là bản quét lại của tờ "
+                                    "{copy_of}; Ban kiểm phiếu sẽ xem hai tờ cạnh nhau.",
+                                    name=path.name, page_number=page + 1, copy_of=outcome.copy_of))
                 progress.advance(task)
     return stored, seen, review
 
@@ -77,8 +76,7 @@ def _readable_pages(scan: counting.Original, path: Path, console: Console) -> It
     try:
         yield from _pages(scan)
     except (InvalidInput, pdfium.PdfiumError):
-        console.print(t(f"Bỏ qua tệp «{path}»: không phải ảnh hay PDF đọc được.",
-                        f"Skipped “{path}”: not a readable image or PDF."), style="bold red")
+        console.print(t("Bỏ qua tệp «{path}»: không phải ảnh hay PDF đọc được.", path=path), style="bold red")
 
 
 def _count_pages(paths: list[Path], console: Console) -> int:
@@ -106,40 +104,38 @@ def _reading(item: counting.Pending) -> str:
     assert item.row is not None
     figures = "; ".join(f"ô {i + 1}: mực {b[0]:.0%}, nét nhạt {b[1]:.0%}, vòng quanh {b[3]:.0%}"
                         for i, b in enumerate(item.row.ink))
-    return t(f"Máy đọc: chưa chắc ({figures}).", f"Machine: unsure ({figures}).")
+    return t("Máy đọc: chưa chắc ({figures}).", figures=figures)
 
 
 def _sheet_text(item: counting.Pending, picture: Path) -> str:
     sheet = item.sheet
-    why = "; ".join(counting.reason(p, english()) for p in sheet.problems) or counting.reason("unsure", english())
-    where = t(f"Tờ phiếu {sheet.id} («{sheet.source}», trang {sheet.source_page + 1})",
-              f"Sheet {sheet.id} (“{sheet.source}”, page {sheet.source_page + 1})")
-    copy = t(f" Giống tờ {sheet.copy_of}.", f" Resembles sheet {sheet.copy_of}.") if sheet.copy_of else ""
-    return f"{where}: {why}.{copy} " + t("Ảnh", "Picture") + f": {picture}"
+    why = "; ".join(t(counting.reason(p)) for p in sheet.problems) or t(counting.reason("unsure"))
+    where = t("Tờ phiếu {id} («{source}», trang {source_page_number})",
+              id=sheet.id, source=sheet.source, source_page_number=sheet.source_page + 1)
+    copy = t(" Giống tờ {copy_of}.", copy_of=sheet.copy_of) if sheet.copy_of else ""
+    return f"{where}: {why}.{copy} " + t("Ảnh") + f": {picture}"
 
 
 def _decide_sheet(uow: UnitOfWork, code: str, item: counting.Pending, member: str, console: Console) -> bool:
     """Ask about a whole sheet; True when a decision was recorded (a person always decides)."""
     sheet_id = item.sheet.id or 0
     if item.sheet.qr_text is None:
-        answer = typer.prompt(t("Tờ này chưa định vị được. k = phiếu không hợp lệ, r = rút ra (không phải phiếu), "
-                                "b = bỏ qua (đặt bốn góc trên ứng dụng web)",
-                                "This sheet is not placed. k = void ballot, r = withdraw (not a ballot), "
-                                "b = skip (place its corners in the web app)"), default="b")
+        answer = typer.prompt(t("Tờ này chưa định vị được. k = phiếu không hợp lệ, r = rút ra "
+                                "(không phải phiếu), b = bỏ qua (đặt bốn góc trên ứng dụng web)"), default="b")
     elif item.sheet.copy_of is not None:
-        answer = typer.prompt(t("r = rút ra (bản quét lại), h = giữ (phiếu khác), k = phiếu không hợp lệ",
-                                "r = withdraw (another scan), h = keep (another ballot), k = void"), default="r")
+        answer = typer.prompt(t("r = rút ra (bản quét lại), h = giữ (phiếu khác), k = phiếu không "
+                                "hợp lệ"), default="r")
     else:
-        answer = "h" if typer.confirm(t("Phiếu hợp lệ?", "Is the ballot valid?")) else "k"
+        answer = "h" if typer.confirm(t("Phiếu hợp lệ?")) else "k"
     if answer.strip().lower() == "r":
-        reason = typer.prompt(t("Lý do rút tờ phiếu", "Reason for withdrawing the sheet"),
-                              default=t(f"Bản quét lại của tờ {item.sheet.copy_of}",
-                                        f"Another scan of sheet {item.sheet.copy_of}") if item.sheet.copy_of else None)
+        reason = typer.prompt(t("Lý do rút tờ phiếu"),
+                              default=t("Bản quét lại của tờ {copy_of}",
+                                        copy_of=item.sheet.copy_of) if item.sheet.copy_of else None)
         counting.withdraw_sheet(uow, code, sheet_id, reason=reason, member=member)
     elif answer.strip().lower() in ("k", "h"):
         counting.decide_sheet(uow, code, sheet_id, void=answer.strip().lower() == "k", member=member)
     else:
-        console.print(t("Để lại cho Ban kiểm phiếu.", "Left for the committee."))
+        console.print(t("Để lại cho Ban kiểm phiếu."))
         return False
     return True
 
@@ -158,10 +154,9 @@ def review(uow: UnitOfWork, images: ImageFiles, code: str, member: str, folder: 
             decided += _decide_sheet(uow, code, item, member, console)
             continue
         subject = round_.subjects[item.row.subject]
-        choices = ", ".join(f"{i + 1} = {LEVEL_LABELS[lv][0]}" for i, lv in enumerate(levels))
-        console.print(f"{subject.name} — {subject.position}. {_reading(item)} " + t("Ảnh", "Picture") + f": {picture}")
-        answer = typer.prompt(t(f"{choices}, 0 = không đánh dấu, 9 = nhiều ô",
-                                f"{choices}, 0 = no mark, 9 = several boxes"), type=int)
+        choices = ", ".join(f"{i + 1} = {LEVEL_LABELS[lv]}" for i, lv in enumerate(levels))
+        console.print(f"{subject.name} — {subject.position}. {_reading(item)} " + t("Ảnh") + f": {picture}")
+        answer = typer.prompt(t("{choices}, 0 = không đánh dấu, 9 = nhiều ô", choices=choices), type=int)
         level = answer - 1 if 1 <= answer <= len(levels) else None
         counting.decide_row(uow, code, item.sheet.id or 0, item.row.row, level, multiple=answer == 9, member=member)
         decided += 1

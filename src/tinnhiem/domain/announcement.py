@@ -7,9 +7,12 @@ of the numbers, whatever they are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tinnhiem.domain.model import BodyKind, Level, VoteKind
 from tinnhiem.domain.percent import at_least_share
 from tinnhiem.domain.tally import RoundResult, SubjectResult
+from tinnhiem.domain.words import N_
 
 SUMMARY_SHARE = (9, 10)  # "90% or more of cao + tín nhiệm", the figure Party conferences publish
 
@@ -20,58 +23,51 @@ def reaches_summary_share(result: SubjectResult, base: int) -> bool:
     return at_least_share(positive, base, *SUMMARY_SHARE)
 
 
-def _people(result: RoundResult, lang: str) -> str:
-    if lang == "en":
-        return "people"
-    return "đồng chí" if result.rules.scope is BodyKind.PARTY else "người"
+def _as_written(text: str) -> str:
+    return text
 
 
-def summary(result: RoundResult, lang: str = "vi") -> str:
-    """One or two true sentences about the round's outcome."""
+def _people(result: RoundResult) -> str:
+    return N_("đồng chí") if result.rules.scope is BodyKind.PARTY else N_("người")
+
+
+def summary(result: RoundResult, translate: Callable[[str], str] = _as_written) -> str:
+    """One or two true sentences about the round's outcome, in Vietnamese or through ``translate``
+    (the message catalogue of ``tinnhiem.i18n``)."""
     if result.round.kind is VoteKind.NO_CONFIDENCE:
-        return _no_confidence_summary(result, lang)
+        return _no_confidence_summary(result, translate)
     n = len(result.subjects)
-    people = _people(result, lang)
+    people = translate(_people(result))
     reached = sum(reaches_summary_share(s, result.base) for s in result.subjects)
-    if lang == "en":
-        if reached == n:
-            first = f"All {n} {people} voted on received 90% or more high confidence plus confidence."
-        elif reached == 0:
-            first = f"None of the {n} {people} voted on received 90% or more high confidence plus confidence."
-        else:
-            first = f"{reached} of the {n} {people} voted on received 90% or more high confidence plus confidence."
-    elif reached == n:
-        first = f"Tất cả {n} {people} được lấy phiếu đều đạt tỷ lệ tín nhiệm cao và tín nhiệm từ 90% trở lên."
+    if reached == n:
+        first = translate(N_("Tất cả {n} {people} được lấy phiếu đều đạt tỷ lệ tín nhiệm cao và tín nhiệm từ 90% "
+                             "trở lên."))
     elif reached == 0:
-        first = f"Không có {people} nào trong {n} {people} được lấy phiếu đạt tỷ lệ tín nhiệm cao và tín nhiệm từ 90% trở lên."
+        first = translate(N_("Không có {people} nào trong {n} {people} được lấy phiếu đạt tỷ lệ tín nhiệm cao và "
+                             "tín nhiệm từ 90% trở lên."))
     else:
-        first = f"Có {reached}/{n} {people} được lấy phiếu đạt tỷ lệ tín nhiệm cao và tín nhiệm từ 90% trở lên."
-    return f"{first} {_low_sentence(result, lang)}"
+        first = translate(N_("Có {reached}/{n} {people} được lấy phiếu đạt tỷ lệ tín nhiệm cao và tín nhiệm từ 90% "
+                             "trở lên."))
+    return f"{first.format(n=n, people=people, reached=reached)} {_low_sentence(result, translate)}"
 
 
-def _low_sentence(result: RoundResult, lang: str) -> str:
+def _low_sentence(result: RoundResult, translate: Callable[[str], str]) -> str:
     band2 = sum(1 for s in result.subjects if s.band == 2)
     band3 = sum(1 for s in result.subjects if s.band == 3)
-    people = _people(result, lang)
-    if lang == "en":
-        parts = [f"{band2} by more than half and less than two thirds" if band2 else "",
-                 f"{band3} by two thirds or more" if band3 else ""]
-        said = "; ".join(p for p in parts if p)
-        return f"Rated low confidence: {said}." if said else "Nobody was rated low confidence by more than half."
-    parts = [f"{band2} {people} có từ quá nửa đến dưới hai phần ba" if band2 else "",
-             f"{band3} {people} có từ hai phần ba trở lên" if band3 else ""]
-    said = " và ".join(p for p in parts if p)
-    if not said:
-        return f"Không có {people} nào có quá nửa số phiếu đánh giá tín nhiệm thấp."
-    return f"Có {said} số phiếu đánh giá tín nhiệm thấp."
+    if band2 and band3:
+        sentence = N_("Có {band2} {people} có từ quá nửa đến dưới hai phần ba và {band3} {people} có từ hai phần ba "
+                      "trở lên số phiếu đánh giá tín nhiệm thấp.")
+    elif band2:
+        sentence = N_("Có {band2} {people} có từ quá nửa đến dưới hai phần ba số phiếu đánh giá tín nhiệm thấp.")
+    elif band3:
+        sentence = N_("Có {band3} {people} có từ hai phần ba trở lên số phiếu đánh giá tín nhiệm thấp.")
+    else:
+        sentence = N_("Không có {people} nào có quá nửa số phiếu đánh giá tín nhiệm thấp.")
+    return translate(sentence).format(band2=band2, band3=band3, people=translate(_people(result)))
 
 
-def _no_confidence_summary(result: RoundResult, lang: str) -> str:
+def _no_confidence_summary(result: RoundResult, translate: Callable[[str], str]) -> str:
     lost = [s.subject.name for s in result.subjects if s.dismissal_proposed]
-    if lang == "en":
-        if not lost:
-            return "Nobody received no-confidence votes from more than half."
-        return "More than half voted no confidence in: " + ", ".join(lost) + "."
     if not lost:
-        return "Không có người nào bị quá nửa số phiếu không tín nhiệm."
-    return "Có quá nửa số phiếu không tín nhiệm đối với: " + ", ".join(lost) + "."
+        return translate(N_("Không có người nào bị quá nửa số phiếu không tín nhiệm."))
+    return translate(N_("Có quá nửa số phiếu không tín nhiệm đối với: {names}.")).format(names=", ".join(lost))

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tinnhiem.domain.words import N_
+
 
 class Level(StrEnum):
     """A mark on one row of a ballot (R-BALLOT-1, R-NOCONF)."""
@@ -32,11 +34,11 @@ LEVELS: Mapping[VoteKind, tuple[Level, ...]] = {
     VoteKind.NO_CONFIDENCE: (Level.CONFIDENCE, Level.NO_CONFIDENCE),
 }
 
-LEVEL_LABELS: Mapping[Level, tuple[str, str]] = {
-    Level.HIGH: ("Tín nhiệm cao", "High confidence"),
-    Level.CONFIDENCE: ("Tín nhiệm", "Confidence"),
-    Level.LOW: ("Tín nhiệm thấp", "Low confidence"),
-    Level.NO_CONFIDENCE: ("Không tín nhiệm", "No confidence"),
+LEVEL_LABELS: Mapping[Level, str] = {
+    Level.HIGH: N_("Tín nhiệm cao"),
+    Level.CONFIDENCE: N_("Tín nhiệm"),
+    Level.LOW: N_("Tín nhiệm thấp"),
+    Level.NO_CONFIDENCE: N_("Không tín nhiệm"),
 }
 
 
@@ -50,12 +52,12 @@ class BaseKind(StrEnum):
     BALLOTS_RETURNED = "ballots_returned"  # số phiếu thu về
 
 
-BASE_LABELS: Mapping[BaseKind, tuple[str, str]] = {
-    BaseKind.MEMBERS: ("tổng số thành viên", "total members"),
-    BaseKind.CONVENED: ("tổng số người được triệu tập", "number convened"),
-    BaseKind.PRESENT: ("tổng số người có mặt", "number present"),
-    BaseKind.BALLOTS_ISSUED: ("tổng số phiếu phát ra", "ballots issued"),
-    BaseKind.BALLOTS_RETURNED: ("tổng số phiếu thu về", "ballots returned"),
+BASE_LABELS: Mapping[BaseKind, str] = {
+    BaseKind.MEMBERS: N_("tổng số thành viên"),
+    BaseKind.CONVENED: N_("tổng số người được triệu tập"),
+    BaseKind.PRESENT: N_("tổng số người có mặt"),
+    BaseKind.BALLOTS_ISSUED: N_("tổng số phiếu phát ra"),
+    BaseKind.BALLOTS_RETURNED: N_("tổng số phiếu thu về"),
 }
 
 
@@ -71,29 +73,14 @@ class ExemptionReason(StrEnum):
     OTHER = "other"
 
 
-REASON_LABELS: Mapping[ExemptionReason, tuple[str, str]] = {
-    ExemptionReason.RETIRING: (
-        "đã có thông báo nghỉ công tác chờ nghỉ hưu",
-        "notified of leave pending retirement",
-    ),
-    ExemptionReason.NEW_IN_YEAR: (
-        "được bầu, bổ nhiệm trong năm lấy phiếu tín nhiệm",
-        "elected or appointed in the year of the vote",
-    ),
-    ExemptionReason.ILLNESS: (
-        "nghỉ điều trị bệnh hiểm nghèo từ 06 tháng liên tục trở lên",
-        "on leave for serious illness for 6 months or more",
-    ),
-    ExemptionReason.VOTED_ELSEWHERE: (
-        "đã được lấy phiếu tín nhiệm ở nơi khác theo quy định",
-        "already voted on in the places the rules allow",
-    ),
-    ExemptionReason.MOVED: ("đã điều động, chuyển công tác", "transferred out of the post"),
-    ExemptionReason.SHORT_TENURE: (
-        "giữ chức vụ chưa đủ 9 tháng liên tục",
-        "less than 9 continuous months in the post",
-    ),
-    ExemptionReason.OTHER: ("lý do khác", "other reason"),
+REASON_LABELS: Mapping[ExemptionReason, str] = {
+    ExemptionReason.RETIRING: N_("đã có thông báo nghỉ công tác chờ nghỉ hưu"),
+    ExemptionReason.NEW_IN_YEAR: N_("được bầu, bổ nhiệm trong năm lấy phiếu tín nhiệm"),
+    ExemptionReason.ILLNESS: N_("nghỉ điều trị bệnh hiểm nghèo từ 06 tháng liên tục trở lên"),
+    ExemptionReason.VOTED_ELSEWHERE: N_("đã được lấy phiếu tín nhiệm ở nơi khác theo quy định"),
+    ExemptionReason.MOVED: N_("đã điều động, chuyển công tác"),
+    ExemptionReason.SHORT_TENURE: N_("giữ chức vụ chưa đủ 9 tháng liên tục"),
+    ExemptionReason.OTHER: N_("lý do khác"),
 }
 
 

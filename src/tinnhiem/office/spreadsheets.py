@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import REASON_LABELS, Delegate, Exemption, ExemptionReason, Round, Subject
 from tinnhiem.domain.names import folded, tidy
+from tinnhiem.i18n import LANGUAGES, gettext
 from tinnhiem.services import legacy_text
 
 COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -276,8 +277,8 @@ def read_delegates(path: Path) -> tuple[Delegate, ...]:
 
 def _reason(path: Path, number: int, row: dict[str, str]) -> ExemptionReason:
     text = fold(_require(path, number, row, "reason"))
-    for reason, (vi, en) in REASON_LABELS.items():
-        if text in {reason.value, fold(vi), fold(en)}:
+    for reason, words in REASON_LABELS.items():  # the code, or its words in any language of the catalogue
+        if text in {reason.value, *(fold(gettext(lang, words)) for lang in LANGUAGES)}:
             return reason
     raise InvalidInput(
         "unknown-value", field=f"{path.name}, dòng {number}, cột {LABELS['reason']}", subject=row.get("name"),

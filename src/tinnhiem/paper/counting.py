@@ -18,6 +18,8 @@ import numpy as np
 from tinnhiem.domain.ballots import Ballot, count_ballots
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVELS, Level, Round, Totals
+from tinnhiem.domain.words import N_
+from tinnhiem.i18n import gettext
 from tinnhiem.paper.copies import COPY_SIMILAR, content_hash, similarity
 from tinnhiem.paper.forms import Forms
 from tinnhiem.paper.reader import RowState, SheetReading
@@ -29,23 +31,19 @@ COPY = "copy"  # a sheet that looks like a second scan of another: for the commi
 INKED = 0.03  # a box with this much ink inside (or a ring round it) counts as inked in the content hash
 
 # What the committee reads for each problem code (never the raw code).
-REASONS: dict[str, tuple[str, str]] = {
-    "no-corners": ("Không tìm thấy bốn ô vuông đen ở góc tờ phiếu (tờ bị cắt, gập, hoặc không phải phiếu)",
-                   "The four black corner squares were not found (page cut off, folded, or not a ballot)"),
-    "not-this-round": ("Không nhận ra mã QR của một mẫu phiếu của cuộc lấy phiếu này",
-                       "The QR code is not one of this round's forms"),
-    "stray-ink": ("Có chữ viết hoặc nét mực ngoài các ô đánh dấu", "Writing or ink outside the boxes"),
-    COPY: ("Có thể là bản quét lại của một tờ phiếu đã đọc", "Looks like another scan of a sheet already read"),
-    "placed-by-hand": ("Ban kiểm phiếu đã đánh dấu bốn góc; cần xác nhận phiếu hợp lệ",
-                       "The committee marked its four corners; its validity must be confirmed"),
-    "unsure": ("Máy không chắc chắn về dòng này", "The machine is unsure about this row"),
+REASONS: dict[str, str] = {
+    "no-corners": N_("Không tìm thấy bốn ô vuông đen ở góc tờ phiếu (tờ bị cắt, gập, hoặc không phải phiếu)"),
+    "not-this-round": N_("Không nhận ra mã QR của một mẫu phiếu của cuộc lấy phiếu này"),
+    "stray-ink": N_("Có chữ viết hoặc nét mực ngoài các ô đánh dấu"),
+    COPY: N_("Có thể là bản quét lại của một tờ phiếu đã đọc"),
+    "placed-by-hand": N_("Ban kiểm phiếu đã đánh dấu bốn góc; cần xác nhận phiếu hợp lệ"),
+    "unsure": N_("Máy không chắc chắn về dòng này"),
 }
 
 
-def reason(code: str, english: bool = False) -> str:
-    """A problem code in words, Vietnamese first (English on request)."""
-    words = REASONS.get(code, (code, code))
-    return words[1] if english else words[0]
+def reason(code: str) -> str:
+    """A problem code in words (Vietnamese; the edges translate it)."""
+    return REASONS.get(code, code)
 
 
 def _ink_figures(reading: SheetReading, index: int) -> tuple[tuple[float, ...], ...]:
@@ -332,7 +330,7 @@ def export(uow: UnitOfWork, code: str) -> dict[str, object]:
         "sheets": [{
             "id": s.id, "file": s.source, "page": s.source_page + 1, "file_sha256": s.image_sha256,
             "content_hash": s.content_hash, "form": s.qr_text,
-            "problems": [{"code": p, "vi": reason(p), "en": reason(p, True)} for p in s.problems],
+            "problems": [{"code": p, "vi": reason(p), "en": gettext("en", reason(p))} for p in s.problems],
             "copy_of": s.copy_of,
             "decision": "withdrawn" if s.withdrawn is not None else
                         {None: "pending", True: "void", False: "valid"}[s.void],

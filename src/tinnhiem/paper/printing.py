@@ -160,7 +160,7 @@ def _table(pdf: FPDF, round_: Round, layout: SheetLayout, numbers: Sequence[int]
     levels = LEVELS[round_.kind]
     x0 = MARGIN
     widths = [STT_W, NAME_W, layout.position_w, *([BOX_COLUMN_W] * len(levels))]
-    heads = ["STT", "Họ và tên", "Chức vụ", *(LEVEL_LABELS[level][0] for level in levels)]
+    heads = ["STT", "Họ và tên", "Chức vụ", *(LEVEL_LABELS[level] for level in levels)]
     x = x0
     pdf.set_line_width(0.3)
     for w, text in zip(widths, heads, strict=True):

@@ -27,7 +27,7 @@ def announcement_text(result: RoundResult, *, per_person: bool | None = None) ->
         lines.append("")
         for i, s in enumerate(result.subjects, start=1):
             levels = "; ".join(
-                f"{LEVEL_LABELS[lv][0]}: {s.totals.counts[lv]} phiếu ({printed(s.percents[lv], round_.style)}%)"
+                f"{LEVEL_LABELS[lv]}: {s.totals.counts[lv]} phiếu ({printed(s.percents[lv], round_.style)}%)"
                 for lv in round_.levels
             )
             lines.append(f"{i}. {s.subject.name}, {s.subject.position}: {levels}.")

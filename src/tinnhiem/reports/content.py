@@ -96,7 +96,7 @@ def base_contradiction(result: RoundResult) -> str | None:
     exact = result.base_kind in (BaseKind.BALLOTS_RETURNED, BaseKind.BALLOTS_ISSUED)
     if (exact and counted != [result.base]) or counted[-1] > result.base:
         shown = ", ".join(map(str, counted))
-        return (f"Không tính tỷ lệ %: {BASE_LABELS[result.base_kind][0]} ghi là {result.base}, nhưng số phiếu đã kiểm "
+        return (f"Không tính tỷ lệ %: {BASE_LABELS[result.base_kind]} ghi là {result.base}, nhưng số phiếu đã kiểm "
                 f"là {shown}. Ban tổ chức cần xác nhận lại số liệu này (hoặc lấy số phiếu đã kiểm làm căn cứ) "
                 "trước khi công bố tỷ lệ.")
     return None
@@ -147,7 +147,7 @@ def _table(result: RoundResult, percents: bool = True) -> tuple[tuple[str, ...],
     def share(s: object, lv: object) -> str:
         return f"{printed(s.percents[lv], style)}%" if percents else "—"  # type: ignore[attr-defined]
 
-    head = ("STT", "Họ và tên", "Chức vụ", *(f"{LEVEL_LABELS[lv][0]}\n(số phiếu, tỷ lệ %)" for lv in levels),
+    head = ("STT", "Họ và tên", "Chức vụ", *(f"{LEVEL_LABELS[lv]}\n(số phiếu, tỷ lệ %)" for lv in levels),
             "Phiếu hợp lệ", "Phiếu không hợp lệ")
     rows = tuple(
         (
@@ -163,7 +163,7 @@ def _table(result: RoundResult, percents: bool = True) -> tuple[tuple[str, ...],
     return head, rows
 
 
-CHANNEL_LABELS = {"paper": ("Phiếu giấy", "Paper"), "electronic": ("Bỏ phiếu điện tử", "Electronic")}
+CHANNEL_LABELS = {"paper": "Phiếu giấy", "electronic": "Bỏ phiếu điện tử"}  # the minutes are in Vietnamese
 
 
 def _channels(result: RoundResult) -> tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -171,9 +171,9 @@ def _channels(result: RoundResult) -> tuple[str, tuple[str, ...], tuple[tuple[st
     if len(result.channels) < 2:
         return "", (), ()
     levels = result.round.levels
-    short = " / ".join(LEVEL_LABELS[lv][0] for lv in levels) + " / Không hợp lệ"
+    short = " / ".join(LEVEL_LABELS[lv] for lv in levels) + " / Không hợp lệ"
     names = list(result.channels)
-    head = ("STT", "Họ và tên", *(f"{CHANNEL_LABELS.get(n, (n,))[0]}\n({short})" for n in names))
+    head = ("STT", "Họ và tên", *(f"{CHANNEL_LABELS.get(n, n)}\n({short})" for n in names))
     rows = tuple(
         (str(i + 1), s.subject.name,
          *(" / ".join(str(result.channels[n][i].counts[lv]) for lv in levels) + f" / {result.channels[n][i].invalid}"
@@ -207,7 +207,7 @@ def _exemption_lines(result: RoundResult, party: bool) -> list[str]:
     lines = [f"Những {who} không lấy phiếu tín nhiệm ({len(exemptions)}):"]
     for i, e in enumerate(exemptions, start=1):
         note = f" ({e.note})" if e.note else ""
-        lines.append(f"{i}) {e.name}, {e.position}: {REASON_LABELS[e.reason][0]}{note}.")
+        lines.append(f"{i}) {e.name}, {e.position}: {REASON_LABELS[e.reason]}{note}.")
     return lines
 
 
@@ -229,7 +229,7 @@ def minutes(result: RoundResult, paper: PaperFigures | None = None) -> Minutes:
         *_paper_lines(paper),
         "Kết quả kiểm phiếu cụ thể như sau (xếp theo thứ tự như trong phiếu):",
     )
-    base_note = refused or f"(Tỷ lệ % tính trên {BASE_LABELS[result.base_kind][0]}: {result.base}.)"
+    base_note = refused or f"(Tỷ lệ % tính trên {BASE_LABELS[result.base_kind]}: {result.base}.)"
     channel_heading, channel_head, channel_rows = _channels(result)
     closing = (
         *_outcomes(result, party),

@@ -26,11 +26,11 @@ def results_xlsx(result: RoundResult) -> bytes:
     round_ = result.round
     append_row(sheet, [round_.title])
     sheet.append([f"{round_.body.name} — {round_.date.isoformat()} — {result.rules.short}"])
-    sheet.append([f"Tỷ lệ % tính trên {BASE_LABELS[result.base_kind][0]}", result.base])
+    sheet.append([f"Tỷ lệ % tính trên {BASE_LABELS[result.base_kind]}", result.base])
     sheet.append([])
     head = ["STT", "Họ và tên", "Chức vụ", "Nhóm"]
     for level in round_.levels:
-        head += [f"{LEVEL_LABELS[level][0]} (phiếu)", f"{LEVEL_LABELS[level][0]} (%)"]
+        head += [f"{LEVEL_LABELS[level]} (phiếu)", f"{LEVEL_LABELS[level]} (%)"]
     head += ["Hợp lệ", "Không hợp lệ", "Mức", "Hệ quả"]
     sheet.append(head)
     header_row = sheet.max_row
@@ -51,7 +51,7 @@ def results_xlsx(result: RoundResult) -> bytes:
     exempt = book.create_sheet(EXEMPTIONS_SHEET)
     exempt.append(["Họ và tên", "Chức vụ", "Lý do", "Mã lý do", "Ghi chú"])
     for e in round_.exemptions:
-        append_row(exempt, [e.name, e.position, REASON_LABELS[e.reason][0], e.reason.value, e.note])
+        append_row(exempt, [e.name, e.position, REASON_LABELS[e.reason], e.reason.value, e.note])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -211,7 +211,7 @@ def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") ->
         ballot = read_ballot(data, field)
         verify_ballot(m, bytes.fromhex(election.joint_key), ballot)
     except VerificationError as error:
-        raise InvalidInput("ballot-refused", field=field, reason=error.message("vi")) from None
+        raise InvalidInput("ballot-refused", field=field, reason=error) from None
     return m, ballot
 
 
@@ -263,7 +263,7 @@ def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
         revealed = read_secrets(opened, "secrets")
         verify_opening(m, bytes.fromhex(election.joint_key), ballot, revealed)
     except VerificationError as error:
-        raise InvalidInput("ballot-refused", field="secrets", reason=error.message("vi")) from None
+        raise InvalidInput("ballot-refused", field="secrets", reason=error) from None
     credential = ballot.credential.hex()
     with uow:
         if uow.voting.lock_election(code).state != "open":

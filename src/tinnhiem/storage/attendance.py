@@ -14,13 +14,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import InvalidInput, NotFound
+from tinnhiem.domain.words import N_
 from tinnhiem.services.ports import Attendee
 from tinnhiem.storage.tables import AttendanceRow, DelegateRow
 
 if TYPE_CHECKING:
     from tinnhiem.storage.repository import SqlRoundStore
 
-CHANNEL_WORDS = {"electronic": ("bỏ phiếu điện tử", "votes electronically"), "paper": ("phiếu giấy", "paper ballot")}
+CHANNEL_WORDS = {"electronic": N_("bỏ phiếu điện tử"), "paper": N_("phiếu giấy")}
 
 
 class SqlAttendance:
@@ -62,9 +63,8 @@ class SqlAttendance:
         if row.channel is None:
             row.channel = channel
         elif row.channel != channel:
-            words = CHANNEL_WORDS[row.channel]
             raise InvalidInput("checked-in-other-channel", field="channel", value=person.name,
-                               channel_vi=words[0], channel_en=words[1])
+                               channel=CHANNEL_WORDS[row.channel])
         self.session.flush()
         return Attendee(person.number, person.name, person.unit, channel)
 

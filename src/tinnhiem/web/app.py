@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, TinnhiemError
+from tinnhiem.i18n import message
 from tinnhiem.storage.db import Database
 from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
 from tinnhiem.web.bounds import BoundedBodies
@@ -45,8 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(TinnhiemError)
     async def tinnhiem_error(request: Request, error: TinnhiemError) -> Response:
         status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
-        body = {"error": error.code, "field": error.field, "message": error.message("vi"),
-                "message_en": error.message("en")}
+        body = {"error": error.code, "field": error.field, "message": message(error, "vi"),
+                "message_en": message(error, "en")}
         if request.url.path.startswith("/api/"):
             return JSONResponse(body, status_code=status)
         return hall.page(request, "error.html", status=status, error=body)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tinnhiem.i18n import gettext
+
 DEFAULT_BYTES = 256 * 1024  # any form or JSON body: a 50-subject ballot with its proofs is ≈ 40 KB
 MB = 1024 * 1024
 
@@ -37,8 +39,10 @@ def size(n: int) -> str:
 
 
 def messages(bound: Bound) -> tuple[str, str]:
-    return (f"Dữ liệu gửi lên quá lớn (tối đa {size(bound.max_bytes)}).",
-            f"What was sent is too large (at most {size(bound.max_bytes)}).")
+    """The refusal in Vietnamese and English (no session is read before a body is refused: both are sent)."""
+    vi, en = (gettext(lang, "Dữ liệu gửi lên quá lớn (tối đa {limit}).", limit=size(bound.max_bytes))
+              for lang in ("vi", "en"))
+    return vi, en
 
 
 class TooLarge(HTTPException):

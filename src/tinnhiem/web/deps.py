@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from tinnhiem.services.ports import UnitOfWork
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
-from tinnhiem.web.i18n import language, translator
+from tinnhiem.web.i18n import language, script_messages, translators
 from tinnhiem.web.limiter import SignInLimits
 from tinnhiem.web.live import Hub, Live
 from tinnhiem.web.security import csrf_token
@@ -35,9 +35,9 @@ class Hall:
         return SqlUnitOfWork(self.database)
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        t = translator(request)
         return self.templates.TemplateResponse(
-            request, template, {"t": t, "lang": language(request), "csrf": csrf_token(request), **context},
+            request, template, {**translators(request), "lang": language(request), "csrf": csrf_token(request),
+                                "script_messages": script_messages(request), **context},
             status_code=status)
 
 

@@ -51,7 +51,7 @@ def screen(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     rows = [] if result is None else [
         {"number": i, "name": s.subject.name, "position": s.subject.position, "band": s.band,
          "dismissal": s.dismissal_proposed,
-         "levels": [(LEVEL_LABELS[lv][0], s.totals.counts[lv], printed(s.percents[lv], round_.style))
+         "levels": [(LEVEL_LABELS[lv], s.totals.counts[lv], printed(s.percents[lv], round_.style))
                     for lv in round_.levels]}
         for i, s in enumerate(result.subjects, start=1)
     ]

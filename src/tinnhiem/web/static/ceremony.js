@@ -19,30 +19,30 @@
     const code = document.getElementById("member-code").value;
     const passphrase = document.getElementById("passphrase").value;
     if (passphrase.length < 10 || passphrase !== document.getElementById("passphrase2").value) {
-      say("Mật khẩu phải dài ít nhất 10 ký tự và hai lần nhập phải khớp.", "The passphrase needs 10+ characters, typed twice the same.");
+      say("Mật khẩu phải dài ít nhất 10 ký tự và hai lần nhập phải khớp.");
       return;
     }
     form.querySelector("button").disabled = true;
     try {
       const deviceKey = Tinnhiem.randomScalar();
       await post("join", { member, member_code: code, device: Tinnhiem.hex(Tinnhiem.baseMul(deviceKey)) });
-      say("Chờ các thành viên khác tham gia…", "Waiting for the other members to join…");
+      say("Chờ các thành viên khác tham gia…");
       let state = await waitFor("deal", member);
       const { deal, own } = Tinnhiem.makeDeal(state, member);
       await post("deal", { member, member_code: code, deal });
-      say("Chờ các thành viên khác chia khóa…", "Waiting for the other members to deal…");
+      say("Chờ các thành viên khác chia khóa…");
       state = await waitFor("receive", member);
       const mine = Tinnhiem.receiveShares(state, member, deviceKey, own);
-      say("Đang khóa tệp bằng mật khẩu…", "Locking the key file with the passphrase…");
+      say("Đang khóa tệp bằng mật khẩu…");
       const file = Tinnhiem.lockKeyFile(round, member, deviceKey, mine.share, passphrase);
       await post("confirm", { member, member_code: code, verification_key: mine.verificationKey });
       const link = document.getElementById("download");
       link.href = URL.createObjectURL(new Blob([file], { type: "application/json" }));
       link.download = `${round}-thanh-vien-${member}.key`;
       link.hidden = false;
-      say("Xong. Tải tệp khóa về và giữ cẩn thận; máy chủ không giữ bản nào.", "Done. Download your key file and keep it safe; the server keeps no copy.");
+      say("Xong. Tải tệp khóa về và giữ cẩn thận; máy chủ không giữ bản nào.");
     } catch (e) {
-      say(e.message, e.message);
+      say(e.message);
       form.querySelector("button").disabled = false;
     }
   });

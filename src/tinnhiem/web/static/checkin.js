@@ -5,16 +5,15 @@
 (function () {
   const box = document.getElementById("checkin");
   if (!box) return;
-  const { english, post } = TinnhiemPage;
-  const tr = (vi, en) => (english ? en : vi);
+  const { post, T: tr } = TinnhiemPage;
   const api = `/api/rounds/${box.dataset.code}/checkin`;
   const list = document.getElementById("checkin-list");
   const search = document.getElementById("checkin-search");
   const rows = new Map(); // number -> {item, key, channel}
-  const CHANNEL = { electronic: tr("bỏ phiếu điện tử", "votes electronically"), paper: tr("phiếu giấy", "paper ballot") };
+  const CHANNEL = { electronic: tr("bỏ phiếu điện tử"), paper: tr("phiếu giấy") };
   const HAND = {
-    electronic: tr("Phát cho đại biểu một thẻ bỏ phiếu.", "Hand this delegate one voting card."),
-    paper: tr("Phát cho đại biểu một phiếu giấy.", "Hand this delegate one paper ballot."),
+    electronic: tr("Phát cho đại biểu một thẻ bỏ phiếu."),
+    paper: tr("Phát cho đại biểu một phiếu giấy."),
   };
 
   // "Nguyễn  Văn Ân" -> "nguyen van an" (as domain.names.folded does)
@@ -41,9 +40,9 @@
     who.querySelector(".unit").textContent = unit;
     const state = document.createElement("span");
     state.className = "state";
-    const electronic = button(tr("Điện tử", "Electronic"), "tap electronic", name);
-    const paper = button(tr("Giấy", "Paper"), "tap paper", name);
-    const undo = button(tr("Hoàn tác", "Undo"), "undo", name);
+    const electronic = button(tr("Điện tử"), "tap electronic", name);
+    const paper = button(tr("Giấy"), "tap paper", name);
+    const undo = button(tr("Hoàn tác"), "undo", name);
     electronic.addEventListener("click", () => tap(number, "electronic"));
     paper.addEventListener("click", () => tap(number, "paper"));
     undo.addEventListener("click", () => takeBack(number));
@@ -73,11 +72,10 @@
     const line = document.getElementById("quorum-line");
     const met = data.present >= data.needed;
     line.dataset.met = met ? "yes" : "no";
-    const rule = data.quorum_rule ? "" : tr(" (bộ quy tắc không bắt buộc)", " (not required by the rule set)");
+    const rule = data.quorum_rule ? "" : tr(" (bộ quy tắc không bắt buộc)");
     line.textContent = met
-      ? tr(`Đủ 2/3 số được triệu tập (cần ${data.needed})`, `Two thirds present (${data.needed} needed)`) + rule
-      : tr(`Chưa đủ 2/3: cần ít nhất ${data.needed}, còn thiếu ${data.needed - data.present}`,
-        `Below two thirds: ${data.needed} needed, ${data.needed - data.present} more`) + rule;
+      ? tr("Đủ 2/3 số được triệu tập (cần {needed})", { needed: data.needed }) + rule
+      : tr("Chưa đủ 2/3: cần ít nhất {needed}, còn thiếu {missing}", { needed: data.needed, missing: data.needed - data.present }) + rule;
   }
 
   function show(data) {
@@ -100,7 +98,7 @@
       shown += match;
     }
     document.getElementById("checkin-shown").textContent = words.length
-      ? tr(`${shown} đại biểu khớp`, `${shown} delegate(s) match`) : tr(`${rows.size} đại biểu`, `${rows.size} delegates`);
+      ? tr("{shown} đại biểu khớp", { shown }) : tr("{count} đại biểu", { count: rows.size });
   }
 
   let last = null;

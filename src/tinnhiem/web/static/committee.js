@@ -8,23 +8,23 @@
     event.preventDefault();
     const file = document.getElementById("keyfile").files[0];
     if (!file) return;
-    say("Đang mở tệp khóa…", "Opening the key file…");
+    say("Đang mở tệp khóa…");
     let key;
     try {
       key = Tinnhiem.openKeyFile(await file.text(), document.getElementById("passphrase").value);
     } catch (e) {
-      say("Sai mật khẩu, hoặc tệp khóa không đúng.", "Wrong passphrase, or not a key file.");
+      say("Sai mật khẩu, hoặc tệp khóa không đúng.");
       return;
     }
-    if (key.roundId !== round) { say("Tệp khóa của cuộc lấy phiếu khác.", "This key file is for another round."); return; }
+    if (key.roundId !== round) { say("Tệp khóa của cuộc lấy phiếu khác."); return; }
     const tally = await (await fetch(`/api/rounds/${round}/tally`)).json();
-    say("Đang tính phần giải mã…", "Computing the decryption share…");
+    say("Đang tính phần giải mã…");
     const shares = Tinnhiem.decryptionShares(key.member, key.share, tally);
     let data;
     try {
       data = await TinnhiemPage.post(`/api/rounds/${round}/decryption-shares`, { member: key.member, shares });
-    } catch (e) { say(e.message, e.message); return; }
-    if (data.state === "tallied") say("Đã đủ thành viên: kết quả đã được giải mã.", "Enough members: the tally is decrypted.");
-    else say(`Đã nhận phần của thành viên ${key.member}. Chờ các thành viên khác.`, `Member ${key.member}'s share received. Waiting for the others.`);
+    } catch (e) { say(e.message); return; }
+    if (data.state === "tallied") say("Đã đủ thành viên: kết quả đã được giải mã.");
+    else say("Đã nhận phần của thành viên {member}. Chờ các thành viên khác.", { member: key.member });
   });
 })();

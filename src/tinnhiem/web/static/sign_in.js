@@ -8,15 +8,15 @@
   const round = form.dataset.round;
   const input = document.getElementById("card");
   const problem = document.getElementById("card-error");
-  const { post, english } = TinnhiemPage;
-  const show = (vi, en) => { problem.textContent = english ? en : vi; problem.hidden = false; };
+  const { post, T } = TinnhiemPage;
+  const tell = (text, params) => { problem.textContent = T(text, params); problem.hidden = false; };
   const plain = (message) => message.replace(/^\[[^\]]*\]\s*/, "");  // the server's "[field] " is not for delegates
 
   async function signIn() {
     problem.hidden = true;
     let card;
     try { card = Tinnhiem.normaliseCard(input.value); } catch (e) {
-      show("Mã thẻ không đúng: cần 20 ký tự (chữ in hoa và số 2–9).", "Wrong card code: 20 characters (capital letters and digits 2–9) are needed.");
+      tell("Mã thẻ không đúng: cần 20 ký tự (chữ in hoa và số 2–9).");
       input.focus();
       return;
     }
@@ -26,7 +26,7 @@
       const data = await post(`/api/rounds/${round}/sign-in`, proof);
       sessionStorage.setItem(`tinnhiem-card-${round}`, card);
       location.assign(data.next);
-    } catch (e) { show(plain(e.message), plain(e.message)); }
+    } catch (e) { tell(plain(e.message)); }
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); signIn(); });
   function fromFragment() {

@@ -9,14 +9,14 @@
     const lines = document.getElementById("codes").value.split(/\n+/).map((l) => l.trim()).filter(Boolean);
     let credentials;
     try { credentials = lines.map((line) => Tinnhiem.publicCredential(round, line)); } catch (e) {
-      say("Có mã thẻ không đúng: kiểm tra lại từng dòng.", "A card code is wrong: check each line.");
+      say("Có mã thẻ không đúng: kiểm tra lại từng dòng.");
       return;
     }
     try {
       const data = await TinnhiemPage.post(`/api/rounds/${round}/cards/void`, { credentials });
       document.getElementById("void-count").textContent = data.void;
       document.getElementById("codes").value = "";
-      say(`Đã hủy ${data.voided} thẻ.`, `${data.voided} cards voided.`);
-    } catch (e) { say(e.message, e.message); }
+      say("Đã hủy {voided} thẻ.", { voided: data.voided });
+    } catch (e) { say(e.message); }
   });
 })();

@@ -6,8 +6,7 @@
   const form = document.getElementById("ballot");
   if (!form) return;
   const round = form.dataset.round;
-  const { post, english: en } = TinnhiemPage;
-  const say = (vi, english) => (en ? english : vi);
+  const { post, T: say } = TinnhiemPage;
   const rows = Array.from(form.querySelectorAll("fieldset.row"));
   const show = (id) => {
     for (const p of ["ballot", "review-panel", "cast-panel", "done-panel", "challenge-panel"]) {
@@ -21,7 +20,7 @@
     const picked = row.querySelector("input:checked");
     return picked ? Number(picked.value) : null;
   });
-  const labelOf = (row, choice) => choice === null ? say("(để trống)", "(empty)")
+  const labelOf = (row, choice) => choice === null ? say("(để trống)")
     : row.querySelectorAll("label.choice span")[choice].textContent;
   let pending = null;
   const key = `tinnhiem-ballot-${round}`;
@@ -53,12 +52,12 @@
   async function cast(ballot) {
     sessionStorage.setItem(key, JSON.stringify(ballot));
     const data = await post(`/api/rounds/${round}/ballots`, ballot);
-    if (data.code !== ballot.code) throw new Error(say("Máy chủ trả về mã khác mã của phiếu này.", "The server answered with another code than this ballot's."));
+    if (data.code !== ballot.code) throw new Error(say("Máy chủ trả về mã khác mã của phiếu này."));
     sessionStorage.removeItem(key);
     sessionStorage.removeItem(cardKey);
     document.getElementById("done-code").textContent = data.short;
     document.getElementById("done-full").textContent = data.code;
-    document.getElementById("done-qr").innerHTML = Tinnhiem.qrSvg(data.code, say("Mã QR của mã theo dõi đầy đủ", "QR code of the full tracking code"));
+    document.getElementById("done-qr").innerHTML = Tinnhiem.qrSvg(data.code, say("Mã QR của mã theo dõi đầy đủ"));
     show("done-panel");
   }
   document.getElementById("cast").addEventListener("click", async (event) => {
