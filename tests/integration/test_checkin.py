@@ -110,3 +110,36 @@ def test_two_organisers_tapping_one_delegate_at_the_same_moment(database: Databa
         listing = rounds.check_in_list(SqlUnitOfWork(database), code)
         assert stood == listing.delegates[number].channel
     assert rounds_of_taps == rounds.check_in_list(SqlUnitOfWork(database), code).present
+
+
+def test_attendance_is_fixed_by_the_electronic_vote(database: Database) -> None:
+    """Open: a latecomer checks in, a paper tap may be undone, an electronic one not (its card may have voted:
+    the abuse suite undid one after 53 casts, leaving 53 ballots for 52 cards and a round nobody could count).
+    Closed: nothing changes."""
+    from tinnhiem.domain.errors import InvalidInput
+    from tinnhiem.services import cards, voting
+    from tinnhiem.testing.simulate import seeded, seeded_cards
+
+    uow = SqlUnitOfWork(database)
+    code = prepare_conference(uow, 6, "chot")
+    voting.set_up_election(uow, code, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(1))
+    cards.upload(uow, code, cards.card_set(code, seeded_cards(code, 8, 1)).public)
+    for number in range(4):
+        rounds.check_in(uow, code, number, "electronic")
+    voting.open_voting(uow, code)
+    rounds.check_in(uow, code, 4, "electronic")  # a latecomer
+    rounds.check_in(uow, code, 5, "paper")
+    with pytest.raises(InvalidInput) as caught:
+        rounds.undo_check_in(uow, code, 4)
+    assert "card-handed-out" == caught.value.code
+    assert 5 == rounds.check_in_list(uow, code).by_channel["electronic"]
+    rounds.undo_check_in(uow, code, 5)  # a paper tap made by mistake
+    rounds.check_in(uow, code, 5, "paper")
+    voting.close_voting(uow, code)
+    name = rounds.check_in_list(uow, code).delegates[0].name
+    for change in (lambda: rounds.undo_check_in(uow, code, 5), lambda: rounds.undo_check_in(uow, code, 0),
+                   lambda: rounds.attend(uow, code, name, "electronic")):
+        with pytest.raises(InvalidInput) as caught:
+            change()
+        assert "attendance-closed" == caught.value.code
+    assert (5, 1) == tuple(rounds.check_in_list(uow, code).by_channel[c] for c in ("electronic", "paper"))

@@ -40,9 +40,11 @@ def flip_byte(text: str, index: int = 5) -> str:
     return data.hex()
 
 
-def drop_ballot(r: dict[str, Any]) -> None:
-    r["ballots"].pop(2)
-    r["tally"]["ballots"] -= 1
+def drop_ballot(r: dict[str, Any], index: int = 2, recount: bool = True) -> None:
+    """A ballot left out, its card voided as if it had cast nothing (else `cards-voided` catches it first)."""
+    dropped = r["ballots"].pop(index)
+    next(c for c in r["cards"]["list"] if c["credential"] == dropped["credential"]).update(void=True)
+    r["tally"]["ballots"] -= recount
 
 
 def duplicate_ballot(r: dict[str, Any]) -> None:
@@ -97,7 +99,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("one byte of one ciphertext", lambda r: r["ballots"][3]["rows"][1].update(beta=flip_byte(r["ballots"][3]["rows"][1]["beta"])), "encoding|tracking-code"),
     ("one byte of a proof", lambda r: r["ballots"][0]["rows"][2]["z"].__setitem__(1, flip_byte(r["ballots"][0]["rows"][2]["z"][1], 0)), "tracking-code"),
     ("a ballot dropped", drop_ballot, "tally-sum"),
-    ("a ballot dropped, count kept", lambda r: r["ballots"].pop(0), "ballot-count"),
+    ("a ballot dropped, count kept", lambda r: drop_ballot(r, 0, recount=False), "ballot-count"),
+    ("a ballot dropped, its card left live", lambda r: r["ballots"].pop(0), "cards-voided"),
     ("a ballot duplicated", duplicate_ballot, "order"),
     ("a row copied from another ballot", copy_a_row, "tracking-code"),
     ("a row copied, code recomputed", copy_a_row_and_fix_the_code, "ballot-signature"),
@@ -130,6 +133,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("a void card", use_a_void_card, "ballot-credential"),
     ("a second ballot with one card", second_ballot_same_card, "credential-reuse"),
     ("a signature copied from another ballot", copy_signature, "ballot-signature"),
+    ("a card that cast nothing left live after closing", lambda r: next(c for c in r["cards"]["list"] if c["void"]).update(void=False), "cards-voided"),
     ("more ballots than cards handed out", lambda r: r["cards"].update(issued=5), "ballots-over-cards"),
     ("more cards handed out than listed", lambda r: r["cards"].update(issued=99), "cards-issued"),
     ("no count of cards handed out once closed", lambda r: r["cards"].update(issued=None), "cards-issued"),

@@ -35,6 +35,7 @@ CHECKS: Mapping[str, str] = {
     "ballot-shape": N_("Phiếu {ballot} có {rows} dòng, cần {expected}."),
     "ballot-credential": N_("Thẻ của phiếu {ballot} không có trong danh sách hoặc đã bị hủy."),
     "credential-reuse": N_("Một thẻ đã bỏ hơn một phiếu (phiếu {ballot})."),
+    "cards-voided": N_("Đã đóng bỏ phiếu nhưng {cards} thẻ chưa bỏ phiếu vẫn chưa bị hủy."),
     "ballot-signature": N_("Chữ ký của thẻ trên phiếu {ballot} sai."),
     "ballot-proof": N_("Chứng minh của phiếu {ballot}, dòng {row} sai."),
     "duplicate": N_("Bản mã lặp lại ở phiếu {ballot}: phiếu bị nhân bản hoặc sao chép."),

@@ -26,7 +26,7 @@ MapFn = Callable[[Callable[..., None], Iterable[Any], Iterable[Any], Iterable[An
 CHECKS = (
     "format", "encoding", "bounds", "levels", "order", "tracking-code", "spoiled-code",  # reading
     "manifest-hash", "capacity", "threshold", "committee-members", "coefficient-proof", "joint-key",
-    "cards-issued", "ballot-credential", "credential-reuse", "ballot-limit", "ballots-over-cards",
+    "cards-issued", "ballot-credential", "credential-reuse", "cards-voided", "ballot-limit", "ballots-over-cards",
     "ballot-round", "ballot-shape", "ballot-signature", "ballot-proof", "duplicate", "spoiled-opening",
     "complete", "ballot-count", "tally-sum", "decryption-members", "decryption-quorum", "decryption-proof",
     "plaintext",
@@ -63,7 +63,8 @@ def check_ceremony(record: Record) -> None:
 
 
 def check_cards(record: Record) -> None:
-    """Each ballot's card listed and not void, used once; N ≤ max_ballots; N ≤ cards handed out."""
+    """Each ballot's card listed and not void, used once; once closed, every card that cast nothing void;
+    N ≤ max_ballots; N ≤ cards handed out."""
     listed = {c.credential: c.void for c in record.cards}
     closed = record.state in ("closed", "tallied")
     if (record.issued is None and closed) or (record.issued or 0) > len(record.cards):
@@ -78,6 +79,9 @@ def check_cards(record: Record) -> None:
     for s in record.spoiled:
         if s.ballot.credential not in listed:
             raise VerificationError("ballot-credential", ballot=s.ballot.code)
+    live = {credential for credential, void in listed.items() if not void}
+    if closed and live != used:  # closing voids every card that cast nothing (§6.2)
+        raise VerificationError("cards-voided", cards=len(live - used))
     n = len(record.ballots)
     if n > record.manifest.max_ballots:
         raise VerificationError("ballot-limit", ballots=n, max_ballots=record.manifest.max_ballots)

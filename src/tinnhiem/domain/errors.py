@@ -58,6 +58,9 @@ MESSAGES: Mapping[str, str] = {
     "key-file-unreadable": N_("Tệp khóa không đọc được: {reason}"),
     "sealed-share": N_("Không mở được phần khóa gửi cho thành viên này."),
     "two-channels": N_("Đại biểu «{value}» đã bỏ phiếu bằng hình thức {channel}; không thể nhận thêm phiếu khác."),
+    "attendance-closed": N_("Đã đóng bỏ phiếu: số đại biểu có mặt đã được chốt, không ghi nhận hay hoàn tác nữa."),
+    "card-handed-out": N_("Đại biểu «{value}» đã nhận thẻ bỏ phiếu điện tử và đã mở bỏ phiếu: thẻ có thể đã được "
+                          "dùng, nên không hoàn tác được."),
     "checked-in-other-channel": N_("Đại biểu «{value}» đã được ghi nhận có mặt ({channel}); mỗi đại biểu chỉ "
                                    "một hình thức. Nếu ghi nhầm, bấm «Hoàn tác» rồi ghi lại."),
     "delegate-not-found": N_("Không có đại biểu «{value}» trong danh sách."),

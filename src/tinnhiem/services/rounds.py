@@ -126,9 +126,21 @@ def delegates(uow: UnitOfWork, code: str) -> tuple[Delegate, ...]:
         return uow.rounds.delegates(code)
 
 
+def _attendance_may_change(uow: UnitOfWork, code: str) -> str | None:
+    """The electronic election's state, under its row lock (a close waits for this check-in, or this
+    check-in for the close); refused once voting has closed: the counts were fixed then."""
+    if uow.voting.election(code) is None:
+        return None
+    state = uow.voting.lock_election(code).state
+    if state in ("closed", "tallied"):
+        raise InvalidInput("attendance-closed", field="round", value=code)
+    return state
+
+
 def attend(uow: UnitOfWork, code: str, delegate: str, channel: str) -> None:
     """A delegate present, voting by ``channel`` (paper or electronic): never both (docs/paper.md)."""
     with uow:
+        _attendance_may_change(uow, code)
         uow.paper.attend(code, delegate, channel)
         uow.rounds.audit(code, "attendance", "", {"channel": channel})
         uow.commit()
@@ -172,6 +184,7 @@ def check_in(uow: UnitOfWork, code: str, number: int, channel: str) -> tuple[Att
     if channel not in ("electronic", "paper"):
         raise InvalidInput("unknown-value", field="channel", value=channel, choices="electronic, paper")
     with uow:
+        _attendance_may_change(uow, code)
         attendee = uow.paper.attend_number(code, number, channel)
         uow.rounds.audit(code, "attendance", "", {"channel": channel})
         after = _check_in_list(uow, code)
@@ -180,9 +193,16 @@ def check_in(uow: UnitOfWork, code: str, number: int, channel: str) -> tuple[Att
 
 
 def undo_check_in(uow: UnitOfWork, code: str, number: int) -> tuple[Attendee, CheckInList]:
-    """Take back delegate ``number``'s check-in (a wrong tap); the list after it."""
+    """Take back delegate ``number``'s check-in (a wrong tap); the list after it.
+
+    Not an electronic check-in once voting is open: its card may have voted, and undoing it would
+    leave more ballots than cards handed out (or let the delegate take a paper ballot too).
+    """
     with uow:
+        state = _attendance_may_change(uow, code)
         attendee = uow.paper.leave(code, number)
+        if state == "open" and attendee.channel == "electronic":  # nothing is committed: the row stays
+            raise InvalidInput("card-handed-out", field="number", value=attendee.name)
         if attendee.channel is not None:
             uow.rounds.audit(code, "attendance-undone", "", {"channel": attendee.channel})
         after = _check_in_list(uow, code)

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services import rounds, voting
 from tinnhiem.services.ports import Attendee
+from tinnhiem.services.schemas import Strict
 from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.deps import Hall, HallDep
 from tinnhiem.web.security import require_csrf
@@ -102,14 +103,14 @@ def check_in_page(request: Request, hall: HallDep, code: str) -> Response:
                      delegates=rounds.delegates(hall.uow(), code), present=voting.turnout(hall.uow(), code).present)
 
 
-class CheckInTap(BaseModel):
+class CheckInTap(Strict):
     """One tap on the check-in list: the delegate's number on the list and how they vote."""
 
     number: int = Field(ge=0, le=100_000)
     channel: str = Field("electronic", pattern="^(electronic|paper)$")
 
 
-class CheckInUndo(BaseModel):
+class CheckInUndo(Strict):
     number: int = Field(ge=0, le=100_000)
 
 

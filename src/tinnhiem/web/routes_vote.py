@@ -45,10 +45,12 @@ def sign_in(request: Request, hall: HallDep, code: str, body: SignIn) -> JSONRes
     if not nonce:
         raise InvalidInput("sign-in-proof", field="nonce")
     limiter = hall.limits.cards  # per card, never per address (web/limiter.py): nobody locks the hall out
-    if not limiter.hit(card_key(code, body.credential)):
-        raise InvalidInput("too-many-attempts", field="credential", minutes=limiter.minutes)
-    used = voting.sign_in(hall.uow(), code, body.credential, body.signature.model_dump(), nonce)
-    limiter.clear(card_key(code, body.credential))
+    try:
+        used = voting.sign_in(hall.uow(), code, body.credential, body.signature.model_dump(), nonce)
+    except InvalidInput as refused:  # a false proof counts against its card; a right one is never refused:
+        if refused.code == "sign-in-proof" and not limiter.hit(card_key(code, body.credential)):  # S is public
+            raise InvalidInput("too-many-attempts", field="credential", minutes=limiter.minutes) from None
+        raise
     request.session.pop("sign_in_nonce")  # used once
     request.session["card"] = {"round": code, "credential": body.credential}
     return JSONResponse({"voted": used, "next": f"/r/{code}/vote/ballot"})
