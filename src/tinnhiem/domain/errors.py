@@ -58,6 +58,13 @@ MESSAGES: Mapping[str, str] = {
     "key-file-unreadable": N_("Tệp khóa không đọc được: {reason}"),
     "sealed-share": N_("Không mở được phần khóa gửi cho thành viên này."),
     "two-channels": N_("Đại biểu «{value}» đã bỏ phiếu bằng hình thức {channel}; không thể nhận thêm phiếu khác."),
+    "invalid-body": N_("Dữ liệu gửi lên không đúng: {reason}"),
+    "body-too-large": N_("Dữ liệu gửi lên quá lớn (tối đa {limit})."),
+    "csrf": N_("Trang đã cũ hoặc thiếu mã chống giả mạo (CSRF): hãy tải lại trang rồi làm lại."),
+    "unreadable-body": N_("Không đọc được dữ liệu gửi lên: cần JSON mã UTF-8, không nén, không lồng quá sâu."),
+    "page-not-found": N_("Không có trang này."),
+    "method-not-allowed": N_("Trang này không nhận kiểu yêu cầu đó."),
+    "http-error": N_("Máy chủ không thực hiện được yêu cầu (mã HTTP {status})."),
     "attendance-closed": N_("Đã đóng bỏ phiếu: số đại biểu có mặt đã được chốt, không ghi nhận hay hoàn tác nữa."),
     "card-handed-out": N_("Đại biểu «{value}» đã nhận thẻ bỏ phiếu điện tử và đã mở bỏ phiếu: thẻ có thể đã được "
                           "dùng, nên không hoàn tác được."),

@@ -25,8 +25,8 @@ def results_xlsx(result: RoundResult) -> bytes:
     sheet.title = RESULTS_SHEET
     round_ = result.round
     append_row(sheet, [round_.title])
-    sheet.append([f"{round_.body.name} — {round_.date.isoformat()} — {result.rules.short}"])
-    sheet.append([f"Tỷ lệ % tính trên {BASE_LABELS[result.base_kind]}", result.base])
+    append_row(sheet, [f"{round_.body.name} — {round_.date.isoformat()} — {result.rules.short}"])
+    append_row(sheet, [f"Tỷ lệ % tính trên {BASE_LABELS[result.base_kind]}", result.base])
     sheet.append([])
     head = ["STT", "Họ và tên", "Chức vụ", "Nhóm"]
     for level in round_.levels:

@@ -9,13 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, TinnhiemError
 from tinnhiem.i18n import message
 from tinnhiem.storage.db import Database
 from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
-from tinnhiem.web.bounds import BoundedBodies
+from tinnhiem.web.bounds import BoundedBodies, TooLarge, refusal
 from tinnhiem.web.deps import Hall
 from tinnhiem.web.limiter import SignInLimits
 from tinnhiem.web.live import Hub, Live
@@ -26,6 +27,11 @@ __all__ = ["Hall", "create_app"]  # Hall lives in web/deps.py; kept here for old
 
 HERE = Path(__file__).parent
 STATUS: dict[type[TinnhiemError], int] = {QuorumNotMet: 409, NotFound: 404, InvalidInput: 422, TinnhiemError: 400}
+# (status, the framework's detail) -> our error code and the field it concerns; "" matches any detail
+HTTP_ERRORS: dict[tuple[int, str], tuple[str, str | None]] = {
+    (403, "CSRF"): ("csrf", "csrf"), (400, ""): ("unreadable-body", "body"), (404, ""): ("page-not-found", None),
+    (405, ""): ("method-not-allowed", None),
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,26 +49,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(SecurityHeaders)  # outermost: sees the session's cookie
 
-    @app.exception_handler(TinnhiemError)
-    async def tinnhiem_error(request: Request, error: TinnhiemError) -> Response:
-        status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
+    def refuse(request: Request, error: TinnhiemError, status: int, headers: dict[str, str] | None = None) -> Response:
+        """Every refusal in one shape: the code, the field, the message in both languages (JSON under /api/)."""
         body = {"error": error.code, "field": error.field, "message": message(error, "vi"),
                 "message_en": message(error, "en")}
         if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=status)
+            return JSONResponse(body, status_code=status, headers=headers)
         return hall.page(request, "error.html", status=status, error=body)
+
+    @app.exception_handler(TinnhiemError)
+    async def tinnhiem_error(request: Request, error: TinnhiemError) -> Response:
+        return refuse(request, error, next(code for kind, code in STATUS.items() if isinstance(error, kind)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, error: RequestValidationError) -> Response:
         """A body that breaks its schema: 422, naming the first field; the handler never ran, nothing was written."""
         first = error.errors()[0] if error.errors() else {"loc": (), "msg": ""}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
-        body = {"error": "invalid-body", "field": where,
-                "message": f"[{where}] Dữ liệu gửi lên không đúng: {first.get('msg', '')}",
-                "message_en": f"[{where}] The data sent is not valid: {first.get('msg', '')}"}
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=422)
-        return hall.page(request, "error.html", status=422, error=body)
+        return refuse(request, InvalidInput("invalid-body", field=where, reason=str(first.get("msg", ""))), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        """The framework's own refusals (no CSRF token, a body it cannot parse, no such page) in the same shape."""
+        if isinstance(error, TooLarge):
+            return refuse(request, refusal(error.bound), 413)
+        code, field = HTTP_ERRORS.get((error.status_code, str(error.detail)), HTTP_ERRORS.get((error.status_code, ""),
+                                                                                            ("http-error", None)))
+        return refuse(request, TinnhiemError(code, field=field, status=error.status_code), error.status_code,
+                      dict(error.headers or {}))
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (routes_public, routes_vote, routes_admin, routes_committee, routes_paper):

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tinnhiem.i18n import gettext
+from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.i18n import bilingual, message
 
 DEFAULT_BYTES = 256 * 1024  # any form or JSON body: a 50-subject ballot with its proofs is ≈ 40 KB
 MB = 1024 * 1024
@@ -38,18 +39,16 @@ def size(n: int) -> str:
     return f"{n // MB} MB" if n >= MB else f"{n // 1024} KB"
 
 
-def messages(bound: Bound) -> tuple[str, str]:
-    """The refusal in Vietnamese and English (no session is read before a body is refused: both are sent)."""
-    vi, en = (gettext(lang, "Dữ liệu gửi lên quá lớn (tối đa {limit}).", limit=size(bound.max_bytes))
-              for lang in ("vi", "en"))
-    return vi, en
+def refusal(bound: Bound) -> InvalidInput:
+    return InvalidInput("body-too-large", field="body", limit=size(bound.max_bytes))
 
 
 class TooLarge(HTTPException):
     """The body passed its bound while it was being read (an HTTP error, so the framework's parsers pass it on)."""
 
     def __init__(self, bound: Bound) -> None:
-        super().__init__(413, " / ".join(messages(bound)))
+        super().__init__(413, bilingual(refusal(bound)))
+        self.bound = bound
 
 
 class BoundedBodies:
@@ -98,9 +97,11 @@ class BoundedBodies:
 
 
 async def _too_large(scope: Scope, send: Send, bound: Bound) -> None:
-    vi, en = messages(bound)
+    """Refused before the app ran (no session is read then: both languages are sent)."""
+    error = refusal(bound)
+    vi, en = message(error, "vi"), message(error, "en")
     if scope["path"].startswith("/api/"):
-        body = json.dumps({"error": "too-large", "field": None, "message": vi, "message_en": en},
+        body = json.dumps({"error": error.code, "field": error.field, "message": vi, "message_en": en},
                           ensure_ascii=False).encode()
         await _respond(send, 413, body, [(b"content-type", b"application/json")])
     else:
