@@ -61,3 +61,18 @@ def test_without_the_row_lock_one_device_key_is_lost(database: Database, monkeyp
 def test_with_the_row_lock_both_device_keys_are_kept(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """The pair's second half: under the row lock the second join waits and both device keys are kept."""
     assert ["1", "2"] == race(database, monkeypatch)
+
+
+def test_a_ceremony_code_takes_one_device_only(database: Database) -> None:
+    """The abuse suite joined as member 1 twice with the same code: the second device silently replaced the
+    first's key. Each step is done once per member; a lost device means a new ceremony."""
+    from tinnhiem.domain.errors import InvalidInput
+
+    round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
+    rounds.create_round(SqlUnitOfWork(database), round_, (Delegate("A"),), code="once")
+    codes = key_ceremony.start(SqlUnitOfWork(database), "once", ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2)
+    key_ceremony.join(SqlUnitOfWork(database), "once", 1, codes[0][1], base_mul(11).hex())
+    with pytest.raises(InvalidInput) as caught:
+        key_ceremony.join(SqlUnitOfWork(database), "once", 1, codes[0][1], base_mul(12).hex())
+    assert "ceremony-step-done" == caught.value.code
+    assert {"1": base_mul(11).hex()} == key_ceremony.public_state(SqlUnitOfWork(database), "once")["devices"]

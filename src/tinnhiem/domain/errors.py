@@ -65,6 +65,9 @@ MESSAGES: Mapping[str, str] = {
     "page-not-found": N_("Không có trang này."),
     "method-not-allowed": N_("Trang này không nhận kiểu yêu cầu đó."),
     "http-error": N_("Máy chủ không thực hiện được yêu cầu (mã HTTP {status})."),
+    "ceremony-phase": N_("Lễ tạo khóa đang ở bước khác ({value}): hãy tải lại trang."),
+    "ceremony-step-done": N_("Thành viên {member} đã làm bước này trên một thiết bị: mã lễ tạo khóa chỉ dùng một lần. "
+                             "Nếu thiết bị đó bị mất, Ban tổ chức bắt đầu lại lễ tạo khóa."),
     "attendance-closed": N_("Đã đóng bỏ phiếu: số đại biểu có mặt đã được chốt, không ghi nhận hay hoàn tác nữa."),
     "card-handed-out": N_("Đại biểu «{value}» đã nhận thẻ bỏ phiếu điện tử và đã mở bỏ phiếu: thẻ có thể đã được "
                           "dùng, nên không hoàn tác được."),
@@ -104,6 +107,9 @@ MESSAGES: Mapping[str, str] = {
     "manifest-too-large": N_("Cuộc bỏ phiếu quá lớn để mã hóa: {ballots} phiếu."),
     "bad-corners": N_("Cần bốn góc, mỗi góc dạng x,y (ví dụ 12.5,40)."),
     "voting-closed": N_("Đã đóng bỏ phiếu."),
+    "voting-already-open": N_("Bỏ phiếu đã mở rồi."),
+    "voting-not-closed": N_("Bỏ phiếu chưa đóng: chưa kiểm phiếu được."),
+    "round-tallied": N_("Đã kiểm phiếu xong cuộc này."),
     "not-counted-yet": N_("Chưa kiểm phiếu xong: hồ sơ chưa đầy đủ."),
     # The committee's ceremony and decryption, the double entry, the hall's files: one code per situation.
     "not-a-member": N_("«{value}» không phải thành viên Ban kiểm phiếu của cuộc lấy phiếu này."),

@@ -41,9 +41,12 @@ def hash_code(secret: str, salt: str) -> str:
     return hashlib.scrypt(secret.upper().encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1, dklen=32).hex()
 
 
+PHASE_KEYS = {"keys": "devices", "deal": "deals", "receive": "confirmed"}  # what each step records per member
+
+
 def _phase(data: dict[str, Any]) -> str:
     n = len(data["members"])
-    for phase, key in (("keys", "devices"), ("deal", "deals"), ("receive", "confirmed")):
+    for phase, key in PHASE_KEYS.items():
         if len(data[key]) < n:
             return phase
     return "done"
@@ -98,7 +101,9 @@ def _change(uow: UnitOfWork, code: str, member: int, member_code: str, phase: st
         if entry is None or not hmac.compare_digest(hash_code(secret, entry["salt"]), entry["hash"]):
             raise InvalidInput("bad-code", field="code")
         if _phase(data) != phase:
-            raise InvalidInput("voting-not-open", field="phase")
+            raise InvalidInput("ceremony-phase", field="phase", value=_phase(data))
+        if str(member) in data[PHASE_KEYS[phase]]:  # each step once per member: a second device cannot take over
+            raise InvalidInput("ceremony-step-done", field="code", member=member)
         apply(data)
         uow.ceremonies.save_ceremony(code, data)
         if _phase(data) == "done":

@@ -48,7 +48,7 @@ def _closed_record(uow: UnitOfWork, code: str) -> Record:
     """The record once voting is closed, before its count, as crypto values."""
     data = public_record(uow, code)
     if data["state"] != "closed":
-        raise InvalidInput("voting-not-open" if data["state"] in ("ready", "open") else "voting-closed",
+        raise InvalidInput("voting-not-closed" if data["state"] in ("ready", "open") else "round-tallied",
                            field="round")
     return from_json(data)
 
@@ -58,7 +58,7 @@ def tally_for_members(uow: UnitOfWork, code: str) -> dict[str, object]:
     with uow:
         election = uow.voting.election(code)
     if election is None or election.state not in ("closed", "tallied"):
-        raise InvalidInput("voting-not-open", field="round")
+        raise InvalidInput("voting-not-closed", field="round")
     partial = from_json(public_record(uow, code) | {"state": "closed", "tally": None, "decryption": None})
     sums = encrypted_sums(partial.manifest, partial.ballots)
     rows = [{"alpha": c.alpha.hex(), "beta": c.beta.hex()} for c in sums]

@@ -112,7 +112,7 @@ def open_voting(uow: UnitOfWork, code: str, actor: str = "") -> None:
     with uow:
         election = uow.voting.lock_election(code)
         if election.state != "ready":
-            raise InvalidInput("voting-not-open" if election.state == "open" else "voting-closed", field="round")
+            raise InvalidInput("voting-already-open" if election.state == "open" else "voting-closed", field="round")
         if not uow.voting.cards(code):
             raise InvalidInput("no-cards", field="cards")
         round_ = uow.rounds.get(code)
