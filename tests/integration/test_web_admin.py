@@ -18,11 +18,16 @@ from tinnhiem.web.settings import Settings
 @pytest.fixture
 def client(tmp_path: Path) -> TestClient:
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG"))
-    client = TestClient(app)
-    csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
-    client.headers["X-CSRF-Token"] = csrf
-    assert 200 == client.post("/admin/sign-in", data={"organiser_code": "org", "csrf": csrf}).status_code
-    return client
+    return second_device(TestClient(app))
+
+
+def second_device(client: TestClient) -> TestClient:
+    """Another browser signed in as organiser on the same hall (its own session)."""
+    other = TestClient(client.app)
+    csrf = other.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
+    other.headers["X-CSRF-Token"] = csrf
+    assert 200 == other.post("/admin/sign-in", data={"organiser_code": "org", "csrf": csrf}).status_code
+    return other
 
 
 def xlsx(rows: list[list[object]]) -> bytes:
@@ -192,6 +197,9 @@ def test_two_members_type_the_paper_totals_on_the_web(client: TestClient) -> Non
         return form
 
     assert "Chờ thành viên thứ hai" in client.post("/committee/r/t/totals", data=typed("Hà Văn Tâm", 30)).text
+    one_device = client.post("/committee/r/t/totals", data=typed("Lâm Thị Kim Oanh", 30))
+    assert 422 == one_device.status_code and "trên máy của mình" in one_device.text  # one person typing both
+    client = second_device(client)
     differ = client.post("/committee/r/t/totals", data=typed("Lâm Thị Kim Oanh", 31)).text
     assert "chưa khớp ở: Trần Thị Bích Hạnh" in differ and "30" not in differ.split("chưa khớp")[1][:200]
     with SqlUnitOfWork(database) as uow:

@@ -68,6 +68,7 @@ MESSAGES: Mapping[str, str] = {
     "ceremony-phase": N_("Lễ tạo khóa đang ở bước khác ({value}): hãy tải lại trang."),
     "ceremony-step-done": N_("Thành viên {member} đã làm bước này trên một thiết bị: mã lễ tạo khóa chỉ dùng một lần. "
                              "Nếu thiết bị đó bị mất, Ban tổ chức bắt đầu lại lễ tạo khóa."),
+    "same-device-twice": N_("Thành viên thứ hai phải nhập trên máy của mình: máy này đã nhập cho một thành viên khác."),
     "attendance-closed": N_("Đã đóng bỏ phiếu: số đại biểu có mặt đã được chốt, không ghi nhận hay hoàn tác nữa."),
     "card-handed-out": N_("Đại biểu «{value}» đã nhận thẻ bỏ phiếu điện tử và đã mở bỏ phiếu: thẻ có thể đã được "
                           "dùng, nên không hoàn tác được."),

@@ -61,10 +61,16 @@ def record_totals(uow: UnitOfWork, code: str, first: Entry, second: Entry) -> Ro
         differ = mismatches(round_.subjects, first, second)
         if differ:
             raise EntriesDiffer(differ, field="totals")
-        result = tally(round_, first.totals)
-        uow.rounds.save_totals(code, first.totals)
-        uow.rounds.audit(code, "totals-recorded", f"{first.member}; {second.member}", {"double_entry": True})
+        result = _save_agreed(uow, code, round_, first, second)
         uow.commit()
+    return result
+
+
+def _save_agreed(uow: UnitOfWork, code: str, round_: Round, first: Entry, second: Entry) -> RoundResult:
+    """Two typings agree: the totals, and who typed them, inside the caller's transaction."""
+    result = tally(round_, first.totals)
+    uow.rounds.save_totals(code, first.totals)
+    uow.rounds.audit(code, "totals-recorded", f"{first.member}; {second.member}", {"double_entry": True})
     return result
 
 
@@ -210,27 +216,32 @@ def undo_check_in(uow: UnitOfWork, code: str, number: int) -> tuple[Attendee, Ch
     return attendee, after
 
 
-def submit_entry(uow: UnitOfWork, code: str, member: str, totals: Sequence[Totals]) -> tuple[str, list[str]]:
-    """One member's typing of the paper totals (web double entry).
+def submit_entry(uow: UnitOfWork, code: str, member: str, totals: Sequence[Totals],
+                 device: str = "") -> tuple[str, list[str]]:
+    """One member's typing of the paper totals (web double entry), in one transaction.
 
     Returns ("waiting", []) until a second member has typed, ("differ", subject names) where the two
     typings differ (the other member's numbers are never shown), or ("saved", []) once they agree.
+    ``device`` names the session it came from: the second member must type on another device.
     """
     with uow:
         round_ = uow.rounds.get(code)
         if member not in {m.name for m in round_.committee}:
             raise InvalidInput("not-a-member", field="member", value=member)
-        uow.rounds.save_entry(code, member, totals)
-        others = {name: t for name, t in uow.rounds.entries(code).items() if name != member}
-        uow.commit()
-    if not others:
-        return "waiting", []
-    other, their = next(iter(others.items()))
-    differ = mismatches(round_.subjects, Entry(member, tuple(totals)), Entry(other, their))
-    if differ:
-        return "differ", [m.subject.name for m in differ]
-    record_totals(uow, code, Entry(other, their), Entry(member, tuple(totals)))
-    with uow:
+        others = {name: e for name, e in uow.rounds.entries(code).items() if name != member}
+        if device and any(e.device == device for e in others.values()):
+            raise InvalidInput("same-device-twice", field="member", value=member)
+        uow.rounds.save_entry(code, member, totals, device)
+        if not others:
+            uow.commit()
+            return "waiting", []
+        other, their = next(iter(others.items()))
+        first, second = Entry(other, their.totals), Entry(member, tuple(totals))
+        differ = mismatches(round_.subjects, first, second)
+        if differ:
+            uow.commit()
+            return "differ", [m.subject.name for m in differ]
+        _save_agreed(uow, code, round_, first, second)
         uow.rounds.clear_entries(code)
         uow.commit()
     return "saved", []

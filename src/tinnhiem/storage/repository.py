@@ -33,6 +33,7 @@ from tinnhiem.domain.names import Person, find_person, folded
 from tinnhiem.services.ports import (
     Appearance,
     CeremonyStore,
+    Entered,
     PaperStore,
     RoundListing,
     RoundStore,
@@ -253,23 +254,23 @@ class SqlRoundStore:
         row.convened, row.present = conference.convened, conference.present
         row.ballots_issued, row.ballots_returned = conference.ballots_issued, conference.ballots_returned
 
-    def entries(self, code: str) -> dict[str, tuple[Totals, ...]]:
+    def entries(self, code: str) -> dict[str, Entered]:
         """Each member's pending typing of the paper totals (double entry)."""
         row = self._row(code)
         levels = LEVELS[VoteKind(row.kind)]
         found = self.session.scalars(select(CountEntryRow).where(CountEntryRow.round_id == row.id))
-        return {e.member: tuple(Totals({lv: t[lv.value] for lv in levels}, t["invalid"]) for t in e.totals)
-                for e in found}
+        return {e.member: Entered(tuple(Totals({lv: t[lv.value] for lv in levels}, t["invalid"]) for t in e.totals),
+                                  e.device) for e in found}
 
-    def save_entry(self, code: str, member: str, totals: Sequence[Totals]) -> None:
+    def save_entry(self, code: str, member: str, totals: Sequence[Totals], device: str = "") -> None:
         row = self._row(code)
         data = [{**{lv.value: n for lv, n in t.counts.items()}, "invalid": t.invalid} for t in totals]
         entry = self.session.scalar(select(CountEntryRow).where(
             CountEntryRow.round_id == row.id, CountEntryRow.member == member))
         if entry is None:
-            self.session.add(CountEntryRow(round_id=row.id, member=member, totals=data))
+            self.session.add(CountEntryRow(round_id=row.id, member=member, totals=data, device=device))
         else:
-            entry.totals = data
+            entry.totals, entry.device = data, device
         self.session.flush()
 
     def clear_entries(self, code: str) -> None:

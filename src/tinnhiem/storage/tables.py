@@ -297,3 +297,4 @@ class CountEntryRow(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     member: Mapped[str] = mapped_column(String(300))
     totals: Mapped[list[dict[str, int]]] = mapped_column(JSON)
+    device: Mapped[str] = mapped_column(String(64), default="", server_default="")  # sha256 of the session's mark

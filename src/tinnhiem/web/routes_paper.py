@@ -20,6 +20,7 @@ from tinnhiem.paper.forms import Forms, forms_for
 from tinnhiem.services import rounds
 from tinnhiem.storage.files import ImageFiles
 from tinnhiem.web.routes_admin import ORGANISER_ACTION, require_organiser
+from tinnhiem.web.security import device_mark
 
 if TYPE_CHECKING:
     from tinnhiem.web.app import Hall
@@ -175,7 +176,7 @@ async def submit_totals(request: Request, code: str) -> HTMLResponse:
 
     totals = [Totals({level: number(f"c-{i}-{level.value}") for level in round_.levels}, number(f"invalid-{i}"))
               for i in range(len(round_.subjects))]
-    outcome, differ = rounds.submit_entry(hall.uow(), code, member, totals)
+    outcome, differ = rounds.submit_entry(hall.uow(), code, member, totals, device_mark(request))
     if outcome == "saved":
         hall.live.changed(code)
     return hall.page(request, "totals.html", round=round_, code=code, outcome=outcome, differ=differ)

@@ -5,6 +5,7 @@ No log line, header or response here carries a card code, a ballot or a choice.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 
@@ -65,6 +66,11 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(24)
         request.session["csrf"] = token
     return str(token)
+
+
+def device_mark(request: Request) -> str:
+    """Which browser session did something, without naming it: a hash of the session's own random token."""
+    return hashlib.sha256(f"device:{csrf_token(request)}".encode()).hexdigest()
 
 
 async def require_csrf(request: Request) -> None:
