@@ -11,7 +11,7 @@ BUNDLE := src/tinnhiem/web/static/build/tinnhiem.js
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	--no-emit-index-url --no-emit-find-links --build-deps-for editable
 
-.PHONY: demo test test-fast lint lock bench system system-documents clean
+.PHONY: demo test test-fast lint lock messages bench system system-documents clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ $(DEV): pyproject.toml $(DEV_LOCK) | $(BIN)/python
 lock: $(DEV)
 	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) -o $(LOCK) pyproject.toml
 	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) --extra dev -c $(LOCK) -o $(DEV_LOCK) pyproject.toml
+
+# After changing a text in the code, a template or a page script: the catalogue lists it for translators
+# (src/tinnhiem/locale/en/LC_MESSAGES/messages.po; tests/unit/test_i18n.py fails until it is translated).
+messages: $(DEV)
+	$(BIN)/python scripts/messages.py en
 
 # Browser code comes from npm through the build, never copied in by hand.
 node_modules/.installed: package.json package-lock.json
