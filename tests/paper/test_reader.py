@@ -66,3 +66,53 @@ def test_a_smudge_goes_to_people(forms: Forms, blanks: dict[float, list[np.ndarr
     scan = make_scan(blanks[200][1], layouts[1], 200, 7,
                      **(PLAIN | {"ambiguous_rate": 1.0, "empty_rate": 0.0, "multiple_rate": 0.0}))
     assert {RowState.UNSURE} == {row.state for row in forms.read(scan.image).rows}
+
+
+def _px(mm: float, dpi: float) -> int:
+    return int(round(mm * dpi / 25.4))
+
+
+def _colour(blank: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(blank, cv2.COLOR_GRAY2BGR) if blank.ndim == 2 else blank.copy()
+
+
+# Found by a scan generator we did not write (each failed before the change that follows it).
+def test_a_light_pencil_circle_round_a_box_goes_to_people(forms: Forms, blanks: dict[float, list[np.ndarray]],
+                                                          round_: Round) -> None:
+    """A pencil circle round a box, an eighth darker than the paper, was read as an empty row, seen by nobody."""
+    import cv2
+
+    box = sheets(round_, demo.DEMO_CODE, REGULAR)[0].boxes()[1]  # the first row, level 1
+    page = _colour(blanks[200][0])
+    cv2.circle(page, (_px(box.x + box.side / 2, 200), _px(box.y + box.side / 2, 200)), _px(box.side / 2 + 3, 200),
+               (225, 225, 225), 2)
+    assert RowState.EMPTY is not forms.read(page).rows[0].state
+
+
+def test_a_seal_stamped_off_its_place_is_not_writing(forms: Forms, blanks: dict[float, list[np.ndarray]]) -> None:
+    """A 38 mm red seal stamped 6 mm to the right of its printed place flagged the sheet as written on."""
+    import cv2
+
+    from tinnhiem.paper.reader import SEAL_AREA
+
+    page = _colour(blanks[200][0])
+    x, y, w, h = SEAL_AREA
+    centre = (_px(x + w / 2 + 6, 200), _px(y + h / 2, 200))
+    for radius in (19, 17.5, 12):  # its rims and its lettering
+        cv2.circle(page, centre, _px(radius, 200), (40, 40, 200), _px(0.8, 200))
+    assert () == forms.read(page).problems
+
+
+def test_a_black_and_white_scan_goes_to_people(forms: Forms, blanks: dict[float, list[np.ndarray]],
+                                               round_: Round) -> None:
+    """The scanner's black-and-white setting drops light pencil; such a sheet was counted unseen."""
+    import cv2
+
+    from tinnhiem.paper.reader import Problem
+
+    scan = make_scan(blanks[200][0], sheets(round_, demo.DEMO_CODE, REGULAR)[0], 200, 41, **PLAIN)
+    grey = scan.image if scan.image.ndim == 2 else cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY)
+    assert Problem.BLACK_AND_WHITE in forms.read(np.where(grey > 160, 255, 0).astype(np.uint8)).problems
+    assert Problem.BLACK_AND_WHITE not in forms.read(scan.image).problems

@@ -22,7 +22,7 @@ from tinnhiem.domain.words import N_
 from tinnhiem.i18n import gettext
 from tinnhiem.paper.copies import COPY_SIMILAR, content_hash, similarity
 from tinnhiem.paper.forms import Forms
-from tinnhiem.paper.reader import RowState, SheetReading
+from tinnhiem.paper.reader import Problem, RowState, SheetReading
 from tinnhiem.reports.content import PaperFigures
 from tinnhiem.services.ports import ImageStore, StoredRow, StoredSheet, UnitOfWork
 
@@ -33,9 +33,12 @@ INKED = 0.03  # a box with this much ink inside (or a ring round it) counts as i
 # What the committee reads for each problem code (never the raw code).
 REASONS: dict[str, str] = {
     "no-corners": N_("Không tìm thấy bốn ô vuông đen ở góc tờ phiếu (tờ bị cắt, gập, hoặc không phải phiếu)"),
-    "not-this-round": N_("Không nhận ra mã QR của một mẫu phiếu của cuộc lấy phiếu này"),
+    "not-this-round": N_("Không đọc được mã QR của tờ này, hoặc mã QR không thuộc cuộc lấy phiếu này (ảnh mờ, nhòe, "
+                         "hay phiếu của cuộc khác): xem ảnh trước khi quyết định"),
     "stray-ink": N_("Có chữ viết hoặc nét mực ngoài các ô đánh dấu"),
     COPY: N_("Có thể là bản quét lại của một tờ phiếu đã đọc"),
+    Problem.BLACK_AND_WHITE: N_("Ảnh quét đen trắng (hai màu): nét bút chì nhạt có thể đã mất; nên quét lại ở chế độ "
+                               "xám hoặc màu"),
     "placed-by-hand": N_("Ban kiểm phiếu đã đánh dấu bốn góc; cần xác nhận phiếu hợp lệ"),
     "unsure": N_("Máy không chắc chắn về dòng này"),
 }
@@ -47,7 +50,7 @@ def reason(code: str) -> str:
 
 
 def _ink_figures(reading: SheetReading, index: int) -> tuple[tuple[float, ...], ...]:
-    return tuple((round(b.inside, 4), round(b.light, 4), round(b.spread, 3), round(b.ring, 3))
+    return tuple((round(b.inside, 4), round(b.light, 4), round(b.spread, 3), round(b.ring, 3), round(b.faint_ring, 3))
                  for b in reading.rows[index].ink)
 
 
@@ -338,7 +341,7 @@ def export(uow: UnitOfWork, code: str) -> dict[str, object]:
             "withdrawn_reason": s.withdrawn,
             "rows": [{
                 "row": r.row + 1, "subject": r.subject, "read": r.read_state, "read_level": r.read_level,
-                "ink": [dict(zip(("inside", "light", "spread", "ring"), b, strict=True)) for b in r.ink],
+                "ink": [dict(zip(("inside", "light", "spread", "ring", "faint_ring"), b, strict=False)) for b in r.ink],
                 "state": r.state or "pending", "level": r.level, "decided_by": r.decided_by,
             } for r in s.rows],
         } for s in sheets],

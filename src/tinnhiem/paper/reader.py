@@ -54,7 +54,9 @@ RING_EMPTY = 0.35
 RING_MARKED = 0.6
 QR_AGREEMENT = 0.85  # share of modules that must agree with one of the round's codes
 STRAY_MIN_AREA = 60  # ink pixels (≈ 2.4 mm²) in one group outside the boxes and the print
-SEAL_AREA = (MARGIN - 4, 28.0, 44.0, 40.0)  # x, y, w, h mm round the printed "(dấu treo)" circle
+# x, y, w, h mm round the printed "(dấu treo)" circle (centre MARGIN + 18, 48; 24 mm): a seal of 40 mm
+# stamped up to 10 mm off its place stays inside (an outside generator stamped them 3–6 mm off)
+SEAL_AREA = (MARGIN - 12, 18.0, 60.0, 60.0)
 
 
 class RowState(StrEnum):
@@ -68,6 +70,7 @@ class Problem(StrEnum):
     NO_CORNERS = "no-corners"  # not a ballot, or the page is cut off
     NOT_THIS_ROUND = "not-this-round"  # QR missing or of another round or form (R-VALID-1)
     STRAY_INK = "stray-ink"  # writing or marks outside the boxes (possible R-VALID-1)
+    BLACK_AND_WHITE = "black-and-white"  # a scan of two shades only: a light pencil mark may have been dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,12 +230,14 @@ def ring_score(ink: np.ndarray, printed: np.ndarray, box: Box) -> float:
 
 @dataclass(frozen=True, slots=True)
 class BoxInk:
-    """What the reader saw in one box: ink share inside, light-ink share inside and its spread, ring round it."""
+    """What the reader saw in one box: ink share inside, light-ink share inside and its spread, ring round it
+    (in ink), and the faint ring (in light ink: a pencil circle round the box)."""
 
     inside: float
     light: float
     spread: float
     ring: float
+    faint_ring: float = 0.0
 
     @property
     def marked(self) -> bool:
@@ -242,7 +247,8 @@ class BoxInk:
 
     @property
     def empty(self) -> bool:
-        return self.inside < EMPTY_BELOW and self.ring < RING_EMPTY and self.light < LIGHT_EMPTY
+        return (self.inside < EMPTY_BELOW and self.ring < RING_EMPTY and self.light < LIGHT_EMPTY
+                and self.faint_ring < RING_EMPTY)  # a pencil circle round the box goes to people
 
 
 def decide(subject: int, boxes: Sequence[BoxInk]) -> RowReading:
@@ -313,14 +319,22 @@ def read_rows(page: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tup
     dark = darkness(page)
     ink = ((dark > RING_INK) & (printed == 0)).astype(np.uint8)
     light = cv2.blur(dark, (3, 3))  # a light stroke stands out of the scanner's noise once averaged
+    faint = ((light > LIGHT_INK) & (printed == 0)).astype(np.uint8)
     boxes = layout.boxes()
     rows = tuple(
         decide(subject, [BoxInk(box_score(dark, b.x, b.y, b.side), *light_score(light, b.x, b.y, b.side),
-                                ring_score(ink, printed, b))
+                                ring_score(ink, printed, b), ring_score(faint, printed, b))
                          for b in boxes[i * layout.levels:(i + 1) * layout.levels]])
         for i, subject in enumerate(layout.subjects)
     )
     return dark, rows
+
+
+def black_and_white(grey: np.ndarray) -> bool:
+    """A scanner's black-and-white setting (two shades, whatever JPEG added round the edges): its threshold
+    may have dropped a light pencil mark, so nobody may count such a sheet unseen."""
+    shades = np.bincount(grey.ravel(), minlength=256)
+    return bool(shades[:32].sum() + shades[224:].sum() >= 0.995 * grey.size)
 
 
 def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict[str, np.ndarray],
@@ -339,7 +353,8 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
         return SheetReading(None, (), (Problem.NOT_THIS_ROUND,), page)
     mask = printed[layout.qr_text]
     dark, rows = read_rows(page, mask, layout)
-    problems = (Problem.STRAY_INK,) if stray_ink(dark, mask, layout) else ()
+    problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, stray_ink(dark, mask, layout)),
+                                                   (Problem.BLACK_AND_WHITE, black_and_white(grey))) if seen)
     own_ink = ((dark > INK) & (mask == 0)).astype(np.uint8)
     _outside_corners(own_ink)
     return SheetReading(layout, rows, problems, page, signature(own_ink, PX_PER_MM))
