@@ -171,7 +171,7 @@ def test_withdrawn_sheet_and_its_reason_are_in_the_export(home: Path) -> None:
     (sheet,) = exported["sheets"]
     assert ("withdrawn", "Lê Thị Phiếu", "Phiếu mẫu, không phải phiếu bầu") == (
         sheet["decision"], sheet["decided_by"], sheet["withdrawn_reason"])
-    assert 12 == len(sheet["rows"]) and {"inside", "light", "spread", "ring"} == set(sheet["rows"][0]["ink"][0])
+    assert 12 == len(sheet["rows"]) and {"inside", "light", "spread", "ring", "faint_ring"} == set(sheet["rows"][0]["ink"][0])
     assert sheet["content_hash"] and sheet["file_sha256"]
 
 
