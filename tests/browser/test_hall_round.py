@@ -171,6 +171,10 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     english.goto(f"{hall.url}/r/{hall.code}/vote?lang=en")
     expect(english.get_by_label("The code on your voting card")).to_be_visible()
     assert [] == axe_violations(english, hall)
+    english.get_by_label("The code on your voting card").fill("K7QX")  # the page's script answers, in English
+    english.get_by_role("button", name="Sign in").click()
+    expect(english.get_by_role("alert")).to_have_text(
+        "Wrong card code: 20 characters (capital letters and digits 2–9) are needed.")
 
     record = json.loads(organiser.request.get(f"{hall.url}/api/rounds/{hall.code}/record").text())
     verified = verify_record(record)
