@@ -28,6 +28,7 @@ def test_valid_point_is_accepted() -> None:
         bytes.fromhex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),  # p − 1: s ≥ p/2 (negative)
         bytes.fromhex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),  # p itself: not reduced
         bytes.fromhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),  # Ed25519 small-order point
+        base_mul(5)[:31] + bytes([base_mul(5)[31] | 0x80]),  # 5·G with bit 255 set: libsodium reads it as 5·G
     ],
 )
 def test_invalid_points_are_refused(data: bytes) -> None:

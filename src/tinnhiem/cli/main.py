@@ -259,8 +259,14 @@ def verify_command(
         verified = verify_file(record, workers or None)
     except VerificationError as error:
         if as_json:
-            typer.echo(json.dumps({"valid": False, "check": error.code, "message": message(error, "vi"),
-                                   "message_en": message(error, "en")}, ensure_ascii=False))
+            verdict = {"valid": False, "check": error.code, "message": message(error, "vi"),
+                       "message_en": message(error, "en")}
+            text = json.dumps(verdict, ensure_ascii=False)
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate echoed from the record: only escapes can carry it
+                text = json.dumps(verdict)
+            typer.echo(text)
         else:
             err.print(f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — {error.code}\n{escape(bilingual(error))}", highlight=False)
         raise typer.Exit(EXIT_CODES[TinnhiemError]) from None

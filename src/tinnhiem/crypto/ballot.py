@@ -112,6 +112,9 @@ def verify_ballot(manifest: Manifest, key: Point, ballot: EncryptedBallot) -> No
         raise VerificationError("ballot-round", ballot=code)
     if len(ballot.rows) != len(manifest.subjects):
         raise VerificationError("ballot-shape", ballot=code, rows=len(ballot.rows), expected=len(manifest.subjects))
+    values = len(manifest.value_points)
+    if any(len(row.proof.challenges) != values or len(row.proof.responses) != values for row in ballot.rows):
+        raise VerificationError("ballot-shape", ballot=code, rows=len(ballot.rows), expected=len(manifest.subjects))
     if not verify_signature(ballot.signature, ballot.credential, SIGNATURE_TAG, ballot.digest()):
         raise InvalidProof("ballot-signature", ballot=code)
     for j, row in enumerate(ballot.rows):

@@ -43,7 +43,7 @@ def scalar(data: bytes) -> Scalar:
 
 def point(data: bytes, *, allow_identity: bool = False) -> Point:
     """A point read from outside: a canonical ristretto255 encoding, not the identity (§2.2)."""
-    if len(data) != 32:
+    if len(data) != 32 or data[31] & 0x80:  # libsodium reads past bit 255: one point would have two spellings
         raise InvalidEncoding("bad-point")
     if data == IDENTITY:
         if allow_identity:

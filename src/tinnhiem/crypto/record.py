@@ -213,7 +213,7 @@ def read_manifest(data: Any, where: str = "manifest") -> Manifest:
     manifest = Manifest(
         _text(m["round_id"], f"{where}.round_id"),
         _list(m["subjects"], f"{where}.subjects", _text, 1, MAX_SUBJECTS),
-        _list(m["levels"], f"{where}.levels", _text, 2, 3),
+        _list(m["levels"], f"{where}.levels", _text, 0, MAX_SUBJECTS),  # any other list fails `levels` below
         _int(m["max_ballots"], f"{where}.max_ballots", 1, MAX_BALLOTS),
     )
     if not manifest.known_levels:
@@ -329,9 +329,9 @@ def from_json(data: Any) -> Record:
     _ascending([b.digest() for b in ballots], "ballots")
     _ascending([s.ballot.digest() for s in spoiled], "spoiled")
     if r["tally"] is None or r["decryption"] is None:
-        if r["state"] == "tallied" or r["tally"] is not None or r["decryption"] is not None:
-            raise VerificationError("format", reason="tally and decryption: both present once tallied")
-        sums: tuple[Ciphertext, ...] = ()
+        if r["state"] != "tallied" and (r["tally"] is not None or r["decryption"] is not None):
+            raise VerificationError("format", reason="tally and decryption: null until the state is tallied")
+        sums: tuple[Ciphertext, ...] = ()  # a tallied record without both fails `complete`
         results: tuple[RowResult, ...] = ()
         stated = None
     else:

@@ -148,6 +148,10 @@ class TinnhiemError(Exception):
         self.params = params
         super().__init__(self.message())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (code, field, parameters): the verifier's worker processes send their errors back."""
+        return _rebuilt, (type(self), dict(self.__dict__))
+
     def message(self) -> str:
         """The message in Vietnamese, prefixed by the field and the subject (``tinnhiem.i18n.message``
         gives it in another language)."""
@@ -158,6 +162,13 @@ class TinnhiemError(Exception):
         if self.subject:
             where.append(f"người: {self.subject}")
         return f"[{' — '.join(where)}] {text}" if where else text
+
+
+def _rebuilt(kind: type[TinnhiemError], state: dict[str, Any]) -> TinnhiemError:
+    error = kind.__new__(kind)
+    error.__dict__.update(state)
+    Exception.__init__(error, error.message())
+    return error
 
 
 class InvalidInput(TinnhiemError):

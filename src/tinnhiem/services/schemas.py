@@ -84,7 +84,8 @@ class Spoiled(Strict):
 class Manifest(Strict):
     round_id: Text
     subjects: Annotated[list[Text], Field(min_length=1, max_length=MAX_SUBJECTS)]
-    levels: list[Literal["cao", "tin_nhiem", "thap"]] | list[Literal["tin_nhiem", "khong_tin_nhiem"]]
+    levels: (Annotated[list[Literal["cao", "tin_nhiem", "thap"]], Field(min_length=3, max_length=3)]
+             | Annotated[list[Literal["tin_nhiem", "khong_tin_nhiem"]], Field(min_length=2, max_length=2)])
     max_ballots: Annotated[int, Field(ge=1, le=MAX_BALLOTS)]
 
 
@@ -122,7 +123,7 @@ class Ciphertext(Strict):
 
 
 class Tally(Strict):
-    ballots: Annotated[int, Field(ge=0, le=MAX_BALLOTS)]
+    ballots: Annotated[int, Field(ge=0, le=MAX_BALLOTS + 1)]  # one over max_ballots is caught by name (§11)
     rows: Annotated[list[Ciphertext], Field(min_length=1, max_length=MAX_SUBJECTS)]
 
 
