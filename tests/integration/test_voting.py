@@ -138,6 +138,24 @@ def test_ballot_stuffing_is_refused(uow: SqlUnitOfWork, hall: Hall) -> None:
     with pytest.raises(InvalidInput) as caught:
         voting.cast(uow, CODE, copied)
     assert "ballot-refused" == caught.value.code and "chữ ký" in caught.value.message().lower()
+    spelt_twice = hall.ballot(3, [1] * 12, seed=17)  # card 3's credential with bit 255 set: the same point
+    spelt_twice["credential"] = (bytes.fromhex(spelt_twice["credential"])[:31]
+                                 + bytes([bytes.fromhex(spelt_twice["credential"])[31] | 0x80])).hex()
+    with pytest.raises(InvalidInput) as caught:
+        voting.cast(uow, CODE, spelt_twice)
+    assert caught.value.code in ("ballot-refused", "card-unknown")
+    assert 1 == voting.turnout(uow, CODE).ballots
+
+
+def test_a_card_list_with_one_point_spelt_twice_is_refused(uow: SqlUnitOfWork, hall: Hall) -> None:
+    """libsodium reads past bit 255: without the canonical check a committee's file (or a server) could list
+    one card twice, and the card would cast two counted ballots (found by an independent verifier)."""
+    credential = public_credential(CODE, hall.cards[0])
+    alias = (credential[:31] + bytes([credential[31] | 0x80])).hex()
+    with pytest.raises(InvalidInput) as caught:
+        cards.upload(uow, CODE, {"format": cards.CARDS_FORMAT, "round_id": CODE,
+                                 "credentials": [credential.hex(), alias]})
+    assert "cards-file" == caught.value.code
 
 
 def test_never_more_ballots_than_cards_handed_out(uow: SqlUnitOfWork, hall: Hall) -> None:
