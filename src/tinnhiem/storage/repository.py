@@ -259,8 +259,8 @@ class SqlRoundStore:
         row = self._row(code)
         levels = LEVELS[VoteKind(row.kind)]
         found = self.session.scalars(select(CountEntryRow).where(CountEntryRow.round_id == row.id))
-        return {e.member: Entered(tuple(Totals({lv: t[lv.value] for lv in levels}, t["invalid"]) for t in e.totals),
-                                  e.device) for e in found}
+        return {e.member: Entered(tuple(Totals({lv: typed[lv.value] for lv in levels}, typed["invalid"])
+                                        for typed in e.totals), e.device) for e in found}
 
     def save_entry(self, code: str, member: str, totals: Sequence[Totals], device: str = "") -> None:
         row = self._row(code)
