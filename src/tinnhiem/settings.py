@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     home: Path = Path("tinnhiem-data")  # where tinnhiem keeps its files
     database_url: str = ""  # empty: the SQLite file HOME/tinnhiem.sqlite3
     secret_key: str = ""  # signs session cookies; empty: made once, kept in HOME/secret.key
-    organiser_code: str = ""  # signs organisers in; empty: made once, kept in HOME/organiser.code
+    organiser_code: str = ""  # the first admin's password (account quantri); empty: made once, in HOME/organiser.code
     redis_url: str | None = None  # live updates and sign-in limits across workers
     sign_in_attempts: int = Field(default=10, ge=1, le=1000)  # sign-ins allowed per card per window (web/limiter.py)
     organiser_attempts: int = Field(default=10, ge=1, le=1000)  # sign-ins allowed to the organisers' account per window
@@ -94,7 +94,7 @@ class Settings(BaseSettings):
             "database_url": read.database(),
             "secret_key": read.secret_key or _kept_secret(read.home / "secret.key", secrets.token_hex(32)),
             "organiser_code": read.organiser_code
-            or _kept_secret(read.home / "organiser.code", secrets.token_hex(4).upper()),
+            or _kept_secret(read.home / "organiser.code", "-".join(secrets.token_hex(2).upper() for _ in range(4))),
         })
 
 

@@ -37,7 +37,7 @@ def signed_in(app: Any, code: str, card: str) -> tuple[dict[str, str], dict[str,
     page = client.get(f"/r/{code}/vote").text
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     nonce = re.search(r'data-nonce="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
-    assert 303 == client.post("/admin/sign-in", data={"csrf": csrf, "organiser_code": "ORG"},
+    assert 303 == client.post("/admin/sign-in", data={"csrf": csrf, "login": "quantri", "password": "ORG"},
                               follow_redirects=False).status_code
     election = client.get(f"/api/rounds/{code}/election").json()
     body = sign_in_body(code, card, read_manifest(election["manifest"]).hash, nonce)

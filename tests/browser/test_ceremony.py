@@ -27,7 +27,8 @@ def test_three_devices_make_the_joint_key(browser: Browser, hall: Hall, tmp_path
 
     organiser = browser.new_page()
     organiser.goto(f"{hall.url}/admin")
-    organiser.get_by_label("Mã của Ban tổ chức").fill(hall.organiser)
+    organiser.get_by_label("Tên đăng nhập").fill("quantri")
+    organiser.get_by_label("Mật khẩu", exact=True).fill(hall.organiser)
     organiser.get_by_role("button", name="Đăng nhập").click()
     organiser.goto(f"{hall.url}/admin/r/{code}")
     organiser.get_by_label("Số thành viên cần để giải mã").fill("2")

@@ -21,6 +21,7 @@ from tinnhiem.storage.files import ImageFiles
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
 from tinnhiem.testing.scans import encoded, make_scan
+from tinnhiem.testing.staff import add_staff
 from tinnhiem.web.app import create_app
 from tinnhiem.web.settings import Settings
 
@@ -28,7 +29,7 @@ CODE = "giay"
 
 
 @pytest.fixture(scope="module")
-def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SqlUnitOfWork, Path]]:
+def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SqlUnitOfWork, Path, str]]:
     """A hall with a paper round: a sheet with an unsure row, an unplaced page, and a second scan of one sheet."""
     home = tmp_path_factory.mktemp("paper-hall")
     app = create_app(Settings(database_url=f"sqlite:///{home / 'hall.sqlite3'}", home=home, secret_key="test-secret",
@@ -36,6 +37,7 @@ def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     uow = SqlUnitOfWork(app.state.hall.database)
     round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
     rounds.create_round(uow, round_, code=CODE)
+    password = add_staff(uow, CODE, "vinh", member=round_.committee[0].name)  # a committee member's own account
     forms = forms_for(round_, CODE)
     layout = sheets(round_, CODE, REGULAR)[1]
     blank = list(pdf_pages(forms.pdfs["regular"], 200))[1]
@@ -47,15 +49,16 @@ def paper_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         data = encoded(image, Path(name).suffix)
         counting.import_sheet(uow, images, CODE, forms, counting.original(name, data), 0, image)
     with served(app) as url:
-        yield url, uow, home
+        yield url, uow, home, password
 
 
 def test_the_committee_sees_pictures_reasons_and_withdraws_a_copy(browser: Browser, shots: Path,
-                                                                   paper_hall: tuple[str, SqlUnitOfWork, Path]) -> None:
-    url, uow, _ = paper_hall
+                                                                   paper_hall: tuple[str, SqlUnitOfWork, Path, str]) -> None:
+    url, uow, _, password = paper_hall
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{url}/admin?lang=vi")
-    page.get_by_label("Mã của Ban tổ chức").fill("ORG12345")
+    page.get_by_label("Tên đăng nhập").fill("vinh")
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.goto(f"{url}/committee/r/{CODE}/paper")
     page.wait_for_load_state("networkidle")
@@ -76,12 +79,12 @@ def test_the_committee_sees_pictures_reasons_and_withdraws_a_copy(browser: Brows
 
 
 def test_an_unplaced_sheet_is_placed_by_four_clicks(browser: Browser, shots: Path,
-                                                    paper_hall: tuple[str, SqlUnitOfWork, Path]) -> None:
+                                                    paper_hall: tuple[str, SqlUnitOfWork, Path, str]) -> None:
     """A sheet whose corner square is torn: the member clicks the four corners on the picture (no script);
     the sheet is read again and waits, with its rows, for the member to confirm it."""
     from tinnhiem.paper.corners import find_corners
 
-    url, uow, home = paper_hall
+    url, uow, home, password = paper_hall
     round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
     forms = forms_for(round_, CODE)
     layout = sheets(round_, CODE, REGULAR)[0]
@@ -96,7 +99,8 @@ def test_an_unplaced_sheet_is_placed_by_four_clicks(browser: Browser, shots: Pat
                           counting.original("rach-goc.png", encoded(torn, ".png")), 0, torn)
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{url}/admin?lang=vi")
-    page.get_by_label("Mã của Ban tổ chức").fill("ORG12345")
+    page.get_by_label("Tên đăng nhập").fill("vinh")
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.goto(f"{url}/committee/r/{CODE}/paper")
     picker = page.locator("form.corner-picker").last

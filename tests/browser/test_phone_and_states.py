@@ -37,7 +37,8 @@ def test_close_is_confirmed_on_a_phone(browser: Browser, hall: Hall, shots: Path
     """The organiser on a phone: Open is not offered while voting is open; Close asks first; no card upload after."""
     page = phone(browser)
     page.goto(f"{hall.url}/admin")
-    page.get_by_label("Mã của Ban tổ chức").fill(hall.organiser)
+    page.get_by_label("Tên đăng nhập").fill("quantri")
+    page.get_by_label("Mật khẩu", exact=True).fill(hall.organiser)
     page.get_by_role("button", name="Đăng nhập").click()
     page.goto(f"{hall.url}/admin/r/{hall.code}")
     expect(page.get_by_role("button", name="Mở bỏ phiếu")).to_have_count(0)

@@ -22,7 +22,7 @@ def signed_in(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, str
     client = TestClient(app)
     csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
     client.headers["X-CSRF-Token"] = csrf
-    assert 200 == client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": csrf}).status_code
+    assert 200 == client.post("/admin/sign-in", data={"login": "quantri", "password": "ORG", "csrf": csrf}).status_code
     return client, code
 
 

@@ -39,7 +39,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def organiser_cookie(url: str) -> tuple[str, str]:
     with httpx.Client(base_url=url) as client:
         csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
-        assert 303 == client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": csrf}).status_code
+        assert 303 == client.post("/admin/sign-in", data={"login": "quantri", "password": "ORG", "csrf": csrf}).status_code
         return f"tinnhiem={client.cookies['tinnhiem']}", csrf
 
 
@@ -100,8 +100,8 @@ def test_ordinary_requests_still_pass(url: str) -> None:
     """The bound does not touch an ordinary sign-in: a wrong code is still 401, a right one 303."""
     with httpx.Client(base_url=url) as client:
         token = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
-        assert 401 == client.post("/admin/sign-in", data={"organiser_code": "no", "csrf": token}).status_code
-        assert 303 == client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": token}).status_code
+        assert 401 == client.post("/admin/sign-in", data={"login": "quantri", "password": "no", "csrf": token}).status_code
+        assert 303 == client.post("/admin/sign-in", data={"login": "quantri", "password": "ORG", "csrf": token}).status_code
 
 
 def test_an_office_file_over_5_mb_is_refused_whole_not_cut(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_an_office_file_over_5_mb_is_refused_whole_not_cut(tmp_path: Path) -> No
     client = TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'o.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG")))
     csrf = client.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
     client.headers["X-CSRF-Token"] = csrf
-    client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": csrf})
+    client.post("/admin/sign-in", data={"login": "quantri", "password": "ORG", "csrf": csrf})
     big = b"H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan,Ch\xe1\xbb\xa9c v\xe1\xbb\xa5\n" + b"A,B\n" * (6 * 1024 * 1024 // 4)
     refused = client.post("/admin/new", files={"details": ("round.yaml", b"title: x\n"),
                                                "subjects": ("subjects.csv", big)})

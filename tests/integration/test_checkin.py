@@ -27,7 +27,7 @@ def hall(tmp_path: Path) -> tuple[TestClient, str, Database]:
 def _organiser(client: TestClient) -> str:
     page = client.get("/admin").text
     csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
-    client.post("/admin/sign-in", data={"organiser_code": "ORG12345", "csrf": csrf})
+    client.post("/admin/sign-in", data={"login": "quantri", "password": "ORG12345", "csrf": csrf})
     return csrf
 
 
@@ -67,11 +67,11 @@ def test_the_quorum_line(hall: tuple[TestClient, str, Database]) -> None:
 
 def test_check_in_is_for_organisers_only(hall: tuple[TestClient, str, Database]) -> None:
     client, code, _ = hall
-    assert 422 == client.get(f"/api/rounds/{code}/checkin").status_code
+    assert 401 == client.get(f"/api/rounds/{code}/checkin").status_code
     page = client.get("/admin").text
     csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
     refused = client.post(f"/api/rounds/{code}/checkin", json={"number": 1}, headers={"X-CSRF-Token": csrf})
-    assert 422 == refused.status_code
+    assert 401 == refused.status_code and "not-signed-in" == refused.json()["error"]
     assert 0 == rounds.check_in_list(SqlUnitOfWork(client.app.state.hall.database), code).present
 
 

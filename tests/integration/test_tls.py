@@ -53,9 +53,9 @@ def test_over_https_the_session_cookie_is_secure_and_hsts_is_sent(tmp_path: Path
             assert "max-age=86400" == page.headers["strict-transport-security"]
             assert page.headers["set-cookie"].lower().endswith("; secure")
             csrf = page.text.split('name="csrf-token" content="')[1].split('"')[0]
-            signed_in = client.post("/admin/sign-in", data={"organiser_code": "ORG", "csrf": csrf})
+            signed_in = client.post("/admin/sign-in", data={"login": "quantri", "password": "ORG", "csrf": csrf})
             assert 303 == signed_in.status_code and "; secure" in signed_in.headers["set-cookie"].lower()
-            assert "Mã của Ban tổ chức" not in client.get("/admin").text  # the Secure cookie came back
+            assert "Tên đăng nhập" not in client.get("/admin").text  # the Secure cookie came back
     finally:
         server.should_exit = True
 

@@ -21,12 +21,21 @@ def client(tmp_path: Path) -> TestClient:
     return second_device(TestClient(app))
 
 
+def member(client: TestClient, code: str, name: str, login: str) -> TestClient:
+    """A new browser signed in as committee member ``name`` of round ``code`` (an account with that role)."""
+    from tinnhiem.storage.repository import SqlUnitOfWork
+    from tinnhiem.testing.staff import add_staff, sign_in
+
+    password = add_staff(SqlUnitOfWork(client.app.state.hall.database), code, login, member=name)  # type: ignore[attr-defined]
+    return sign_in(TestClient(client.app), login, password)  # type: ignore[no-any-return]
+
+
 def second_device(client: TestClient) -> TestClient:
     """Another browser signed in as organiser on the same hall (its own session)."""
     other = TestClient(client.app)
     csrf = other.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
     other.headers["X-CSRF-Token"] = csrf
-    assert 200 == other.post("/admin/sign-in", data={"organiser_code": "org", "csrf": csrf}).status_code
+    assert 200 == other.post("/admin/sign-in", data={"login": "quantri", "password": "org", "csrf": csrf}).status_code
     return other
 
 
@@ -49,8 +58,8 @@ def test_wrong_organiser_code_is_refused(tmp_path: Path) -> None:
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG"))
     anonymous = TestClient(app)
     csrf = anonymous.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
-    assert 401 == anonymous.post("/admin/sign-in", data={"organiser_code": "nope", "csrf": csrf}).status_code
-    assert "Mã của Ban tổ chức" in anonymous.get("/admin").text
+    assert 401 == anonymous.post("/admin/sign-in", data={"login": "quantri", "password": "nope", "csrf": csrf}).status_code
+    assert "Tên đăng nhập" in anonymous.get("/admin").text
 
 
 def test_a_post_without_the_csrf_token_is_refused(client: TestClient) -> None:
@@ -154,26 +163,28 @@ def test_the_committee_decides_doubtful_paper_rows_on_the_web(client: TestClient
         data = cv2.imencode(".png", scan.image)[1].tobytes()
         counting.import_sheet(SqlUnitOfWork(database), images, "p", forms,
                               counting.original(f"s{seed}.png", data), 0, scan.image)
-    page = client.get("/committee/r/p/paper").text
+    vinh, oanh, tam = (member(client, "p", name, login) for name, login in (
+        ("Tạ Quang Vinh", "vinh"), ("Lâm Thị Kim Oanh", "oanh"), ("Hà Văn Tâm", "tam")))
+    page = client.get("/committee/r/p/paper").text  # an organiser sees the page, and may not decide:
+    assert "không phải thành viên Ban kiểm phiếu" in page
+    assert 403 == client.post("/committee/r/p/paper/1/-1", data={"decision": "valid"}).status_code
     pending = counting.pending(SqlUnitOfWork(database), "p")
     assert pending and pending[0].row is None  # the sheet with writing on it comes first
     first = pending[0]
     assert f"/committee/r/p/paper/{first.sheet.id}/-1.png" in page
     assert client.get(f"/committee/r/p/paper/{first.sheet.id}/-1.png").content.startswith(b"\x89PNG")
-    assert 200 == client.post(f"/committee/r/p/paper/{first.sheet.id}/-1",
-                              data={"decision": "valid", "member": "Tạ Quang Vinh"}).status_code
+    assert 200 == vinh.post(f"/committee/r/p/paper/{first.sheet.id}/-1",
+                            data={"decision": "valid", "csrf": vinh.headers["X-CSRF-Token"]}).status_code
     for item in counting.pending(SqlUnitOfWork(database), "p"):
-        assert item.row is not None
-        client.post(f"/committee/r/p/paper/{item.sheet.id}/{item.row.row}",
-                    data={"decision": "level-1", "member": "Lâm Thị Kim Oanh"})
+        assert item.row is not None  # a form naming another member is recorded under the account's own member
+        oanh.post(f"/committee/r/p/paper/{item.sheet.id}/{item.row.row}",
+                  data={"decision": "level-1", "member": "Hà Văn Tâm", "csrf": oanh.headers["X-CSRF-Token"]})
     assert "Không còn phiếu hoặc dòng nào chờ quyết định." in client.get("/committee/r/p/paper").text
     with SqlUnitOfWork(database) as uow:
         sheets_stored = uow.paper.sheets("p")
     assert "Tạ Quang Vinh" == next(s for s in sheets_stored if s.id == first.sheet.id).decided_by
     assert {"Lâm Thị Kim Oanh"} == {r.decided_by for s in sheets_stored for r in s.rows if r.decided_by}
-    refused = client.post(f"/committee/r/p/paper/{first.sheet.id}/0", data={"decision": "empty", "member": "Người Lạ"})
-    assert 422 == refused.status_code
-    counted = client.post("/committee/r/p/paper/count", data={"member": "Hà Văn Tâm"})
+    counted = tam.post("/committee/r/p/paper/count", data={"csrf": tam.headers["X-CSRF-Token"]})
     assert 200 == counted.status_code and "table" in counted.text  # the projector shows the paper result
     with SqlUnitOfWork(database) as uow:
         assert {"paper"} == set(uow.rounds.channel_totals("p"))
@@ -191,15 +202,18 @@ def test_two_members_type_the_paper_totals_on_the_web(client: TestClient) -> Non
     rounds.create_round(SqlUnitOfWork(database), replace(round_, subjects=round_.subjects[:2]), code="t")
 
     def typed(member: str, second_high: int) -> dict[str, str]:
-        form = {"member": member}
+        form = {"member": member}  # ignored: the account's committee member is recorded
         for i, high in enumerate((40, second_high)):
             form |= {f"c-{i}-cao": str(high), f"c-{i}-tin_nhiem": "10", f"c-{i}-thap": "3", f"invalid-{i}": "0"}
         return form
 
-    assert "Chờ thành viên thứ hai" in client.post("/committee/r/t/totals", data=typed("Hà Văn Tâm", 30)).text
-    one_device = client.post("/committee/r/t/totals", data=typed("Lâm Thị Kim Oanh", 30))
-    assert 422 == one_device.status_code and "trên máy của mình" in one_device.text  # one person typing both
-    client = second_device(client)
+    tam, oanh = member(client, "t", "Hà Văn Tâm", "tam"), member(client, "t", "Lâm Thị Kim Oanh", "oanh")
+    assert 403 == client.post("/committee/r/t/totals", data=typed("Hà Văn Tâm", 30)).status_code  # an organiser
+    assert "Chờ thành viên thứ hai" in tam.post("/committee/r/t/totals", data=typed("Lâm Thị Kim Oanh", 30)).text
+    again = tam.post("/committee/r/t/totals", data=typed("Lâm Thị Kim Oanh", 31))
+    assert "Chờ thành viên thứ hai" in again.text  # the same member again: their typing replaced, still one
+    tam.post("/committee/r/t/totals", data=typed("", 30))
+    client = oanh
     differ = client.post("/committee/r/t/totals", data=typed("Lâm Thị Kim Oanh", 31)).text
     assert "chưa khớp ở: Trần Thị Bích Hạnh" in differ and "30" not in differ.split("chưa khớp")[1][:200]
     with SqlUnitOfWork(database) as uow:

@@ -531,14 +531,16 @@ def serve_command(
     """Run the hall server."""
     import uvicorn
 
+    from tinnhiem.domain.staff import FIRST_ADMIN
     from tinnhiem.web.settings import Settings
 
     if (certfile is None) != (keyfile is None):
         raise InvalidInput("tls-pair", field="--keyfile" if keyfile is None else "--certfile")
     settings = Settings.from_env()
     scheme = "https" if certfile else "http"
-    out.print(t("Ban tổ chức: {scheme}://{host}:{port}/admin — mã: {organiser_code}",
-                scheme=scheme, host=host, port=port, organiser_code=settings.organiser_code))
+    out.print(t("Ban tổ chức: {scheme}://{host}:{port}/admin — lần đầu đăng nhập: tài khoản {login}, mật khẩu "
+                "{organiser_code}", scheme=scheme, host=host, port=port, login=FIRST_ADMIN,
+                organiser_code=settings.organiser_code))
     run = functools.partial(uvicorn.run, "tinnhiem.web.app:create_app", factory=True, host=host, port=port,
                             workers=workers, log_level="warning", access_log=False)
     if certfile is not None and keyfile is not None:

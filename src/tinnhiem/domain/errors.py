@@ -84,6 +84,13 @@ MESSAGES: Mapping[str, str] = {
     "too-many-sheets": N_("Có {sheets} tờ phiếu loại «{sheet}» nhưng chỉ {issued} phiếu giấy được phát."),
     "record-mismatch": N_("Hồ sơ điện tử không thuộc cuộc lấy phiếu này (mã hoặc danh sách người khác)."),
     "bad-code": N_("Mã đăng nhập không đúng. Hãy xem lại thẻ đại biểu."),
+    "bad-login": N_("Tên đăng nhập «{value}» không hợp lệ: dùng chữ thường không dấu, chữ số, dấu chấm, gạch ngang "
+                    "(2 đến 64 ký tự)."),
+    "login-taken": N_("Đã có tài khoản «{value}»."),
+    "wrong-password": N_("Sai tên đăng nhập hoặc mật khẩu."),
+    "not-signed-in": N_("Phiên làm việc đã kết thúc hoặc chưa đăng nhập: hãy đăng nhập lại."),
+    "not-allowed": N_("Tài khoản «{value}» không có quyền làm việc này trong cuộc lấy phiếu này."),
+    "account-not-found": N_("Không có tài khoản «{value}»."),
     "too-many-attempts": N_("Nhập sai quá nhiều lần. Hãy chờ {minutes} phút hoặc gặp Ban tổ chức."),
     "already-voted": N_("Đại biểu đã bỏ phiếu rồi; mỗi đại biểu chỉ bỏ một phiếu."),
     "too-large": N_("Tệp quá lớn (tối đa {limit})."),
@@ -193,3 +200,14 @@ class NotFound(TinnhiemError):
 
 class FontError(TinnhiemError):
     """No font that can print every Vietnamese letter of a document."""
+
+
+class NotSignedIn(TinnhiemError):
+    """A staff page or action without a live session (never signed in, signed out, or its password renewed)."""
+
+    def __init__(self) -> None:
+        super().__init__("not-signed-in", field="session")
+
+
+class NotAllowed(TinnhiemError):
+    """A signed-in account acting outside its roles."""

@@ -31,6 +31,7 @@ from tinnhiem.domain.model import (
 )
 from tinnhiem.domain.names import Person, find_person, folded
 from tinnhiem.services.ports import (
+    AccountStore,
     Appearance,
     CeremonyStore,
     Entered,
@@ -42,6 +43,7 @@ from tinnhiem.services.ports import (
     UnitOfWork,
     VotingStore,
 )
+from tinnhiem.storage.accounts_store import SqlAccountStore
 from tinnhiem.storage.attendance import SqlAttendance
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.tables import (
@@ -295,6 +297,7 @@ class SqlUnitOfWork:
     paper: PaperStore
     voting: VotingStore
     ceremonies: CeremonyStore
+    accounts: AccountStore
 
     def __enter__(self) -> Self:
         self.session = self.database.session()
@@ -303,6 +306,7 @@ class SqlUnitOfWork:
         self.paper = SqlPaperStore(self.session, rounds)
         self.voting = SqlVotingStore(self.session, rounds)
         self.ceremonies = SqlCeremonyStore(self.session, rounds)
+        self.accounts = SqlAccountStore(self.session)
         return self
 
     def __exit__(

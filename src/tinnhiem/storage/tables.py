@@ -298,3 +298,33 @@ class CountEntryRow(Base):
     member: Mapped[str] = mapped_column(String(300))
     totals: Mapped[list[dict[str, int]]] = mapped_column(JSON)
     device: Mapped[str] = mapped_column(String(64), default="", server_default="")  # sha256 of the session's mark
+
+
+class AccountRow(Base):
+    """A named person who runs rounds (an organiser) or counts them (a committee member); never a delegate."""
+
+    __tablename__ = "accounts"
+    login: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    password_hash: Mapped[str] = mapped_column(String(200))  # Argon2id, libsodium's string form
+    admin: Mapped[bool] = mapped_column(default=False)  # may create rounds and accounts, organises every round
+
+
+class RoundRoleRow(Base):
+    """What an account may do in one round: organise it, or count it as the committee member ``member``."""
+
+    __tablename__ = "round_roles"
+    __table_args__ = (CheckConstraint("role IN ('organiser', 'committee')", name="role"),)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    login: Mapped[str] = mapped_column(ForeignKey("accounts.login", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    member: Mapped[str] = mapped_column(String(300), default="")  # the committee list's name, for role committee
+
+
+class StaffSessionRow(Base):
+    """A signed-in account's session, kept here so that signing out (or a new password) ends every copy of it."""
+
+    __tablename__ = "staff_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's random token
+    login: Mapped[str] = mapped_column(ForeignKey("accounts.login", ondelete="CASCADE"), index=True)
+    expires: Mapped[dt.datetime]

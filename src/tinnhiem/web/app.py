@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from tinnhiem.domain.errors import InvalidInput, NotFound, QuorumNotMet, TinnhiemError
+from tinnhiem.domain.errors import InvalidInput, NotAllowed, NotFound, NotSignedIn, QuorumNotMet, TinnhiemError
 from tinnhiem.i18n import message
+from tinnhiem.services import accounts
 from tinnhiem.storage.db import Database
-from tinnhiem.web import routes_admin, routes_committee, routes_paper, routes_public, routes_vote
+from tinnhiem.web import routes_accounts, routes_admin, routes_committee, routes_paper, routes_public, routes_vote
 from tinnhiem.web.bounds import BoundedBodies, TooLarge, refusal
 from tinnhiem.web.deps import Hall
 from tinnhiem.web.limiter import SignInLimits
 from tinnhiem.web.live import Hub, Live
 from tinnhiem.web.security import SecurityHeaders
 from tinnhiem.web.settings import Settings
+from tinnhiem.web.staff import SESSION_KEY
 
 __all__ = ["Hall", "create_app"]  # Hall lives in web/deps.py; kept here for older imports
 
 HERE = Path(__file__).parent
-STATUS: dict[type[TinnhiemError], int] = {QuorumNotMet: 409, NotFound: 404, InvalidInput: 422, TinnhiemError: 400}
+STATUS: dict[type[TinnhiemError], int] = {QuorumNotMet: 409, NotFound: 404, InvalidInput: 422, NotSignedIn: 401,
+                                         NotAllowed: 403, TinnhiemError: 400}
 # (status, the framework's detail) -> our error code and the field it concerns; "" matches any detail
 HTTP_ERRORS: dict[tuple[int, str], tuple[str, str | None]] = {
     (403, "CSRF"): ("csrf", "csrf"), (400, ""): ("unreadable-body", "body"), (404, ""): ("page-not-found", None),
@@ -43,7 +48,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 limits, Live(settings.redis_url))
     hall.hub = Hub(hall.live, lambda code: routes_public.screen_state(hall, code))
     app.state.hall = hall
-    app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS)  # inside the session: sees who is signed in
+    accounts.ensure_first_admin(hall.uow(), settings.organiser_code)
+
+    def staff_session(session: Mapping[str, Any]) -> bool:
+        return accounts.staff(hall.uow(), str(session.get(SESSION_KEY, ""))) is not None
+
+    app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS, signed_in=staff_session)  # inside the session
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",
                        same_site="strict", max_age=12 * 3600)
 
@@ -59,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(TinnhiemError)
     async def tinnhiem_error(request: Request, error: TinnhiemError) -> Response:
+        if isinstance(error, NotSignedIn) and request.method == "GET" and not request.url.path.startswith("/api/"):
+            return RedirectResponse("/admin", status_code=303)  # a page: to the sign-in form
         return refuse(request, error, next(code for kind, code in STATUS.items() if isinstance(error, kind)))
 
     @app.exception_handler(RequestValidationError)
@@ -79,6 +91,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       dict(error.headers or {}))
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (routes_public, routes_vote, routes_admin, routes_committee, routes_paper):
+    for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_paper):
         app.include_router(module.router)
     return app

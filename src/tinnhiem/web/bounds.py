@@ -3,16 +3,18 @@
 Each route may have its own bound (small for forms and JSON, larger for the organisers' uploads);
 a declared Content-Length over the bound is refused at once, a chunked body as soon as it passes
 the bound. An upload meant for organisers is refused before a byte of it is read when the session
-has not signed in (the browser goes back to the sign-in page).
+has no live staff session (the browser goes back to the sign-in page).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import anyio
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,7 +31,7 @@ class Bound:
 
     path: str
     max_bytes: int
-    organiser_only: bool = False
+    staff_only: bool = False
 
     def matches(self, path: str) -> bool:
         return re.fullmatch(self.path, path) is not None
@@ -52,8 +54,11 @@ class TooLarge(HTTPException):
 
 
 class BoundedBodies:
-    def __init__(self, app: ASGIApp, bounds: Sequence[Bound] = (), default: int = DEFAULT_BYTES) -> None:
-        self.app, self.bounds, self.default = app, tuple(bounds), default
+    """``signed_in(session)`` says whether the session's cookie belongs to a live staff session (a database read)."""
+
+    def __init__(self, app: ASGIApp, bounds: Sequence[Bound] = (), default: int = DEFAULT_BYTES,
+                 signed_in: Callable[[Mapping[str, Any]], bool] = lambda session: False) -> None:
+        self.app, self.bounds, self.default, self.signed_in = app, tuple(bounds), default, signed_in
 
     def bound(self, path: str) -> Bound:
         return next((b for b in self.bounds if b.matches(path)), Bound(".*", self.default))
@@ -63,7 +68,7 @@ class BoundedBodies:
             await self.app(scope, receive, send)
             return
         bound = self.bound(scope["path"])
-        if bound.organiser_only and not (scope.get("session") or {}).get("organiser"):
+        if bound.staff_only and not await anyio.to_thread.run_sync(self.signed_in, scope.get("session") or {}):
             await _respond(send, 303, b"", [(b"location", b"/admin")])
             return
         declared = dict(scope["headers"]).get(b"content-length")

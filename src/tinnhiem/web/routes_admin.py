@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import tempfile
 from pathlib import Path
@@ -12,55 +11,62 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import Field
 
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.services import rounds, voting
+from tinnhiem.services import accounts, rounds, voting
 from tinnhiem.services.ports import Attendee
 from tinnhiem.services.schemas import Strict
 from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.deps import Hall, HallDep
 from tinnhiem.web.security import require_csrf
+from tinnhiem.web.staff import SESSION_KEY, Admin, Organiser, admin, organiser, signed_in
 
 router = APIRouter()
-ORGANISER_ACCOUNT = "organiser"  # the one organisers' account today (its sign-in limit's key)
 OFFICE_FILE_BYTES = 5 * MB  # one spreadsheet or round file
 DOSSIER_BYTES = 20 * MB  # one subject's report (PDF)
 MAX_CARDS_FILE = 20 * MB  # 200,000 public credentials of 64 hex digits, with room to spare
-BOUNDS = [  # checked before the body is read (web/bounds.py): organisers only, then the size
-    Bound(r"/admin/new", 4 * OFFICE_FILE_BYTES + MB, organiser_only=True),
-    Bound(r"/admin/r/[^/]+/dossiers", DOSSIER_BYTES + MB, organiser_only=True),
-    Bound(r"/admin/r/[^/]+/cards", MAX_CARDS_FILE + MB, organiser_only=True),
+BOUNDS = [  # checked before the body is read (web/bounds.py): a signed-in account only, then the size
+    Bound(r"/admin/new", 4 * OFFICE_FILE_BYTES + MB, staff_only=True),
+    Bound(r"/admin/r/[^/]+/dossiers", DOSSIER_BYTES + MB, staff_only=True),
+    Bound(r"/admin/r/[^/]+/cards", MAX_CARDS_FILE + MB, staff_only=True),
 ]
-
-
-
-def _organiser(request: Request) -> bool:
-    return bool(request.session.get("organiser"))
 
 
 @router.get("/admin", response_class=HTMLResponse)
 def admin_home(request: Request, hall: HallDep) -> Response:
-    if not _organiser(request):
+    staff = signed_in(request)
+    if staff is None:
         return hall.page(request, "admin_sign_in.html", error=None)
-    return hall.page(request, "admin.html", rounds=rounds.listing(hall.uow()))
+    shown = [r for r in rounds.listing(hall.uow()) if staff.may_see(r.code)]
+    return hall.page(request, "admin.html", rounds=shown, staff=staff)
 
 
 @router.post("/admin/sign-in", dependencies=[Depends(require_csrf)])
-def admin_sign_in(request: Request, hall: HallDep, organiser_code: str = Form(..., max_length=64)) -> Response:
-    """Limited per account (web/limiter.py), apart from the delegates' cards: their guesses never lock it."""
+def admin_sign_in(request: Request, hall: HallDep, login: str = Form(..., max_length=64),
+                  password: str = Form(..., max_length=64)) -> Response:
+    """Wrong passwords are counted per account (web/limiter.py); a right one is never refused, so nobody
+    locks an account out. What stops a guesser is the password's 64 to 78 random bits behind Argon2."""
     limiter = hall.limits.organisers
-    if not limiter.hit(ORGANISER_ACCOUNT):
-        error = InvalidInput("too-many-attempts", field="code", minutes=limiter.minutes)
-        return hall.page(request, "admin_sign_in.html", status=429, error=error)
-    if not hmac.compare_digest(organiser_code.strip().upper().encode(), hall.settings.organiser_code.upper().encode()):
-        return hall.page(request, "admin_sign_in.html", status=401, error=InvalidInput("bad-code", field="code"))
-    limiter.clear(ORGANISER_ACCOUNT)
-    request.session["organiser"] = True
+    try:
+        token = accounts.sign_in(hall.uow(), login, password)
+    except InvalidInput as wrong:
+        if limiter.hit(login.strip().lower()):
+            return hall.page(request, "admin_sign_in.html", status=401, error=wrong, login=login)
+        many = InvalidInput("too-many-attempts", field="password", minutes=limiter.minutes)
+        return hall.page(request, "admin_sign_in.html", status=429, error=many, login=login)
+    request.session[SESSION_KEY] = token
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/sign-out", dependencies=[Depends(require_csrf)])
+def admin_sign_out(request: Request, hall: HallDep) -> Response:
+    """Ends the session on the server: a copy of this browser's cookie opens nothing after this."""
+    token = str(request.session.pop(SESSION_KEY, ""))
+    if token:
+        accounts.sign_out(hall.uow(), token)
     return RedirectResponse("/admin", status_code=303)
 
 
 @router.get("/admin/r/{code}", response_class=HTMLResponse)
-def admin_round(request: Request, hall: HallDep, code: str) -> Response:
-    if not _organiser(request):
-        return RedirectResponse("/admin", status_code=303)
+def admin_round(request: Request, hall: HallDep, code: str, staff: Organiser) -> Response:
     from tinnhiem.services import cards
 
     round_, _ = rounds.load(hall.uow(), code)
@@ -68,16 +74,11 @@ def admin_round(request: Request, hall: HallDep, code: str) -> Response:
     card_counts = cards.summary(hall.uow(), code) if live.election else {"cards": 0, "void": 0, "used": 0}
     return hall.page(request, "admin_round.html", round=round_, code=code, delegates=rounds.delegates(hall.uow(), code),
                      election=live.election, present=live.present, turnout=live.ballots, cards=card_counts,
-                     error=None)
+                     error=None, staff=staff, people=accounts.round_staff(hall.uow(), code),
+                     accounts=accounts.listing(hall.uow()) if staff.admin else [])
 
 
-def require_organiser(request: Request) -> None:
-    """Organiser-only actions refuse a session that has not signed in with the organiser code."""
-    if not _organiser(request):
-        raise InvalidInput("bad-code", field="session")
-
-
-ORGANISER_ACTION = [Depends(require_csrf), Depends(require_organiser)]
+ORGANISER_ACTION = [Depends(require_csrf), Depends(organiser)]  # the round's organisers (web/staff.py), CSRF first
 
 
 def _changed(hall: Hall, code: str) -> Response:
@@ -93,11 +94,9 @@ def checkin(request: Request, hall: HallDep, code: str, delegate: str = Form(...
     return _changed(hall, code)
 
 
-@router.get("/admin/r/{code}/checkin", response_class=HTMLResponse)
+@router.get("/admin/r/{code}/checkin", response_class=HTMLResponse, dependencies=[Depends(organiser)])
 def check_in_page(request: Request, hall: HallDep, code: str) -> Response:
     """Check-in on its own page: what an organiser's phone at the door shows."""
-    if not _organiser(request):
-        return RedirectResponse("/admin", status_code=303)
     round_, _ = rounds.load(hall.uow(), code)
     return hall.page(request, "admin_checkin.html", round=round_, code=code,
                      delegates=rounds.delegates(hall.uow(), code), present=voting.turnout(hall.uow(), code).present)
@@ -126,7 +125,7 @@ def _check_in_json(listing: rounds.CheckInList, done: Attendee | None = None) ->
     return body
 
 
-@router.get("/api/rounds/{code}/checkin", dependencies=[Depends(require_organiser)])
+@router.get("/api/rounds/{code}/checkin", dependencies=[Depends(organiser)])
 def check_in_list(request: Request, hall: HallDep, code: str) -> JSONResponse:
     """Every delegate with their channel once present, the counts and the quorum line (organisers)."""
     return JSONResponse(_check_in_json(rounds.check_in_list(hall.uow(), code)))
@@ -148,35 +147,31 @@ def check_in_undo(request: Request, hall: HallDep, code: str, undo: CheckInUndo)
     return JSONResponse(_check_in_json(listing, done))
 
 
-@router.post("/admin/r/{code}/open", dependencies=ORGANISER_ACTION)
-def open_voting(request: Request, hall: HallDep, code: str) -> Response:
-    voting.open_voting(hall.uow(), code, actor="organiser")
+@router.post("/admin/r/{code}/open", dependencies=[Depends(require_csrf)])
+def open_voting(request: Request, hall: HallDep, code: str, staff: Organiser) -> Response:
+    voting.open_voting(hall.uow(), code, actor=staff.login)
     return _changed(hall, code)
 
 
-@router.post("/admin/r/{code}/close", dependencies=ORGANISER_ACTION)
-def close_voting(request: Request, hall: HallDep, code: str) -> Response:
-    voting.close_voting(hall.uow(), code, actor="organiser")
+@router.post("/admin/r/{code}/close", dependencies=[Depends(require_csrf)])
+def close_voting(request: Request, hall: HallDep, code: str, staff: Organiser) -> Response:
+    voting.close_voting(hall.uow(), code, actor=staff.login)
     return _changed(hall, code)
 
 
-@router.get("/admin/r/{code}/minutes.pdf")
+@router.get("/admin/r/{code}/minutes.pdf", dependencies=[Depends(organiser)])
 def minutes_pdf(request: Request, hall: HallDep, code: str) -> Response:
     """The minutes to sign (PDF, A4), from the counted result."""
     from tinnhiem.reports.content import minutes
     from tinnhiem.reports.pdf import minutes_pdf as render
 
-    if not _organiser(request):
-        return RedirectResponse("/admin", status_code=303)
     data = render(minutes(rounds.count(hall.uow(), code)))
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{code}-bien-ban.pdf"'})
 
 
-@router.get("/admin/new", response_class=HTMLResponse)
+@router.get("/admin/new", response_class=HTMLResponse, dependencies=[Depends(admin)])
 def new_round_page(request: Request, hall: HallDep) -> Response:
-    if not _organiser(request):
-        return RedirectResponse("/admin", status_code=303)
     return hall.page(request, "admin_new.html", error=None)
 
 
@@ -202,7 +197,7 @@ def _read(upload: UploadFile, limit: int) -> bytes:
 
 @router.post("/admin/new", dependencies=[Depends(require_csrf)])
 def new_round(
-    request: Request, hall: HallDep,
+    request: Request, hall: HallDep, staff: Admin,
     details: UploadFile = File(...),
     subjects: UploadFile = File(...),
     delegates: UploadFile | None = File(None),
@@ -213,8 +208,6 @@ def new_round(
     from tinnhiem.office.spreadsheets import round_from_office_files
     from tinnhiem.services import roundfile
 
-    if not _organiser(request):
-        return RedirectResponse("/admin", status_code=303)
     with tempfile.TemporaryDirectory() as folder:
         where = Path(folder)
         meta_path = _saved(details, where)
@@ -222,12 +215,13 @@ def new_round(
         assert meta_path is not None and subjects_path is not None
         round_, people = round_from_office_files(roundfile.load(meta_path), subjects_path,
                                                  _saved(delegates, where), _saved(exemptions, where))
-    new_code = rounds.create_round(hall.uow(), round_, people, code=code or None, actor="organiser")
+    new_code = rounds.create_round(hall.uow(), round_, people, code=code or None, actor=staff.login)
     return RedirectResponse(f"/admin/r/{new_code}", status_code=303)
 
 
-@router.post("/admin/r/{code}/cards", dependencies=ORGANISER_ACTION)
-def upload_cards(request: Request, hall: HallDep, code: str, cards_file: UploadFile = File(...)) -> Response:
+@router.post("/admin/r/{code}/cards", dependencies=[Depends(require_csrf)])
+def upload_cards(request: Request, hall: HallDep, code: str, staff: Organiser,
+                 cards_file: UploadFile = File(...)) -> Response:
     """The committee's public card file (made on its own laptop): only public credentials reach the server."""
     from tinnhiem.services import cards
 
@@ -235,7 +229,7 @@ def upload_cards(request: Request, hall: HallDep, code: str, cards_file: UploadF
         data = json.loads(cards_file.file.read(MAX_CARDS_FILE))
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("cards-file", field="cards_file") from None
-    cards.upload(hall.uow(), code, data, actor="organiser")
+    cards.upload(hall.uow(), code, data, actor=staff.login)
     return _changed(hall, code)
 
 

@@ -9,13 +9,14 @@ the tally once k members have sent theirs.
 from __future__ import annotations
 
 from fastapi import APIRouter, Body, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from tinnhiem.services import cards, key_ceremony, record, rounds, voting
 from tinnhiem.services.schemas import Deal, Shares, VoidCards
 from tinnhiem.web.deps import HallDep
 from tinnhiem.web.routes_admin import ORGANISER_ACTION
 from tinnhiem.web.security import require_csrf
+from tinnhiem.web.staff import StaffOf, staff_of
 
 router = APIRouter()
 HEX32 = r"^[0-9a-f]{64}$"
@@ -42,18 +43,16 @@ def shares(request: Request, hall: HallDep, code: str, body: Shares) -> JSONResp
     return JSONResponse({"state": state})
 
 
-@router.get("/committee/r/{code}/cards", response_class=HTMLResponse)
+@router.get("/committee/r/{code}/cards", response_class=HTMLResponse, dependencies=[Depends(staff_of)])
 def void_cards_page(request: Request, hall: HallDep, code: str) -> Response:
-    """The committee voids the cards not handed out, scanning each on this device (organiser session)."""
-    if not request.session.get("organiser"):
-        return RedirectResponse("/admin", status_code=303)
+    """The committee voids the cards not handed out, scanning each on this device (a signed-in account of the round)."""
     round_, _ = rounds.load(hall.uow(), code)
     return hall.page(request, "void_cards.html", round=round_, code=code, cards=cards.summary(hall.uow(), code))
 
 
-@router.post("/api/rounds/{code}/cards/void", dependencies=ORGANISER_ACTION)
-def void_cards(request: Request, hall: HallDep, code: str, body: VoidCards) -> JSONResponse:
-    voided = cards.void(hall.uow(), code, body.credentials, actor="organiser")
+@router.post("/api/rounds/{code}/cards/void", dependencies=[Depends(require_csrf)])
+def void_cards(request: Request, hall: HallDep, code: str, body: VoidCards, staff: StaffOf) -> JSONResponse:
+    voided = cards.void(hall.uow(), code, body.credentials, actor=staff.login)
     return JSONResponse({"voided": voided, "void": cards.summary(hall.uow(), code)["void"]})
 
 

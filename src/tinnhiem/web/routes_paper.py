@@ -19,8 +19,8 @@ from tinnhiem.paper import counting
 from tinnhiem.paper.forms import Forms, forms_for
 from tinnhiem.services import rounds
 from tinnhiem.storage.files import ImageFiles
-from tinnhiem.web.routes_admin import ORGANISER_ACTION, require_organiser
-from tinnhiem.web.security import device_mark
+from tinnhiem.web.security import device_mark, require_csrf
+from tinnhiem.web.staff import Member, StaffOf, signed_in, staff_of
 
 if TYPE_CHECKING:
     from tinnhiem.web.app import Hall
@@ -45,18 +45,18 @@ def _images(request: Request) -> ImageFiles:
     return ImageFiles(_hall(request).settings.home / "scans")
 
 
-@router.get("/committee/r/{code}/paper", response_class=HTMLResponse, dependencies=[Depends(require_organiser)])
-def paper_page(request: Request, code: str) -> HTMLResponse:
+@router.get("/committee/r/{code}/paper", response_class=HTMLResponse)
+def paper_page(request: Request, code: str, staff: StaffOf) -> HTMLResponse:
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
     clicks = {item.sheet.id: len(request.session.get(_corners_key(code, item.sheet.id or 0), []))
               for item in counting.pending(hall.uow(), code) if item.row is None and item.sheet.qr_text is None}
     return hall.page(request, "paper_review.html", round=round_, code=code,
                      items=counting.pending(hall.uow(), code), reasons=counting.REASONS, clicks=clicks,
-                     placed=request.session.pop("placed", None))
+                     placed=request.session.pop("placed", None), staff=staff, member=staff.member_of(code))
 
 
-@router.get("/committee/r/{code}/paper/{sheet}/{row}.png", dependencies=[Depends(require_organiser)])
+@router.get("/committee/r/{code}/paper/{sheet}/{row}.png", dependencies=[Depends(staff_of)])
 def picture(request: Request, code: str, sheet: int, row: int) -> Response:
     """The picture of a pending row (row ≥ 0) or sheet (row = -1), from the kept original."""
     hall = _hall(request)
@@ -74,7 +74,7 @@ def _corners_key(code: str, sheet: int) -> str:
     return f"corners:{code}:{sheet}"
 
 
-@router.get("/committee/r/{code}/paper/{sheet}/corners/picture.png", dependencies=[Depends(require_organiser)])
+@router.get("/committee/r/{code}/paper/{sheet}/corners/picture.png", dependencies=[Depends(staff_of)])
 def corner_picture(request: Request, code: str, sheet: int) -> Response:
     """The unplaced sheet as scanned, 600 px wide, with the corners marked so far drawn on it."""
     from tinnhiem.paper.pictures import scan_image
@@ -92,16 +92,14 @@ def corner_picture(request: Request, code: str, sheet: int) -> Response:
     return Response(png.tobytes(), media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
-@router.post("/committee/r/{code}/paper/{sheet}/corners", dependencies=ORGANISER_ACTION)
-def mark_corner(request: Request, code: str, sheet: int, member: str = Form(..., min_length=1, max_length=300),
+@router.post("/committee/r/{code}/paper/{sheet}/corners", dependencies=[Depends(require_csrf)])
+def mark_corner(request: Request, code: str, sheet: int, member: Member,
                 x: int = Form(0, alias="corner.x", ge=0, le=CORNER_PICTURE_W),
                 y: int = Form(0, alias="corner.y", ge=0, le=100_000), again: str = Form("")) -> Response:
     """One click on the picture marks one corner square; after the fourth the sheet is read again."""
     from tinnhiem.paper.pictures import scan_image
 
     hall = _hall(request)
-    round_, _ = rounds.load(hall.uow(), code)
-    member = counting.committee_member(round_, member)
     item = counting.find(hall.uow(), code, sheet, None)
     key = _corners_key(code, sheet)
     if again:
@@ -110,7 +108,6 @@ def mark_corner(request: Request, code: str, sheet: int, member: str = Form(...,
     width = scan_image(_images(request), code, item.sheet).shape[1]
     points = [*request.session.get(key, []), [x * width / CORNER_PICTURE_W, y * width / CORNER_PICTURE_W]]
     request.session[key] = points
-    request.session["member"] = member
     if len(points) == 4:
         request.session.pop(key, None)
         placed = counting.place_sheet(hall.uow(), _images(request), code, _forms(hall, code), sheet,
@@ -119,14 +116,13 @@ def mark_corner(request: Request, code: str, sheet: int, member: str = Form(...,
     return RedirectResponse(f"/committee/r/{code}/paper#to-{sheet}", status_code=303)
 
 
-@router.post("/committee/r/{code}/paper/{sheet}/{row}", dependencies=ORGANISER_ACTION)
-def decide(request: Request, code: str, sheet: int, row: int, member: str = Form(..., min_length=1, max_length=300),
+@router.post("/committee/r/{code}/paper/{sheet}/{row}", dependencies=[Depends(require_csrf)])
+def decide(request: Request, code: str, sheet: int, row: int, member: Member,
            decision: str = Form(..., pattern=r"^(level-[0-9]|empty|multiple|valid|void|withdraw)$"),
            reason: str = Form("", max_length=500)) -> Response:
     """Record one member's decision on a row (a level, empty, several) or a sheet (valid, void, withdrawn)."""
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
-    member = counting.committee_member(round_, member)
     counting.find(hall.uow(), code, sheet, None if row < 0 else row)
     if row < 0:
         if decision not in ("valid", "void", "withdraw"):
@@ -140,12 +136,11 @@ def decide(request: Request, code: str, sheet: int, row: int, member: str = Form
         if level is not None and level >= len(round_.levels):
             raise InvalidInput("missing", field="decision")
         counting.decide_row(hall.uow(), code, sheet, row, level, multiple=decision == "multiple", member=member)
-    request.session["member"] = member
     return RedirectResponse(f"/committee/r/{code}/paper", status_code=303)
 
 
-@router.post("/committee/r/{code}/paper/count", dependencies=ORGANISER_ACTION)
-def count(request: Request, code: str, member: str = Form(..., min_length=1, max_length=300)) -> Response:
+@router.post("/committee/r/{code}/paper/count", dependencies=[Depends(require_csrf)])
+def count(request: Request, code: str, member: Member) -> Response:
     """Add the decided paper ballots to the result, as the paper channel (refused while anything waits)."""
     hall = _hall(request)
     counting.count_paper(hall.uow(), code, _forms(hall, code), member)
@@ -153,20 +148,20 @@ def count(request: Request, code: str, member: str = Form(..., min_length=1, max
     return RedirectResponse(f"/r/{code}/screen", status_code=303)
 
 
-@router.get("/committee/r/{code}/totals", response_class=HTMLResponse, dependencies=[Depends(require_organiser)])
-def totals_page(request: Request, code: str) -> HTMLResponse:
+@router.get("/committee/r/{code}/totals", response_class=HTMLResponse)
+def totals_page(request: Request, code: str, staff: StaffOf) -> HTMLResponse:
     """Double entry of hand-counted paper totals: two members type them, each on their own device."""
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
-    return hall.page(request, "totals.html", round=round_, code=code, outcome=None, differ=[])
+    return hall.page(request, "totals.html", round=round_, code=code, outcome=None, differ=[], staff=staff,
+                     member=staff.member_of(code))
 
 
-@router.post("/committee/r/{code}/totals", response_class=HTMLResponse, dependencies=ORGANISER_ACTION)
-async def submit_totals(request: Request, code: str) -> HTMLResponse:
+@router.post("/committee/r/{code}/totals", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
+async def submit_totals(request: Request, code: str, member: Member) -> HTMLResponse:
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
     form = await request.form()
-    member = str(form.get("member", ""))
 
     def number(field: str) -> int:
         text = str(form.get(field, "")).strip()
@@ -179,4 +174,5 @@ async def submit_totals(request: Request, code: str) -> HTMLResponse:
     outcome, differ = rounds.submit_entry(hall.uow(), code, member, totals, device_mark(request))
     if outcome == "saved":
         hall.live.changed(code)
-    return hall.page(request, "totals.html", round=round_, code=code, outcome=outcome, differ=differ)
+    return hall.page(request, "totals.html", round=round_, code=code, outcome=outcome, differ=differ,
+                     staff=signed_in(request), member=member)

@@ -20,6 +20,7 @@ from tinnhiem.services.schemas import Ballot, Challenge, SignIn
 from tinnhiem.web.deps import HallDep
 from tinnhiem.web.limiter import card_key
 from tinnhiem.web.security import require_csrf
+from tinnhiem.web.staff import signed_in
 
 router = APIRouter()
 
@@ -92,7 +93,8 @@ def dossier(request: Request, hall: HallDep, code: str, number: int) -> Response
     """A subject's dossier, for delegates signed in with a card (R-DOSSIER)."""
     from tinnhiem.web.routes_admin import dossier_path
 
-    if _card(request, code) is None and not request.session.get("organiser"):
+    staff = signed_in(request)
+    if _card(request, code) is None and not (staff and staff.may_see(code)):
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
     path = dossier_path(hall, code, number)
     if not path.is_file():
