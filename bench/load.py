@@ -40,7 +40,7 @@ from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing.hall import sign_in_body
 
 RESULTS = Path(__file__).parent / "results"
-SUBJECTS, PORT = 44, 8931
+SUBJECTS, PORT = 44, 8931  # the National Assembly's list (44 in 2023); a provincial committee rates about 20
 POSTGRES = os.environ.get("TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -50,7 +50,7 @@ def _encrypt(args: tuple[dict[str, object], str, str, int]) -> dict[str, object]
     from tinnhiem.crypto.record import read_manifest
 
     m = read_manifest(manifest_json)
-    choices = [(seed + j) % 4 or None for j in range(SUBJECTS)]
+    choices = [(seed + j) % 4 or None for j in range(len(m.subjects))]
     ballot, _ = encrypt_ballot(m, bytes.fromhex(key), [None if c is None else c - 1 for c in choices],
                                signing_key(m.round_id, card), random_scalar)
     return ballot_json(ballot)
@@ -139,13 +139,14 @@ def _cpu_seconds(root: int) -> float:
     return total
 
 
-def prepared(url: str, code: str, delegates: int, title: str) -> tuple[Database, list[str], list[dict[str, object]]]:
+def prepared(url: str, code: str, delegates: int, title: str,
+             subjects: int = SUBJECTS) -> tuple[Database, list[str], list[dict[str, object]]]:
     """A 44-subject round of ``delegates`` present electronic voters, voting open: the database (its engine
     disposed, for a server to take over), the cards' secrets and one encrypted ballot per card."""
     database = Database.open(url)
     uow = SqlUnitOfWork(database)
     round_ = Round("nq96-2023", VotingBody("Quốc hội (thử tải)", delegates), title, dt.date(2026, 11, 27),
-                   tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(SUBJECTS)))
+                   tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(subjects)))
     rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i + 1}") for i in range(delegates)), code=code)
     voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)
     made = cards.make_cards(code, delegates)
@@ -177,16 +178,16 @@ def scratch_database() -> Iterator[str]:
         admin.dispose()
 
 
-def run(delegates: int, seconds: float) -> dict[str, object]:
+def run(delegates: int, seconds: float, subjects: int = SUBJECTS) -> dict[str, object]:
     with scratch_database() as url:
-        return _run_on(url, delegates, seconds)
+        return _run_on(url, delegates, seconds, subjects)
 
 
-def _run_on(url: str, delegates: int, seconds: float) -> dict[str, object]:
+def _run_on(url: str, delegates: int, seconds: float, subjects: int) -> dict[str, object]:
     server = None
     try:
         code = "load"
-        database, secrets, ballots = prepared(url, code, delegates, f"Thử tải {delegates} đại biểu")
+        database, secrets, ballots = prepared(url, code, delegates, f"Thử tải {delegates} đại biểu", subjects)
         env = os.environ | {"TINNHIEM_DATABASE_URL": url, "TINNHIEM_HOME": tempfile.mkdtemp(),
                             "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "B"}
         server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT),
@@ -208,11 +209,14 @@ def _run_on(url: str, delegates: int, seconds: float) -> dict[str, object]:
         if server is not None:
             server.terminate()
             server.wait()
-    return {"delegates": delegates, "spread_s": seconds, "subjects": SUBJECTS, "workers": 2,
+    return {"delegates": delegates, "spread_s": seconds, "subjects": subjects, "workers": 2,
             "database": "PostgreSQL"} | figures
 
 
-SCENARIOS = {"burst-500-in-10s": (500, 10.0), "steady-500-in-60s": (500, 60.0)}
+SCENARIOS = {  # name: delegates, seconds over which they start, subjects on the ballot
+    "burst-500-in-10s": (500, 10.0, SUBJECTS), "steady-500-in-60s": (500, 60.0, SUBJECTS),
+    "burst-500-in-10s-20-subjects": (500, 10.0, 20), "steady-2000-in-60s-20-subjects": (2000, 60.0, 20),
+}
 
 
 def main() -> None:

@@ -375,3 +375,15 @@ def test_members_send_proven_shares_and_k_of_them_finish_the_tally(uow: SqlUnitO
     with uow:
         electronic = uow.rounds.channel_totals(CODE)["electronic"]
     assert 1 == electronic[0].counts[Level.CONFIDENCE]
+
+
+def test_voiding_a_card_of_another_round_is_refused_and_voids_nothing(uow: SqlUnitOfWork, hall: Hall) -> None:
+    """The abuse suite voided a credential the round never had and was told {"voided": 0} with 200: a committee
+    scanning a card from the wrong stack would believe it voided. Now refused by position; the batch voids nothing."""
+    mine = public_credential(CODE, hall.cards[43]).hex()
+    stranger = public_credential("vong-khac", hall.cards[43]).hex()
+    with pytest.raises(InvalidInput) as caught:
+        cards.void(uow, CODE, [mine, stranger])
+    assert ("card-unknown", "credentials[1]") == (caught.value.code, caught.value.field)
+    with uow:
+        assert not uow.voting.card(CODE, mine).void  # type: ignore[union-attr]

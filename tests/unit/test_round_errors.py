@@ -122,3 +122,24 @@ def test_no_confidence_vote_counts_two_levels() -> None:
     document = roundfile.result_document(tally(round_, totals))
     assert [True, False] == [s["dismissal_proposed"] for s in document["subjects"]]
     assert "Nguyễn Văn Một" in document["summary"]
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\u2066", "\x07", "\ue000"])
+def test_a_character_nobody_can_see_is_refused_with_its_field(hidden: str) -> None:
+    """The abuse suite created a subject "Nguyễn Văn Một\u202e…": the minutes then print the name reversed, and two
+    names that look alike differ. Refused with the field, the subject and the character's code point."""
+    from tinnhiem.domain import checks
+    from tinnhiem.domain.model import Delegate
+
+    data = copy.deepcopy(GOOD)
+    data["subjects"][1]["position"] = f"Phó {hidden}Bí thư"
+    round_, _ = roundfile.parse_round(data)
+    with pytest.raises(InvalidInput) as refused:
+        checks.check_visible(round_)
+    assert ("hidden-character", "subjects[1].position", "Trần Thị Hai") == (
+        refused.value.code, refused.value.field, refused.value.subject)
+    assert f"U+{ord(hidden):04X}" in message(refused.value, "vi")
+    clean, _ = roundfile.parse_round(copy.deepcopy(GOOD))
+    checks.check_visible(clean, [Delegate("Đặng Thị Ánh", "Sở Tư pháp")])  # Vietnamese, in NFC or not, passes
+    with pytest.raises(InvalidInput, match="delegates"):
+        checks.check_visible(clean, [Delegate(f"Đặng{hidden} Thị Ánh")])

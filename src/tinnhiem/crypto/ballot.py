@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from tinnhiem.crypto.credentials import Signature, sign, verify_signature
 from tinnhiem.crypto.elgamal import Ciphertext, encrypt
@@ -24,11 +25,12 @@ class EncryptedRow:
     proof: OneOfProof
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EncryptedBallot:
     """A ballot as cast: bound to the manifest and to one anonymous credential S, signed by its card.
 
     Nothing in it names the voter: S is the public half of a card handed out like a paper ballot.
+    (No slots: the digest is kept once made; checking, storing and answering a cast each need it.)
     """
 
     manifest_hash: bytes
@@ -36,9 +38,13 @@ class EncryptedBallot:
     rows: tuple[EncryptedRow, ...]
     signature: Signature
 
+    @cached_property
+    def _digest(self) -> bytes:
+        return ballot_digest(self.manifest_hash, self.credential, self.rows)
+
     def digest(self) -> bytes:
         """H("ballot", manifest hash, S, every α, β, challenge, response) (§6.1): what the code shows."""
-        return ballot_digest(self.manifest_hash, self.credential, self.rows)
+        return self._digest
 
     @property
     def code(self) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
-from tinnhiem.domain.model import BaseKind, ExemptionReason, Round, Totals
+from tinnhiem.domain.model import BaseKind, Delegate, ExemptionReason, Round, Totals
 from tinnhiem.domain.rulesets import RuleSet
 
 _ORDER = (
@@ -68,6 +69,32 @@ def resolve_base(round_: Round, rules: RuleSet) -> tuple[BaseKind, int]:
     if value <= 0:
         raise InvalidInput("base-zero", field=where)
     return kind, value
+
+
+HIDDEN = {"Cc", "Cf", "Co", "Cs", "Cn"}  # controls, format marks (U+202E turns text around), private use, unassigned
+
+
+def check_visible(round_: Round, delegates: Sequence[Delegate] = ()) -> None:
+    """Every text that is printed or shown is what it looks like: no character a reader cannot see.
+
+    A subject named "Nguyễn Văn A\u202e" prints reversed on the minutes; a zero-width character makes two
+    names that look the same differ. Refused, naming the field and the character (U+XXXX).
+    """
+    texts: list[tuple[str, str, str | None]] = [("title", round_.title, None), ("body.name", round_.body.name, None)]
+    for i, s in enumerate(round_.subjects):
+        texts += [(f"subjects[{i}].{k}", v, s.name) for k, v in (("name", s.name), ("position", s.position),
+                                                                 ("group", s.group))]
+    for i, e in enumerate(round_.exemptions):
+        texts += [(f"exemptions[{i}].{k}", v, e.name) for k, v in (("name", e.name), ("position", e.position),
+                                                                   ("note", e.note))]
+    for i, m in enumerate(round_.committee):
+        texts += [(f"committee[{i}].{k}", v, m.name) for k, v in (("name", m.name), ("role", m.role))]
+    for i, d in enumerate(delegates):
+        texts += [(f"delegates[{i}].{k}", v, d.name) for k, v in (("name", d.name), ("unit", d.unit))]
+    for field, text, subject in texts:
+        hidden = next((c for c in text if unicodedata.category(c) in HIDDEN), None)
+        if hidden is not None:
+            raise InvalidInput("hidden-character", field=field, subject=subject, value=f"U+{ord(hidden):04X}")
 
 
 def check_people(round_: Round, rules: RuleSet) -> None:

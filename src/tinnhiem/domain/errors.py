@@ -84,6 +84,8 @@ MESSAGES: Mapping[str, str] = {
     "too-many-sheets": N_("Có {sheets} tờ phiếu loại «{sheet}» nhưng chỉ {issued} phiếu giấy được phát."),
     "record-mismatch": N_("Hồ sơ điện tử không thuộc cuộc lấy phiếu này (mã hoặc danh sách người khác)."),
     "bad-code": N_("Mã đăng nhập không đúng. Hãy xem lại thẻ đại biểu."),
+    "hidden-character": N_("Có ký tự không nhìn thấy ({value}, ví dụ ký tự đảo chiều chữ hay ký tự rộng 0) trong ô "
+                           "này: chữ in ra sẽ khác chữ nhìn thấy. Hãy gõ lại ô này."),
     "bad-login": N_("Tên đăng nhập «{value}» không hợp lệ: dùng chữ thường không dấu, chữ số, dấu chấm, gạch ngang "
                     "(2 đến 64 ký tự)."),
     "login-taken": N_("Đã có tài khoản «{value}»."),

@@ -88,11 +88,18 @@ def public_of(round_id: str, card_texts: Sequence[str]) -> list[str]:
 
 
 def void(uow: UnitOfWork, code: str, credentials: Sequence[str], actor: str = "") -> int:
-    """Void cards not handed out (before or during voting); returns how many were voided."""
+    """Void cards not handed out (before or during voting); returns how many were voided.
+
+    A card of another round (picked up from the wrong stack) is refused, naming it, and nothing is voided:
+    the committee would otherwise count it as voided while the right card stays valid.
+    """
     with uow:
         election = uow.voting.lock_election(code)
         if election.state not in ("ready", "open"):
             raise InvalidInput("voting-closed", field="round")
+        for i, credential in enumerate(credentials):
+            if uow.voting.card(code, credential) is None:
+                raise InvalidInput("card-unknown", field=f"credentials[{i}]")
         voided = uow.voting.void_cards(code, list(credentials))
         uow.rounds.audit(code, "cards-voided", actor, {"cards": voided})
         uow.commit()

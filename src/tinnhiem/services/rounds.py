@@ -25,6 +25,7 @@ def create_round(
     """Store a new round (subjects, exemptions, committee, delegates); returns its code."""
     rules = rule_set(round_.rule_set)
     checks.check_people(round_, rules)
+    checks.check_visible(round_, delegates)
     checks.check_conference(round_)
     with uow:
         new_code = uow.rounds.add(round_, delegates, code)
@@ -40,6 +41,7 @@ def import_round_file(uow: UnitOfWork, path: Path, *, code: str | None = None, a
         tally(round_, totals)  # refuses inconsistent totals before anything is written
     rules = rule_set(round_.rule_set)
     checks.check_people(round_, rules)
+    checks.check_visible(round_)
     with uow:
         new_code = uow.rounds.add(round_, (), code)
         if totals is not None:

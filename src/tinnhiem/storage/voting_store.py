@@ -36,12 +36,15 @@ WRITTEN_WHILE_OPEN: tuple[Table, ...] = tuple(Base.metadata.tables[row.__tablena
 class SqlVotingStore:
     def __init__(self, session: Session, rounds: object = None) -> None:
         self.session = session
+        self._ids: dict[str, int] = {}  # a round's id, read once per transaction (a cast asks seven times)
 
     def _round_id(self, code: str) -> int:
-        found = self.session.scalar(select(RoundRow.id).where(RoundRow.code == code))
-        if found is None:
-            raise NotFound("round-not-found", field="round", value=code)
-        return found
+        if code not in self._ids:
+            found = self.session.scalar(select(RoundRow.id).where(RoundRow.code == code))
+            if found is None:
+                raise NotFound("round-not-found", field="round", value=code)
+            self._ids[code] = found
+        return self._ids[code]
 
     def _election(self, code: str, lock: bool = False) -> ElectionRow:
         query = select(ElectionRow).where(ElectionRow.round_id == self._round_id(code))
