@@ -1,9 +1,11 @@
-"""Load: delegates with 44-subject ballots, all at the chair's word (a burst) or spread (steady), on
+"""Load: delegates with 44-subject ballots (or 20), all at the chair's word (a burst) or spread (steady), on
 PostgreSQL with two workers. Each delegate's phone does what a real one does — the sign-in page, the
-election, the card's sign-in proof, the ballot page, the cast — and every request is timed, as is
-the whole. Server CPU is read from /proc.
+election, the card's sign-in proof, the ballot page, then the election again and the cast — and every
+request is timed, as is the whole. In the "signed-in" scenarios every phone signed in beforehand (when the
+chair asked) and only fetches the election and casts at the chair's word. Server CPU (the app's processes,
+not PostgreSQL's) is read from /proc for the timed part only. The load generator runs on the same machine.
 
-Command: .venv/bin/python -m bench load [burst-500-in-10s | steady-500-in-60s]
+Command: .venv/bin/python -m bench load [SCENARIO …] (every scenario of SCENARIOS by default)
 (PostgreSQL at TINNHIEM_TEST_POSTGRES_URL or 127.0.0.1:5432). Traffic goes to 127.0.0.1 only; the
 loop is bounded (one sequence per delegate) and stops by itself.
 """
@@ -11,6 +13,7 @@ loop is bounded (one sequence per delegate) and stops by itself.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import json
@@ -21,7 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -56,12 +59,7 @@ def _encrypt(args: tuple[dict[str, object], str, str, int]) -> dict[str, object]
     return ballot_json(ballot)
 
 
-async def _delegate(client: httpx.AsyncClient, code: str, card: str, ballot: dict[str, object],
-                    timings: dict[str, list[float]], errors: list[str]) -> None:
-    """What one phone does at the chair's word: the sign-in page, the election, the sign-in proof, the ballot
-    page, the cast. Each request is timed, and so is the whole (the ballot was encrypted beforehand)."""
-    began = time.perf_counter()
-
+def _timer(timings: dict[str, list[float]], errors: list[str]) -> Any:
     async def timed(name: str, request: Any) -> httpx.Response:
         start = time.perf_counter()
         response = await request
@@ -69,7 +67,11 @@ async def _delegate(client: httpx.AsyncClient, code: str, card: str, ballot: dic
         if response.status_code not in (200, 303):
             errors.append(f"{name} {response.status_code} {response.text[:100]}")
         return response
+    return timed
 
+
+async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any) -> str:
+    """The phone scans its card: the sign-in page, the election, the sign-in proof, the ballot page; its CSRF token."""
     page = (await timed("page", client.get(f"/r/{code}/vote"))).text
     csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
     nonce = page.split('data-nonce="')[1].split('"')[0]
@@ -77,33 +79,56 @@ async def _delegate(client: httpx.AsyncClient, code: str, card: str, ballot: dic
     body = sign_in_body(code, card, read_manifest(election["manifest"]).hash, nonce)
     await timed("sign_in", client.post(f"/api/rounds/{code}/sign-in", json=body, headers={"X-CSRF-Token": csrf}))
     await timed("ballot_page", client.get(f"/r/{code}/vote/ballot"))
+    return csrf
+
+
+async def _cast(client: httpx.AsyncClient, code: str, csrf: str, ballot: dict[str, object], timed: Any) -> None:
+    """Encrypt (the page fetches the election first; the ballot was encrypted beforehand) and cast."""
+    await timed("cast_election", client.get(f"/api/rounds/{code}/election"))
     await timed("cast", client.post(f"/api/rounds/{code}/ballots", json=ballot, headers={"X-CSRF-Token": csrf}))
-    timings["delegate"].append(time.perf_counter() - began)
 
 
 async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[str, object]],
-                    seconds: float) -> dict[str, object]:
-    """Delegate i starts at i·seconds/n: a burst when ``seconds`` is small, a steady stream when large."""
+                    seconds: float, ready: bool, cpu: Callable[[], float]) -> dict[str, object]:
+    """Delegate i starts at i·seconds/n: a burst when ``seconds`` is small, a steady stream when large.
+
+    ``ready``: every phone signed in beforehand (when the chair asks, as operations.md advises), untimed; at the
+    chair's word each one only fetches the election and casts. Otherwise each does the whole sequence then.
+    """
     limits = httpx.Limits(max_connections=len(cards))
     clients = [httpx.AsyncClient(base_url=base, timeout=120, limits=limits) for _ in cards]
-    steps = ("page", "election", "sign_in", "ballot_page", "cast", "delegate")
-    timings: dict[str, list[float]] = {k: [] for k in steps}
+    timings: dict[str, list[float]] = collections.defaultdict(list)
     errors: list[str] = []
-    start = time.perf_counter()
+    timed = _timer(timings, errors)
+    tokens: list[str] = [""] * len(cards)
+    if ready:
+        gate = asyncio.Semaphore(8)
+        untimed = _timer(collections.defaultdict(list), errors)
+
+        async def early(i: int) -> None:
+            async with gate:
+                tokens[i] = await _sign_in(clients[i], code, cards[i], untimed)
+
+        await asyncio.gather(*(early(i) for i in range(len(cards))))
+    cpu_before, start = cpu(), time.perf_counter()
 
     async def one(i: int) -> None:
         await asyncio.sleep(max(0.0, start + i * seconds / len(cards) - time.perf_counter()))
+        began = time.perf_counter()
         try:
-            await _delegate(clients[i], code, cards[i], ballots[i], timings, errors)
+            csrf = tokens[i] or await _sign_in(clients[i], code, cards[i], timed)
+            await _cast(clients[i], code, csrf, ballots[i], timed)
         except httpx.HTTPError as exc:
             errors.append(f"transport {exc!r}"[:120])
+        timings["delegate"].append(time.perf_counter() - began)
 
     await asyncio.gather(*(one(i) for i in range(len(cards))))
-    elapsed = time.perf_counter() - start
+    elapsed, server_cpu = time.perf_counter() - start, cpu() - cpu_before
     for c in clients:
         await c.aclose()
     return {
         "casts": len(timings["cast"]), "errors": len(errors), "first_errors": errors[:3], "seconds": round(elapsed, 1),
+        "server_cpu_s": round(server_cpu, 1), "server_cpu_ms_per_delegate": round(1000 * server_cpu / len(cards)),
         "latency_ms": {name: _percentiles(values) for name, values in timings.items() if values},
     }
 
@@ -178,12 +203,12 @@ def scratch_database() -> Iterator[str]:
         admin.dispose()
 
 
-def run(delegates: int, seconds: float, subjects: int = SUBJECTS) -> dict[str, object]:
+def run(delegates: int, seconds: float, subjects: int = SUBJECTS, ready: bool = False) -> dict[str, object]:
     with scratch_database() as url:
-        return _run_on(url, delegates, seconds, subjects)
+        return _run_on(url, delegates, seconds, subjects, ready)
 
 
-def _run_on(url: str, delegates: int, seconds: float, subjects: int) -> dict[str, object]:
+def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool) -> dict[str, object]:
     server = None
     try:
         code = "load"
@@ -199,9 +224,8 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int) -> dict[str
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        cpu_before = _cpu_seconds(server.pid)
-        figures = asyncio.run(_campaign(base, code, secrets, ballots, seconds))
-        figures["server_cpu_s"] = round(_cpu_seconds(server.pid) - cpu_before, 1)
+        pid = server.pid
+        figures = asyncio.run(_campaign(base, code, secrets, ballots, seconds, ready, lambda: _cpu_seconds(pid)))
         with SqlUnitOfWork(Database(database.engine)) as check:
             figures["ballots_stored"] = check.voting.turnout(code)
         figures["lost_ballots"] = figures["casts"] - figures["errors"] - figures["ballots_stored"]  # type: ignore[operator]
@@ -209,13 +233,16 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int) -> dict[str
         if server is not None:
             server.terminate()
             server.wait()
-    return {"delegates": delegates, "spread_s": seconds, "subjects": subjects, "workers": 2,
+    return {"delegates": delegates, "spread_s": seconds, "subjects": subjects, "signed_in_before": ready, "workers": 2,
             "database": "PostgreSQL"} | figures
 
 
-SCENARIOS = {  # name: delegates, seconds over which they start, subjects on the ballot
-    "burst-500-in-10s": (500, 10.0, SUBJECTS), "steady-500-in-60s": (500, 60.0, SUBJECTS),
-    "burst-500-in-10s-20-subjects": (500, 10.0, 20), "steady-2000-in-60s-20-subjects": (2000, 60.0, 20),
+SCENARIOS: dict[str, tuple[int, float, int, bool]] = {  # delegates, seconds they start over, subjects, signed in before
+    "burst-500-in-10s": (500, 10.0, SUBJECTS, False), "steady-500-in-60s": (500, 60.0, SUBJECTS, False),
+    "burst-500-in-10s-signed-in": (500, 10.0, SUBJECTS, True),
+    "burst-500-in-10s-20-subjects": (500, 10.0, 20, False),
+    "burst-500-in-10s-20-subjects-signed-in": (500, 10.0, 20, True),
+    "steady-2000-in-60s-20-subjects": (2000, 60.0, 20, False),
 }
 
 

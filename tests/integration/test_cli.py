@@ -199,3 +199,22 @@ def test_verify_json_names_the_check_and_never_prints_a_traceback(home: Path, tm
         result = runner.invoke(app, ["verify", str(tmp_path / name), "--workers", "1", "--json"])
         assert (1, False, check) == (result.exit_code, json.loads(result.stdout)["valid"], json.loads(result.stdout)["check"])
         assert "Traceback" not in result.output
+
+
+def test_an_account_is_added_and_its_lost_password_renewed_on_the_server(home: Path) -> None:
+    """The operator at the server's console: a new account's password, printed once; a lost one renewed."""
+    from tinnhiem.services import accounts
+    from tinnhiem.storage.db import Database
+    from tinnhiem.storage.repository import SqlUnitOfWork
+
+    added = runner.invoke(app, ["account", "add", "Lan.Nguyen", "--name", "Nguyễn Thị Lan", "--admin"])
+    assert 0 == added.exit_code, added.output
+    first = added.stdout.rsplit(": ", 1)[1].strip()
+    renewed = runner.invoke(app, ["account", "password", "lan.nguyen"])
+    second = renewed.stdout.rsplit(": ", 1)[1].strip()
+    assert 0 == renewed.exit_code and first != second and 19 == len(second)
+    uow = SqlUnitOfWork(Database.open())
+    staff = accounts.staff(uow, accounts.sign_in(uow, "lan.nguyen", second))
+    assert staff is not None and staff.admin
+    refused = runner.invoke(app, ["account", "add", "Lan Nguyen", "--name", "X"])
+    assert 1 == refused.exit_code and "login" in refused.stderr

@@ -102,3 +102,39 @@ def test_what_a_browser_never_sends_is_refused_in_the_one_shape(phone: Phone, bo
                                headers={"Content-Type": "application/json", **headers})
     assert (status, error, field) == (answer.status_code, answer.json()["error"], answer.json()["field"]), answer.text
     assert answer.json()["message"] and answer.json()["message_en"] and before == phone.stored()
+
+
+def test_a_worker_checks_and_stores_only_a_few_casts_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the chair's word, every cast used to run at once: each shared the cores with hundreds of others and the
+    election's row lock was held longer (docs/operations.md, "Bursts"). Now at most CASTS_AT_ONCE per worker."""
+    import threading
+    import time
+
+    from tinnhiem.web import routes_vote
+    from tinnhiem.web.deps import CASTS_AT_ONCE
+
+    phone = Phone(tmp_path)
+    inside, most, lock = 0, 0, threading.Lock()
+    real_cast = voting.cast
+
+    def slow_cast(*args: Any) -> tuple[str, str]:
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.2)
+        with lock:
+            inside -= 1
+        return real_cast(*args)
+
+    monkeypatch.setattr(routes_vote.voting, "cast", slow_cast)
+    bodies = [ballot_json(phone.encrypted(card)[0]) for card in range(1, 7)]
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda b=b: answers.append(
+        phone.client.post(f"/api/rounds/{phone.code}/ballots", json=b).status_code)) for b in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [200] * 6 == answers and 6 == phone.stored()[0]
+    assert CASTS_AT_ONCE == most == 2

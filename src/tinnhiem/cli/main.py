@@ -46,6 +46,8 @@ app.add_typer(paper_app, name="paper")
 cards_app = typer.Typer(help=t("Thẻ bỏ phiếu điện tử: làm thẻ (máy của Ban kiểm phiếu), tải danh "
                                "sách công khai lên, hủy thẻ."))
 app.add_typer(cards_app, name="cards")
+account_app = typer.Typer(help=t("Tài khoản của Ban tổ chức và Ban kiểm phiếu (chạy trên máy chủ)."))
+app.add_typer(account_app, name="account")
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -505,6 +507,30 @@ def cards_void_command(
 
     voided = cards.void(_uow(), code, cards.public_of(code, card), actor="cli")
     out.print(t("Đã hủy {voided} thẻ.", voided=voided))
+
+
+@account_app.command("add", help=t("Thêm tài khoản; in mật khẩu một lần."))
+@reports_errors
+def account_add_command(
+    login: str = typer.Argument(..., help=t("Tên đăng nhập (chữ thường không dấu).")),
+    name: str = typer.Option(..., "--name", help=t("Họ và tên.")),
+    admin: bool = typer.Option(False, "--admin", help=t("Quản trị: tạo cuộc lấy phiếu và tài khoản.")),
+) -> None:
+    """Add an account; its password is printed once."""
+    from tinnhiem.services import accounts
+
+    password = accounts.create(_uow(), login, name, admin=admin, actor="cli")
+    out.print(t("Mật khẩu của {login} (chỉ in một lần): {password}", login=login.strip().lower(), password=password))
+
+
+@account_app.command("password", help=t("Cấp mật khẩu mới (mọi phiên đăng nhập của tài khoản kết thúc)."))
+@reports_errors
+def account_password_command(login: str = typer.Argument(..., help=t("Tên đăng nhập."))) -> None:
+    """A new password for an account (the admin's, when it is lost); every session of it ends."""
+    from tinnhiem.services import accounts
+
+    password = accounts.new_password_for(_uow(), login, actor="cli")
+    out.print(t("Mật khẩu của {login} (chỉ in một lần): {password}", login=login, password=password))
 
 
 @app.command("serve", help=t("Chạy máy chủ hội trường."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -18,6 +19,8 @@ from tinnhiem.web.live import Hub, Live
 from tinnhiem.web.security import csrf_token
 from tinnhiem.web.settings import Settings
 
+CASTS_AT_ONCE = 2  # per worker: more only share the same cores, and stretch the election lock's hold (bench load)
+
 
 @dataclass
 class Hall:
@@ -30,6 +33,7 @@ class Hall:
     live: Live
     hub: Hub = field(init=False)  # one database read per change, fanned out to every screen
     cache: dict[str, object] = field(default_factory=dict)  # per worker: things costly to make, never state
+    casting: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(CASTS_AT_ONCE))
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.database)

@@ -89,7 +89,8 @@ def ballot_page(request: Request, hall: HallDep, code: str) -> Response:
 @router.post("/api/rounds/{code}/ballots", dependencies=[Depends(require_csrf)])
 def cast(request: Request, hall: HallDep, code: str, ballot: Ballot) -> JSONResponse:
     """Verify and store the signed ballot; the code is returned only after the commit (kill -9 safe)."""
-    tracking, short = voting.cast(hall.uow(), code, ballot.model_dump())
+    with hall.casting:  # a few at a time, the rest wait their turn (web/deps.py)
+        tracking, short = voting.cast(hall.uow(), code, ballot.model_dump())
     hall.live.changed(code)
     return JSONResponse({"code": tracking, "short": short})
 
