@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
 from sqlalchemy import select, update
 
+from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.storage.tables import AuditRow, StaffSessionRow
 from tinnhiem.testing.hall import prepare_hall
@@ -58,6 +60,24 @@ def test_a_copied_cookie_opens_nothing_after_sign_out(hall: tuple[TestClient, st
     big = thief.post(f"/admin/r/{code}/dossiers", content=b"%PDF" + b"x" * 2_000_000,
                      headers={"content-type": "application/pdf"}, follow_redirects=False)
     assert 303 == big.status_code  # refused before the body is read (web/bounds.py asks the server's sessions)
+
+
+def test_an_upload_to_a_round_one_does_not_organise_is_refused_unread(hall: tuple[TestClient, str]) -> None:
+    """The outside attacker's find: a live session without the role had its whole upload read before the 403.
+    Now the role is checked before the body (303 from web/bounds.py, not 403 from the route after reading)."""
+    client, code = hall
+    counter = sign_in(TestClient(client.app), "vinh", add_staff(uow(client), code, "vinh",
+                                                                member=_first_member(client, code)))
+    for path in (f"/admin/r/{code}/dossiers", f"/admin/r/{code}/cards", "/admin/new"):
+        sent = counter.post(path, content=b"%PDF" + b"x" * 2_000_000, headers={"content-type": "application/pdf"},
+                            follow_redirects=False)
+        assert 303 == sent.status_code, path
+
+
+def _first_member(client: TestClient, code: str) -> str:
+    from tinnhiem.services import rounds
+
+    return rounds.load(uow(client), code)[0].committee[0].name
 
 
 def test_a_new_password_ends_every_session_of_the_account(hall: tuple[TestClient, str]) -> None:
@@ -114,11 +134,17 @@ def test_an_account_acts_only_in_its_own_rounds_and_roles(hall: tuple[TestClient
 
 def test_every_staff_action_names_its_account(hall: tuple[TestClient, str]) -> None:
     client, code = hall
+    from tinnhiem.services import rounds
+
     lan = sign_in(TestClient(client.app), "lan", add_staff(uow(client), code, "lan"))
+    late = rounds.check_in_list(uow(client), code).delegates[-1].number  # a latecomer on paper (the outside
+    lan.post(f"/api/rounds/{code}/checkin", json={"number": late, "channel": "paper"})  # attacker's find)
+    lan.post(f"/api/rounds/{code}/checkin/undo", json={"number": late})
     lan.post(f"/admin/r/{code}/close", data={"csrf": lan.headers["X-CSRF-Token"]})  # the hall was opened by "demo"
     with uow(client) as work:
         actors = dict(work.session.execute(select(AuditRow.action, AuditRow.actor)).all())
     assert "lan" == actors["voting-closed"] and "lan" == actors["signed-in"] and "test" == actors["role-granted"]
+    assert "lan" == actors["attendance"] == actors["attendance-undone"]
 
 
 def test_the_database_holds_no_password_and_no_session_token(hall: tuple[TestClient, str], tmp_path: Path) -> None:
@@ -174,3 +200,39 @@ def test_accounts_roles_and_sessions_on_both_databases(uow: SqlUnitOfWork) -> No
     for login, typed in (("lan.nguyen", password), ("nobody", password), ("Bad Login!", "x")):
         with pytest.raises(InvalidInput, match="Sai tên đăng nhập"):
             accounts.sign_in(uow, login, typed)
+
+
+def test_workers_starting_together_make_one_first_admin(database: Database) -> None:
+    """`tinnhiem serve --workers 2` on PostgreSQL: both workers find no account as they start and both add
+    `quantri`; the second crashed on the primary key before. Two admins adding one login at once: one wins."""
+    import threading
+
+    from tinnhiem.domain.errors import InvalidInput
+    from tinnhiem.services import accounts
+
+    errors: list[BaseException] = []
+
+    def at_once(work: Callable[[], object]) -> None:
+        gate = threading.Barrier(2)
+
+        def run() -> None:
+            gate.wait()
+            try:
+                work()
+            except BaseException as error:  # noqa: BLE001 - every failure is collected and shown
+                errors.append(error)
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    at_once(lambda: accounts.ensure_first_admin(SqlUnitOfWork(database), "ABCD-1234"))
+    assert [] == errors
+    assert accounts.first_admin_unchanged(SqlUnitOfWork(database), "abcd1234")  # printed by `tinnhiem serve`
+    at_once(lambda: accounts.create(SqlUnitOfWork(database), "lan", "Nguyễn Thị Lan", actor="quantri"))
+    assert ["login-taken"] == [e.code for e in errors if isinstance(e, InvalidInput)] and 1 == len(errors)
+    assert ["lan", "quantri"] == [a.login for a in accounts.listing(SqlUnitOfWork(database))]
+    accounts.new_password_for(SqlUnitOfWork(database), "quantri", actor="quantri")
+    assert not accounts.first_admin_unchanged(SqlUnitOfWork(database), "ABCD-1234")  # no longer printed

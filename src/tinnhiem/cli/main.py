@@ -414,7 +414,7 @@ def checkin_command(
                                                                           "nhận phiếu giấy.")),
 ) -> None:
     """Record presence and the (one) channel."""
-    rounds.attend(_uow(), code, delegate, "electronic" if electronic else "paper")
+    rounds.attend(_uow(), code, delegate, "electronic" if electronic else "paper", actor="cli")
     out.print(t("Đã ghi nhận."))
 
 
@@ -562,11 +562,18 @@ def serve_command(
 
     if (certfile is None) != (keyfile is None):
         raise InvalidInput("tls-pair", field="--keyfile" if keyfile is None else "--certfile")
+    from tinnhiem.services import accounts
+
     settings = Settings.from_env()
     scheme = "https" if certfile else "http"
-    out.print(t("Ban tổ chức: {scheme}://{host}:{port}/admin — lần đầu đăng nhập: tài khoản {login}, mật khẩu "
-                "{organiser_code}", scheme=scheme, host=host, port=port, login=FIRST_ADMIN,
-                organiser_code=settings.organiser_code))
+    uow = SqlUnitOfWork(Database.open(settings.database()))
+    accounts.ensure_first_admin(uow, settings.organiser_code)
+    if accounts.first_admin_unchanged(uow, settings.organiser_code):  # once renewed, the code is not printed
+        out.print(t("Ban tổ chức: {scheme}://{host}:{port}/admin — lần đầu đăng nhập: tài khoản {login}, mật khẩu "
+                    "{organiser_code}", scheme=scheme, host=host, port=port, login=FIRST_ADMIN,
+                    organiser_code=settings.organiser_code))
+    else:
+        out.print(t("Ban tổ chức: {scheme}://{host}:{port}/admin", scheme=scheme, host=host, port=port))
     run = functools.partial(uvicorn.run, "tinnhiem.web.app:create_app", factory=True, host=host, port=port,
                             workers=workers, log_level="warning", access_log=False)
     if certfile is not None and keyfile is not None:

@@ -53,12 +53,22 @@ def _now() -> dt.datetime:
 
 
 def ensure_first_admin(uow: UnitOfWork, organiser_code: str) -> None:
-    """On a database without accounts: the admin ``quantri`` whose password is the organiser code."""
+    """On a database without accounts: the admin ``quantri`` whose password is the organiser code.
+
+    Every worker runs this as it starts; on PostgreSQL they may all see no account at once, and one adds it.
+    """
     with uow:
         if uow.accounts.count() == 0 and organiser_code:
-            uow.accounts.add(Account(FIRST_ADMIN, "Quản trị", True, _hash(organiser_code)))
-            uow.rounds.audit(None, "account-created", "", {"login": FIRST_ADMIN, "admin": True})
+            if uow.accounts.add(Account(FIRST_ADMIN, "Quản trị", True, _hash(organiser_code))):
+                uow.rounds.audit(None, "account-created", "", {"login": FIRST_ADMIN, "admin": True})
             uow.commit()
+
+
+def first_admin_unchanged(uow: UnitOfWork, organiser_code: str) -> bool:
+    """Whether ``quantri`` still signs in with the organiser code (then it is worth printing at start)."""
+    with uow:
+        account = uow.accounts.get(FIRST_ADMIN)
+    return account is not None and bool(organiser_code) and _matches(account.password_hash, organiser_code)
 
 
 def create(uow: UnitOfWork, login: str, name: str, *, admin: bool = False, actor: str) -> str:
@@ -69,9 +79,8 @@ def create(uow: UnitOfWork, login: str, name: str, *, admin: bool = False, actor
         raise InvalidInput("missing", field="name")
     password = new_password()
     with uow:
-        if uow.accounts.get(login) is not None:
+        if not uow.accounts.add(Account(login, name[:300], admin, _hash(password))):
             raise InvalidInput("login-taken", field="login", value=login)
-        uow.accounts.add(Account(login, name[:300], admin, _hash(password)))
         uow.rounds.audit(None, "account-created", actor, {"login": login, "admin": admin})
         uow.commit()
     return password

@@ -52,7 +52,7 @@ def _phase(data: dict[str, Any]) -> str:
     return "done"
 
 
-def start(uow: UnitOfWork, code: str, names: list[str], threshold: int) -> list[tuple[str, str]]:
+def start(uow: UnitOfWork, code: str, names: list[str], threshold: int, *, actor: str = "") -> list[tuple[str, str]]:
     """Begin a ceremony; returns each member's one-time ceremony code (to hand over, shown once)."""
     voting.check_threshold(threshold, len(names))
     manifest = voting.round_manifest(uow, code)
@@ -70,7 +70,7 @@ def start(uow: UnitOfWork, code: str, names: list[str], threshold: int) -> list[
         if uow.voting.election(code) is not None:
             raise InvalidInput("election-exists", field="ceremony")
         uow.ceremonies.save_ceremony(code, data)
-        uow.rounds.audit(code, "ceremony-started", "", {"members": len(names), "threshold": threshold})
+        uow.rounds.audit(code, "ceremony-started", actor, {"members": len(names), "threshold": threshold})
         uow.commit()
     return codes
 

@@ -145,12 +145,19 @@ def _attendance_may_change(uow: UnitOfWork, code: str) -> str | None:
     return state
 
 
-def attend(uow: UnitOfWork, code: str, delegate: str, channel: str) -> None:
+def note(uow: UnitOfWork, code: str, action: str, actor: str, detail: dict[str, object]) -> None:
+    """An entry in the audit log for an action kept outside the database (a dossier's file)."""
+    with uow:
+        uow.rounds.audit(code, action, actor, detail)
+        uow.commit()
+
+
+def attend(uow: UnitOfWork, code: str, delegate: str, channel: str, *, actor: str = "") -> None:
     """A delegate present, voting by ``channel`` (paper or electronic): never both (docs/paper.md)."""
     with uow:
         _attendance_may_change(uow, code)
         uow.paper.attend(code, delegate, channel)
-        uow.rounds.audit(code, "attendance", "", {"channel": channel})
+        uow.rounds.audit(code, "attendance", actor, {"channel": channel})
         uow.commit()
 
 
@@ -183,7 +190,8 @@ def check_in_list(uow: UnitOfWork, code: str) -> CheckInList:
         return _check_in_list(uow, code)
 
 
-def check_in(uow: UnitOfWork, code: str, number: int, channel: str) -> tuple[Attendee, CheckInList]:
+def check_in(uow: UnitOfWork, code: str, number: int, channel: str, *,
+             actor: str = "") -> tuple[Attendee, CheckInList]:
     """Delegate ``number`` on the list is present and votes by ``channel``; the list after it.
 
     Tapping the same again (a second organiser, a double tap) changes nothing; another channel
@@ -194,13 +202,13 @@ def check_in(uow: UnitOfWork, code: str, number: int, channel: str) -> tuple[Att
     with uow:
         _attendance_may_change(uow, code)
         attendee = uow.paper.attend_number(code, number, channel)
-        uow.rounds.audit(code, "attendance", "", {"channel": channel})
+        uow.rounds.audit(code, "attendance", actor, {"channel": channel})
         after = _check_in_list(uow, code)
         uow.commit()
     return attendee, after
 
 
-def undo_check_in(uow: UnitOfWork, code: str, number: int) -> tuple[Attendee, CheckInList]:
+def undo_check_in(uow: UnitOfWork, code: str, number: int, *, actor: str = "") -> tuple[Attendee, CheckInList]:
     """Take back delegate ``number``'s check-in (a wrong tap); the list after it.
 
     Not an electronic check-in once voting is open: its card may have voted, and undoing it would
@@ -212,7 +220,7 @@ def undo_check_in(uow: UnitOfWork, code: str, number: int) -> tuple[Attendee, Ch
         if state == "open" and attendee.channel == "electronic":  # nothing is committed: the row stays
             raise InvalidInput("card-handed-out", field="number", value=attendee.name)
         if attendee.channel is not None:
-            uow.rounds.audit(code, "attendance-undone", "", {"channel": attendee.channel})
+            uow.rounds.audit(code, "attendance-undone", actor, {"channel": attendee.channel})
         after = _check_in_list(uow, code)
         uow.commit()
     return attendee, after

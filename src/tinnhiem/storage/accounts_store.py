@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import NotFound
@@ -34,10 +36,13 @@ class SqlAccountStore:
         row = self.session.get(AccountRow, login)
         return None if row is None else _account(row)
 
-    def add(self, account: Account) -> None:
-        self.session.add(AccountRow(login=account.login, name=account.name, admin=account.admin,
-                                    password_hash=account.password_hash))
-        self.session.flush()
+    def add(self, account: Account) -> bool:
+        """False when the login exists already (also when another worker or request adds it at this moment)."""
+        insert = sqlite_insert if self.session.get_bind().dialect.name == "sqlite" else postgres_insert
+        result = self.session.execute(insert(AccountRow).values(
+            login=account.login, name=account.name, admin=account.admin, password_hash=account.password_hash,
+        ).on_conflict_do_nothing().returning(AccountRow.login))
+        return result.first() is not None
 
     def set_password(self, login: str, password_hash: str) -> None:
         self.session.get_one(AccountRow, login).password_hash = password_hash

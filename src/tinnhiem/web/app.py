@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.hall = hall
     accounts.ensure_first_admin(hall.uow(), settings.organiser_code)
 
-    def staff_session(session: Mapping[str, Any]) -> bool:
-        return accounts.staff(hall.uow(), str(session.get(SESSION_KEY, ""))) is not None
+    def may_upload(session: Mapping[str, Any], path: str) -> bool:
+        """An upload's sender may send it: a live staff session organising the path's round (an admin for a new one)."""
+        staff = accounts.staff(hall.uow(), str(session.get(SESSION_KEY, "")))
+        round_in_path = re.match(r"/admin/r/([^/]+)/", path)
+        return staff is not None and staff.organises(round_in_path.group(1) if round_in_path else None)
 
-    app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS, signed_in=staff_session)  # inside the session
+    app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS, may_send=may_upload)  # inside the session
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",
                        same_site="strict", max_age=12 * 3600)
 

@@ -3,7 +3,7 @@
 Each route may have its own bound (small for forms and JSON, larger for the organisers' uploads);
 a declared Content-Length over the bound is refused at once, a chunked body as soon as it passes
 the bound. An upload meant for organisers is refused before a byte of it is read when the session
-has no live staff session (the browser goes back to the sign-in page).
+has no live staff session allowed to send it (the browser goes back to the sign-in page).
 """
 
 from __future__ import annotations
@@ -54,11 +54,12 @@ class TooLarge(HTTPException):
 
 
 class BoundedBodies:
-    """``signed_in(session)`` says whether the session's cookie belongs to a live staff session (a database read)."""
+    """``may_send(session, path)`` says whether the session may send a staff-only body to ``path`` (a database read:
+    a live staff session with the right role)."""
 
     def __init__(self, app: ASGIApp, bounds: Sequence[Bound] = (), default: int = DEFAULT_BYTES,
-                 signed_in: Callable[[Mapping[str, Any]], bool] = lambda session: False) -> None:
-        self.app, self.bounds, self.default, self.signed_in = app, tuple(bounds), default, signed_in
+                 may_send: Callable[[Mapping[str, Any], str], bool] = lambda session, path: False) -> None:
+        self.app, self.bounds, self.default, self.may_send = app, tuple(bounds), default, may_send
 
     def bound(self, path: str) -> Bound:
         return next((b for b in self.bounds if b.matches(path)), Bound(".*", self.default))
@@ -68,7 +69,8 @@ class BoundedBodies:
             await self.app(scope, receive, send)
             return
         bound = self.bound(scope["path"])
-        if bound.staff_only and not await anyio.to_thread.run_sync(self.signed_in, scope.get("session") or {}):
+        if bound.staff_only and not await anyio.to_thread.run_sync(self.may_send, scope.get("session") or {},
+                                                                   scope["path"]):
             await _respond(send, 303, b"", [(b"location", b"/admin")])
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -1,4 +1,4 @@
-"""The organisers' pages: sign in with the organiser code, check delegates in, open and close voting."""
+"""The organisers' pages: sign in with an account, check delegates in, open and close voting, uploads, minutes."""
 
 from __future__ import annotations
 
@@ -78,7 +78,6 @@ def admin_round(request: Request, hall: HallDep, code: str, staff: Organiser) ->
                      accounts=accounts.listing(hall.uow()) if staff.admin else [])
 
 
-ORGANISER_ACTION = [Depends(require_csrf), Depends(organiser)]  # the round's organisers (web/staff.py), CSRF first
 
 
 def _changed(hall: Hall, code: str) -> Response:
@@ -87,10 +86,10 @@ def _changed(hall: Hall, code: str) -> Response:
     return RedirectResponse(f"/admin/r/{code}", status_code=303)
 
 
-@router.post("/admin/r/{code}/checkin", dependencies=ORGANISER_ACTION)
-def checkin(request: Request, hall: HallDep, code: str, delegate: str = Form(..., max_length=300),
+@router.post("/admin/r/{code}/checkin", dependencies=[Depends(require_csrf)])
+def checkin(request: Request, hall: HallDep, code: str, staff: Organiser, delegate: str = Form(..., max_length=300),
             channel: str = Form("electronic", pattern="^(electronic|paper)$")) -> Response:
-    rounds.attend(hall.uow(), code, delegate, channel)
+    rounds.attend(hall.uow(), code, delegate, channel, actor=staff.login)
     return _changed(hall, code)
 
 
@@ -131,18 +130,18 @@ def check_in_list(request: Request, hall: HallDep, code: str) -> JSONResponse:
     return JSONResponse(_check_in_json(rounds.check_in_list(hall.uow(), code)))
 
 
-@router.post("/api/rounds/{code}/checkin", dependencies=ORGANISER_ACTION)
-def check_in_tap(request: Request, hall: HallDep, code: str, tap: CheckInTap) -> JSONResponse:
+@router.post("/api/rounds/{code}/checkin", dependencies=[Depends(require_csrf)])
+def check_in_tap(request: Request, hall: HallDep, code: str, tap: CheckInTap, staff: Organiser) -> JSONResponse:
     """A delegate present, voting by the channel tapped; every other screen is woken."""
-    done, listing = rounds.check_in(hall.uow(), code, tap.number, tap.channel)
+    done, listing = rounds.check_in(hall.uow(), code, tap.number, tap.channel, actor=staff.login)
     hall.live.changed(code)
     return JSONResponse(_check_in_json(listing, done))
 
 
-@router.post("/api/rounds/{code}/checkin/undo", dependencies=ORGANISER_ACTION)
-def check_in_undo(request: Request, hall: HallDep, code: str, undo: CheckInUndo) -> JSONResponse:
+@router.post("/api/rounds/{code}/checkin/undo", dependencies=[Depends(require_csrf)])
+def check_in_undo(request: Request, hall: HallDep, code: str, undo: CheckInUndo, staff: Organiser) -> JSONResponse:
     """Take back a check-in tapped by mistake."""
-    done, listing = rounds.undo_check_in(hall.uow(), code, undo.number)
+    done, listing = rounds.undo_check_in(hall.uow(), code, undo.number, actor=staff.login)
     hall.live.changed(code)
     return JSONResponse(_check_in_json(listing, done))
 
@@ -238,8 +237,8 @@ def dossier_path(hall: Hall, code: str, number: int) -> Path:
     return Path(hall.settings.home) / "dossiers" / code / f"{number}.pdf"
 
 
-@router.post("/admin/r/{code}/dossiers", dependencies=ORGANISER_ACTION)
-def upload_dossier(request: Request, hall: HallDep, code: str, number: int = Form(..., ge=1, le=500),
+@router.post("/admin/r/{code}/dossiers", dependencies=[Depends(require_csrf)])
+def upload_dossier(request: Request, hall: HallDep, code: str, staff: Organiser, number: int = Form(..., ge=1, le=500),
                    dossier: UploadFile = File(...)) -> Response:
     """A subject's self-assessment report (PDF), for delegates to read before voting (R-DOSSIER)."""
     data = _read(dossier, DOSSIER_BYTES)
@@ -251,4 +250,5 @@ def upload_dossier(request: Request, hall: HallDep, code: str, number: int = For
     path = dossier_path(hall, code, number)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    rounds.note(hall.uow(), code, "dossier-uploaded", staff.login, {"subject": number, "bytes": len(data)})
     return _changed(hall, code)

@@ -14,9 +14,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from tinnhiem.services import cards, key_ceremony, record, rounds, voting
 from tinnhiem.services.schemas import Deal, Shares, VoidCards
 from tinnhiem.web.deps import HallDep
-from tinnhiem.web.routes_admin import ORGANISER_ACTION
 from tinnhiem.web.security import require_csrf
-from tinnhiem.web.staff import StaffOf, staff_of
+from tinnhiem.web.staff import Organiser, StaffOf, staff_of
 
 router = APIRouter()
 HEX32 = r"^[0-9a-f]{64}$"
@@ -56,11 +55,12 @@ def void_cards(request: Request, hall: HallDep, code: str, body: VoidCards, staf
     return JSONResponse({"voided": voided, "void": cards.summary(hall.uow(), code)["void"]})
 
 
-@router.post("/admin/r/{code}/ceremony", dependencies=ORGANISER_ACTION)
-def start_ceremony(request: Request, hall: HallDep, code: str, threshold: int = Form(..., ge=2, le=50)) -> HTMLResponse:
+@router.post("/admin/r/{code}/ceremony", dependencies=[Depends(require_csrf)])
+def start_ceremony(request: Request, hall: HallDep, code: str, staff: Organiser,
+                   threshold: int = Form(..., ge=2, le=50)) -> HTMLResponse:
     """The organisers start the ceremony for the round's committee; the codes are shown once."""
     round_, _ = rounds.load(hall.uow(), code)
-    codes = key_ceremony.start(hall.uow(), code, [m.name for m in round_.committee], threshold)
+    codes = key_ceremony.start(hall.uow(), code, [m.name for m in round_.committee], threshold, actor=staff.login)
     return hall.page(request, "ceremony_codes.html", code=code, codes=codes)
 
 
