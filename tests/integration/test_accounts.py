@@ -102,6 +102,9 @@ def test_an_ended_day_ends_the_session(hall: tuple[TestClient, str]) -> None:
         work.session.execute(update(StaffSessionRow).values(expires=dt.datetime(2020, 1, 1)))
         work.commit()
     assert 401 == client.get(f"/api/rounds/{code}/checkin").status_code
+    sign_in(TestClient(client.app), "quantri", "ORG-1234")  # the next sign-in clears ended sessions away
+    with uow(client) as work:
+        assert [False] == [r.expires <= dt.datetime(2020, 1, 1) for r in work.session.scalars(select(StaffSessionRow))]
 
 
 def test_an_account_acts_only_in_its_own_rounds_and_roles(hall: tuple[TestClient, str]) -> None:

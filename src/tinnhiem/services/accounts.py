@@ -110,6 +110,7 @@ def sign_in(uow: UnitOfWork, login: str, password: str) -> str:
         if not _matches(account.password_hash if account else _UNKNOWN, password) or account is None:
             raise InvalidInput("wrong-password", field="password")
         token = secrets.token_urlsafe(32)
+        uow.accounts.end_expired(_now())  # ended sessions leave the table (nothing of them is kept)
         uow.accounts.open_session(_token_hash(token), login, _now() + dt.timedelta(hours=SESSION_HOURS))
         uow.rounds.audit(None, "signed-in", login, {})
         uow.commit()

@@ -84,5 +84,8 @@ class SqlAccountStore:
     def end_session(self, token_hash: str) -> None:
         self.session.execute(delete(StaffSessionRow).where(StaffSessionRow.token_hash == token_hash))
 
+    def end_expired(self, now: dt.datetime) -> None:
+        self.session.execute(delete(StaffSessionRow).where(StaffSessionRow.expires <= now))
+
     def end_sessions(self, login: str) -> None:
         self.session.execute(delete(StaffSessionRow).where(StaffSessionRow.login == login))
