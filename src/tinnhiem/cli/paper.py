@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tinnhiem.cli.i18n import t
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVEL_LABELS, LEVELS
+from tinnhiem.domain.staff import committee_member
 from tinnhiem.paper import counting
 from tinnhiem.paper.forms import Forms, forms_for
 from tinnhiem.paper.raster import page_count, pdf_pages
@@ -144,7 +145,7 @@ def review(uow: UnitOfWork, images: ImageFiles, code: str, member: str, folder: 
     """Show each pending sheet or row (its picture, the machine's reading, why) and record the member's decision."""
     known = forms(uow, code)
     round_, _ = rounds.load(uow, code)
-    member = counting.committee_member(round_, member)  # before anything is shown
+    member = committee_member(round_, member)  # before anything is shown
     levels = LEVELS[round_.kind]
     decided = 0
     for item in counting.pending(uow, code):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.domain.model import Round
 
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 FIRST_ADMIN = "quantri"  # made on first start, with the organiser code (HOME/organiser.code) as password
@@ -49,6 +50,16 @@ class Staff:
 
     def may_see(self, code: str) -> bool:
         return self.organises(code) or self.member_of(code) is not None
+
+
+def committee_member(round_: Round, member: str) -> str:
+    """The member's name as on the round's committee, or InvalidInput: only they decide (R-COMMITTEE)."""
+    wanted = unicodedata.normalize("NFC", " ".join(member.split())).casefold()
+    for person in round_.committee:
+        if unicodedata.normalize("NFC", " ".join(person.name.split())).casefold() == wanted:
+            return person.name
+    raise InvalidInput("not-a-committee-member", field="member", value=member,
+                       choices=", ".join(p.name for p in round_.committee) or "—")
 
 
 def login_name(text: str) -> str:

@@ -8,7 +8,6 @@ beside "electronic", and the two add up in one result.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ import numpy as np
 from tinnhiem.domain.ballots import Ballot, count_ballots
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVELS, Level, Round, Totals
+from tinnhiem.domain.staff import committee_member
 from tinnhiem.domain.words import N_
 from tinnhiem.i18n import gettext
 from tinnhiem.paper.copies import COPY_SIMILAR, content_hash, similarity
@@ -148,16 +148,6 @@ def pending(uow: UnitOfWork, code: str) -> list[Pending]:
     whole = [Pending(s, None) for s in sheets if s.void is None]
     rows = [Pending(s, r) for s in sheets if s.void is False for r in s.rows if r.state is None]
     return whole + rows
-
-
-def committee_member(round_: Round, member: str) -> str:
-    """The member's name as on the round's committee, or InvalidInput: only they decide (R-COMMITTEE)."""
-    wanted = unicodedata.normalize("NFC", " ".join(member.split())).casefold()
-    for person in round_.committee:
-        if unicodedata.normalize("NFC", " ".join(person.name.split())).casefold() == wanted:
-            return person.name
-    raise InvalidInput("not-a-committee-member", field="member", value=member,
-                       choices=", ".join(p.name for p in round_.committee) or "—")
 
 
 def _member(uow: UnitOfWork, code: str, member: str) -> str:

@@ -1,6 +1,6 @@
 """Named accounts for the people who run and count a round; their sessions, kept on the server.
 
-A password is made here (80 random bits, shown once, in four groups of four) and stored only as
+A password is made here (78 random bits, shown once, in four groups of four) and stored only as
 its Argon2id hash (libsodium's ``pwhash``). A session is a random token in the browser's cookie;
 only its SHA-256 is stored, with the account and an end time. Signing out deletes that row, a new
 password deletes every row of the account: a copied cookie then opens nothing.
@@ -16,13 +16,13 @@ from nacl import pwhash
 from nacl.exceptions import InvalidkeyError
 
 from tinnhiem.domain.errors import InvalidInput, NotFound
-from tinnhiem.domain.staff import FIRST_ADMIN, Grant, Role, Staff, login_name, typed_password
+from tinnhiem.domain.staff import FIRST_ADMIN, Grant, Role, Staff, committee_member, login_name, typed_password
 from tinnhiem.services.ports import Account, UnitOfWork
 
 SESSION_HOURS = 12  # one conference day
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud and typed by older hands
-_UNKNOWN = pwhash.argon2id.str(b"not a password", opslimit=pwhash.argon2id.OPSLIMIT_INTERACTIVE,
-                               memlimit=pwhash.argon2id.MEMLIMIT_INTERACTIVE)  # an unknown login costs the same
+_UNKNOWN = pwhash.argon2id.str(b"not a password", opslimit=pwhash.argon2id.OPSLIMIT_INTERACTIVE,  # an unknown
+                               memlimit=pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode()  # login costs the same
 
 
 def new_password() -> str:
@@ -36,10 +36,9 @@ def _hash(password: str) -> str:
                                memlimit=pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode()
 
 
-def _matches(password_hash: str | bytes, password: str) -> bool:
-    stored = password_hash.encode() if isinstance(password_hash, str) else password_hash
+def _matches(password_hash: str, password: str) -> bool:
     try:
-        return pwhash.verify(stored, typed_password(password).encode())
+        return pwhash.verify(password_hash.encode(), typed_password(password).encode())
     except InvalidkeyError:
         return False
 
@@ -137,9 +136,7 @@ def grant(uow: UnitOfWork, code: str, login: str, role: Role, member: str = "", 
         if uow.accounts.get(login) is None:
             raise NotFound("account-not-found", field="login", value=login)
         if role is Role.COMMITTEE:
-            names = [m.name for m in uow.rounds.get(code).committee]
-            if member not in names:
-                raise InvalidInput("not-a-committee-member", field="member", value=member, choices=", ".join(names))
+            member = committee_member(uow.rounds.get(code), member)
         uow.accounts.grant(login, Grant(code, role, member if role is Role.COMMITTEE else ""))
         uow.rounds.audit(code, "role-granted", actor, {"login": login, "role": role.value, "member": member})
         uow.commit()
