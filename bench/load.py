@@ -33,9 +33,9 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tinnhiem.crypto.ballot import encrypt_ballot
-from tinnhiem.crypto.group import random_scalar
-from tinnhiem.crypto.record import ballot_json, read_manifest
+from tinnhiem.crypto.ballot import encrypt_ballot, verify_ballot
+from tinnhiem.crypto.group import base_mul, mul, random_scalar
+from tinnhiem.crypto.record import ballot_json, read_ballot, read_manifest
 from tinnhiem.domain.model import Delegate, Round, Subject, VotingBody
 from tinnhiem.services import cards, rounds, voting
 from tinnhiem.storage.db import Database
@@ -62,7 +62,11 @@ def _encrypt(args: tuple[dict[str, object], str, str, int]) -> dict[str, object]
 def _timer(timings: dict[str, list[float]], errors: list[str]) -> Any:
     async def timed(name: str, request: Any) -> httpx.Response:
         start = time.perf_counter()
-        response = await request
+        try:
+            response = await request
+        except httpx.HTTPError as exc:
+            errors.append(f"{name} transport {exc!r}"[:120])
+            raise
         timings[name].append(time.perf_counter() - start)
         if response.status_code not in (200, 303):
             errors.append(f"{name} {response.status_code} {response.text[:100]}")
@@ -82,10 +86,12 @@ async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any) 
     return csrf
 
 
-async def _cast(client: httpx.AsyncClient, code: str, csrf: str, ballot: dict[str, object], timed: Any) -> None:
-    """Encrypt (the page fetches the election first; the ballot was encrypted beforehand) and cast."""
+async def _cast(client: httpx.AsyncClient, code: str, csrf: str, ballot: dict[str, object], timed: Any) -> str | None:
+    """Encrypt (the page fetches the election first; the ballot was encrypted beforehand) and cast: the code given."""
     await timed("cast_election", client.get(f"/api/rounds/{code}/election"))
-    await timed("cast", client.post(f"/api/rounds/{code}/ballots", json=ballot, headers={"X-CSRF-Token": csrf}))
+    answer = await timed("cast", client.post(f"/api/rounds/{code}/ballots", json=ballot,
+                                             headers={"X-CSRF-Token": csrf}))
+    return str(answer.json()["code"]) if answer.status_code == 200 else None
 
 
 async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[str, object]],
@@ -101,6 +107,7 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
     errors: list[str] = []
     timed = _timer(timings, errors)
     tokens: list[str] = [""] * len(cards)
+    given: list[str | None] = [None] * len(cards)  # the tracking code each phone was given
     if ready:
         gate = asyncio.Semaphore(8)
         untimed = _timer(collections.defaultdict(list), errors)
@@ -117,9 +124,9 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
         began = time.perf_counter()
         try:
             csrf = tokens[i] or await _sign_in(clients[i], code, cards[i], timed)
-            await _cast(clients[i], code, csrf, ballots[i], timed)
-        except httpx.HTTPError as exc:
-            errors.append(f"transport {exc!r}"[:120])
+            given[i] = await _cast(clients[i], code, csrf, ballots[i], timed)
+        except httpx.HTTPError:
+            pass  # counted where it happened
         timings["delegate"].append(time.perf_counter() - began)
 
     await asyncio.gather(*(one(i) for i in range(len(cards))))
@@ -127,10 +134,33 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
     for c in clients:
         await c.aclose()
     return {
-        "casts": len(timings["cast"]), "errors": len(errors), "first_errors": errors[:3], "seconds": round(elapsed, 1),
+        "casts": len(timings["cast"]), "errors": len(errors), "first_errors": errors[:3], "codes": given,
+        "errors_by_step": dict(collections.Counter(e.split()[0] for e in errors)), "seconds": round(elapsed, 1),
         "server_cpu_s": round(server_cpu, 1), "server_cpu_ms_per_delegate": round(1000 * server_cpu / len(cards)),
         "latency_ms": {name: _percentiles(values) for name, values in timings.items() if values},
     }
+
+
+def machine(url: str, code: str, ballot: dict[str, object]) -> dict[str, float]:
+    """What this machine pays for the check no cast can skip: one scalar multiplication (libsodium, µs) and
+    the whole check of one ballot of the scenario (ms, the median of 5): figures from other machines
+    compare through these."""
+    database = Database.open(url)
+    election = voting.election_view(SqlUnitOfWork(database), code)
+    database.engine.dispose()
+    assert election is not None
+    m, key, read = read_manifest(election.manifest), bytes.fromhex(election.joint_key), read_ballot(ballot, "ballot")
+    point, s = base_mul(random_scalar()), random_scalar()
+    start = time.perf_counter()
+    for _ in range(1000):
+        mul(s, point)
+    mult_us = (time.perf_counter() - start) * 1000
+    checks = []
+    for _ in range(5):
+        start = time.perf_counter()
+        verify_ballot(m, key, read)
+        checks.append(time.perf_counter() - start)
+    return {"scalar_mult_us": round(mult_us, 1), "ballot_check_ms": round(statistics.median(checks) * 1000, 1)}
 
 
 def _percentiles(values: list[float]) -> dict[str, int]:
@@ -213,6 +243,7 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
     try:
         code = "load"
         database, secrets, ballots = prepared(url, code, delegates, f"Thử tải {delegates} đại biểu", subjects)
+        measured = machine(url, code, ballots[0])
         env = os.environ | {"TINNHIEM_DATABASE_URL": url, "TINNHIEM_HOME": tempfile.mkdtemp(),
                             "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "B"}
         server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT),
@@ -228,13 +259,16 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         figures = asyncio.run(_campaign(base, code, secrets, ballots, seconds, ready, lambda: _cpu_seconds(pid)))
         with SqlUnitOfWork(Database(database.engine)) as check:
             figures["ballots_stored"] = check.voting.turnout(code)
-        figures["lost_ballots"] = figures["casts"] - figures["errors"] - figures["ballots_stored"]  # type: ignore[operator]
+            kept = {b["code"] for b, _ in check.voting.ballots(code)}
+        codes = [c for c in figures.pop("codes") if c is not None]  # type: ignore[attr-defined]
+        figures["codes_given"] = len(codes)
+        figures["lost_ballots"] = sum(c not in kept for c in codes)  # a code given, no ballot kept
     finally:
         if server is not None:
             server.terminate()
             server.wait()
     return {"delegates": delegates, "spread_s": seconds, "subjects": subjects, "signed_in_before": ready, "workers": 2,
-            "database": "PostgreSQL"} | figures
+            "database": "PostgreSQL"} | measured | figures
 
 
 SCENARIOS: dict[str, tuple[int, float, int, bool]] = {  # delegates, seconds they start over, subjects, signed in before

@@ -18,11 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
-from bench.load import _campaign, prepared, scratch_database
+from bench.load import _campaign, _cpu_seconds, prepared, scratch_database
 
 RESULTS = Path(__file__).parent / "results"
 DELEGATES, SUBJECTS, SCREENS, PORT = 500, 44, 200, 8932
@@ -37,7 +38,7 @@ def _prepared(url: str, code: str) -> tuple[list[str], list[dict[str, object]]]:
 
 
 async def _with_screens(base: str, code: str, cards: list[str], ballots: list[dict[str, object]],
-                        screens: int) -> dict[str, object]:
+                        screens: int, cpu: Callable[[], float]) -> dict[str, object]:
     """The campaign while ``screens`` event streams stay open; how many updates the screens received."""
     updates = [0] * screens
 
@@ -50,7 +51,8 @@ async def _with_screens(base: str, code: str, cards: list[str], ballots: list[di
     tasks = [asyncio.create_task(screen(i, client)) for i in range(screens)]
     while screens and min(updates) == 0:
         await asyncio.sleep(0.1)
-    figures = await _campaign(base, code, cards, ballots, 60.0)
+    figures = await _campaign(base, code, cards, ballots, 60.0, False, cpu)
+    figures.pop("codes")
     await asyncio.sleep(1)
     for task in tasks:
         task.cancel()
@@ -80,7 +82,9 @@ def _run(screens: int) -> dict[str, object]:
             cards, ballots = _prepared(url, "screens")
             server = _serve(url)
             before = os.getloadavg()[0]
-            figures = asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens))
+            pid = server.pid
+            figures = asyncio.run(_with_screens(f"http://127.0.0.1:{PORT}", "screens", cards, ballots, screens,
+                                                lambda: _cpu_seconds(pid)))
             return figures | {"load_average_1min": [round(before, 1), round(os.getloadavg()[0], 1)]}
         finally:
             if server is not None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from tinnhiem.crypto.ballot import encrypt_ballot
@@ -348,6 +348,38 @@ def test_race_with_the_close(database: Database, hall: Hall) -> None:
         t.join(60)
     with SqlUnitOfWork(database) as uow:
         assert closed == [uow.voting.turnout(CODE)]
+
+
+@pytest.mark.parametrize("database", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_a_cast_waits_on_the_election_only_to_check_and_commit(database: Database, hall: Hall) -> None:
+    """The ballot is written before the election's lock is asked for: casts queue on one another only for
+    the check of the state and the counts, and the commit (bench/load.py: bursts). (PostgreSQL: SQLite
+    has one writer at a time and no row lock to order.)"""
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement.split()[0] + (" FOR UPDATE" if "FOR UPDATE" in statement else ""))
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        voting.cast(SqlUnitOfWork(database), CODE, hall.ballot(21, [0] * 12, seed=210))
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    locked = statements.index("SELECT FOR UPDATE")
+    assert statements.index("INSERT") < locked
+    assert {"UPDATE", "SELECT"} >= set(statements[locked + 1:])  # the card, the counts; then the commit
+
+
+def test_a_cast_the_close_overtook_is_refused_by_name(uow: SqlUnitOfWork, hall: Hall) -> None:
+    """A cast that read 'open' before a close committed meets the database's own refusal: a clear
+    'voting is not open', never a server error, and nothing written."""
+    data = hall.ballot(22, [1] * 12, seed=220)
+    voting.close_voting(uow, CODE)
+    with uow, pytest.raises(InvalidInput) as caught:
+        uow.voting.cast(CODE, "ab" * 32, "cd" * 32, "ABCD-EFGH-IJKL-MNOP", data, ["ef" * 32])
+    assert ("voting-not-open", "round") == (caught.value.code, caught.value.field)
+    with uow:
+        assert uow.voting.ballot_code(CODE, "ab" * 32) is None
 
 
 def test_members_send_proven_shares_and_k_of_them_finish_the_tally(uow: SqlUnitOfWork, hall: Hall) -> None:

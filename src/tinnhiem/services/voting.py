@@ -227,30 +227,35 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]
     """Store a verified, signed ballot: one per card, never more than the cards handed out.
 
     Returns (full code, short code). A retry of the very same ballot returns the same code.
+    The ballot is written first; the election's lock comes last, so that casts wait on one another
+    only for the check of the state and the counts and for the commit: a cast still commits before
+    the close or is refused (the close waits on the same lock, then counts).
     """
     m, ballot = _read(_open_election(uow, code), data)
     credential, tracking = ballot.credential.hex(), ballot.code
-    with uow:
-        election = uow.voting.lock_election(code)
-        if election.state != "open":
-            raise InvalidInput("voting-not-open", field="round")
-        if uow.voting.ballot_code(code, credential) == tracking:
-            return tracking, ballot.short_code  # the same ballot again: already stored
-        card = _usable(uow.voting.card(code, credential))
-        if card.used:
-            raise InvalidInput("card-used", field="credential")
-        ballots, issued = uow.voting.turnout(code), _electronic_check_ins(uow, code)
-        if ballots >= issued:
-            raise InvalidInput("ballots-over-cards", field="ballot", ballots=ballots, issued=issued)
-        if ballots >= m.max_ballots:
-            raise InvalidInput("ballot-limit", field="ballot", max_ballots=m.max_ballots)
-        uow.voting.use_card(code, credential)
-        try:
+    try:
+        with uow:
+            _usable(uow.voting.card(code, credential))
             uow.voting.cast(code, credential, tracking, ballot.short_code, ballot_json(ballot),
                             [a.hex() for a in alphas(ballot)])
-        except Duplicate:
-            raise InvalidInput("ballot-copied", field="ballot") from None
-        uow.commit()
+            election = uow.voting.lock_election(code)
+            if election.state != "open":
+                raise InvalidInput("voting-not-open", field="round")
+            if not uow.voting.use_card(code, credential):
+                raise InvalidInput("card-used", field="credential")
+            ballots, issued = uow.voting.counts(code)
+            if ballots > issued:
+                raise InvalidInput("ballots-over-cards", field="ballot", ballots=ballots - 1, issued=issued)
+            if ballots > m.max_ballots:
+                raise InvalidInput("ballot-limit", field="ballot", max_ballots=m.max_ballots)
+            uow.commit()
+    except Duplicate:
+        with uow:
+            stored = uow.voting.ballot_code(code, credential)
+        if stored == tracking:
+            return tracking, ballot.short_code  # the same ballot again: already stored
+        raise InvalidInput("card-used" if stored else "ballot-copied",
+                           field="credential" if stored else "ballot") from None
     return tracking, ballot.short_code
 
 
@@ -273,7 +278,8 @@ def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
             raise InvalidInput("card-used", field="credential")
         if card.challenges >= MAX_CHALLENGES:
             raise InvalidInput("too-many-challenges", field="credential", limit=MAX_CHALLENGES)
-        uow.voting.use_card(code, credential, challenge=True)
+        if not uow.voting.use_card(code, credential, challenge=True):
+            raise InvalidInput("card-used", field="credential")
         try:
             uow.voting.spoil(code, credential, ballot.code, ballot.short_code, ballot_json(ballot),
                              secrets_json(revealed), [a.hex() for a in alphas(ballot)])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import Table, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import InvalidInput, NotFound
@@ -27,6 +27,8 @@ from tinnhiem.storage.tables import (
     RoundRow,
     SpoiledBallotRow,
 )
+
+NOT_OPEN = "accepted only while voting is open"  # what the ballots' trigger says (migration 0008)
 
 # The tables a cast or a late check-in writes while voting is open; closing rewrites them in key order.
 WRITTEN_WHILE_OPEN: tuple[Table, ...] = tuple(Base.metadata.tables[row.__tablename__] for row in (
@@ -73,8 +75,10 @@ class SqlVotingStore:
         PostgreSQL: SELECT … FOR UPDATE. SQLite: every transaction begins IMMEDIATE (storage/db.py),
         so writers are one at a time already.
         """
-        row = self._election(code, lock=True)
-        self.session.refresh(row)
+        query = select(ElectionRow).where(ElectionRow.round_id == self._round_id(code)).with_for_update()
+        row = self.session.scalar(query.execution_options(populate_existing=True))  # read after the wait
+        if row is None:
+            raise InvalidInput("no-election", field="round", value=code)
         return self._public(row)
 
     def add_shares(self, code: str, member: int, shares: list[dict[str, object]]) -> None:
@@ -137,13 +141,14 @@ class SqlVotingStore:
         row = self.session.get(CardRow, (self._round_id(code), credential))
         return None if row is None else StoredCard(row.credential, row.void, row.used, row.challenges)
 
-    def use_card(self, code: str, credential: str, challenge: bool = False) -> None:
-        """Mark a card used (a cast) or count one more challenge; the caller checked it may."""
-        row = self.session.get_one(CardRow, (self._round_id(code), credential))
-        if challenge:
-            row.challenges += 1
-        else:
-            row.used = True
+    def use_card(self, code: str, credential: str, challenge: bool = False) -> bool:
+        """Mark a card used (a cast) or count one more challenge; False if it is used or void by now."""
+        card = (CardRow.round_id == self._round_id(code), CardRow.credential == credential,
+                CardRow.used.is_(False), CardRow.void.is_(False))
+        change = {"challenges": CardRow.challenges + 1} if challenge else {"used": True}
+        done = self.session.execute(update(CardRow).where(*card).values(change).execution_options(
+            synchronize_session=False))
+        return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def ballot_code(self, code: str, credential: str) -> str | None:
         row = self.session.get(BallotRow, (self._round_id(code), credential))
@@ -154,15 +159,22 @@ class SqlVotingStore:
 
     def cast(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
              alphas: Sequence[str]) -> None:
-        """The ballot and its ciphertexts in one flush; a second ballot of the card or a copied α: Duplicate."""
+        """The ballot and its ciphertexts, two statements; a second ballot of the card or a copied α: Duplicate.
+
+        Meant as a transaction's first writes (a Duplicate leaves it to be rolled back), before the
+        election's lock: the lock is then held only to check the state and the counts, and to commit.
+        """
         round_id = self._round_id(code)
         try:
-            with self.session.begin_nested():
-                self.session.add(BallotRow(round_id=round_id, credential=credential, code=tracking, short=short,
-                                           ballot=ballot))
-                self._ciphertexts(round_id, alphas)
-        except IntegrityError as exc:
-            raise Duplicate(str(exc.orig)) from None
+            self.session.execute(insert(BallotRow).values(round_id=round_id, credential=credential, code=tracking,
+                                                          short=short, ballot=ballot))
+            self.session.execute(insert(CiphertextRow), [{"round_id": round_id, "alpha": a} for a in alphas])
+        except DBAPIError as exc:
+            if NOT_OPEN in str(exc.orig):  # the close committed since the caller looked: the trigger refused
+                raise InvalidInput("voting-not-open", field="round") from None
+            if isinstance(exc, IntegrityError):
+                raise Duplicate(str(exc.orig)) from None
+            raise
 
     def spoil(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
               secrets: dict[str, object], alphas: Sequence[str]) -> None:
@@ -177,6 +189,15 @@ class SqlVotingStore:
 
     def turnout(self, code: str) -> int:
         return self.session.scalar(select(func.count()).where(BallotRow.round_id == self._round_id(code))) or 0
+
+    def counts(self, code: str) -> tuple[int, int]:
+        """(ballots cast, cards handed out), in one statement: a card per electronic check-in."""
+        round_id = self._round_id(code)
+        ballots = select(func.count()).where(BallotRow.round_id == round_id).scalar_subquery()
+        handed_out = select(func.count()).where(AttendanceRow.round_id == round_id,
+                                                AttendanceRow.channel == "electronic").scalar_subquery()
+        row = self.session.execute(select(ballots, handed_out)).one()
+        return int(row[0]), int(row[1])
 
     def ballots(self, code: str, spoiled: bool = False) -> list[tuple[dict[str, object], dict[str, object] | None]]:
         """Cast (or spoiled) ballots, ordered by tracking code: the order says nothing of who or when."""
