@@ -241,7 +241,8 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]
             election = uow.voting.lock_election(code)
             if election.state != "open":
                 raise InvalidInput("voting-not-open", field="round")
-            if not uow.voting.use_card(code, credential):
+            if not uow.voting.use_card(code, credential):  # voided (or re-issued) while this cast waited
+                _usable(uow.voting.card(code, credential))
                 raise InvalidInput("card-used", field="credential")
             ballots, issued = uow.voting.counts(code)
             if ballots > issued:
@@ -270,22 +271,20 @@ def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field="secrets", reason=error) from None
     credential = ballot.credential.hex()
-    with uow:
-        if uow.voting.lock_election(code).state != "open":
-            raise InvalidInput("voting-not-open", field="round")
-        card = _usable(uow.voting.card(code, credential))
-        if card.used:
-            raise InvalidInput("card-used", field="credential")
-        if card.challenges >= MAX_CHALLENGES:
-            raise InvalidInput("too-many-challenges", field="credential", limit=MAX_CHALLENGES)
-        if not uow.voting.use_card(code, credential, challenge=True):
-            raise InvalidInput("card-used", field="credential")
-        try:
+    try:
+        with uow:  # in the order of a cast: the writes first, the election's lock last (no cycle between them)
+            _usable(uow.voting.card(code, credential))
             uow.voting.spoil(code, credential, ballot.code, ballot.short_code, ballot_json(ballot),
                              secrets_json(revealed), [a.hex() for a in alphas(ballot)])
-        except Duplicate:
-            raise InvalidInput("ballot-copied", field="ballot") from None
-        uow.commit()
+            if uow.voting.lock_election(code).state != "open":
+                raise InvalidInput("voting-not-open", field="round")
+            if not uow.voting.use_card(code, credential, challenges_below=MAX_CHALLENGES):
+                if _usable(uow.voting.card(code, credential)).used:
+                    raise InvalidInput("card-used", field="credential")
+                raise InvalidInput("too-many-challenges", field="credential", limit=MAX_CHALLENGES)
+            uow.commit()
+    except Duplicate:
+        raise InvalidInput("ballot-copied", field="ballot") from None
     return list(choices_of(m, revealed)), ballot.code, ballot.short_code
 
 

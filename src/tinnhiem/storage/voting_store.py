@@ -138,14 +138,19 @@ class SqlVotingStore:
         return [StoredCard(r.credential, r.void, r.used, r.challenges) for r in rows]
 
     def card(self, code: str, credential: str) -> StoredCard | None:
-        row = self.session.get(CardRow, (self._round_id(code), credential))
+        row = self.session.get(CardRow, (self._round_id(code), credential), populate_existing=True)
         return None if row is None else StoredCard(row.credential, row.void, row.used, row.challenges)
 
-    def use_card(self, code: str, credential: str, challenge: bool = False) -> bool:
-        """Mark a card used (a cast) or count one more challenge; False if it is used or void by now."""
-        card = (CardRow.round_id == self._round_id(code), CardRow.credential == credential,
-                CardRow.used.is_(False), CardRow.void.is_(False))
-        change = {"challenges": CardRow.challenges + 1} if challenge else {"used": True}
+    def use_card(self, code: str, credential: str, challenges_below: int | None = None) -> bool:
+        """Mark a card used (a cast), or count one more challenge while there are fewer than
+        ``challenges_below``; False if the card is used, void or out of challenges by now."""
+        card = [CardRow.round_id == self._round_id(code), CardRow.credential == credential,
+                CardRow.used.is_(False), CardRow.void.is_(False)]
+        if challenges_below is None:
+            change: dict[str, object] = {"used": True}
+        else:
+            card.append(CardRow.challenges < challenges_below)
+            change = {"challenges": CardRow.challenges + 1}
         done = self.session.execute(update(CardRow).where(*card).values(change).execution_options(
             synchronize_session=False))
         return bool(done.rowcount)  # type: ignore[attr-defined]
@@ -154,21 +159,16 @@ class SqlVotingStore:
         row = self.session.get(BallotRow, (self._round_id(code), credential))
         return None if row is None else row.code
 
-    def _ciphertexts(self, round_id: int, alphas: Sequence[str]) -> None:
-        self.session.add_all(CiphertextRow(round_id=round_id, alpha=a) for a in alphas)
-
-    def cast(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
-             alphas: Sequence[str]) -> None:
-        """The ballot and its ciphertexts, two statements; a second ballot of the card or a copied α: Duplicate.
+    def _insert(self, table: type[BallotRow] | type[SpoiledBallotRow], row: dict[str, object],
+                alphas: Sequence[str]) -> None:
+        """A ballot (cast or spoiled) and its ciphertexts, two statements; a repeated key: Duplicate.
 
         Meant as a transaction's first writes (a Duplicate leaves it to be rolled back), before the
-        election's lock: the lock is then held only to check the state and the counts, and to commit.
+        election's lock: the lock is then held only to check the state, the card and the counts, and to commit.
         """
-        round_id = self._round_id(code)
         try:
-            self.session.execute(insert(BallotRow).values(round_id=round_id, credential=credential, code=tracking,
-                                                          short=short, ballot=ballot))
-            self.session.execute(insert(CiphertextRow), [{"round_id": round_id, "alpha": a} for a in alphas])
+            self.session.execute(insert(table).values(row))
+            self.session.execute(insert(CiphertextRow), [{"round_id": row["round_id"], "alpha": a} for a in alphas])
         except DBAPIError as exc:
             if NOT_OPEN in str(exc.orig):  # the close committed since the caller looked: the trigger refused
                 raise InvalidInput("voting-not-open", field="round") from None
@@ -176,16 +176,17 @@ class SqlVotingStore:
                 raise Duplicate(str(exc.orig)) from None
             raise
 
+    def cast(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
+             alphas: Sequence[str]) -> None:
+        """The ballot and its ciphertexts; a second ballot of the card or a copied α: Duplicate."""
+        self._insert(BallotRow, {"round_id": self._round_id(code), "credential": credential, "code": tracking,
+                                 "short": short, "ballot": ballot}, alphas)
+
     def spoil(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
               secrets: dict[str, object], alphas: Sequence[str]) -> None:
-        round_id = self._round_id(code)
-        try:
-            with self.session.begin_nested():
-                self.session.add(SpoiledBallotRow(round_id=round_id, code=tracking, short=short,
-                                                  credential=credential, ballot=ballot, secrets=secrets))
-                self._ciphertexts(round_id, alphas)
-        except IntegrityError as exc:
-            raise Duplicate(str(exc.orig)) from None
+        """A challenged ballot, opened, and its ciphertexts (never to be cast); a copied α: Duplicate."""
+        self._insert(SpoiledBallotRow, {"round_id": self._round_id(code), "code": tracking, "short": short,
+                                        "credential": credential, "ballot": ballot, "secrets": secrets}, alphas)
 
     def turnout(self, code: str) -> int:
         return self.session.scalar(select(func.count()).where(BallotRow.round_id == self._round_id(code))) or 0
