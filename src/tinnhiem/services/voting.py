@@ -284,6 +284,10 @@ def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
                 raise InvalidInput("too-many-challenges", field="credential", limit=MAX_CHALLENGES)
             uow.commit()
     except Duplicate:
+        with uow:
+            card = uow.voting.card(code, credential)
+        if card is not None and card.used:  # this very ballot was cast: say so, as for any used card
+            raise InvalidInput("card-used", field="credential") from None
         raise InvalidInput("ballot-copied", field="ballot") from None
     return list(choices_of(m, revealed)), ballot.code, ballot.short_code
 
