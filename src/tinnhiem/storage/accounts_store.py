@@ -9,9 +9,9 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from tinnhiem.domain.errors import NotFound
 from tinnhiem.domain.staff import Grant, Role, Staff
 from tinnhiem.services.ports import Account
+from tinnhiem.storage.round_ids import round_id
 from tinnhiem.storage.tables import AccountRow, RoundRoleRow, RoundRow, StaffSessionRow
 
 
@@ -24,10 +24,7 @@ class SqlAccountStore:
         self.session = session
 
     def _round_id(self, code: str) -> int:
-        found = self.session.scalar(select(RoundRow.id).where(RoundRow.code == code))
-        if found is None:
-            raise NotFound("round-not-found", field="round", value=code)
-        return found
+        return round_id(self.session, code)
 
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(AccountRow)) or 0

@@ -15,8 +15,9 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from tinnhiem.domain.errors import InvalidInput, NotFound
+from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.services.ports import Duplicate, Election, Found, StoredCard
+from tinnhiem.storage.round_ids import round_id
 from tinnhiem.storage.tables import (
     AttendanceRow,
     BallotRow,
@@ -24,7 +25,6 @@ from tinnhiem.storage.tables import (
     CardRow,
     CiphertextRow,
     ElectionRow,
-    RoundRow,
     SpoiledBallotRow,
 )
 
@@ -42,10 +42,7 @@ class SqlVotingStore:
 
     def _round_id(self, code: str) -> int:
         if code not in self._ids:
-            found = self.session.scalar(select(RoundRow.id).where(RoundRow.code == code))
-            if found is None:
-                raise NotFound("round-not-found", field="round", value=code)
-            self._ids[code] = found
+            self._ids[code] = round_id(self.session, code)
         return self._ids[code]
 
     def _election(self, code: str, lock: bool = False) -> ElectionRow:

@@ -78,8 +78,6 @@ def admin_round(request: Request, hall: HallDep, code: str, staff: Organiser) ->
                      accounts=accounts.listing(hall.uow()) if staff.admin else [])
 
 
-
-
 def _changed(hall: Hall, code: str) -> Response:
     """After an organiser's change: wake every screen, back to the round's page."""
     hall.live.changed(code)

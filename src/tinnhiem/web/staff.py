@@ -9,6 +9,7 @@ outside one's roles: 403. Either way the route has not run and its body was not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -29,44 +30,34 @@ def signed_in(request: Request) -> Staff | None:
     return found
 
 
-def _staff(request: Request) -> Staff:
+def _allowed(request: Request, may: Callable[[Staff], bool]) -> Staff:
+    """The signed-in account if ``may`` says it may; NotSignedIn (401) or NotAllowed (403) otherwise."""
     found = signed_in(request)
     if found is None:
         raise NotSignedIn()
+    if not may(found):
+        raise NotAllowed("not-allowed", field="session", value=found.login)
     return found
 
 
 def admin(request: Request) -> Staff:
     """An admin: creates rounds and accounts."""
-    found = _staff(request)
-    if not found.admin:
-        raise NotAllowed("not-allowed", field="session", value=found.login)
-    return found
+    return _allowed(request, lambda staff: staff.admin)
 
 
 def organiser(request: Request, code: str) -> Staff:
     """An organiser of round ``code`` (the path's): check-in, voting, uploads, minutes."""
-    found = _staff(request)
-    if not found.organises(code):
-        raise NotAllowed("not-allowed", field="session", value=found.login)
-    return found
+    return _allowed(request, lambda staff: staff.organises(code))
 
 
 def staff_of(request: Request, code: str) -> Staff:
     """Anyone with a role in round ``code``: its pages may be seen."""
-    found = _staff(request)
-    if not found.may_see(code):
-        raise NotAllowed("not-allowed", field="session", value=found.login)
-    return found
+    return _allowed(request, lambda staff: staff.may_see(code))
 
 
 def member(request: Request, code: str) -> str:
     """The committee member of round ``code`` this session acts as (their name on the round's list)."""
-    found = _staff(request)
-    name = found.member_of(code)
-    if name is None:
-        raise NotAllowed("not-allowed", field="session", value=found.login)
-    return name
+    return _allowed(request, lambda staff: staff.member_of(code) is not None).member_of(code) or ""
 
 
 Admin = Annotated[Staff, Depends(admin)]
