@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import PHONE, Hall, both_sizes, shows_all_typed
+from tests.browser.conftest import PHONE, SHOTS, Hall, both_sizes, shows_all_typed
+from tinnhiem.domain.staff import Role
+from tinnhiem.services import accounts, cards, rounds, voting
 from tinnhiem.services.cards import make_cards
+from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.testing.conference import prepare_conference
+from tinnhiem.testing.simulate import seeded
 
 
 def open_card(browser: Browser, hall: Hall, secret: str) -> Page:
@@ -39,25 +44,52 @@ def test_a_card_never_uploaded_is_refused_with_the_reason(browser: Browser, hall
     page.context.close()
 
 
+def staff_phone(browser: Browser, hall: Hall, login: str, password: str) -> Page:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{hall.url}/admin")
+    page.get_by_label("Tên đăng nhập").fill(login)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("button", name="Đăng xuất").first).to_be_visible()
+    return page
+
+
+def committee_account(hall: Hall, code: str, login: str, member: str) -> str:
+    """An account with the committee role in round ``code``, as the admin gives it on the round's page."""
+    uow = SqlUnitOfWork(hall.database)
+    if login not in {a.login for a in accounts.listing(uow)}:
+        password = accounts.create(uow, login, member, actor="quantri")
+        (hall.keys[0].parent / f"{login}.password").write_text(password)
+    accounts.grant(uow, code, login, Role.COMMITTEE, member=member, actor="quantri")
+    return (hall.keys[0].parent / f"{login}.password").read_text()
+
+
 def test_the_void_page_voids_a_card_and_its_sign_in_is_refused(browser: Browser, hall: Hall) -> None:
-    """The committee types a reserve card on its page; that card is then refused, the other reserve is not."""
+    """An organiser (here the admin) is refused by name; a committee member types a reserve card on the page; that
+    card is then refused, the other reserve is not."""
     voided, kept = hall.cards.secrets[-1], hall.cards.secrets[-2]  # the two kept in reserve (53 handed out)
-    committee = browser.new_page(viewport=PHONE)
-    committee.goto(f"{hall.url}/admin")
-    committee.get_by_label("Tên đăng nhập").fill("quantri")
-    committee.get_by_label("Mật khẩu", exact=True).fill(hall.organiser)
-    committee.get_by_role("button", name="Đăng nhập").click()
+    organiser = staff_phone(browser, hall, "quantri", hall.organiser)
+    organiser.goto(f"{hall.url}/committee/r/{hall.code}/cards")
+    organiser.get_by_label("Mã các thẻ (mỗi dòng một thẻ)").fill(voided)
+    organiser.get_by_role("button", name="Hủy các thẻ này").click()
+    expect(organiser.locator("#status")).to_contain_text(
+        "Chỉ thành viên Ban kiểm phiếu của cuộc lấy phiếu này được hủy, niêm phong hay mở thẻ; tài khoản «quantri»")
+    expect(organiser.locator("#void-count")).to_have_text("0")
+    both_sizes(organiser, "void-refused-organiser")
+    organiser.close()
+
+    committee = staff_phone(browser, hall, "tam", committee_account(hall, hall.code, "tam", "Hà Văn Tâm"))
     committee.goto(f"{hall.url}/committee/r/{hall.code}/cards")
     expect(committee.locator("#void-count")).to_have_text("0")
-    codes = committee.get_by_label("Mã các thẻ cần hủy (mỗi dòng một thẻ)")
+    codes = committee.get_by_label("Mã các thẻ (mỗi dòng một thẻ)")
     assert codes.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize) >= 16 && e.offsetWidth >= 300")
     codes.fill(f"{voided}\nK7QX-9MPA-2345-ABCD-EFG1")  # a mistyped line: nothing is sent
     committee.get_by_role("button", name="Hủy các thẻ này").click()
-    expect(committee.get_by_role("status")).to_have_text("Có mã thẻ không đúng: kiểm tra lại từng dòng.")
+    expect(committee.locator("#status")).to_have_text("Có mã thẻ không đúng: kiểm tra lại từng dòng.")
     expect(committee.locator("#void-count")).to_have_text("0")
     codes.fill(f"{voided.lower()}\n")
     committee.get_by_role("button", name="Hủy các thẻ này").click()
-    expect(committee.get_by_role("status")).to_have_text("Đã hủy 1 thẻ.")
+    expect(committee.locator("#status")).to_have_text("Đã hủy 1 thẻ.")
     expect(committee.locator("#void-count")).to_have_text("1")
     both_sizes(committee, "void-cards")
 
@@ -67,3 +99,51 @@ def test_the_void_page_voids_a_card_and_its_sign_in_is_refused(browser: Browser,
     page = open_card(browser, hall, kept)
     expect(page).to_have_url(f"{hall.url}/r/{hall.code}/vote/ballot")
     page.context.close()
+
+
+def test_a_sealed_reserve_card_signs_in_only_once_the_committee_releases_one(browser: Browser, hall: Hall) -> None:
+    """A round of 8 with 10 cards: 6 handed out, 2 voided, 2 sealed as the reserve before opening. A reserve card is
+    refused at sign-in with the reason; a latecomer is checked in, a member presses "release one reserve card" (no card
+    is scanned: the server is not told which), and the latecomer's reserve card then signs in."""
+    code = "du-phong-tren-may"
+    uow = SqlUnitOfWork(hall.database)
+    prepare_conference(uow, 8, code)
+    voting.set_up_election(uow, code, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(1))
+    made = make_cards(code, 10)
+    cards.upload(uow, code, made.public)
+    for number in range(6):
+        rounds.check_in(uow, code, number, "electronic", actor="quantri")
+    committee = staff_phone(browser, hall, "tam", committee_account(hall, code, "tam", "Hà Văn Tâm"))
+    committee.goto(f"{hall.url}/committee/r/{code}/cards")
+    codes = committee.get_by_label("Mã các thẻ (mỗi dòng một thẻ)")
+    codes.fill("\n".join(made.secrets[6:8]))
+    committee.get_by_role("button", name="Hủy các thẻ này").click()
+    expect(committee.locator("#status")).to_have_text("Đã hủy 2 thẻ.")
+    codes.fill("\n".join(made.secrets[8:10]))
+    committee.get_by_role("button", name="Niêm phong làm thẻ dự phòng").click()
+    expect(committee.locator("#status")).to_have_text("Đã niêm phong 2 thẻ dự phòng.")
+    expect(committee.locator("#sealed-count")).to_have_text("2")
+    voting.open_voting(uow, code)
+
+    latecomer = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    latecomer.goto(hall.card_address(made.secrets[9], code))
+    expect(latecomer.get_by_role("alert")).to_have_text(
+        "Thẻ này là thẻ dự phòng đang niêm phong: chỉ dùng được sau khi Ban kiểm phiếu mở một thẻ dự phòng cho "
+        "đại biểu đến muộn.")
+    latecomer.screenshot(path=SHOTS / "phone-sign-in-sealed.png", full_page=True)
+
+    committee.goto(f"{hall.url}/committee/r/{code}/cards")
+    committee.get_by_role("button", name="Mở một thẻ dự phòng").click()
+    expect(committee.locator("#release-status")).to_contain_text("Chưa có đại biểu đến muộn nào cần thẻ dự phòng")
+    rounds.check_in(uow, code, 6, "electronic", actor="quantri")
+    committee.get_by_role("button", name="Mở một thẻ dự phòng").click()
+    expect(committee.locator("#release-status")).to_have_text(
+        "Đã mở một thẻ dự phòng (lần thứ 1). Đại biểu đến muộn đăng nhập bằng thẻ của mình.")
+    expect(committee.locator("#released-count")).to_have_text("1")
+    expect(committee.locator("#electronic-count")).to_have_text("7")
+    both_sizes(committee, "reserve-released")
+
+    latecomer.goto(hall.card_address(made.secrets[9], code))
+    expect(latecomer).to_have_url(f"{hall.url}/r/{code}/vote/ballot")
+    latecomer.context.close()
+    committee.close()

@@ -44,8 +44,10 @@ def test_list_tap_retap_other_channel_undo(hall: tuple[TestClient, str, Database
     assert ({"number": number, "name": name, "channel": "electronic"}, 1, 1) == (
         tapped["done"], tapped["present"], tapped["electronic"])
     again = client.post(f"/api/rounds/{code}/checkin", json={"number": number, "channel": "electronic"},
-                        headers=headers)
-    assert 200 == again.status_code and 1 == again.json()["present"]  # a second organiser's same tap
+                        headers=headers)  # a second organiser's same tap: no second card
+    assert (422, "card-already-handed-out") == (again.status_code, again.json()["error"])
+    assert "«quantri»" in again.json()["message"] and name in again.json()["message"]
+    assert 1 == client.get(f"/api/rounds/{code}/checkin").json()["present"]
     other = client.post(f"/api/rounds/{code}/checkin", json={"number": number, "channel": "paper"}, headers=headers)
     assert 422 == other.status_code and name in other.json()["message"]
     undone = client.post(f"/api/rounds/{code}/checkin/undo", json={"number": number}, headers=headers).json()

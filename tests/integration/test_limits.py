@@ -87,15 +87,19 @@ def test_a_guessed_card_locks_only_that_card(redis_url: str | None) -> None:
     """Card 17's limit is spent; card 18 of the same round, and card 17 of another round, are untouched."""
     limiter = Limiter(f"test-{uuid.uuid4().hex}", 3, 600, redis_url)
     s1, s2 = "ab" * 32, "cd" * 32  # two cards' public credentials
-    assert [True, True, True, False] == [limiter.hit(card_key("r1", s1)) for _ in range(4)]
-    assert limiter.hit(card_key("r1", s2)) and limiter.hit(card_key("r2", s1))
-    limiter.clear(card_key("r1", s1))
-    assert limiter.hit(card_key("r1", s1))
+    r1, r2 = b"\x01" * 32, b"\x02" * 32  # the two rounds' limiter secrets
+    assert [True, True, True, False] == [limiter.hit(card_key("r1", s1, r1)) for _ in range(4)]
+    assert limiter.hit(card_key("r1", s2, r1)) and limiter.hit(card_key("r2", s1, r2))
+    limiter.clear(card_key("r1", s1, r1))
+    assert limiter.hit(card_key("r1", s1, r1))
 
 
-def test_a_card_key_holds_no_secret() -> None:
-    """The limiter's key is the round and the card's public credential: the secret never reaches the server."""
+def test_a_card_key_holds_no_secret_and_not_the_card() -> None:
+    """The limiter's key is the round and an HMAC of the card's public credential under the round's secret:
+    neither the card's secret nor its S (listed in the record) is in it, and another secret gives another key."""
     from tinnhiem.crypto.credentials import public_credential
 
     credential = public_credential("r1", "K7QX-9MPA-2345-ABCD-EFGH").hex()
-    assert f"r1:{credential}" == card_key("r1", credential) and "K7QX" not in card_key("r1", credential)
+    key = card_key("r1", credential, b"\x01" * 32)
+    assert key.startswith("r1:") and "K7QX" not in key and credential not in key
+    assert key != card_key("r1", credential, b"\x02" * 32)

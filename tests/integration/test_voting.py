@@ -126,7 +126,7 @@ def test_ballot_stuffing_is_refused(uow: SqlUnitOfWork, hall: Hall) -> None:
     with pytest.raises(InvalidInput) as caught:
         voting.cast(uow, CODE, h_ballot_of(hall, "ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"))
     assert "card-unknown" == caught.value.code
-    cards.void(uow, CODE, [public_credential(CODE, hall.cards[44]).hex()])
+    cards.void(uow, CODE, [public_credential(CODE, hall.cards[44]).hex()], member="Hà Văn Tâm")
     with pytest.raises(InvalidInput) as caught:
         voting.cast(uow, CODE, hall.ballot(44, [0] * 12, seed=12))
     assert "card-void" == caught.value.code
@@ -217,8 +217,6 @@ def test_voting_opens_only_with_quorum_and_cards(uow: SqlUnitOfWork) -> None:
         voting.open_voting(uow, "q")
     assert "no-cards" == caught.value.code
     cards.upload(uow, "q", cards.card_set("q", seeded_cards("q", 40, 1)).public)
-    with uow:
-        uow.paper.attend("q", "Đại biểu 37", "paper")
     voting.open_voting(uow, "q")
 
 
@@ -485,7 +483,7 @@ def test_voiding_a_card_of_another_round_is_refused_and_voids_nothing(uow: SqlUn
     mine = public_credential(CODE, hall.cards[43]).hex()
     stranger = public_credential("vong-khac", hall.cards[43]).hex()
     with pytest.raises(InvalidInput) as caught:
-        cards.void(uow, CODE, [mine, stranger])
+        cards.void(uow, CODE, [mine, stranger], member="Hà Văn Tâm")
     assert ("card-unknown", "credentials[1]") == (caught.value.code, caught.value.field)
     with uow:
         assert not uow.voting.card(CODE, mine).void  # type: ignore[union-attr]

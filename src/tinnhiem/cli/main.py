@@ -505,11 +505,13 @@ def cards_upload_command(
 def cards_void_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
     card: list[str] = typer.Argument(..., help=t("Mã trên thẻ không phát (hoặc nội dung mã QR).")),
+    member: str = typer.Option(..., "--member", help=t("Họ tên thành viên Ban kiểm phiếu hủy thẻ (chỉ Ban kiểm "
+                                                       "phiếu được hủy thẻ).")),
 ) -> None:
-    """Void the cards not handed out."""
+    """Void the cards not handed out (a committee member's act)."""
     from tinnhiem.services import cards
 
-    voided = cards.void(_uow(), code, cards.public_of(code, card), actor="cli")
+    voided = cards.void(_uow(), code, cards.public_of(code, card), actor="cli", member=member)
     out.print(t("Đã hủy {voided} thẻ.", voided=voided))
 
 

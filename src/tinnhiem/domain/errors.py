@@ -75,6 +75,20 @@ MESSAGES: Mapping[str, str] = {
     "checked-in-other-channel": N_("Đại biểu «{value}» đã được ghi nhận có mặt ({channel}); mỗi đại biểu chỉ "
                                    "một hình thức. Nếu ghi nhầm, bấm «Hoàn tác» rồi ghi lại."),
     "delegate-not-found": N_("Không có đại biểu «{value}» trong danh sách."),
+    "card-already-handed-out": N_("Đại biểu «{value}» đã được phát thẻ bỏ phiếu (tài khoản «{by}» đã ghi nhận): "
+                                  "không phát thêm thẻ."),
+    "paper-already-handed-out": N_("Đại biểu «{value}» đã được phát phiếu giấy (tài khoản «{by}» đã ghi nhận): "
+                                   "không phát thêm phiếu."),
+    "channel-fixed-while-open": N_("Đại biểu «{value}» đã được ghi nhận ({channel}) rồi hoàn tác khi đang bỏ phiếu: "
+                                   "đã mở bỏ phiếu thì không chuyển sang hình thức khác (mỗi đại biểu chỉ một cách "
+                                   "bỏ phiếu). Chỉ ghi nhận lại được bằng hình thức cũ."),
+    "committee-only": N_("Chỉ thành viên Ban kiểm phiếu của cuộc lấy phiếu này được hủy, niêm phong hay mở thẻ; "
+                         "tài khoản «{value}» không có vai trò đó. Lần thử này đã được ghi vào nhật ký."),
+    "reserve-after-open": N_("Đã mở bỏ phiếu: thẻ dự phòng phải được niêm phong trước khi mở."),
+    "reserve-empty": N_("Không còn thẻ dự phòng nào để mở: {sealed} thẻ niêm phong chưa dùng, {released} lần mở "
+                        "chưa được dùng."),
+    "no-late-check-in": N_("Chưa có đại biểu đến muộn nào cần thẻ dự phòng: {usable} thẻ dùng được đã đủ cho "
+                           "{electronic} đại biểu bỏ phiếu điện tử. Ghi nhận đại biểu (Điện tử) trước, rồi mở một thẻ."),
     "paper-pending": N_("Còn {count} phiếu hoặc dòng chờ Ban kiểm phiếu quyết định."),
     "not-a-committee-member": N_("«{value}» không có tên trong Ban kiểm phiếu của cuộc lấy phiếu này; thành viên: "
                                  "{choices}."),
@@ -108,6 +122,8 @@ MESSAGES: Mapping[str, str] = {
     "card-unknown": N_("Thẻ này không thuộc cuộc bỏ phiếu này."),
     "card-void": N_("Thẻ này đã bị hủy (không được phát hoặc đã đóng bỏ phiếu)."),
     "card-used": N_("Thẻ này đã được dùng để bỏ phiếu."),
+    "card-sealed": N_("Thẻ này là thẻ dự phòng đang niêm phong: chỉ dùng được sau khi Ban kiểm phiếu mở một thẻ "
+                      "dự phòng cho đại biểu đến muộn."),
     "sign-in-proof": N_("Không xác nhận được thẻ: hãy quét lại mã QR hoặc nhập lại mã thẻ."),
     "too-many-challenges": N_("Mỗi thẻ chỉ được kiểm tra {limit} lần."),
     "ballots-over-cards": N_("Đã có {ballots} phiếu cho {issued} thẻ được phát: không nhận thêm."),

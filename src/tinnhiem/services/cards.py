@@ -5,8 +5,9 @@ paper ballots, voided when not handed out. The server only ever holds the public
   the operating system's CSPRNG and returns the secrets (for printing) and the public file (for
   the organisers to upload). Nothing is stored.
 - ``upload`` stores the public credentials, sorted, while voting has not opened.
-- ``void`` makes cards unusable: those not handed out, before voting opens (the committee types
-  or scans each); every card still unused is voided when voting closes.
+- ``void`` makes cards unusable: those not handed out, before voting opens (a committee member types
+  or scans each); every card still unused is voided when voting closes. Sealing and releasing the
+  reserve: services/reserve.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tinnhiem.crypto.credentials import CARD_ALPHABET, CARD_SYMBOLS, grouped, pu
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.record import MAX_CARDS, read_point
 from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.services import reserve
 from tinnhiem.services.ports import UnitOfWork
 
 CARDS_FORMAT = "tinnhiem-cards/1"
@@ -87,12 +89,15 @@ def public_of(round_id: str, card_texts: Sequence[str]) -> list[str]:
         raise InvalidInput("bad-card", field="card") from None
 
 
-def void(uow: UnitOfWork, code: str, credentials: Sequence[str], actor: str = "") -> int:
+def void(uow: UnitOfWork, code: str, credentials: Sequence[str], actor: str = "", *, member: str | None) -> int:
     """Void cards not handed out (before or during voting); returns how many were voided.
 
-    A card of another round (picked up from the wrong stack) is refused, naming it, and nothing is voided:
-    the committee would otherwise count it as voided while the right card stays valid.
+    Only a member of the round's committee voids (``member``: their name on its list); anyone else is
+    refused and the attempt audited (services/reserve.py). A card of another round (picked up from the
+    wrong stack) is refused, naming it, and nothing is voided: the committee would otherwise count it as
+    voided while the right card stays valid.
     """
+    reserve.committee_only(uow, code, member, actor, "cards-void")
     with uow:
         election = uow.voting.lock_election(code)
         if election.state not in ("ready", "open"):

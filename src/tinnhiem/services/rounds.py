@@ -156,7 +156,7 @@ def attend(uow: UnitOfWork, code: str, delegate: str, channel: str, *, actor: st
     """A delegate present, voting by ``channel`` (paper or electronic): never both (docs/paper.md)."""
     with uow:
         _attendance_may_change(uow, code)
-        uow.paper.attend(code, delegate, channel)
+        uow.paper.attend(code, delegate, channel, by=actor)
         uow.rounds.audit(code, "attendance", actor, {"channel": channel})
         uow.commit()
 
@@ -194,14 +194,15 @@ def check_in(uow: UnitOfWork, code: str, number: int, channel: str, *,
              actor: str = "") -> tuple[Attendee, CheckInList]:
     """Delegate ``number`` on the list is present and votes by ``channel``; the list after it.
 
-    Tapping the same again (a second organiser, a double tap) changes nothing; another channel
-    is refused (a delegate votes one way only).
+    Tapping the same again (a second organiser, a double tap) is refused, naming who checked the
+    delegate in (one card or paper ballot per delegate); another channel is refused (a delegate
+    votes one way only).
     """
     if channel not in ("electronic", "paper"):
         raise InvalidInput("unknown-value", field="channel", value=channel, choices="electronic, paper")
     with uow:
         _attendance_may_change(uow, code)
-        attendee = uow.paper.attend_number(code, number, channel)
+        attendee = uow.paper.attend_number(code, number, channel, by=actor)
         uow.rounds.audit(code, "attendance", actor, {"channel": channel})
         after = _check_in_list(uow, code)
         uow.commit()
@@ -212,11 +213,12 @@ def undo_check_in(uow: UnitOfWork, code: str, number: int, *, actor: str = "") -
     """Take back delegate ``number``'s check-in (a wrong tap); the list after it.
 
     Not an electronic check-in once voting is open: its card may have voted, and undoing it would
-    leave more ballots than cards handed out (or let the delegate take a paper ballot too).
+    leave more ballots than cards handed out (or let the delegate take a paper ballot too). A paper
+    check-in undone while voting is open keeps its channel: the delegate may come back on paper only.
     """
     with uow:
         state = _attendance_may_change(uow, code)
-        attendee = uow.paper.leave(code, number)
+        attendee = uow.paper.leave(code, number, keep_channel=state == "open")
         if state == "open" and attendee.channel == "electronic":  # nothing is committed: the row stays
             raise InvalidInput("card-handed-out", field="number", value=attendee.name)
         if attendee.channel is not None:

@@ -31,6 +31,7 @@ from tinnhiem.crypto.record import (
 )
 from tinnhiem.domain.checks import quorum_needed
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
+from tinnhiem.services import reserve
 from tinnhiem.services.electronic import manifest_for
 from tinnhiem.services.ports import Duplicate, Election, StoredCard, UnitOfWork
 
@@ -135,6 +136,7 @@ def close_voting(uow: UnitOfWork, code: str, actor: str = "") -> int:
         ballots = uow.voting.turnout(code)
         issued = _electronic_check_ins(uow, code)
         uow.voting.close(code, issued, ballots)
+        reserve.forget_at_close(uow, code)  # the seals lifted, the sign-in limiter's secret deleted
         uow.rounds.audit(code, "voting-closed", actor, {"ballots": ballots, "cards_issued": issued})
         uow.commit()
     uow.drop_old_row_versions()  # closing rewrote the voting tables in key order (docs/security.md)
@@ -166,6 +168,7 @@ def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str,
         if election is None:
             raise InvalidInput("no-election", field="round", value=code)
         card = _usable(uow.voting.card(code, credential))
+        reserve.check_not_sealed(uow, code, credential)  # a reserve card not yet released
     if not verify_signature(proof, public, SIGN_IN_TAG, manifest(election).hash + nonce_bytes):
         raise InvalidInput("sign-in-proof", field="signature")
     return card.used
@@ -241,6 +244,7 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]
             election = uow.voting.lock_election(code)
             if election.state != "open":
                 raise InvalidInput("voting-not-open", field="round")
+            reserve.check_not_sealed(uow, code, credential)  # under the lock: one release, one sealed card
             if not uow.voting.use_card(code, credential):  # voided (or re-issued) while this cast waited
                 _usable(uow.voting.card(code, credential))
                 raise InvalidInput("card-used", field="credential")

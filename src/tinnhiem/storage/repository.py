@@ -36,6 +36,7 @@ from tinnhiem.services.ports import (
     CeremonyStore,
     Entered,
     PaperStore,
+    ReserveStore,
     RoundListing,
     RoundStore,
     StoredRow,
@@ -46,6 +47,7 @@ from tinnhiem.services.ports import (
 from tinnhiem.storage.accounts_store import SqlAccountStore
 from tinnhiem.storage.attendance import SqlAttendance
 from tinnhiem.storage.db import Database
+from tinnhiem.storage.reserve_store import SqlReserveStore
 from tinnhiem.storage.tables import (
     AttendanceRow,
     AuditRow,
@@ -298,6 +300,7 @@ class SqlUnitOfWork:
     voting: VotingStore
     ceremonies: CeremonyStore
     accounts: AccountStore
+    reserve: ReserveStore
 
     def __enter__(self) -> Self:
         self.session = self.database.session()
@@ -307,6 +310,7 @@ class SqlUnitOfWork:
         self.voting = SqlVotingStore(self.session, rounds)
         self.ceremonies = SqlCeremonyStore(self.session, rounds)
         self.accounts = SqlAccountStore(self.session)
+        self.reserve = SqlReserveStore(self.session)
         return self
 
     def __exit__(
@@ -417,15 +421,16 @@ class SqlPaperStore(SqlAttendance):
             raise NotFound("delegate-not-found", field="delegate", value=name)
         return delegate
 
-    def attend(self, code: str, delegate: str, channel: str) -> None:
-        """Record presence and channel; a delegate with another channel already is refused."""
-        self._attend_row(self._delegate(code, delegate), channel)
+    def attend(self, code: str, delegate: str, channel: str, by: str = "") -> None:
+        """Record presence and channel; a delegate with another channel already, or present already, is refused."""
+        self._attend_row(self._delegate(code, delegate), channel, by)
 
     def channel_voters(self, code: str) -> dict[str, int]:
         round_row = self.rounds._row(code)
         rows = self.session.execute(
             select(AttendanceRow.channel, func.count()).where(
-                AttendanceRow.round_id == round_row.id, AttendanceRow.channel.is_not(None)
+                AttendanceRow.round_id == round_row.id, AttendanceRow.channel.is_not(None),
+                AttendanceRow.present.is_(True)  # not a paper check-in undone while voting is open
             ).group_by(AttendanceRow.channel))
         return {channel: count for channel, count in rows if channel is not None}
 

@@ -207,6 +207,7 @@ class AttendanceRow(Base):
     delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), primary_key=True)
     present: Mapped[bool] = mapped_column(default=True)
     channel: Mapped[str | None] = mapped_column(String(20))  # paper | electronic
+    checked_in_by: Mapped[str | None] = mapped_column(String(64))  # the organiser's account (a second tap is told)
 
 
 ELECTION_STATES = ("ready", "open", "closed", "tallied")  # one way only: a database trigger refuses any other
@@ -243,6 +244,23 @@ class CardRow(Base):
     void: Mapped[bool] = mapped_column(default=False)
     used: Mapped[bool] = mapped_column(default=False)
     challenges: Mapped[int] = mapped_column(default=0)
+    sealed: Mapped[bool] = mapped_column(default=False)  # a reserve card, usable only once released (by count)
+
+
+class CardReserveRow(Base):
+    """How many sealed reserve cards the committee has released for late check-ins: a count, never which card."""
+
+    __tablename__ = "card_reserves"
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    released: Mapped[int] = mapped_column(default=0)
+
+
+class SignInKeyRow(Base):
+    """The per-round secret that keys the sign-in limiter's entries (HMAC of a card's S); deleted at closing."""
+
+    __tablename__ = "sign_in_keys"
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
 
 
 class BallotRow(Base):

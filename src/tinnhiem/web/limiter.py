@@ -1,16 +1,20 @@
 """Sign-in limits per target (a card, an account), shared by every worker through Redis.
 
 ``Limiter.hit(key)`` counts one attempt at ``key`` and says whether it may go on. Keys name what
-is being guessed (``round:card-number``, ``organiser``), never the client's address: behind the
+is being guessed (a card, an organiser's login), never the client's address: behind the
 hall's router or a proxy every phone shares one address, so a limit per address let one guesser
 lock out the hall. With TINNHIEM_REDIS_URL the counts live in Redis (the same for all workers,
 kept over a restart); without it, or while Redis is unreachable, in this process's memory.
-No key holds a card's secret part, a ballot or a choice.
+No key holds a card's secret part, a ballot or a choice; a card's key is not even its public
+credential S (which is in the card list), but an HMAC of S under a per-round secret kept in the
+database and deleted at closing, when the round's keys are dropped too (``card_key``, ``forget``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 import redis
@@ -44,6 +48,17 @@ class Limiter:
                 self.shared.clear(self.item, key)
         self.memory.clear(self.item, key)
 
+    def forget(self, prefix: str) -> None:
+        """Drop every key that starts with ``prefix`` (a round's cards, at closing), in Redis and in memory."""
+        if self.shared is not None:
+            with contextlib.suppress(redis.RedisError):
+                connection = self.shared.storage.get_connection()  # type: ignore[attr-defined]
+                for key in list(connection.scan_iter(match=f"*{self.item.namespace}/{prefix}*", count=1000)):
+                    connection.delete(key)
+        memory = self.memory.storage
+        for key in [k for k in getattr(memory, "events", {}) if k.startswith(f"{self.item.namespace}/{prefix}")]:
+            memory.clear(key)
+
     @property
     def minutes(self) -> int:
         return max(1, self.window // 60)
@@ -62,6 +77,13 @@ class SignInLimits:
                    Limiter("cards", card_attempts, window, redis_url))
 
 
-def card_key(round_code: str, credential: str) -> str:
-    """A card's key in the limiter: the round and the card's public credential S (never its secret)."""
-    return f"{round_code}:{credential}"
+def card_key(round_code: str, credential: str, secret: bytes) -> str:
+    """A card's key in the limiter: the round and HMAC-SHA256(round's secret, S). Neither the card's secret nor
+    S itself: whoever reads Redis (or a copy of its file) cannot match a key to the card list without the secret,
+    which lives in the database until closing (services/reserve.py)."""
+    return f"{round_code}:{hmac.new(secret, credential.encode(), hashlib.sha256).hexdigest()}"
+
+
+def round_prefix(round_code: str) -> str:
+    """What every card key of a round starts with (to drop them at closing)."""
+    return f"{round_code}:"

@@ -16,6 +16,7 @@ from tinnhiem.services.ports import Attendee
 from tinnhiem.services.schemas import Strict
 from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.deps import Hall, HallDep
+from tinnhiem.web.limiter import round_prefix
 from tinnhiem.web.security import require_csrf
 from tinnhiem.web.staff import SESSION_KEY, Admin, Organiser, admin, organiser, signed_in
 
@@ -152,7 +153,8 @@ def open_voting(request: Request, hall: HallDep, code: str, staff: Organiser) ->
 
 @router.post("/admin/r/{code}/close", dependencies=[Depends(require_csrf)])
 def close_voting(request: Request, hall: HallDep, code: str, staff: Organiser) -> Response:
-    voting.close_voting(hall.uow(), code, actor=staff.login)
+    voting.close_voting(hall.uow(), code, actor=staff.login)  # the sign-in limiter's secret deleted with it
+    hall.limits.cards.forget(round_prefix(code))  # and the round's failed sign-ins dropped from Redis
     return _changed(hall, code)
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from tinnhiem.services import cards, key_ceremony, record, rounds, voting
+from tinnhiem.services import cards, key_ceremony, record, reserve, rounds, voting
 from tinnhiem.services.schemas import Deal, Shares, VoidCards
 from tinnhiem.web.deps import HallDep
 from tinnhiem.web.security import require_csrf
-from tinnhiem.web.staff import Organiser, StaffOf, staff_of
+from tinnhiem.web.staff import Organiser, StaffOf
 
 router = APIRouter()
 HEX32 = r"^[0-9a-f]{64}$"
@@ -42,17 +42,42 @@ def shares(request: Request, hall: HallDep, code: str, body: Shares) -> JSONResp
     return JSONResponse({"state": state})
 
 
-@router.get("/committee/r/{code}/cards", response_class=HTMLResponse, dependencies=[Depends(staff_of)])
-def void_cards_page(request: Request, hall: HallDep, code: str) -> Response:
-    """The committee voids the cards not handed out, scanning each on this device (a signed-in account of the round)."""
+@router.get("/committee/r/{code}/cards", response_class=HTMLResponse)
+def void_cards_page(request: Request, hall: HallDep, code: str, staff: StaffOf) -> Response:
+    """The committee voids the cards not handed out and seals the reserve, scanning each on this device, and
+    releases reserve cards by count (a signed-in account of the round sees it; only members act)."""
     round_, _ = rounds.load(hall.uow(), code)
-    return hall.page(request, "void_cards.html", round=round_, code=code, cards=cards.summary(hall.uow(), code))
+    election = voting.election_view(hall.uow(), code)
+    return hall.page(request, "void_cards.html", round=round_, code=code, cards=cards.summary(hall.uow(), code),
+                     reserve=reserve.state(hall.uow(), code), member=staff.member_of(code),
+                     state=election.state if election else "none")
+
+
+def _reserve_json(hall: HallDep, code: str) -> dict[str, int]:
+    now = reserve.state(hall.uow(), code)
+    return {"void": cards.summary(hall.uow(), code)["void"], "sealed": now.sealed, "released": now.released,
+            "electronic": now.electronic}
 
 
 @router.post("/api/rounds/{code}/cards/void", dependencies=[Depends(require_csrf)])
 def void_cards(request: Request, hall: HallDep, code: str, body: VoidCards, staff: StaffOf) -> JSONResponse:
-    voided = cards.void(hall.uow(), code, body.credentials, actor=staff.login)
-    return JSONResponse({"voided": voided, "void": cards.summary(hall.uow(), code)["void"]})
+    """A committee member's act: anyone else (an organiser, an admin) is refused by name and audited."""
+    voided = cards.void(hall.uow(), code, body.credentials, actor=staff.login, member=staff.member_of(code))
+    return JSONResponse({"voided": voided, **_reserve_json(hall, code)})
+
+
+@router.post("/api/rounds/{code}/cards/seal", dependencies=[Depends(require_csrf)])
+def seal_cards(request: Request, hall: HallDep, code: str, body: VoidCards, staff: StaffOf) -> JSONResponse:
+    """The committee seals the reserve before opening (services/reserve.py)."""
+    count = reserve.seal(hall.uow(), code, body.credentials, member=staff.member_of(code), actor=staff.login)
+    return JSONResponse({"count": count, **_reserve_json(hall, code)})
+
+
+@router.post("/api/rounds/{code}/reserve/release", dependencies=[Depends(require_csrf)])
+def release_card(request: Request, hall: HallDep, code: str, staff: StaffOf) -> JSONResponse:
+    """One reserve card released for a late electronic check-in: a count, no card named."""
+    reserve.release(hall.uow(), code, member=staff.member_of(code), actor=staff.login)
+    return JSONResponse(_reserve_json(hall, code))
 
 
 @router.post("/admin/r/{code}/ceremony", dependencies=[Depends(require_csrf)])

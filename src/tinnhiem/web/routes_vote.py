@@ -2,9 +2,10 @@
 
 The card's secret never reaches this server: the page derives the card's key on the device
 (from the QR code's fragment or the typed code), proves it holds the card by a signature on a
-fresh nonce, and signs the ballot it encrypted (static/build/tinnhiem.js). The session keeps
-only the card's public credential, to show the ballot and the dossiers; casting needs the
-card's signature, so a copied cookie casts nothing.
+fresh nonce, and signs the ballot it encrypted (static/build/tinnhiem.js). The session (a signed,
+unencrypted cookie: whoever watches the Wi-Fi without TLS reads it) says only that this browser
+signed in with some card of the round, and whether that card had voted then: never which card.
+The card stays on the phone; casting needs the card's signature, so a copied cookie casts nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import Round
-from tinnhiem.services import rounds, voting
+from tinnhiem.services import reserve, rounds, voting
 from tinnhiem.services.ports import Election
 from tinnhiem.services.schemas import Ballot, Challenge, SignIn
 from tinnhiem.web.deps import Hall, HallDep
@@ -27,10 +28,10 @@ from tinnhiem.web.staff import signed_in
 router = APIRouter()
 
 
-def _card(request: Request, code: str) -> str | None:
-    """The public credential of the card this session signed in with, for this round."""
+def _card(request: Request, code: str) -> dict[str, object] | None:
+    """This session's sign-in with a card of this round ({"round", "voted"}: no credential), if any."""
     session = request.session.get("card") or {}
-    return str(session["credential"]) if session.get("round") == code else None
+    return session if session.get("round") == code else None
 
 
 def _ballot_round(hall: Hall, code: str) -> tuple[Round, Election | None]:
@@ -64,25 +65,26 @@ def sign_in(request: Request, hall: HallDep, code: str, body: SignIn) -> JSONRes
     try:
         used = voting.sign_in(hall.uow(), code, body.credential, body.signature.model_dump(), nonce)
     except InvalidInput as refused:  # a false proof counts against its card; a right one is never refused:
-        if refused.code == "sign-in-proof" and not limiter.hit(card_key(code, body.credential)):  # S is public
+        secret = reserve.sign_in_secret(hall.uow(), code) if refused.code == "sign-in-proof" else None
+        if secret is not None and not limiter.hit(card_key(code, body.credential, secret)):  # an HMAC of S
             raise InvalidInput("too-many-attempts", field="credential", minutes=limiter.minutes) from None
         raise
     request.session.pop("sign_in_nonce")  # used once
-    request.session["card"] = {"round": code, "credential": body.credential}
+    request.session["card"] = {"round": code, "voted": used}  # never the card: it stays on the phone
     return JSONResponse({"voted": used, "next": f"/r/{code}/vote/ballot"})
 
 
 @router.get("/r/{code}/vote/ballot", response_class=HTMLResponse)
 def ballot_page(request: Request, hall: HallDep, code: str) -> Response:
-    credential = _card(request, code)
-    if credential is None:
+    card = _card(request, code)
+    if card is None:
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
     round_, election = _ballot_round(hall, code)
     from tinnhiem.web.routes_admin import dossier_path
 
     dossiers = {n for n in range(1, len(round_.subjects) + 1) if dossier_path(hall, code, n).is_file()}
     return hall.page(request, "ballot.html", round=round_, code=code, dossiers=dossiers,
-                     voted=voting.card_used(hall.uow(), code, credential),
+                     voted=bool(card.get("voted")),
                      open=election is not None and election.state == "open")
 
 
@@ -91,6 +93,8 @@ def cast(request: Request, hall: HallDep, code: str, ballot: Ballot) -> JSONResp
     """Verify and store the signed ballot; the code is returned only after the commit (kill -9 safe)."""
     with hall.casting:  # a few at a time, the rest wait their turn (web/deps.py)
         tracking, short = voting.cast(hall.uow(), code, ballot.model_dump())
+    if _card(request, code) is not None:  # this browser's page now says "voted" (still naming no card)
+        request.session["card"] = {"round": code, "voted": True}
     hall.live.changed(code)
     return JSONResponse({"code": tracking, "short": short})
 
