@@ -103,3 +103,18 @@ def test_a_card_key_holds_no_secret_and_not_the_card() -> None:
     key = card_key("r1", credential, b"\x01" * 32)
     assert key.startswith("r1:") and "K7QX" not in key and credential not in key
     assert key != card_key("r1", credential, b"\x02" * 32)
+
+
+@pytest.mark.parametrize("redis_url", [None, REDIS], ids=["memory", "redis"])
+def test_closing_forgets_a_rounds_cards_only(redis_url: str | None) -> None:
+    """``forget("r1:")`` (at closing) drops round r1's counts, in Redis and in memory; round r10's and r2's stay."""
+    from tinnhiem.web.limiter import round_prefix
+
+    limiter = Limiter(f"test-{uuid.uuid4().hex}", 2, 600, redis_url)
+    secret = b"\x03" * 32
+    keys = {r: card_key(r, "ab" * 32, secret) for r in ("r1", "r10", "r2")}
+    for key in keys.values():
+        assert [True, True, False] == [limiter.hit(key) for _ in range(3)]
+    limiter.forget(round_prefix("r1"))
+    assert limiter.hit(keys["r1"])
+    assert not limiter.hit(keys["r10"]) and not limiter.hit(keys["r2"])

@@ -47,7 +47,7 @@ from tinnhiem.services.ports import (
 from tinnhiem.storage.accounts_store import SqlAccountStore
 from tinnhiem.storage.attendance import SqlAttendance
 from tinnhiem.storage.db import Database
-from tinnhiem.storage.reserve_store import SqlReserveStore
+from tinnhiem.storage.reserve_store import DELETED_AT_CLOSING, SqlReserveStore
 from tinnhiem.storage.tables import (
     AttendanceRow,
     AuditRow,
@@ -331,7 +331,7 @@ class SqlUnitOfWork:
         """
         engine = self.database.engine
         if engine.dialect.name == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in WRITTEN_WHILE_OPEN)
+            tables = ", ".join(f'"{t.name}"' for t in (*WRITTEN_WHILE_OPEN, *DELETED_AT_CLOSING))
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql(f"VACUUM {tables}")
             return

@@ -11,14 +11,17 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, ScalarSelect, delete, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tinnhiem.services.ports import Reserve
 from tinnhiem.storage.round_ids import round_id
-from tinnhiem.storage.tables import AttendanceRow, CardReserveRow, CardRow, SignInKeyRow
+from tinnhiem.storage.tables import AttendanceRow, Base, CardReserveRow, CardRow, SignInKeyRow
+
+# Vacuumed with the voting tables after closing: the deleted secret's row version leaves the pages' live use.
+DELETED_AT_CLOSING: tuple[Table, ...] = (Base.metadata.tables[SignInKeyRow.__tablename__],)
 
 
 class SqlReserveStore:

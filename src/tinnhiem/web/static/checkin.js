@@ -107,17 +107,25 @@
     last = data.done && data.done.channel ? data.done : null;
     box.hidden = !last;
     if (!last) return;
+    refused(box, false);
     document.getElementById("checkin-done-name").textContent = `✓ ${last.name}`;
     document.getElementById("checkin-done-channel").textContent = CHANNEL[last.channel];
     document.getElementById("checkin-hand").textContent = HAND[last.channel];
   }
 
+  function refused(box, yes) {  // a refusal (a second card, another channel) in red, without the undo
+    box.classList.toggle("refused", yes);
+    document.getElementById("checkin-done-what").hidden = yes;
+    document.getElementById("checkin-done-undo").hidden = yes;
+  }
+
   function failed(error) {
     const box = document.getElementById("checkin-done");
     box.hidden = false;
+    refused(box, true);
     document.getElementById("checkin-done-name").textContent = "";
     document.getElementById("checkin-done-channel").textContent = "";
-    document.getElementById("checkin-hand").textContent = error.message;
+    document.getElementById("checkin-hand").textContent = error.message.replace(/^\[[^\]]*\]\s*/, ""); // no "[field] "
     last = null;
     refresh();
   }
