@@ -186,6 +186,9 @@ def test_on_the_web_an_organiser_voiding_or_releasing_is_told_why(tmp_path: Path
     phone = TestClient(client.app)
     sealed = signed_in_phone(phone, code, card[9])  # a right proof: refused all the same, the card is sealed
     assert (422, "card-sealed") == (sealed.status_code, sealed.json()["error"])
+    probe = {"credential": credential(code, card[9]), "signature": {"c": "01" + "00" * 31, "z": "02" + "00" * 31}}
+    assert "sign-in-proof" == phone.post(f"/api/rounds/{code}/sign-in", json=probe).json()["error"]  # to a prober:
+    # which listed cards are the reserve is not told without the card's signature
     rounds.check_in(uow, code, 6, "electronic", actor="lan")
     answer = organiser.post(f"/api/rounds/{code}/reserve/release", json={})
     assert (403, "committee-only") == (answer.status_code, answer.json()["error"])
@@ -193,6 +196,8 @@ def test_on_the_web_an_organiser_voiding_or_releasing_is_told_why(tmp_path: Path
     assert (200, 1, 1) == (released.status_code, released.json()["released"], released.json()["sealed"])
     assert "Mở một thẻ dự phòng" in member.get(f"/committee/r/{code}/cards").text
     assert 200 == signed_in_phone(phone, code, card[9]).status_code  # the latecomer's card, once released
+    assert 200 == phone.post(f"/api/rounds/{code}/ballots", json=ballot(uow, code, card[9], 5)).status_code
+    assert signed_in_phone(TestClient(client.app), code, card[9]).json()["voted"]  # it voted: told so, not "sealed"
 
 
 def test_once_open_paper_does_not_become_electronic(database: Database) -> None:

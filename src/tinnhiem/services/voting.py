@@ -168,9 +168,10 @@ def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str,
         if election is None:
             raise InvalidInput("no-election", field="round", value=code)
         card = _usable(uow.voting.card(code, credential))
-        reserve.check_not_sealed(uow, code, credential)  # a reserve card not yet released
     if not verify_signature(proof, public, SIGN_IN_TAG, manifest(election).hash + nonce_bytes):
         raise InvalidInput("sign-in-proof", field="signature")
+    with uow:  # after the proof: whether a card is in the reserve is told only to its holder
+        reserve.check_not_sealed(uow, code, credential)
     return card.used
 
 

@@ -36,9 +36,10 @@ class SqlReserveStore:
         return int(done.rowcount)  # type: ignore[attr-defined]
 
     def sealed(self, code: str, credential: str) -> bool:
+        """Whether the card is sealed and has not voted (a sealed card that voted signs in to be told so)."""
         found = self.session.scalar(select(CardRow.sealed).where(
-            CardRow.round_id == round_id(self.session, code), CardRow.credential == credential)
-            .execution_options(populate_existing=True))
+            CardRow.round_id == round_id(self.session, code), CardRow.credential == credential,
+            CardRow.used.is_(False)).execution_options(populate_existing=True))
         return bool(found)
 
     def reserve(self, code: str) -> Reserve:
