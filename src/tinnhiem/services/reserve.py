@@ -7,8 +7,8 @@
   a late electronic check-in. A release is a count, never a card: naming the card would tell the server
   which card the latecomer holds. Each release lets exactly one sealed card cast, and a release needs a late
   electronic check-in that no card covers yet (cards usable unsealed + released < electronic check-ins).
-  At closing the sealed cards not used are void (as every unused card) and the seals are lifted from the
-  rows, so what closing leaves does not say which ballots came from the reserve.
+  At closing the seals are lifted before the cards are rewritten and the unused ones voided (sealed or not),
+  so what closing leaves does not say which ballots came from the reserve.
 - **Sign-in limiter keys.** Failed sign-ins are counted under an HMAC of the card's credential with a
   per-round secret kept in the database (never in Redis), deleted at closing with the counts.
 """
@@ -97,6 +97,8 @@ def sign_in_secret(uow: UnitOfWork, code: str) -> bytes | None:
 
 
 def forget_at_close(uow: UnitOfWork, code: str) -> None:
-    """Inside the closing transaction (unused cards already void): seals lifted, the limiter's secret deleted."""
+    """Inside the closing transaction, before the voting tables are rewritten (which voids every unused card,
+    sealed or not): the seals lifted, so that no rewritten row says which card was in the reserve; the
+    limiter's secret deleted."""
     uow.reserve.lift_seals(code)
     uow.reserve.drop_sign_in_secret(code)

@@ -135,8 +135,8 @@ def close_voting(uow: UnitOfWork, code: str, actor: str = "") -> int:
             raise InvalidInput("voting-not-open", field="round")
         ballots = uow.voting.turnout(code)
         issued = _electronic_check_ins(uow, code)
+        reserve.forget_at_close(uow, code)  # seals lifted before the rewrite below; the limiter's secret deleted
         uow.voting.close(code, issued, ballots)
-        reserve.forget_at_close(uow, code)  # the seals lifted, the sign-in limiter's secret deleted
         uow.rounds.audit(code, "voting-closed", actor, {"ballots": ballots, "cards_issued": issued})
         uow.commit()
     uow.drop_old_row_versions()  # closing rewrote the voting tables in key order (docs/security.md)

@@ -2,8 +2,8 @@
 
 A reserve card is sealed by the committee before opening (``cards.sealed``); the committee then releases
 reserve cards by count only (``card_reserves.released``): the server never learns which reserve card a
-latecomer holds when it is released. At closing the seals are lifted from every row (the unused cards
-are void by then), so what closing leaves says nothing of which card was in the reserve.
+latecomer holds when it is released. At closing the seals are lifted from every row before closing rewrites
+the cards (voiding the unused ones), so what closing leaves says nothing of which card was in the reserve.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class SqlReserveStore:
                              .values(released=CardReserveRow.released + 1))
 
     def lift_seals(self, code: str) -> None:
-        """At closing (after the unused cards are void): no row says any more which card was in the reserve."""
+        """At closing (before the rewrite that voids the unused cards): no row says which card was in the reserve."""
         self.session.execute(update(CardRow).where(CardRow.round_id == round_id(self.session, code),
                                                    CardRow.sealed.is_(True)).values(sealed=False))
 
