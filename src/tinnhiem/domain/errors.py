@@ -136,6 +136,16 @@ MESSAGES: Mapping[str, str] = {
     "tls-pair": N_("Cần cả --certfile lẫn --keyfile để phục vụ qua https."),
     "no-election": N_("Cuộc lấy phiếu này chưa có khóa của Ban kiểm phiếu."),
     "no-font": N_("Không tìm thấy phông chữ có đủ dấu tiếng Việt. Cài gói fonts-liberation2."),
+    "pdf-unreadable": N_("Không đọc được tệp PDF: {reason}"),
+    "not-a-signer": N_("Biên bản không có ô ký cho «{value}»; các ô ký: {choices}."),
+    "already-signed": N_("«{value}» đã ký biên bản này."),
+    "head-signs-last": N_("Trưởng ban ký sau cùng; còn chờ: {value}."),
+    "key-unreadable": N_("Không mở được tệp khóa {reason}: sai mật khẩu hoặc tệp hỏng."),
+    "token-unreadable": N_("Không mở được thiết bị ký số «{value}» ({reason}): kiểm tra thiết bị đã cắm, thư viện "
+                           "PKCS#11 và mã PIN."),
+    "token-keys": N_("Thiết bị ký số «{value}» có {count} khóa bí mật; cần đúng một."),
+    "no-signature-fields": N_("Biên bản chưa có ô ký nào: không phải biên bản do tinnhiem chuẩn bị để ký."),
+    "minutes-other-round": N_("Tệp biên bản đã có không thuộc kết quả này (mã kết quả khác); không ký."),
 }
 
 
@@ -202,6 +212,10 @@ class NotFound(TinnhiemError):
 
 class FontError(TinnhiemError):
     """No font that can print every Vietnamese letter of a document."""
+
+
+class SigningError(InvalidInput):
+    """Signing the minutes or the report, or checking them, cannot go on: what is wrong, nothing written."""
 
 
 class NotSignedIn(TinnhiemError):
