@@ -20,6 +20,7 @@ from rich.table import Table
 from tinnhiem.cli.entry import double_entry
 from tinnhiem.cli.i18n import t
 from tinnhiem.cli.minutes import minutes_app
+from tinnhiem.cli.report import report_app
 from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound, TinnhiemError
 from tinnhiem.domain.model import LEVEL_LABELS
 from tinnhiem.domain.percent import printed
@@ -48,6 +49,7 @@ cards_app = typer.Typer(help=t("Thẻ bỏ phiếu điện tử: làm thẻ (má
                                "sách công khai lên, hủy thẻ."))
 app.add_typer(cards_app, name="cards")
 app.add_typer(minutes_app, name="minutes")
+app.add_typer(report_app, name="report")
 account_app = typer.Typer(help=t("Tài khoản của Ban tổ chức và Ban kiểm phiếu (chạy trên máy chủ)."))
 app.add_typer(account_app, name="account")
 out = Console()

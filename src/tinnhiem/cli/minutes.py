@@ -20,7 +20,6 @@ from tinnhiem.services import roundfile
 
 minutes_app = typer.Typer(help=t("Biên bản ký số: từng thành viên ký, Trưởng ban ký sau cùng; kiểm tra chữ ký."))
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
-RESULT_MARK = "tinnhiem-ket-qua-sha256:"
 
 PROBLEMS = {
     "not-intact": N_("nội dung đã ký bị sửa (mã băm không khớp)"),
@@ -42,17 +41,6 @@ def result_hash(result: RoundResult) -> str:
     return hashlib.sha256(roundfile.result_json(result).encode("utf-8")).hexdigest()
 
 
-def minutes_result_hash(pdf: bytes) -> str:
-    """The result file's hash the minutes carry in their keywords ('' when none)."""
-    import io
-
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    info = PdfFileReader(io.BytesIO(pdf), strict=False).trailer_view.get("/Info")
-    keywords = str(info.get_object().get("/Keywords", "")) if info is not None else ""
-    return next((w.removeprefix(RESULT_MARK) for w in keywords.split() if w.startswith(RESULT_MARK)), "")
-
-
 def fresh_minutes(round_ref: str, result: RoundResult) -> bytes:
     """The minutes of ``result`` with every signature field made, nobody signed yet."""
     from tinnhiem.cli.main import _uow
@@ -64,7 +52,7 @@ def fresh_minutes(round_ref: str, result: RoundResult) -> bytes:
         from tinnhiem.paper.counting import paper_figures
 
         paper = paper_figures(_uow(), round_ref)
-    pdf, places = signable_minutes_pdf(minutes(result, paper), keywords=RESULT_MARK + result_hash(result))
+    pdf, places = signable_minutes_pdf(minutes(result, paper), keywords=signing.RESULT_MARK + result_hash(result))
     return signing.prepare(pdf, places)
 
 
@@ -109,7 +97,7 @@ def sign_command(
         path = file or home() / "documents" / f"{stem}-bien-ban-ky-so.pdf"
         if path.is_file():
             pdf = path.read_bytes()
-            if minutes_result_hash(pdf) != result_hash(result):
+            if signing.minutes_result_hash(pdf) != result_hash(result):
                 raise SigningError("minutes-other-round", field=str(path))
         else:
             pdf = fresh_minutes(round_ref, result)

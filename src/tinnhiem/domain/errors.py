@@ -145,6 +145,17 @@ MESSAGES: Mapping[str, str] = {
                            "PKCS#11 và mã PIN."),
     "token-keys": N_("Thiết bị ký số «{value}» có {count} khóa bí mật; cần đúng một."),
     "no-signature-fields": N_("Biên bản chưa có ô ký nào: không phải biên bản do tinnhiem chuẩn bị để ký."),
+    "package-unreadable": N_("Không đọc được gói báo cáo: {reason}"),
+    "package-files": N_("Gói báo cáo phải có đúng các tệp {expected}; có: {got}."),
+    "package-signature": N_("Chữ ký của gói báo cáo không đạt: {reason}"),
+    "package-file-changed": N_("Tệp trong gói đã bị sửa: mã băm khác với bản kê đã ký."),
+    "package-round-invalid": N_("Tệp cuộc lấy phiếu trong gói không hợp lệ: {reason}"),
+    "package-result-differs": N_("Kết quả trong gói khác kết quả tính lại từ số phiếu."),
+    "package-minutes-invalid": N_("Biên bản ký số trong gói không đạt: {reason}"),
+    "package-minutes-other": N_("Biên bản ký số trong gói không phải biên bản của kết quả này."),
+    "package-round-conflict": N_("Cuộc lấy phiếu «{title}» ngày {date} của {value} đã được nhập với kết quả "
+                                 "khác; không nhập."),
+    "minutes-not-complete": N_("Biên bản chưa đủ chữ ký hoặc có chữ ký không đạt; chưa xuất báo cáo."),
     "minutes-other-round": N_("Tệp biên bản đã có không thuộc kết quả này (mã kết quả khác); không ký."),
 }
 

@@ -44,6 +44,7 @@ with warnings.catch_warnings():  # pyHanko imports cryptography's DSA type only 
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 HEAD_FIELD = "ky-truong-ban"
+RESULT_MARK = "tinnhiem-ket-qua-sha256:"  # in the minutes' keywords: the hash of the result file they show
 PT = 25.4 / 72
 
 
@@ -102,6 +103,13 @@ def _reader(pdf: bytes) -> PdfFileReader:
         return PdfFileReader(io.BytesIO(pdf), strict=False)
     except Exception as error:  # pyHanko raises several kinds for a file that is not a PDF
         raise SigningError("pdf-unreadable", field="file", reason=str(error) or type(error).__name__) from None
+
+
+def minutes_result_hash(pdf: bytes) -> str:
+    """The result file's hash the minutes carry in their keywords ('' when none)."""
+    info = _reader(pdf).trailer_view.get("/Info")
+    keywords = str(info.get_object().get("/Keywords", "")) if info is not None else ""
+    return next((w.removeprefix(RESULT_MARK) for w in keywords.split() if w.startswith(RESULT_MARK)), "")
 
 
 def signature_fields(pdf: bytes) -> list[Field]:
