@@ -22,15 +22,18 @@ import io
 import json
 import unicodedata
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
+
+from pydantic import ValidationError
 
 from tinnhiem.domain.errors import InvalidInput, SigningError
 from tinnhiem.domain.model import Round
 from tinnhiem.domain.tally import RoundResult, tally
 from tinnhiem.services import roundfile
+from tinnhiem.services.schemas import ReportManifest
 
 FORMAT = "tinnhiem-report/1"
 MANIFEST = "manifest.json"
@@ -126,13 +129,14 @@ def read(data: bytes, checks: PackageChecks, where: str = "package") -> Package:
     files = _unpack(data, where)
     signed_by = checks.manifest_signature(files[MANIFEST], files[SIGNATURE])
     try:
-        manifest: Mapping[str, Any] = json.loads(files[MANIFEST].decode("utf-8"))
-        if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), Mapping):
-            raise ValueError(f"format {manifest.get('format')!r}")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise SigningError("package-unreadable", field=f"{where}: {MANIFEST}", reason=str(error)) from None
+        manifest = ReportManifest.model_validate_json(files[MANIFEST])
+    except ValidationError as error:
+        first = error.errors()[0]
+        reason = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        raise SigningError("package-unreadable", field=f"{where}: {MANIFEST}", reason=reason) from None
+    hashes = manifest.files.model_dump(by_alias=True)
     for name in FILES:
-        if manifest["files"].get(name) != sha256(files[name]):
+        if hashes[name] != sha256(files[name]):
             raise SigningError("package-file-changed", field=f"{where}: {name}")
     try:
         round_, totals = roundfile.parse_round(json.loads(files["round.json"].decode("utf-8")))
@@ -145,14 +149,12 @@ def read(data: bytes, checks: PackageChecks, where: str = "package") -> Package:
     result = tally(round_, totals)
     if roundfile.result_json(result).encode("utf-8") != files["result.json"]:
         raise SigningError("package-result-differs", field=f"{where}: result.json")
-    if manifest.get("round_id") != round_id(round_):
+    if manifest.round_id != round_id(round_):
         raise SigningError("package-file-changed", field=f"{where}: {MANIFEST} round_id")
     result_sha = sha256(files["result.json"])
     if checks.minutes(files["minutes.pdf"]) != result_sha:
         raise SigningError("package-minutes-other", field=f"{where}: minutes.pdf")
-    record = manifest.get("record_sha256")
-    return Package(round_id(round_), result, result_sha, record if isinstance(record, str) else None,
-                   signed_by, data)
+    return Package(round_id(round_), result, result_sha, manifest.record_sha256, signed_by, data)
 
 
 def store(folder: Path, package: Package) -> bool:
