@@ -206,3 +206,36 @@ def test_unsigned_minutes_are_not_exported(keys: dict[str, Path], tmp_path: Path
                                    str(keys["Văn phòng a"]), "--out", str(tmp_path / "a.zip")], input=PIN + "\n")
     assert 1 == exported.exit_code and "chưa đủ chữ ký" in exported.stderr
     assert not (tmp_path / "a.zip").exists()
+
+
+def test_a_manifest_with_a_field_too_many_is_refused(home: Path, keys: dict[str, Path], packages: dict[str, Path],
+                                                     tmp_path: Path) -> None:
+    """Even signed by the office, a manifest with a field the format does not name is refused, naming it."""
+    files = _files(packages["a"])
+    manifest = json.loads(files["manifest.json"]) | {"approved_by": "Ban Thường vụ"}
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False).encode()
+    package = _rewrite(packages["a"], tmp_path / "a.zip", manifest_json=manifest_bytes,
+                       manifest_p7s=sign_manifest(manifest_bytes, Pkcs12Key(keys["Văn phòng a"], PIN)))
+    _refused(home, keys, package, "approved_by")
+
+
+def test_the_same_round_with_another_result_is_refused(home: Path, keys: dict[str, Path], packages: dict[str, Path],
+                                                       tmp_path: Path) -> None:
+    """A second, fully signed package of the same round (same body, title, date) with other counts: the round
+    kept is not replaced, the second is refused with the reason."""
+    assert 0 == import_(home, keys, packages["c"]).exit_code  # type: ignore[attr-defined]
+    path, minutes = province_round(tmp_path, "c"), tmp_path / "c-bien-ban.pdf"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["subjects"][0]["counts"] = {"cao": 45, "tin_nhiem": 1, "thap": 1}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for name in (*COMMITTEE[1:], COMMITTEE[0]):
+        assert 0 == runner.invoke(app, ["minutes", "sign", str(path), "--file", str(minutes), "--pkcs12",
+                                        str(keys[f"{name} c"])], input=PIN + "\n").exit_code
+    second = tmp_path / "c2.zip"
+    assert 0 == runner.invoke(app, ["report", "export", str(path), "--minutes", str(minutes), "--pkcs12",
+                                    str(keys["Văn phòng c"]), "--out", str(second)], input=PIN + "\n").exit_code
+    kept = sorted((home / "reports").glob("*.zip"))
+    before = [p.read_bytes() for p in kept]
+    result = import_(home, keys, second)
+    assert 1 == result.exit_code and "đã được nhập với kết quả khác" in result.stderr  # type: ignore[attr-defined]
+    assert before == [p.read_bytes() for p in sorted((home / "reports").glob("*.zip"))]

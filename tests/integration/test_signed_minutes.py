@@ -180,3 +180,14 @@ def test_signed_minutes_render(signed: tuple[Path, list[bytes]], tmp_path: Path)
         pytest.skip("poppler-utils not installed")
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(signed[0]), str(tmp_path / "p")], check=True)
     assert sorted(tmp_path.glob("p-*.png"))
+
+
+def test_signing_another_members_field_is_reported(tokens: dict[str, str], tmp_path: Path) -> None:
+    """A member's token used with --as for another member's field: it signs, but verify names the mismatch."""
+    path, minutes = round_file(tmp_path), tmp_path / "bien-ban.pdf"
+    assert 0 == sign(path, minutes, MEMBERS[0], tokens, "--as", MEMBERS[1]).exit_code  # type: ignore[attr-defined]
+    check = check_minutes(minutes.read_bytes(), load_roots([Path(tokens["root"]).read_bytes()]))
+    assert [(MEMBERS[1], MEMBERS[0], ("other-signer",))] == [(s.meant_for, s.common_name, s.problems)
+                                                            for s in check.signatures]
+    result = verify(minutes, tokens)
+    assert 1 == result.exit_code and "tên trên chứng thư khác tên in dưới ô ký" in result.stdout  # type: ignore[attr-defined]
