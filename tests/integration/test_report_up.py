@@ -239,3 +239,30 @@ def test_the_same_round_with_another_result_is_refused(home: Path, keys: dict[st
     result = import_(home, keys, second)
     assert 1 == result.exit_code and "đã được nhập với kết quả khác" in result.stderr  # type: ignore[attr-defined]
     assert before == [p.read_bytes() for p in sorted((home / "reports").glob("*.zip"))]
+
+
+def test_minutes_signed_by_another_committee_are_refused(home: Path, keys: dict[str, Path], tmp_path: Path) -> None:
+    """Minutes of the same result made and signed by province a's committee, sent in b's package with b's round
+    file (the result's hash matches: the committee is not part of the result): export and import refuse, naming
+    who signed and who should have."""
+    real = province_round(tmp_path, "b")
+    fake = tmp_path / "fake.yaml"
+    data = yaml.safe_load(real.read_text(encoding="utf-8"))
+    data["committee"] = yaml.safe_load(province_round(tmp_path, "a").read_text(encoding="utf-8"))["committee"]
+    fake.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    minutes = tmp_path / "fake.pdf"
+    for name in (*COMMITTEE[1:], COMMITTEE[0]):
+        assert 0 == runner.invoke(app, ["minutes", "sign", str(fake), "--file", str(minutes), "--pkcs12",
+                                        str(keys[f"{name} a"])], input=PIN + "\n").exit_code
+    exported = runner.invoke(app, ["report", "export", str(real), "--minutes", str(minutes), "--pkcs12",
+                                   str(keys["Văn phòng b"]), "--out", str(tmp_path / "b.zip")], input=PIN + "\n",
+                             env={"COLUMNS": "300"})
+    assert 1 == exported.exit_code and "không phải Ban kiểm phiếu" in exported.stderr
+    from tinnhiem.services import report_package
+
+    round_, totals = roundfile.parse_round(roundfile.load(real))
+    office = Pkcs12Key(keys["Văn phòng b"], PIN)
+    package = tmp_path / "b.zip"
+    package.write_bytes(report_package.build(tally(round_, totals), minutes.read_bytes(), None,  # type: ignore[arg-type]
+                                             lambda m: sign_manifest(m, office), __import__("datetime").datetime.now()))
+    _refused(home, keys, package, "không phải Ban kiểm phiếu của cuộc lấy phiếu")

@@ -93,6 +93,8 @@ def sign_command(
     @reports_errors
     def run() -> None:
         result = _result(round_ref)
+        if not result.round.committee:
+            raise SigningError("no-committee", field="committee")
         stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
         path = file or home() / "documents" / f"{stem}-bien-ban-ky-so.pdf"
         if path.is_file():

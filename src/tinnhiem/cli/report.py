@@ -13,6 +13,7 @@ from rich.table import Table
 from tinnhiem.cli.i18n import t
 from tinnhiem.cli.minutes import SOFTHSM, _key, result_hash, write_atomically
 from tinnhiem.domain.errors import SigningError, TinnhiemError
+from tinnhiem.domain.names import folded
 from tinnhiem.domain.percent import printed
 from tinnhiem.domain.rollup import Rollup, rollup
 from tinnhiem.i18n import bilingual
@@ -33,13 +34,13 @@ class Checks:
     def manifest_signature(self, manifest: bytes, signature: bytes) -> str:
         return check_manifest(manifest, signature, self.roots)
 
-    def minutes(self, pdf: bytes) -> str:
+    def minutes(self, pdf: bytes) -> tuple[str, tuple[str, ...]]:
         check = check_minutes(pdf, self.roots)
         if not check.ok:
             reasons = [f"{s.meant_for}: {', '.join(s.problems)}" for s in check.signatures if not s.ok]
             reasons += [f"{t('Chưa ký: {names}', names=', '.join(check.unsigned))}"] if check.unsigned else []
             raise SigningError("package-minutes-invalid", field="minutes.pdf", reason="; ".join(reasons) or "—")
-        return signing.minutes_result_hash(pdf)
+        return signing.minutes_result_hash(pdf), tuple(s.common_name for s in check.signatures)
 
 
 @report_app.command("export", help=t("Xuất gói báo cáo đã ký: kết quả (JSON), biên bản ký số, mã băm hồ sơ công "
@@ -73,6 +74,10 @@ def export_command(
         check = check_minutes(pdf, load_roots([p.read_bytes() for p in trust]))
         if check.unsigned or not check.signatures or not all(s.ok for s in check.signatures):
             raise SigningError("minutes-not-complete", field=str(minutes))
+        committee = [m.name for m in (*result.round.committee[1:], *result.round.committee[:1])]
+        if [folded(s.common_name) for s in check.signatures] != [folded(n) for n in committee]:
+            raise SigningError("package-signers", field=str(minutes), expected=", ".join(committee) or "—",
+                               value=", ".join(s.common_name for s in check.signatures))
         stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
         record_file = record or home() / "documents" / f"{stem}-ho-so-cong-khai.json"
         kept = record_file.read_bytes() if record_file.is_file() else None

@@ -155,6 +155,9 @@ MESSAGES: Mapping[str, str] = {
     "package-minutes-other": N_("Biên bản ký số trong gói không phải biên bản của kết quả này."),
     "package-round-conflict": N_("Cuộc lấy phiếu «{title}» ngày {date} của {value} đã được nhập với kết quả "
                                  "khác; không nhập."),
+    "package-signers": N_("Người ký biên bản ({value}) không phải Ban kiểm phiếu của cuộc lấy phiếu ({expected}, "
+                          "Trưởng ban sau cùng)."),
+    "no-committee": N_("Cuộc lấy phiếu chưa ghi Ban kiểm phiếu (committee): biên bản không có ai để ký."),
     "minutes-not-complete": N_("Biên bản chưa đủ chữ ký hoặc có chữ ký không đạt; chưa xuất báo cáo."),
     "minutes-other-round": N_("Tệp biên bản đã có không thuộc kết quả này (mã kết quả khác); không ký."),
 }

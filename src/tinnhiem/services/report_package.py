@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from tinnhiem.domain.errors import InvalidInput, SigningError
 from tinnhiem.domain.model import Round
+from tinnhiem.domain.names import folded
 from tinnhiem.domain.tally import RoundResult, tally
 from tinnhiem.services import roundfile
 from tinnhiem.services.schemas import ReportManifest
@@ -49,8 +50,9 @@ class PackageChecks(Protocol):
         """The signer's name when the signature is intact, valid and chains to a trust root."""
         ...
 
-    def minutes(self, pdf: bytes) -> str:
-        """The result hash the minutes carry, when every field is signed and every signature checks."""
+    def minutes(self, pdf: bytes) -> tuple[str, tuple[str, ...]]:
+        """The result hash the minutes carry and their signers' names in signing order, when every field is
+        signed and every signature checks."""
         ...
 
 
@@ -152,8 +154,13 @@ def read(data: bytes, checks: PackageChecks, where: str = "package") -> Package:
     if manifest.round_id != round_id(round_):
         raise SigningError("package-file-changed", field=f"{where}: {MANIFEST} round_id")
     result_sha = sha256(files["result.json"])
-    if checks.minutes(files["minutes.pdf"]) != result_sha:
+    carried, signers = checks.minutes(files["minutes.pdf"])
+    if carried != result_sha:
         raise SigningError("package-minutes-other", field=f"{where}: minutes.pdf")
+    committee = [m.name for m in (*round_.committee[1:], *round_.committee[:1])]
+    if [folded(n) for n in signers] != [folded(n) for n in committee]:
+        raise SigningError("package-signers", field=f"{where}: minutes.pdf", value=", ".join(signers) or "—",
+                           expected=", ".join(committee) or "—")
     return Package(round_id(round_), result, result_sha, manifest.record_sha256, signed_by, data)
 
 
