@@ -266,3 +266,21 @@ def test_minutes_signed_by_another_committee_are_refused(home: Path, keys: dict[
     package.write_bytes(report_package.build(tally(round_, totals), minutes.read_bytes(), None,  # type: ignore[arg-type]
                                              lambda m: sign_manifest(m, office), __import__("datetime").datetime.now()))
     _refused(home, keys, package, "không phải Ban kiểm phiếu của cuộc lấy phiếu")
+
+
+def test_the_public_record_hash_travels_in_the_manifest(keys: dict[str, Path], packages: dict[str, Path],
+                                                        tmp_path: Path) -> None:
+    """--record FILE: the manifest the office signs carries the SHA-256 of that file's bytes; without it, null."""
+    import hashlib
+
+    record = tmp_path / "ho-so.json"
+    record.write_bytes(b'{"format": "tinnhiem-record/2"}')
+    path = province_round(tmp_path, "a")
+    minutes = tmp_path / "a.pdf"
+    minutes.write_bytes(_files(packages["a"])["minutes.pdf"])
+    out = tmp_path / "a.zip"
+    exported = runner.invoke(app, ["report", "export", str(path), "--minutes", str(minutes), "--record", str(record),
+                                   "--pkcs12", str(keys["Văn phòng a"]), "--out", str(out)], input=PIN + "\n")
+    assert 0 == exported.exit_code, exported.output
+    assert hashlib.sha256(record.read_bytes()).hexdigest() == json.loads(_files(out)["manifest.json"])["record_sha256"]
+    assert json.loads(_files(packages["a"])["manifest.json"])["record_sha256"] is None

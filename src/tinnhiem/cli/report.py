@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from asn1crypto import x509
 from rich.markup import escape
 from rich.table import Table
 
@@ -15,32 +14,14 @@ from tinnhiem.cli.minutes import SOFTHSM, _key, result_hash, write_atomically
 from tinnhiem.domain.errors import SigningError, TinnhiemError
 from tinnhiem.domain.names import folded
 from tinnhiem.domain.percent import printed
-from tinnhiem.domain.rollup import Rollup, rollup
+from tinnhiem.domain.rollup import Rollup
 from tinnhiem.i18n import bilingual
 from tinnhiem.reports import signing
-from tinnhiem.reports.report_signing import check_manifest, sign_manifest
+from tinnhiem.reports.report_signing import PackageSignatures, sign_manifest
 from tinnhiem.reports.signature_check import check_minutes, load_roots
 from tinnhiem.services import report_package
 
 report_app = typer.Typer(help=t("Báo cáo kết quả lên cấp trên: xuất gói đã ký; nhập các gói và tổng hợp."))
-
-
-class Checks:
-    """The package's signatures checked with pyHanko against the roots given (report_package.PackageChecks)."""
-
-    def __init__(self, roots: list[x509.Certificate]) -> None:
-        self.roots = roots
-
-    def manifest_signature(self, manifest: bytes, signature: bytes) -> str:
-        return check_manifest(manifest, signature, self.roots)
-
-    def minutes(self, pdf: bytes) -> tuple[str, tuple[str, ...]]:
-        check = check_minutes(pdf, self.roots)
-        if not check.ok:
-            reasons = [f"{s.meant_for}: {', '.join(s.problems)}" for s in check.signatures if not s.ok]
-            reasons += [f"{t('Chưa ký: {names}', names=', '.join(check.unsigned))}"] if check.unsigned else []
-            raise SigningError("package-minutes-invalid", field="minutes.pdf", reason="; ".join(reasons) or "—")
-        return signing.minutes_result_hash(pdf), tuple(s.common_name for s in check.signatures)
 
 
 @report_app.command("export", help=t("Xuất gói báo cáo đã ký: kết quả (JSON), biên bản ký số, mã băm hồ sơ công "
@@ -127,11 +108,11 @@ def import_command(
     refused = 0
 
     @reports_errors
-    def checks() -> Checks:
+    def checks() -> PackageSignatures:
         roots = load_roots([p.read_bytes() for p in trust])
         if not roots:
             raise SigningError("package-signature", field="--trust", reason=t("chưa cho gốc tin cậy (--trust)"))
-        return Checks(roots)
+        return PackageSignatures(roots)
 
     checker = checks()
     for path in packages:
@@ -150,8 +131,7 @@ def import_command(
 
     @reports_errors
     def roll() -> Rollup:
-        kept = [report_package.read(p.read_bytes(), checker, p.name) for p in report_package.stored(store)]
-        summary = rollup([p.result for p in kept], managed)
+        summary = report_package.rollup_kept(store, checker, managed)
         target = folder or home() / "documents"
         write_atomically(target / "tong-hop.xlsx", rollup_xlsx(summary))
         write_atomically(target / "tong-hop.pdf", rollup_pdf(summary))

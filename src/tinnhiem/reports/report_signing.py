@@ -12,8 +12,8 @@ from asn1crypto import cms, x509
 from pyhanko_certvalidator import ValidationContext
 
 from tinnhiem.domain.errors import SigningError
-from tinnhiem.reports.signature_check import KEY_USAGE
-from tinnhiem.reports.signing import Key, open_key
+from tinnhiem.reports.signature_check import KEY_USAGE, check_minutes
+from tinnhiem.reports.signing import Key, minutes_result_hash, open_key
 
 
 def sign_manifest(manifest: bytes, key: Key) -> bytes:
@@ -48,3 +48,22 @@ def check_manifest(manifest: bytes, signature: bytes, roots: list[x509.Certifica
                            reason=f"{status.signing_cert.subject.human_friendly}: chứng thư không dẫn về gốc "
                                   "tin cậy đã cho")
     return str(status.signing_cert.subject.native.get("common_name", ""))
+
+
+class PackageSignatures:
+    """The checks a report package needs from pyHanko, against the roots given
+    (``services.report_package.PackageChecks``)."""
+
+    def __init__(self, roots: list[x509.Certificate]) -> None:
+        self.roots = roots
+
+    def manifest_signature(self, manifest: bytes, signature: bytes) -> str:
+        return check_manifest(manifest, signature, self.roots)
+
+    def minutes(self, pdf: bytes) -> tuple[str, tuple[str, ...]]:
+        check = check_minutes(pdf, self.roots)
+        if not check.ok:
+            reasons = [f"{s.meant_for}: {', '.join(s.problems)}" for s in check.signatures if not s.ok]
+            reasons += [f"chưa ký: {', '.join(check.unsigned)}"] if check.unsigned else []
+            raise SigningError("package-minutes-invalid", field="minutes.pdf", reason="; ".join(reasons) or "—")
+        return minutes_result_hash(pdf), tuple(s.common_name for s in check.signatures)

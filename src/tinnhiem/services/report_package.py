@@ -22,7 +22,7 @@ import io
 import json
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from tinnhiem.domain.errors import InvalidInput, SigningError
 from tinnhiem.domain.model import Round
 from tinnhiem.domain.names import folded
+from tinnhiem.domain.rollup import Rollup, rollup
 from tinnhiem.domain.tally import RoundResult, tally
 from tinnhiem.services import roundfile
 from tinnhiem.services.schemas import ReportManifest
@@ -184,3 +185,9 @@ def store(folder: Path, package: Package) -> bool:
 def stored(folder: Path) -> list[Path]:
     """The packages kept so far, one per round."""
     return sorted(folder.glob("*.zip")) if folder.is_dir() else []
+
+
+def rollup_kept(folder: Path, checks: PackageChecks, managed_posts: Sequence[str] = ()) -> Rollup:
+    """The roll-up of every package kept, each checked again (a file swapped in the folder is refused)."""
+    kept = [read(path.read_bytes(), checks, path.name) for path in stored(folder)]
+    return rollup([p.result for p in kept], managed_posts)
