@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,20 +26,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec, SigSeedSubFilter
+from pyhanko.stamp.static import StaticStampStyle
 
 from tinnhiem.domain.errors import SigningError
 from tinnhiem.domain.names import folded
 from tinnhiem.reports.fonts import find_family, require_glyphs
 from tinnhiem.reports.pdf import SignaturePlace
-
-with warnings.catch_warnings():  # pyHanko imports cryptography's DSA type only to recognise it; DSA is never used
-    warnings.filterwarnings("ignore", "DSA is deprecated")
-    from pyhanko.pdf_utils import layout
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec, SigSeedSubFilter
-    from pyhanko.stamp.static import StaticStampStyle
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 HEAD_FIELD = "ky-truong-ban"
