@@ -284,3 +284,15 @@ def test_the_public_record_hash_travels_in_the_manifest(keys: dict[str, Path], p
     assert 0 == exported.exit_code, exported.output
     assert hashlib.sha256(record.read_bytes()).hexdigest() == json.loads(_files(out)["manifest.json"])["record_sha256"]
     assert json.loads(_files(packages["a"])["manifest.json"])["record_sha256"] is None
+
+
+def test_the_trust_roots_may_come_from_the_settings(home: Path, keys: dict[str, Path], packages: dict[str, Path],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --trust: the roots of TINNHIEM_TRUST_ROOTS (here a folder), else nothing is imported."""
+    monkeypatch.delenv("TINNHIEM_TRUST_ROOTS", raising=False)
+    bare = runner.invoke(app, ["report", "import", str(packages["c"])], env={"COLUMNS": "200"})
+    assert 1 == bare.exit_code and "--trust" in bare.stderr and not (home / "reports").exists()
+    monkeypatch.setenv("TINNHIEM_TRUST_ROOTS", str(keys["root"].parent))
+    configured = runner.invoke(app, ["report", "import", str(packages["c"]), "--out", str(home / "out")])
+    assert 0 == configured.exit_code, configured.output
+    assert 1 == len(list((home / "reports").glob("*.zip")))

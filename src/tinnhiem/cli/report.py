@@ -18,7 +18,7 @@ from tinnhiem.domain.rollup import Rollup
 from tinnhiem.i18n import bilingual
 from tinnhiem.reports import signing
 from tinnhiem.reports.report_signing import PackageSignatures, sign_manifest
-from tinnhiem.reports.signature_check import check_minutes, load_roots
+from tinnhiem.reports.signature_check import check_minutes, load_roots, root_files
 from tinnhiem.services import report_package
 
 report_app = typer.Typer(help=t("Báo cáo kết quả lên cấp trên: xuất gói đã ký; nhập các gói và tổng hợp."))
@@ -109,7 +109,10 @@ def import_command(
 
     @reports_errors
     def checks() -> PackageSignatures:
-        roots = load_roots([p.read_bytes() for p in trust])
+        from tinnhiem.settings import current
+
+        configured = current().trust_roots
+        roots = load_roots([p.read_bytes() for p in trust] or (root_files(configured) if configured else []))
         if not roots:
             raise SigningError("package-signature", field="--trust", reason=t("chưa cho gốc tin cậy (--trust)"))
         return PackageSignatures(roots)

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -89,6 +90,15 @@ def load_roots(pems: list[bytes]) -> list[x509.Certificate]:
         except ValueError as error:
             raise SigningError("pdf-unreadable", field="--trust", reason=str(error)) from None
     return roots
+
+
+ROOT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def root_files(where: Path) -> list[bytes]:
+    """The certificates' bytes of a root file, or of every .pem/.crt/.cer/.der file in a folder."""
+    files = sorted(p for p in where.iterdir() if p.suffix.lower() in ROOT_SUFFIXES) if where.is_dir() else [where]
+    return [p.read_bytes() for p in files]
 
 
 def _change(level: ModificationLevel | None, coverage: SignatureCoverageLevel | None) -> Change:

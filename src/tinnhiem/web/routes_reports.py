@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from tinnhiem.domain.errors import SigningError, TinnhiemError
 from tinnhiem.domain.rollup import Rollup
 from tinnhiem.reports.report_signing import PackageSignatures
-from tinnhiem.reports.signature_check import load_roots
+from tinnhiem.reports.signature_check import load_roots, root_files
 from tinnhiem.services import report_package
 from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.deps import HallDep
@@ -26,7 +26,6 @@ router = APIRouter()
 PACKAGE_BYTES = 30 * MB  # one package: the minutes are a few hundred kB
 MAX_PACKAGES = 20  # at a time
 BOUNDS = [Bound(r"/admin/reports", MAX_PACKAGES * PACKAGE_BYTES + MB, staff_only=True)]
-ROOT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +42,7 @@ def _checks(hall: HallDep) -> PackageSignatures:
     where = hall.settings.trust_roots
     if where is None:
         raise SigningError("package-signature", field="TINNHIEM_TRUST_ROOTS", reason="chưa đặt gốc tin cậy")
-    files = sorted(p for p in where.iterdir() if p.suffix.lower() in ROOT_SUFFIXES) if where.is_dir() else [where]
-    return PackageSignatures(load_roots([p.read_bytes() for p in files]))
+    return PackageSignatures(load_roots(root_files(where)))
 
 
 def _store(hall: HallDep) -> Path:
