@@ -73,3 +73,15 @@ def test_only_admins_may_import(client: TestClient, packages: dict[str, Path], t
         assert client.get(path, follow_redirects=False).status_code in (303, 403)
     assert 303 == _upload(client, packages["a"], follow=False).status_code  # type: ignore[attr-defined]
     assert not (tmp_path / "home" / "reports").exists()
+
+
+def test_without_trust_roots_nothing_is_imported(tmp_path: Path, packages: dict[str, Path]) -> None:  # noqa: F811
+    """TINNHIEM_TRUST_ROOTS unset: the page says so by name, and an upload is refused, nothing kept."""
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}", home=tmp_path / "home",
+                              secret_key="secret", organiser_code="ORG-1234"))
+    client = sign_in(TestClient(app), "quantri", "ORG-1234")
+    page = client.get("/admin/reports")
+    assert 200 == page.status_code and "TINNHIEM_TRUST_ROOTS" in page.text
+    refused = _upload(client, packages["a"])
+    assert refused.status_code >= 400 and "TINNHIEM_TRUST_ROOTS" in refused.text  # type: ignore[attr-defined]
+    assert not (tmp_path / "home" / "reports").exists()

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from tinnhiem.domain.errors import SigningError, TinnhiemError
-from tinnhiem.domain.rollup import Rollup
+from tinnhiem.domain.rollup import Rollup, rollup
 from tinnhiem.reports.report_signing import PackageSignatures
 from tinnhiem.reports.signature_check import load_roots, root_files
 from tinnhiem.services import report_package
@@ -55,7 +55,11 @@ def _rollup(hall: HallDep, managed: list[str]) -> Rollup:
 
 def _page(request: Request, hall: HallDep, staff: Admin, managed: list[str], outcomes: list[Outcome],
           status: int = 200) -> Response:
-    return hall.page(request, "admin_reports.html", status=status, summary=_rollup(hall, managed),
+    try:
+        summary, notice = _rollup(hall, managed), None
+    except SigningError as error:  # no roots set, or a kept package that no longer checks: said on the page
+        summary, notice = rollup([]), error
+    return hall.page(request, "admin_reports.html", status=status, summary=summary, notice=notice,
                      managed=managed, outcomes=outcomes, staff=staff)
 
 
