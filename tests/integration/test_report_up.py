@@ -296,3 +296,45 @@ def test_the_trust_roots_may_come_from_the_settings(home: Path, keys: dict[str, 
     configured = runner.invoke(app, ["report", "import", str(packages["c"]), "--out", str(home / "out")])
     assert 0 == configured.exit_code, configured.output
     assert 1 == len(list((home / "reports").glob("*.zip")))
+
+
+def _resigned(packages: dict[str, Path], keys: dict[str, Path], code: str, target: Path, **replace: bytes) -> Path:
+    """The office (holding its own key) replaces files and signs a manifest with their hashes."""
+    files = _files(packages[code]) | {name.replace("_", "."): data for name, data in replace.items()}
+    manifest = json.loads(files["manifest.json"])
+    sha = __import__("hashlib").sha256
+    manifest["files"] = {name: sha(files[name]).hexdigest() for name in ("round.json", "result.json", "minutes.pdf")}
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    signature = sign_manifest(manifest_bytes, Pkcs12Key(keys[f"Văn phòng {code}"], PIN))
+    return _rewrite(packages[code], target, **replace, manifest_json=manifest_bytes, manifest_p7s=signature)
+
+
+def test_a_result_that_is_not_the_count_is_refused(home: Path, keys: dict[str, Path], packages: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    """result.json edited, round.json left, the manifest re-signed by the office: the count recomputed differs."""
+    edited = _files(packages["b"])["result.json"].replace(b'"band": 3', b'"band": 1', 1)
+    _refused(home, keys, _resigned(packages, keys, "b", tmp_path / "b.zip", result_json=edited),
+             "khác kết quả tính lại từ số phiếu")
+
+
+def test_tampered_minutes_in_a_package_are_refused(home: Path, keys: dict[str, Path], packages: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    """minutes.pdf with a byte changed, the manifest re-signed by the office: the committee's signatures fail."""
+    pdf = bytearray(_files(packages["b"])["minutes.pdf"])
+    pdf[pdf.index(b"stream\n") + 40] ^= 1
+    _refused(home, keys, _resigned(packages, keys, "b", tmp_path / "b.zip", minutes_pdf=bytes(pdf)),
+             "Biên bản ký số trong gói không đạt")
+
+
+def test_a_package_swapped_in_the_store_is_caught(home: Path, keys: dict[str, Path], packages: dict[str, Path],
+                                                  tmp_path: Path) -> None:
+    """Whoever can write TINNHIEM_HOME/reports swaps a kept package for an edited one: the next roll-up checks
+    every kept package again and stops, naming it, writing no roll-up."""
+    assert 0 == import_(home, keys, packages["a"], packages["c"]).exit_code  # type: ignore[attr-defined]
+    kept = next(p for p in (home / "reports").glob("*.zip") if _files(p)["round.json"] == _files(packages["c"])["round.json"])
+    edited = _files(packages["c"])["result.json"].replace(b'"thap": 20', b'"thap": 2', 1)
+    _rewrite(packages["c"], kept, result_json=edited)
+    (home / "out").rename(home / "before")
+    result = import_(home, keys, packages["a"])
+    assert 1 == result.exit_code and kept.name in result.stderr and "bị sửa" in result.stderr  # type: ignore[attr-defined]
+    assert not (home / "out" / "tong-hop.xlsx").exists()

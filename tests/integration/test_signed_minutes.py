@@ -191,3 +191,27 @@ def test_signing_another_members_field_is_reported(tokens: dict[str, str], tmp_p
                                                             for s in check.signatures]
     result = verify(minutes, tokens)
     assert 1 == result.exit_code and "tên trên chứng thư khác tên in dưới ô ký" in result.stdout  # type: ignore[attr-defined]
+
+
+def test_the_image_shows_and_another_results_file_is_refused(tokens: dict[str, str], tmp_path: Path) -> None:
+    """--image puts the handwritten signature's picture in the field's appearance; signing a minutes file made
+    from another result (counts changed since) is refused and the file stays as it was."""
+    from PIL import Image
+
+    picture = tmp_path / "chu-ky.png"
+    Image.new("RGBA", (200, 80), (20, 40, 200, 255)).save(picture)
+    path, minutes = round_file(tmp_path), tmp_path / "bien-ban.pdf"
+    before = sign(path, minutes, MEMBERS[0], tokens)
+    assert 0 == before.exit_code  # type: ignore[attr-defined]
+    unsigned_size = len(minutes.read_bytes())
+    with_image = sign(path, minutes, MEMBERS[1], tokens, "--image", str(picture))
+    assert 0 == with_image.exit_code, with_image.output  # type: ignore[attr-defined]
+    assert b"/Subtype /Image" in minutes.read_bytes()[unsigned_size:]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["subjects"][0]["counts"]["cao"] -= 1
+    data["subjects"][0]["counts"]["thap"] += 1
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    kept = minutes.read_bytes()
+    other = sign(path, minutes, MEMBERS[2], tokens)
+    assert 1 == other.exit_code and "không thuộc kết quả này" in other.stderr  # type: ignore[attr-defined]
+    assert kept == minutes.read_bytes()
