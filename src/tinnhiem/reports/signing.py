@@ -232,6 +232,7 @@ def sign(pdf: bytes, field: Field, key: Key, *, image: bytes | None = None,
         meta = signers.PdfSignatureMetadata(
             field_name=field.name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason,
             name=field.signer,
+            docmdp_permissions=MDPPerm.NO_CHANGES if field.name == HEAD_FIELD else MDPPerm.FILL_FORMS,
         )
         pdf_signer = _SignerAt(at, meta, signer=signer, stamp_style=StaticStampStyle.from_pdf_file(
             str(stamp_file), border_width=0, background_opacity=1.0,
