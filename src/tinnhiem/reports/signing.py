@@ -79,7 +79,9 @@ def field_name(index: int, count: int) -> str:
 
 
 def prepare(pdf: bytes, places: tuple[SignaturePlace, ...]) -> bytes:
-    """Every signature field, in one incremental update, before anyone signs."""
+    """Every signature field, in one incremental update, before anyone signs; the blank lines the minutes
+    print for a committee not named yet get no field."""
+    places = tuple(place for place in places if place.name)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     for i, place in enumerate(places):
         head = i == len(places) - 1
@@ -124,7 +126,7 @@ def choose_field(pdf: bytes, signer: str) -> Field:
     if not mine:
         raise SigningError("not-a-signer", field="--as", value=signer,
                            choices=", ".join(f.signer for f in all_fields) or "—")
-    field = mine[0]
+    field = next((f for f in mine if not f.signed), mine[0])  # namesakes on one committee: the next empty field
     if field.signed:
         raise SigningError("already-signed", field="--as", value=field.signer)
     waiting = [f.signer for f in all_fields if not f.signed and f.name != HEAD_FIELD]
