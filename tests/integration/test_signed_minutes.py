@@ -215,3 +215,15 @@ def test_the_image_shows_and_another_results_file_is_refused(tokens: dict[str, s
     other = sign(path, minutes, MEMBERS[2], tokens)
     assert 1 == other.exit_code and "không thuộc kết quả này" in other.stderr  # type: ignore[attr-defined]
     assert kept == minutes.read_bytes()
+
+
+def test_the_rehearsal_tokens_keep_their_keys(tokens: dict[str, str]) -> None:
+    """scripts/softhsm-tokens.py makes each key on its token, sensitive and not extractable, as on a USB token:
+    signing sends the token a digest, never reads the key."""
+    import pkcs11
+    from pkcs11 import Attribute, ObjectClass
+
+    token = pkcs11.lib("/usr/lib/softhsm/libsofthsm2.so").get_token(token_label=tokens[HEAD])
+    with token.open(user_pin=PIN) as session:
+        keys = list(session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}))
+        assert [(True, False)] == [(k[Attribute.SENSITIVE], k[Attribute.EXTRACTABLE]) for k in keys]
