@@ -7,6 +7,8 @@
 #   redis-server       the live-updates tests run two workers against a real Redis (.ci/run starts it)
 #   libreoffice-writer-nogui  the minutes' DOCX is converted by a real word processor, as staff will open it
 #                      (without recommends: 49 packages, 84 MB download, 247 MB installed)
+#   softhsm2           a PKCS#11 token in software: the tests sign the minutes through it as a committee
+#                      member's USB token would (scripts/softhsm-tokens.py makes the tokens)
 set -euo pipefail
 need=()
 lean=()  # installed without their recommended packages
@@ -16,6 +18,7 @@ if [ "${1:-all}" = all ]; then  # the test tier only: a browser to drive, a Redi
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v redis-server >/dev/null || need+=(redis-server)
   command -v soffice >/dev/null || lean+=(libreoffice-writer-nogui)
+  command -v softhsm2-util >/dev/null || need+=(softhsm2)
 fi
 [ $(( ${#need[@]} + ${#lean[@]} )) -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

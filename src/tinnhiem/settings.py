@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     attempt_window: int = Field(default=600, ge=1, le=86_400)  # seconds
     lang: Literal["vi", "en"] = "vi"  # the command line's language
     font_dir: Path | None = None  # a folder with LiberationSerif-*.ttf-named files, tried first
+    trust_roots: Path | None = None  # root certificates (a PEM/DER file or a folder of them) report imports trust
 
     @field_validator("home")
     @classmethod

@@ -13,7 +13,7 @@ from tests.browser.test_hall_round import axe_violations
 SIZES = {"phone": {"width": 390, "height": 844}, "projector": {"width": 1920, "height": 1080}}
 PUBLIC = ["/", "/r/{code}/vote", "/r/{code}/screen", "/r/{code}/lookup", "/r/{code}/lookup?tracking=AAAA-BBBB",
           "/committee/r/{code}", "/admin", "/r/{code}/vote?lang=en"]
-ORGANISER = ["/admin", "/admin/new", "/admin/r/{code}", "/admin/r/{code}/checkin", "/committee/r/{code}/cards",
+ORGANISER = ["/admin", "/admin/new", "/admin/reports", "/admin/r/{code}", "/admin/r/{code}/checkin", "/committee/r/{code}/cards",
              "/committee/r/{code}/paper", "/committee/r/{code}/totals"]
 
 

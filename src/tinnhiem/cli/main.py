@@ -19,6 +19,8 @@ from rich.table import Table
 
 from tinnhiem.cli.entry import double_entry
 from tinnhiem.cli.i18n import t
+from tinnhiem.cli.minutes import minutes_app
+from tinnhiem.cli.report import report_app
 from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound, TinnhiemError
 from tinnhiem.domain.model import LEVEL_LABELS
 from tinnhiem.domain.percent import printed
@@ -46,6 +48,8 @@ app.add_typer(paper_app, name="paper")
 cards_app = typer.Typer(help=t("Thẻ bỏ phiếu điện tử: làm thẻ (máy của Ban kiểm phiếu), tải danh "
                                "sách công khai lên, hủy thẻ."))
 app.add_typer(cards_app, name="cards")
+app.add_typer(minutes_app, name="minutes")
+app.add_typer(report_app, name="report")
 account_app = typer.Typer(help=t("Tài khoản của Ban tổ chức và Ban kiểm phiếu (chạy trên máy chủ)."))
 app.add_typer(account_app, name="account")
 out = Console()

@@ -152,6 +152,30 @@ MESSAGES: Mapping[str, str] = {
     "tls-pair": N_("Cần cả --certfile lẫn --keyfile để phục vụ qua https."),
     "no-election": N_("Cuộc lấy phiếu này chưa có khóa của Ban kiểm phiếu."),
     "no-font": N_("Không tìm thấy phông chữ có đủ dấu tiếng Việt. Cài gói fonts-liberation2."),
+    "pdf-unreadable": N_("Không đọc được tệp PDF: {reason}"),
+    "not-a-signer": N_("Biên bản không có ô ký cho «{value}»; các ô ký: {choices}."),
+    "already-signed": N_("«{value}» đã ký biên bản này."),
+    "head-signs-last": N_("Trưởng ban ký sau cùng; còn chờ: {value}."),
+    "key-unreadable": N_("Không mở được tệp khóa {reason}: sai mật khẩu hoặc tệp hỏng."),
+    "token-unreadable": N_("Không mở được thiết bị ký số «{value}» ({reason}): kiểm tra thiết bị đã cắm, thư viện "
+                           "PKCS#11 và mã PIN."),
+    "token-keys": N_("Thiết bị ký số «{value}» có {count} khóa bí mật; cần đúng một."),
+    "no-signature-fields": N_("Biên bản chưa có ô ký nào: không phải biên bản do tinnhiem chuẩn bị để ký."),
+    "package-unreadable": N_("Không đọc được gói báo cáo: {reason}"),
+    "package-files": N_("Gói báo cáo phải có đúng các tệp {expected}; có: {got}."),
+    "package-signature": N_("Chữ ký của gói báo cáo không đạt: {reason}"),
+    "package-file-changed": N_("Tệp trong gói đã bị sửa: mã băm khác với bản kê đã ký."),
+    "package-round-invalid": N_("Tệp cuộc lấy phiếu trong gói không hợp lệ: {reason}"),
+    "package-result-differs": N_("Kết quả trong gói khác kết quả tính lại từ số phiếu."),
+    "package-minutes-invalid": N_("Biên bản ký số trong gói không đạt: {reason}"),
+    "package-minutes-other": N_("Biên bản ký số trong gói không phải biên bản của kết quả này."),
+    "package-round-conflict": N_("Cuộc lấy phiếu «{title}» ngày {date} của {value} đã được nhập với kết quả "
+                                 "khác; không nhập."),
+    "package-signers": N_("Người ký biên bản ({value}) không phải Ban kiểm phiếu của cuộc lấy phiếu ({expected}, "
+                          "Trưởng ban sau cùng)."),
+    "no-committee": N_("Cuộc lấy phiếu chưa ghi Ban kiểm phiếu (committee): biên bản không có ai để ký."),
+    "minutes-not-complete": N_("Biên bản chưa đủ chữ ký hoặc có chữ ký không đạt; chưa xuất báo cáo."),
+    "minutes-other-round": N_("Tệp biên bản đã có không thuộc kết quả này (mã kết quả khác); không ký."),
 }
 
 
@@ -218,6 +242,10 @@ class NotFound(TinnhiemError):
 
 class FontError(TinnhiemError):
     """No font that can print every Vietnamese letter of a document."""
+
+
+class SigningError(InvalidInput):
+    """Signing the minutes or the report, or checking them, cannot go on: what is wrong, nothing written."""
 
 
 class NotSignedIn(TinnhiemError):

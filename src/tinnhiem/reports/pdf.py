@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from tinnhiem.reports.content import Line, Minutes
+from tinnhiem.reports.content import Line, Minutes, Signer
 from tinnhiem.reports.fonts import ALPHABET, FontFamily, find_family, require_glyphs
 
 FONT = "Serif"
@@ -86,8 +86,28 @@ def _table(pdf: FPDF, head: tuple[str, ...], rows: tuple[tuple[str, ...], ...], 
                 row.cell(text, align="LEFT" if i in (1, 2) and cells is not head else "CENTER")
 
 
-def _signatures(pdf: FPDF, minutes: Minutes) -> None:
-    """Head of the committee on the right; every other member, two to a row, on the left."""
+@dataclass(frozen=True, slots=True)
+class SignaturePlace:
+    """Where a committee member signs: the page (from 0) and the box in PDF points, origin bottom left."""
+
+    name: str
+    role: str
+    page: int
+    box: tuple[float, float, float, float]
+
+
+def _place(pdf: FPDF, signer: Signer, x: float, y: float, w: float, h: float) -> SignaturePlace:
+    pt = 72 / 25.4
+    return SignaturePlace(signer.name, signer.role, pdf.page_no() - 1,
+                          (round(x * pt, 2), round((pdf.h - y - h) * pt, 2), round((x + w) * pt, 2),
+                           round((pdf.h - y) * pt, 2)))
+
+
+def _signatures(pdf: FPDF, minutes: Minutes) -> tuple[SignaturePlace, ...]:
+    """Head of the committee on the right; every other member, two to a row, on the left.
+
+    Returns the space left for each signature, members first, the head last (the order they sign in).
+    """
     width = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     rows = (len(minutes.members) + 1) // 2
     if pdf.get_y() + 20 + max(rows * 24, 45) > pdf.h - pdf.b_margin:
@@ -105,13 +125,25 @@ def _signatures(pdf: FPDF, minutes: Minutes) -> None:
     pdf.set_xy(pdf.l_margin, top + 6.5)
     pdf.cell(width, 6.5, minutes.members_heading[1], align="C")
     pdf.set_font(FONT, "", 12)
+    places = []
     for i, member in enumerate(minutes.members):
-        pdf.set_xy(pdf.l_margin + (i % 2) * width / 2, top + 34 + (i // 2) * 24)
+        x = pdf.l_margin + (i % 2) * width / 2
+        places.append(_place(pdf, member, x + 1, top + 15.5 + (i // 2) * 24, width / 2 - 2, 18))
+        pdf.set_xy(x, top + 34 + (i // 2) * 24)
         pdf.multi_cell(width / 2, 5.5, member.name or "." * 25, align="C")
+    places.append(_place(pdf, minutes.head, pdf.l_margin + width + 8, top + 14, width - 16, 25.5))
+    return tuple(places)
 
 
 def minutes_pdf(minutes: Minutes, margins: Margins = Margins()) -> bytes:
     """Render the minutes to PDF bytes; refuses (FontError) if the font lacks a letter."""
+    return signable_minutes_pdf(minutes, margins)[0]
+
+
+def signable_minutes_pdf(minutes: Minutes, margins: Margins = Margins(),
+                         keywords: str = "") -> tuple[bytes, tuple[SignaturePlace, ...]]:
+    """The minutes as PDF bytes and where each member signs; ``keywords`` go into the document's
+    information (the signed minutes carry the hash of the result file there)."""
     family = find_family()
     require_glyphs(family, minutes.all_text + ALPHABET)
     pdf = new_document(family, margins)
@@ -137,6 +169,8 @@ def minutes_pdf(minutes: Minutes, margins: Margins = Margins()) -> bytes:
     pdf.ln(2)
     for text in minutes.closing:
         _paragraph(pdf, text)
-    _signatures(pdf, minutes)
-    return bytes(pdf.output())
+    places = _signatures(pdf, minutes)
+    if keywords:
+        pdf.set_keywords(keywords)
+    return bytes(pdf.output()), places
 

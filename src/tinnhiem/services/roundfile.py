@@ -218,3 +218,33 @@ def result_document(result: RoundResult) -> dict[str, Any]:
 def result_json(result: RoundResult) -> str:
     """The result file as UTF-8 JSON text (diacritics kept, not escaped)."""
     return json.dumps(result_document(result), ensure_ascii=False, indent=2)
+
+
+def round_document(round_: Round, totals: Sequence[Totals]) -> dict[str, Any]:
+    """The round file of docs/round-file.md for a counted round: ``parse_round`` reads it back to the same round."""
+    conference = {name: getattr(round_.conference, name) for name in ("convened", "present", "ballots_issued",
+                                                                     "ballots_returned")}
+    body: dict[str, Any] = {"name": round_.body.name, "kind": round_.body.kind.value}
+    if round_.body.members is not None:
+        body["members"] = round_.body.members
+    document: dict[str, Any] = {
+        "rule_set": round_.rule_set,
+        "kind": round_.kind.value,
+        "body": body,
+        "title": round_.title,
+        "date": round_.date.isoformat(),
+        "place": round_.place,
+        "conference": {name: value for name, value in conference.items() if value is not None},
+        "style": round_.style.value,
+        "committee": [{"name": m.name, "role": m.role} for m in round_.committee],
+        "subjects": [
+            {"name": s.name, "position": s.position, "group": s.group, "person_key": s.person_key,
+             "counts": {level.value: t.counts[level] for level in round_.levels}, "invalid": t.invalid}
+            for s, t in zip(round_.subjects, totals, strict=True)
+        ],
+        "exemptions": [{"name": e.name, "position": e.position, "reason": e.reason.value, "note": e.note}
+                       for e in round_.exemptions],
+    }
+    if round_.base is not None:
+        document["base"] = round_.base.value
+    return document

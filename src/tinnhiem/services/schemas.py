@@ -1,4 +1,5 @@
-"""The record and the posted ballot as JSON Schema (docs/protocol.md §11), from pydantic models.
+"""The record and the posted ballot as JSON Schema (docs/protocol.md §11), and the report package's manifest
+(docs/documents.md), from pydantic models.
 
 The web edge validates every posted body with these models (``extra="forbid"``, strict types):
 a field the protocol does not name is refused with a message naming it, before anything else
@@ -181,7 +182,36 @@ class Record(Strict):
 
 assert FORMAT == "tinnhiem-record/2"  # the Literal above follows crypto.record.FORMAT
 
-SCHEMAS: dict[str, type[BaseModel]] = {"record.schema.json": Record, "ballot.schema.json": Ballot}
+class ReportRound(Strict):
+    """Which round a report package is of (docs/documents.md, "The report upward")."""
+
+    body: Text
+    title: Text
+    date: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    rule_set: Text
+
+
+class ReportFiles(Strict):
+    """The SHA-256 of each file of the package, lower-case hex."""
+
+    round_json: Hex = Field(alias="round.json")
+    result_json: Hex = Field(alias="result.json")
+    minutes_pdf: Hex = Field(alias="minutes.pdf")
+
+
+class ReportManifest(Strict):
+    """``manifest.json`` of a report package, the bytes the office signs (``manifest.p7s``)."""
+
+    format: Literal["tinnhiem-report/1"]
+    round_id: Hex
+    round: ReportRound
+    files: ReportFiles
+    record_sha256: Hex | None
+    exported_at: Annotated[str, StringConstraints(min_length=10, max_length=40)]
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {"record.schema.json": Record, "ballot.schema.json": Ballot,
+                                       "report-manifest.schema.json": ReportManifest}
 
 
 def schema_text(model: type[BaseModel]) -> str:

@@ -19,7 +19,15 @@ from tinnhiem.domain.errors import InvalidInput, NotAllowed, NotFound, NotSigned
 from tinnhiem.i18n import message
 from tinnhiem.services import accounts
 from tinnhiem.storage.db import Database
-from tinnhiem.web import routes_accounts, routes_admin, routes_committee, routes_paper, routes_public, routes_vote
+from tinnhiem.web import (
+    routes_accounts,
+    routes_admin,
+    routes_committee,
+    routes_paper,
+    routes_public,
+    routes_reports,
+    routes_vote,
+)
 from tinnhiem.web.bounds import BoundedBodies, TooLarge, refusal
 from tinnhiem.web.deps import Hall
 from tinnhiem.web.limiter import SignInLimits
@@ -57,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         round_in_path = re.match(r"/admin/r/([^/]+)/", path)
         return staff is not None and staff.organises(round_in_path.group(1) if round_in_path else None)
 
-    app.add_middleware(BoundedBodies, bounds=routes_admin.BOUNDS, may_send=may_upload)  # inside the session
+    bounds = [*routes_admin.BOUNDS, *routes_reports.BOUNDS]
+    app.add_middleware(BoundedBodies, bounds=bounds, may_send=may_upload)  # inside the session
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="tinnhiem",
                        same_site="strict", max_age=12 * 3600)
 
@@ -95,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       dict(error.headers or {}))
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_paper):
+    for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_paper,
+                   routes_reports):
         app.include_router(module.router)
     return app
