@@ -20,7 +20,7 @@ from rich.table import Table
 from tinnhiem.cli.entry import double_entry
 from tinnhiem.cli.i18n import t
 from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound, TinnhiemError
-from tinnhiem.domain.model import LEVEL_LABELS
+from tinnhiem.domain.model import LEVEL_LABELS, Round
 from tinnhiem.domain.percent import printed
 from tinnhiem.domain.tally import RoundResult, tally
 from tinnhiem.i18n import bilingual, message
@@ -159,6 +159,31 @@ def create_command(
     out.print(t("Đã tạo cuộc lấy phiếu {new_code}: {subjects_count} người được lấy phiếu, "
                 "{exemptions_count} không lấy phiếu, {people_count} đại biểu.",
                 new_code=new_code, subjects_count=len(round_.subjects), exemptions_count=len(round_.exemptions), people_count=len(people)))
+
+
+@round_app.command("figures", help=t("Ghi hoặc sửa số liệu hội nghị (có ghi nhật ký); sau khi kiểm phiếu xong "
+                                      "chỉ ghi được số còn trống."))
+@reports_errors
+def figures_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    convened: int = typer.Option(None, min=0, help=t("Số được triệu tập.")),
+    present: int = typer.Option(None, min=0, help=t("Số có mặt.")),
+    ballots_issued: int = typer.Option(None, min=0, help=t("Số phiếu phát ra.")),
+    ballots_returned: int = typer.Option(None, min=0, help=t("Số phiếu thu về.")),
+) -> None:
+    """Write or correct the conference figures (audited)."""
+    given = {"convened": convened, "present": present, "ballots_issued": ballots_issued,
+             "ballots_returned": ballots_returned}
+    after = rounds.correct_figures(_uow(), code, {k: v for k, v in given.items() if v is not None}, actor="cli")
+    for label, value in _figure_lines(after):
+        out.print(f"{label}: {value}")
+
+
+def _figure_lines(round_: Round) -> list[tuple[str, str]]:
+    conf, blank = round_.conference, t("(chưa ghi)")
+    return [(t(label), blank if value is None else str(value)) for label, value in (
+        ("Số được triệu tập", conf.convened), ("Số có mặt", conf.present),
+        ("Số phiếu phát ra", conf.ballots_issued), ("Số phiếu thu về", conf.ballots_returned))]
 
 
 @round_app.command("template", help=t("Ghi tệp thông tin mẫu (có chú thích) và các bảng tính mẫu."))

@@ -5,8 +5,8 @@ Each function is one transaction: ``with uow``, change, audit entry, commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tinnhiem.domain import checks
@@ -26,7 +26,7 @@ def create_round(
     rules = rule_set(round_.rule_set)
     checks.check_people(round_, rules)
     checks.check_visible(round_, delegates)
-    checks.check_conference(round_)
+    round_ = checks.check_figures(round_, rules, delegates=len(delegates))
     with uow:
         new_code = uow.rounds.add(round_, delegates, code)
         uow.rounds.audit(new_code, "round-created", actor, {"subjects": len(round_.subjects)})
@@ -42,6 +42,8 @@ def import_round_file(uow: UnitOfWork, path: Path, *, code: str | None = None, a
     rules = rule_set(round_.rule_set)
     checks.check_people(round_, rules)
     checks.check_visible(round_)
+    if totals is None:
+        round_ = checks.check_figures(round_, rules)
     with uow:
         new_code = uow.rounds.add(round_, (), code)
         if totals is not None:
@@ -77,13 +79,55 @@ def _save_agreed(uow: UnitOfWork, code: str, round_: Round, first: Entry, second
 
 
 def count(uow: UnitOfWork, code: str) -> RoundResult:
-    """The result of a stored round (its totals must be recorded)."""
+    """The result of a stored round (its totals must be recorded). Figures the organisers left blank are
+    what the hall counted with (R-CONV): convened, the delegates on the list; present, those checked in."""
     with uow:
         round_ = uow.rounds.get(code)
         channels = uow.rounds.channel_totals(code)
+        checked_in = sum(uow.paper.channel_voters(code).values())
+        listed = len(uow.rounds.delegates(code))
+    conf = round_.conference
+    round_ = replace(round_, conference=replace(
+        conf, convened=listed or None if conf.convened is None else conf.convened,
+        present=checked_in or None if conf.present is None else conf.present))
     if not channels:
         raise InvalidInput("no-counts", field="round", value=code)
     return tally_channels(round_, channels)
+
+
+FIGURES = ("convened", "present", "ballots_issued", "ballots_returned")
+
+
+def correct_figures(uow: UnitOfWork, code: str, figures: Mapping[str, int | None], *, actor: str = "") -> Round:
+    """The organisers write or correct the conference figures (R-CONV), audited with each old and new value.
+
+    Until a channel's totals are recorded any figure may change; after that (the committee has counted)
+    only a blank one may be filled: the percentages are fixed once the count is known, but a figure
+    nobody gave never blocks the minutes. Nothing is written when a figure breaks R-CONV's order.
+    """
+    unknown = sorted(set(figures) - set(FIGURES))
+    if unknown:
+        raise InvalidInput("unknown-value", field="conference", value=unknown[0], choices=", ".join(FIGURES))
+    with uow:
+        round_ = uow.rounds.get(code)
+        before = round_.conference
+        changed = {name: [getattr(before, name), value] for name, value in figures.items()
+                   if getattr(before, name) != value}
+        if not changed:
+            return round_
+        counted = bool(uow.rounds.channel_totals(code))
+        refused = next((name for name, (old, _) in changed.items() if counted and old is not None), None)
+        if refused is not None:
+            raise InvalidInput("figures-counted", field=f"conference.{refused}")
+        for name, value in figures.items():
+            if value is not None and value < 0:
+                raise InvalidInput("not-integer", field=f"conference.{name}", value=value)
+        after = replace(round_, conference=replace(before, **{n: v for n, (_, v) in changed.items()}))
+        checks.check_conference(after)
+        uow.rounds.set_conference(code, after.conference)
+        uow.rounds.audit(code, "figures-corrected", actor, {"figures": changed})
+        uow.commit()
+    return after
 
 
 def load(uow: UnitOfWork, code: str) -> tuple[Round, tuple[Totals, ...] | None]:

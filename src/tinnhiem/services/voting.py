@@ -29,8 +29,9 @@ from tinnhiem.crypto.record import (
     read_secrets,
     secrets_json,
 )
-from tinnhiem.domain.checks import quorum_needed
+from tinnhiem.domain.checks import check_figures, quorum_needed
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
+from tinnhiem.domain.rulesets import rule_set
 from tinnhiem.services.electronic import manifest_for
 from tinnhiem.services.ports import Duplicate, Election, StoredCard, UnitOfWork
 
@@ -116,6 +117,7 @@ def open_voting(uow: UnitOfWork, code: str, actor: str = "") -> None:
         if not uow.voting.cards(code):
             raise InvalidInput("no-cards", field="cards")
         round_ = uow.rounds.get(code)
+        check_figures(round_, rule_set(round_.rule_set), delegates=len(uow.rounds.delegates(code)))
         present = sum(uow.paper.channel_voters(code).values()) or (round_.conference.present or 0)
         convened = round_.conference.convened or len(uow.rounds.delegates(code))
         if 3 * present < 2 * convened:

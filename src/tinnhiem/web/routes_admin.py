@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -153,6 +154,22 @@ def open_voting(request: Request, hall: HallDep, code: str, staff: Organiser) ->
 @router.post("/admin/r/{code}/close", dependencies=[Depends(require_csrf)])
 def close_voting(request: Request, hall: HallDep, code: str, staff: Organiser) -> Response:
     voting.close_voting(hall.uow(), code, actor=staff.login)
+    return _changed(hall, code)
+
+
+def _figure() -> Any:
+    """A conference figure as typed: digits, or blank (one Form per field: FastAPI names a Form after its first use)."""
+    return Form("", max_length=9, pattern=r"^[0-9]*$")
+
+
+@router.post("/admin/r/{code}/figures", dependencies=[Depends(require_csrf)])
+def correct_figures(request: Request, hall: HallDep, code: str, staff: Organiser, convened: str = _figure(),
+                    present: str = _figure(), ballots_issued: str = _figure(),
+                    ballots_returned: str = _figure()) -> Response:
+    """The organisers write or correct the conference figures (audited; once counted, blanks only)."""
+    typed = {"convened": convened, "present": present, "ballots_issued": ballots_issued,
+             "ballots_returned": ballots_returned}
+    rounds.correct_figures(hall.uow(), code, {k: int(v) if v else None for k, v in typed.items()}, actor=staff.login)
     return _changed(hall, code)
 
 
