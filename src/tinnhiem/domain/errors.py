@@ -47,6 +47,10 @@ MESSAGES: Mapping[str, str] = {
                            "người cần xem:{choices}"),
     "no-counts": N_("Cuộc lấy phiếu chưa có kết quả kiểm phiếu."),
     "file-unreadable": N_("Không đọc được tệp: {reason}"),
+    "file-missing": N_("Không có tệp «{value}»."),
+    "round-code-taken": N_("Đã có cuộc lấy phiếu mã «{value}»: hãy chọn mã khác (xem: tinnhiem rounds)."),
+    "sheet-already-read": N_("Máy đã đọc được tờ phiếu {sheet}: không cần định vị bằng tay (xem lại bằng «paper "
+                             "review»)."),
     "file-exists": N_("Tệp đã có; không ghi đè (thêm --force để ghi đè)."),
     "too-many-rows": N_("Danh sách dài hơn {limit} dòng, nhiều hơn mọi hội nghị thực tế; chưa đọc hết và không lưu "
                         "gì. Kiểm tra lại tệp (có thể chọn nhầm tệp hay nhầm trang tính đầu tiên)."),

@@ -11,7 +11,7 @@ from typing import Any, Self
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tinnhiem.domain.errors import NotFound
+from tinnhiem.domain.errors import InvalidInput, NotFound
 from tinnhiem.domain.model import (
     LEVELS,
     BaseKind,
@@ -106,6 +106,8 @@ class SqlRoundStore:
         return f"{date.isoformat()}-{same_day + 1}"
 
     def add(self, round_: Round, delegates: Sequence[Delegate] = (), code: str | None = None) -> str:
+        if code and self.session.scalar(select(RoundRow.id).where(RoundRow.code == code)) is not None:
+            raise InvalidInput("round-code-taken", field="code", value=code)  # said, not a constraint's traceback
         conf = round_.conference
         row = RoundRow(
             code=code or self._new_code(round_.date),
