@@ -206,4 +206,7 @@ def test_multi_page_pdf_from_the_command_line(home: Path, blanks: dict[float, li
                                  "--member", "Hà Văn Tâm"])  # issue 21: a sheet already read gave a traceback
     assert 1 == placed.exit_code and isinstance(placed.exception, SystemExit), placed.output
     assert "Máy đã đọc được tờ phiếu" in placed.stderr and "Traceback" not in placed.output
+    exported = runner.invoke(app, ["paper", "export", "paper-round", "--csv"])  # --csv where --json is
+    lines = exported.stdout.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("sheet,file,page,form,decision,row") and len(lines) > 6
     del blanks

@@ -435,23 +435,38 @@ def paper_place_command(
               t("Vẫn không nhận ra mẫu phiếu ở bốn góc này."))
 
 
-@paper_app.command("export", help=t("Xuất mọi tờ phiếu, mọi dòng đã đọc và quyết định (JSON)."))
+@paper_app.command("export", help=t("Xuất mọi tờ phiếu, mọi dòng đã đọc và quyết định (JSON hoặc CSV)."))
 @reports_errors
 def paper_export_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
     as_json: bool = typer.Option(True, "--json", help=t("Xuất JSON.")),
+    as_csv: bool = typer.Option(False, "--csv", help=t("Xuất CSV: một dòng cho mỗi dòng phiếu đã đọc.")),
     out_file: Path = typer.Option(None, "--out", help=t("Tệp ghi ra (mặc định: màn hình).")),
 ) -> None:
-    """Export every sheet and row read (JSON)."""
-    import json
+    """Export every sheet and row read (JSON, or CSV one line per row)."""
+    import csv
+    import io
 
     from tinnhiem.paper.counting import export
 
-    text = json.dumps(export(_uow(), code), ensure_ascii=False, indent=1)
-    if out_file:
-        out_file.write_text(text + "\n", encoding="utf-8")
+    exported = export(_uow(), code)
+    if as_csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(["sheet", "file", "page", "form", "decision", "row", "subject", "read", "read_level",
+                         "state", "level", "decided_by"])
+        for sheet in exported["sheets"]:  # type: ignore[attr-defined]
+            head = [sheet["id"], sheet["file"], sheet["page"], sheet["form"], sheet["decision"]]
+            for row in sheet["rows"] or [{}]:
+                writer.writerow([*head, *(row.get(k, "") for k in ("row", "subject", "read", "read_level", "state",
+                                                                   "level", "decided_by"))])
+        text = "\ufeff" + buffer.getvalue()
     else:
-        typer.echo(text)
+        text = json.dumps(exported, ensure_ascii=False, indent=1) + "\n"
+    if out_file:
+        out_file.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
 
 
 @paper_app.command("count", help=t("Cộng các phiếu giấy đã đọc vào kết quả (kênh phiếu giấy)."))
