@@ -164,6 +164,11 @@ def create_command(
 
     round_, people = round_from_office_files(roundfile.load(meta), subjects, delegates, exemptions)
     new_code = rounds.create_round(_uow(), round_, people, code=code, actor="cli")
+    for group in rounds.namesakes(people):  # said at import: check-in must tell them apart
+        out.print(t("Chú ý: {count} đại biểu trùng tên {name}: {numbers}", count=len(group), name=group[0][1].name,
+                    numbers="; ".join(f"{t('số')} {n}" + (f" ({', '.join(x for x in (d.unit, d.detail) if x)})"
+                                                   if d.unit or d.detail else "") for n, d in group)),
+                  style="bold yellow")
     out.print(t("Đã tạo cuộc lấy phiếu {new_code}: {subjects_count} người được lấy phiếu, "
                 "{exemptions_count} không lấy phiếu, {people_count} đại biểu.",
                 new_code=new_code, subjects_count=len(round_.subjects), exemptions_count=len(round_.exemptions), people_count=len(people)))
@@ -488,13 +493,18 @@ def paper_count_command(
 @reports_errors
 def checkin_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
-    delegate: str = typer.Argument(..., help=t("Họ và tên đại biểu.")),
+    delegate: str = typer.Argument(..., help=t("Số thứ tự trong danh sách, hoặc họ tên đại biểu (gõ không dấu "
+                                               "cũng được).")),
     electronic: bool = typer.Option(False, "--electronic/--paper", help=t("Bỏ phiếu điện tử hay "
-                                                                          "nhận phiếu giấy.")),
+                                                                          "nhận phiếu giấy (mặc định).")),
 ) -> None:
-    """Record presence and the (one) channel."""
-    rounds.attend(_uow(), code, delegate, "electronic" if electronic else "paper", actor="cli")
-    out.print(t("Đã ghi nhận."))
+    """Record presence and the (one) channel; several delegates of that name are refused, with their numbers."""
+    channel = "electronic" if electronic else "paper"
+    person, listing = rounds.check_in_typed(_uow(), code, delegate, channel, actor="cli")
+    said = {"electronic": t("bỏ phiếu điện tử: phát cho đại biểu một thẻ bỏ phiếu"),
+            "paper": t("phiếu giấy: phát cho đại biểu một phiếu giấy")}
+    out.print(t("Đã ghi nhận {who} — {channel}.", who=rounds.describe(person), channel=said[channel]))
+    out.print(t("Có mặt {present}/{convened}.", present=listing.present, convened=listing.convened))
 
 
 @app.command("electronic", help=t("Kiểm tra hồ sơ điện tử rồi cộng vào kết quả (kênh điện tử)."))

@@ -83,6 +83,8 @@ MESSAGES: Mapping[str, str] = {
     "checked-in-other-channel": N_("Đại biểu «{value}» đã được ghi nhận có mặt ({channel}); mỗi đại biểu chỉ "
                                    "một hình thức. Nếu ghi nhầm, bấm «Hoàn tác» rồi ghi lại."),
     "delegate-not-found": N_("Không có đại biểu «{value}» trong danh sách."),
+    "delegate-ambiguous": N_("Có {count} đại biểu khớp với «{value}»; hãy gõ số thứ tự của người cần ghi nhận:"
+                             "{choices}"),
     "paper-pending": N_("Còn {count} phiếu hoặc dòng chờ Ban kiểm phiếu quyết định."),
     "not-a-committee-member": N_("«{value}» không có tên trong Ban kiểm phiếu của cuộc lấy phiếu này; thành viên: "
                                  "{choices}."),

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from tinnhiem.domain import checks
 from tinnhiem.domain.double_entry import Entry, mismatches
-from tinnhiem.domain.errors import EntriesDiffer, InvalidInput
+from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound
 from tinnhiem.domain.model import Delegate, Exemption, Round, Totals
+from tinnhiem.domain.names import match_rank, same_names
 from tinnhiem.domain.rulesets import rule_set
 from tinnhiem.domain.tally import RoundResult, SubjectResult, tally, tally_channels
 from tinnhiem.services import roundfile
@@ -172,6 +173,12 @@ def listing(uow: UnitOfWork) -> list[RoundListing]:
         return uow.rounds.listing()
 
 
+def namesakes(people: Sequence[Delegate]) -> list[list[tuple[int, Delegate]]]:
+    """Delegates written with the same name, each group with their numbers on the list (from 1): what
+    the import warns about, and what check-in tells apart by number, unit and detail."""
+    return [[(i + 1, people[i]) for i in group] for group in same_names([d.name for d in people])]
+
+
 def delegates(uow: UnitOfWork, code: str) -> tuple[Delegate, ...]:
     """The round's list of delegates, in the office's order."""
     with uow:
@@ -250,6 +257,39 @@ def check_in(uow: UnitOfWork, code: str, number: int, channel: str, *,
         after = _check_in_list(uow, code)
         uow.commit()
     return attendee, after
+
+
+def find_delegates(uow: UnitOfWork, code: str, typed: str) -> list[tuple[int, Attendee]]:
+    """The delegates ``typed`` finds (a number on the list, or words of a name, unit, date of birth or code,
+    with or without diacritics), best first: (rank, delegate), as the check-in page orders them."""
+    with uow:
+        people = uow.paper.attendance(code)
+    if typed.strip().isdigit():
+        return [(0, p) for p in people if p.number + 1 == int(typed.strip())]
+    ranked = [(rank, p) for p in people
+              if (rank := match_rank(typed, p.name, f"{p.number + 1} {p.unit} {p.detail}")) is not None]
+    return sorted(ranked, key=lambda found: (found[0], found[1].number))
+
+
+def describe(person: Attendee) -> str:
+    """A delegate as every screen names them: number on the list, name, and what tells namesakes apart."""
+    apart = ", ".join(part for part in (person.unit, person.detail) if part)
+    return f"{person.number + 1}. {person.name}" + (f" ({apart})" if apart else "")
+
+
+def check_in_typed(uow: UnitOfWork, code: str, typed: str, channel: str, *,
+                   actor: str = "") -> tuple[Attendee, CheckInList]:
+    """Check in the one delegate ``typed`` means (the command line). Several equally good matches (two
+    "Nguyễn Văn An") are refused with their numbers, never resolved to the first one."""
+    found = find_delegates(uow, code, typed)
+    if not found:
+        raise NotFound("delegate-not-found", field="delegate", value=typed.strip())
+    best = [p for rank, p in found if rank == found[0][0]]
+    if len(best) > 1:
+        lines = "".join(f"\n  • {describe(p)}" + (" ✓" if p.channel else "") for p in best)
+        raise InvalidInput("delegate-ambiguous", field="delegate", value=typed.strip(), count=len(best),
+                           choices=lines)
+    return check_in(uow, code, best[0].number, channel, actor=actor)
 
 
 def undo_check_in(uow: UnitOfWork, code: str, number: int, *, actor: str = "") -> tuple[Attendee, CheckInList]:

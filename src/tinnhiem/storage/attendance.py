@@ -32,10 +32,10 @@ class SqlAttendance:
         """Every delegate in list order, with their channel once checked in."""
         round_row = self.rounds._row(code)
         rows = self.session.execute(
-            select(DelegateRow.number, DelegateRow.name, DelegateRow.unit, AttendanceRow.channel)
+            select(DelegateRow.number, DelegateRow.name, DelegateRow.unit, AttendanceRow.channel, DelegateRow.detail)
             .outerjoin(AttendanceRow, AttendanceRow.delegate_id == DelegateRow.id)
             .where(DelegateRow.round_id == round_row.id).order_by(DelegateRow.number))
-        return [Attendee(number, name, unit, channel) for number, name, unit, channel in rows]
+        return [Attendee(number, name, unit, channel, detail) for number, name, unit, channel, detail in rows]
 
     def _numbered(self, code: str, number: int) -> DelegateRow:
         delegate = self.session.scalar(select(DelegateRow).where(
@@ -66,7 +66,7 @@ class SqlAttendance:
             raise InvalidInput("checked-in-other-channel", field="channel", value=person.name,
                                channel=CHANNEL_WORDS[row.channel])
         self.session.flush()
-        return Attendee(person.number, person.name, person.unit, channel)
+        return Attendee(person.number, person.name, person.unit, channel, person.detail)
 
     def _attend_row(self, person: DelegateRow, channel: str) -> None:
         row = self.session.scalar(select(AttendanceRow).where(AttendanceRow.delegate_id == person.id))
@@ -85,4 +85,4 @@ class SqlAttendance:
         if row is not None:
             self.session.delete(row)
             self.session.flush()
-        return Attendee(person.number, person.name, person.unit, row.channel if row else None)
+        return Attendee(person.number, person.name, person.unit, row.channel if row else None, person.detail)

@@ -133,7 +133,8 @@ class SqlRoundStore:
             for i, e in enumerate(round_.exemptions)
         ]
         row.committee = [CommitteeRow(number=i, name=m.name, role=m.role) for i, m in enumerate(round_.committee)]
-        row.delegates = [DelegateRow(number=i, name=d.name, unit=d.unit) for i, d in enumerate(delegates)]
+        row.delegates = [DelegateRow(number=i, name=d.name, unit=d.unit, detail=d.detail)
+                         for i, d in enumerate(delegates)]
         self.session.add(row)
         self.session.flush()
         return row.code
@@ -179,7 +180,7 @@ class SqlRoundStore:
         )
 
     def delegates(self, code: str) -> tuple[Delegate, ...]:
-        return tuple(Delegate(d.name, d.unit) for d in self._row(code).delegates)
+        return tuple(Delegate(d.name, d.unit, d.detail) for d in self._row(code).delegates)
 
     def channel_totals(self, code: str) -> dict[str, tuple[Totals, ...]]:
         """The totals of each channel that has been counted, in ballot order."""

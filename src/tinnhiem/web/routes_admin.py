@@ -73,7 +73,9 @@ def admin_round(request: Request, hall: HallDep, code: str, staff: Organiser) ->
     round_, _ = rounds.load(hall.uow(), code)
     live = voting.turnout(hall.uow(), code)
     card_counts = cards.summary(hall.uow(), code) if live.election else {"cards": 0, "void": 0, "used": 0}
-    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=rounds.delegates(hall.uow(), code),
+    people = rounds.delegates(hall.uow(), code)
+    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=people,
+                     namesakes=rounds.namesakes(people),
                      election=live.election, present=live.present, turnout=live.ballots, cards=card_counts,
                      error=None, staff=staff, people=accounts.round_staff(hall.uow(), code),
                      accounts=accounts.listing(hall.uow()) if staff.admin else [])
@@ -114,12 +116,13 @@ class CheckInUndo(Strict):
 def _check_in_json(listing: rounds.CheckInList, done: Attendee | None = None) -> dict[str, object]:
     """The list as the check-in screen reads it (short keys: 500 delegates are polled)."""
     body: dict[str, object] = {
-        "delegates": [[p.number, p.name, p.unit, p.channel] for p in listing.delegates],
+        "delegates": [[p.number, p.name, p.unit, p.channel, p.detail] for p in listing.delegates],
         "convened": listing.convened, "present": listing.present, "electronic": listing.by_channel["electronic"],
         "paper": listing.by_channel["paper"], "needed": listing.needed, "quorum_rule": listing.quorum_rule,
     }
     if done is not None:
-        body["done"] = {"number": done.number, "name": done.name, "channel": done.channel}
+        body["done"] = {"number": done.number, "name": done.name, "unit": done.unit, "detail": done.detail,
+                        "channel": done.channel}
     return body
 
 
