@@ -160,3 +160,16 @@ def test_the_projector_script_reloads_once_not_in_a_loop() -> None:
     showing "tallied" without results (4.6 reloads a second). Reload only on a change of state or figures."""
     script = (Path(__file__).parents[2] / "src/tinnhiem/web/static/screen.js").read_text(encoding="utf-8")
     assert 'state.state === "tallied" && box.dataset.state !== "tallied"' in script
+
+
+def test_web_messages_say_fields_in_words(tmp_path: Path) -> None:
+    """Before: "[password] Sai tên đăng nhập…", "[round_id] …" on the pages and in the phones' answers."""
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'm.sqlite3'}", home=tmp_path,
+                              secret_key="secret", organiser_code="ORG"))
+    browser = TestClient(app)
+    csrf = browser.get("/admin").text.split('name="csrf-token" content="')[1].split('"')[0]
+    wrong = browser.post("/admin/sign-in", data={"login": "quantri", "password": "sai", "csrf": csrf}).text
+    assert "Sai tên đăng nhập hoặc mật khẩu" in wrong and "[password]" not in wrong and "[Mật khẩu]" in wrong
+    answer = browser.get("/api/rounds/khong-co/election").json()
+    assert answer["field"] == "round" and answer["message"].startswith("[Cuộc lấy phiếu] ")
+    assert answer["message_en"].startswith("[Vote round] ")
