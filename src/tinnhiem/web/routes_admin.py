@@ -18,7 +18,7 @@ from tinnhiem.services.schemas import Strict
 from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.deps import Hall, HallDep
 from tinnhiem.web.security import require_csrf
-from tinnhiem.web.staff import SESSION_KEY, Admin, Organiser, admin, organiser, signed_in
+from tinnhiem.web.staff import SESSION_KEY, Admin, Organiser, admin, organiser, signed_in, staff_of
 
 router = APIRouter()
 OFFICE_FILE_BYTES = 5 * MB  # one spreadsheet or round file
@@ -182,13 +182,54 @@ def correct_figures(request: Request, hall: HallDep, code: str, staff: Organiser
 
 @router.get("/admin/r/{code}/minutes.pdf", dependencies=[Depends(organiser)])
 def minutes_pdf(request: Request, hall: HallDep, code: str) -> Response:
-    """The minutes to sign (PDF, A4), from the counted result."""
-    from tinnhiem.reports.content import minutes
-    from tinnhiem.reports.pdf import minutes_pdf as render
+    """The minutes to sign (PDF, A4), from the counted result (kept for links made before the documents page)."""
+    return document(request, hall, code, "minutes.pdf")
 
-    data = render(minutes(rounds.count(hall.uow(), code)))
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{code}-bien-ban.pdf"'})
+
+@router.get("/admin/r/{code}/documents", response_class=HTMLResponse, dependencies=[Depends(staff_of)])
+def documents_page(request: Request, hall: HallDep, code: str) -> Response:
+    """Every document of the round for its organisers and committee: minutes (PDF, DOCX), results (XLSX),
+    announcement, public record; or what is still missing, in words."""
+    from tinnhiem.reports.files import DOCUMENTS, file_stem
+
+    round_, _ = rounds.load(hall.uow(), code)
+    election = voting.election_view(hall.uow(), code)
+    try:
+        result, problem = rounds.count(hall.uow(), code), None
+    except InvalidInput as refused:
+        result, problem = None, refused
+    stem = file_stem(code, result) if result else ""
+    files = [(kind, f"{stem}-{name}") for kind, (name, _) in DOCUMENTS.items()] if result else []
+    record = f"{code}-{round_.date.isoformat()}-ho-so-cong-khai.json" if election and election.state in (
+        "closed", "tallied") else None
+    return hall.page(request, "documents.html", round=round_, code=code, files=files, problem=problem,
+                     record=record, staff=signed_in(request))
+
+
+@router.get("/admin/r/{code}/documents/{kind}", dependencies=[Depends(staff_of)])
+def document(request: Request, hall: HallDep, code: str, kind: str) -> Response:
+    """One document, named after its round and date; the public record once voting has closed."""
+    from tinnhiem.reports.files import DOCUMENTS, file_stem, render_document
+
+    if kind == "record.json":
+        from tinnhiem.services import record as record_service
+
+        round_, _ = rounds.load(hall.uow(), code)
+        data = json.dumps(record_service.public_record(hall.uow(), code), ensure_ascii=False).encode("utf-8")
+        name, media = f"{code}-{round_.date.isoformat()}-ho-so-cong-khai.json", "application/json"
+    elif kind in DOCUMENTS:
+        result = rounds.count(hall.uow(), code)
+        paper = None
+        if "paper" in result.channels:
+            from tinnhiem.paper.counting import paper_figures
+
+            paper = paper_figures(hall.uow(), code)
+        suffix, media = DOCUMENTS[kind]
+        data, name = render_document(result, kind, paper), f"{file_stem(code, result)}-{suffix}"
+    else:
+        raise InvalidInput("unknown-value", field="document", value=kind,
+                           choices=", ".join([*DOCUMENTS, "record.json"]))
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/admin/new", response_class=HTMLResponse, dependencies=[Depends(admin)])
