@@ -166,3 +166,19 @@ def test_web_messages_say_fields_in_words(tmp_path: Path) -> None:
     answer = browser.get("/api/rounds/khong-co/election").json()
     assert answer["field"] == "round" and answer["message"].startswith("[Cuộc lấy phiếu] ")
     assert answer["message_en"].startswith("[Vote round] ")
+
+
+def test_voting_does_not_open_without_a_figure_the_count_needs(uow: SqlUnitOfWork) -> None:
+    """A round stored without its base (before the check at creation): opening voting names the field,
+    before cards or quorum are looked at; before, voting opened and the count stopped after decryption."""
+    from tinnhiem.services import voting
+    from tinnhiem.testing.simulate import seeded
+
+    round_ = replace(blank_round(), base=None)
+    with uow:
+        uow.rounds.add(round_, delegates(60), CODE)
+        uow.commit()
+    voting.set_up_election(uow, CODE, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(1))
+    with pytest.raises(InvalidInput) as refused:
+        voting.open_voting(uow, CODE)
+    assert ("base-missing", "base") == (refused.value.code, refused.value.field)
