@@ -1,4 +1,4 @@
-"""Find the right person first (issue 21, item 2): whole names and whole words before parts of words, the
+"""Find the right person first: whole names and whole words before parts of words, the
 number and unit on every row and in the banner, namesakes marked, several rows in view on a phone."""
 
 from __future__ import annotations

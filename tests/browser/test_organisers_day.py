@@ -1,4 +1,4 @@
-"""The organisers' day, second pass (issue 21): the projector with a missing figure (said, never reloaded in a
+"""The organisers' day, second pass: the projector with a missing figure (said, never reloaded in a
 loop), a committee member's home, the documents page; at 390 px and 1,920 px, screenshots to look at."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command line at 80 columns and with bad input (issue 21, item 5): every command given something wrong
+"""The command line at 80 columns and with bad input: every command given something wrong
 answers in both languages and never with a traceback; `tally` and `round show` fit 80 columns, in words."""
 
 from __future__ import annotations

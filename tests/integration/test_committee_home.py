@@ -1,4 +1,4 @@
-"""Every role lands on its page (issue 21, item 3): a committee member's home lists the round's steps in
+"""Every role lands on its page: a committee member's home lists the round's steps in
 order, the one to do now first; before, it was titled "Ban tổ chức" and linked to the paper page only."""
 
 from __future__ import annotations

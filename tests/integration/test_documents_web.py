@@ -1,4 +1,4 @@
-"""Every document from the web (issue 21, item 4): minutes (PDF, DOCX), results (XLSX), announcement and the
+"""Every document from the web: minutes (PDF, DOCX), results (XLSX), announcement and the
 public record for the round's organisers and committee, each file named after its round and date; before,
 only the PDF minutes could be downloaded, named without a date."""
 

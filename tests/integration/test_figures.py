@@ -1,4 +1,4 @@
-"""No dead ends (issue 21, item 1): every figure the count needs is asked for before voting, named; the
+"""No dead ends: every figure the count needs is asked for before voting, named; the
 organisers write or correct the conference figures on the web and the command line, audited; the projector
 says what is missing instead of reloading."""
 
@@ -47,7 +47,7 @@ def decrypted(uow: SqlUnitOfWork, round_: Round, checked_in: int, returned: int)
 
 
 def test_the_reported_dead_end_counts(uow: SqlUnitOfWork) -> None:
-    """The walk of issue 21: convened blank, 500 on the list, 493 voted: the count and the minutes follow
+    """The tester's walk: convened blank, 500 on the list, 493 voted: the count and the minutes follow
     (it stopped with "[conference.convened] Thiếu thông tin bắt buộc" after decryption)."""
     round_ = blank_round()
     rounds.create_round(uow, round_, delegates(500), code=CODE)

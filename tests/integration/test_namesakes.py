@@ -1,4 +1,4 @@
-"""Delegates of the same name (issue 21, item 2): warned at import, told apart by number, unit and date of
+"""Delegates of the same name: warned at import, told apart by number, unit and date of
 birth or Mã cán bộ, on the web and the command line; `tinnhiem checkin` never ticks the first one twice."""
 
 from __future__ import annotations

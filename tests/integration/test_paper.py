@@ -203,7 +203,7 @@ def test_multi_page_pdf_from_the_command_line(home: Path, blanks: dict[float, li
     with uow:
         read = uow.paper.sheets("paper-round")[0].id
     placed = runner.invoke(app, ["paper", "place", "paper-round", str(read), "10,10", "90,10", "90,90", "10,90",
-                                 "--member", "Hà Văn Tâm"])  # issue 21: a sheet already read gave a traceback
+                                 "--member", "Hà Văn Tâm"])  # a sheet already read gave a traceback
     assert 1 == placed.exit_code and isinstance(placed.exception, SystemExit), placed.output
     assert "Máy đã đọc được tờ phiếu" in placed.stderr and "Traceback" not in placed.output
     exported = runner.invoke(app, ["paper", "export", "paper-round", "--csv"])  # --csv where --json is
