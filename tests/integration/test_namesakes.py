@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from tinnhiem.cli.main import app
+from tinnhiem.domain.model import Delegate
 from tinnhiem.services import rounds
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
@@ -83,3 +85,20 @@ def test_the_round_page_warns_of_namesakes(tmp_path: Path) -> None:
     assert 'id="namesakes"' in page and "Nguyễn Văn An: số 2 (Sở Tài chính, sinh 02/01/1970 · mã CB-01)" in page
     listing = client.get("/api/rounds/r/checkin").json()
     assert ["Nguyễn Văn An", "Sở Tài chính", None, "sinh 09/05/1981 · mã CB-02"] == listing["delegates"][3][1:]
+
+
+def test_checking_in_by_name_never_picks_the_first_namesake(uow: SqlUnitOfWork) -> None:
+    """Before: by name, the first of two identical names was ticked again and the second could not be."""
+    from dataclasses import replace
+
+    from tinnhiem.domain.errors import InvalidInput
+    from tinnhiem.services import roundfile
+
+    round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
+    people = (Delegate("Nguyễn Văn An", "Tỉnh ủy"), Delegate("Nguyễn Văn An", "Sở Tài chính"))
+    rounds.create_round(uow, replace(round_), people, code="n")
+    with pytest.raises(InvalidInput) as refused:
+        rounds.attend(uow, "n", "Nguyễn Văn An", "paper")
+    assert "delegate-ambiguous" == refused.value.code
+    assert "2. Nguyễn Văn An (Sở Tài chính)" in str(refused.value.params["choices"])
+    assert [] == [p for p in rounds.check_in_list(uow, "n").delegates if p.channel]

@@ -414,11 +414,15 @@ class SqlPaperStore(SqlAttendance):
 
     def _delegate(self, code: str, name: str) -> DelegateRow:
         round_row = self.rounds._row(code)
-        delegate = self.session.scalar(select(DelegateRow).where(
-            DelegateRow.round_id == round_row.id, DelegateRow.name == unicodedata.normalize("NFC", name.strip())))
-        if delegate is None:
+        found = list(self.session.scalars(select(DelegateRow).where(
+            DelegateRow.round_id == round_row.id, DelegateRow.name == unicodedata.normalize("NFC", name.strip()))
+            .order_by(DelegateRow.number)))
+        if not found:
             raise NotFound("delegate-not-found", field="delegate", value=name)
-        return delegate
+        if len(found) > 1:  # namesakes: never the first one by default (check in by number instead)
+            choices = "".join(f"\n  • {d.number + 1}. {d.name}" + (f" ({d.unit})" if d.unit else "") for d in found)
+            raise InvalidInput("delegate-ambiguous", field="delegate", value=name, count=len(found), choices=choices)
+        return found[0]
 
     def attend(self, code: str, delegate: str, channel: str) -> None:
         """Record presence and channel; a delegate with another channel already is refused."""
