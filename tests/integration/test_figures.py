@@ -153,6 +153,11 @@ def test_the_projector_says_what_is_missing_and_the_web_fills_it(client: TestCli
                                                            "ballots_returned": "493"})
     assert 400 <= refused.status_code < 500 and "Số được triệu tập" in refused.text
     assert "[conference.convened]" not in refused.text
+    for bad in ("-5", "12345678901", "5e3", "٥"):  # what a browser's form never sends: refused, nothing written
+        assert 422 == client.post(f"/admin/r/{CODE}/figures", data={"present": bad}).status_code, bad
+    assert Conference(500, None, None, 493) == rounds.load(uow, CODE)[0].conference
+    del client.headers["X-CSRF-Token"]
+    assert 403 == client.post(f"/admin/r/{CODE}/figures", data={"present": "1"}).status_code  # no CSRF token
 
 
 def test_web_messages_say_fields_in_words(tmp_path: Path) -> None:
