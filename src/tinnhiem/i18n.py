@@ -18,11 +18,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from tinnhiem.domain.errors import TinnhiemError
+from tinnhiem.domain.errors import TinnhiemError, field_label
 
 LOCALES = Path(__file__).parent / "locale"
 SOURCE = "vi"  # the language the texts are written in
 LANGUAGES = (SOURCE, "en")
+FILE_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml", ".json", ".pdf", ".png", ".jpg", ".jpeg")  # a file named
 
 
 @cache
@@ -55,14 +56,29 @@ def script_messages(lang: str) -> dict[str, str]:
             if m.id and m.string and any(path.endswith(".js") for path, _ in m.locations)}
 
 
-def message(error: TinnhiemError, lang: str) -> str:
-    """An error's message in ``lang``, prefixed by the field and the subject."""
+def message(error: TinnhiemError, lang: str, *, plain: bool = False) -> str:
+    """An error's message in ``lang``, prefixed by the field and the subject. ``plain`` (what a page shows):
+    the field in words ("Mật khẩu", not "password"), or not at all when it has none."""
     params = {name: _parameter(value, lang) for name, value in error.params.items()}
     text = gettext(lang, type(error).messages[error.code]).format(field=error.field, **params)
-    where = [error.field] if error.field else []
+    if plain:
+        where = [_field_words(error.field, lang)] if error.field else []
+        where = [w for w in where if w]
+    else:
+        where = [error.field] if error.field else []
     if error.subject:
         where.append(gettext(lang, "người: {subject}", subject=error.subject))
     return f"[{' — '.join(where)}] {text}" if where else text
+
+
+def _field_words(field: str, lang: str) -> str:
+    """A field as a page says it: its words; a place in a file ("danh-sach.xlsx, dòng 5, cột Chức vụ")
+    as it is; an internal key without words ("secrets", "query.tracking"): nothing."""
+    label = field_label(field)
+    if label:
+        return gettext(lang, label)
+    said = " " in field or not field.isascii() or field.lower().endswith(FILE_SUFFIXES)
+    return field if said else ""
 
 
 def _parameter(value: object, lang: str) -> object:

@@ -38,10 +38,11 @@ def test_list_tap_retap_other_channel_undo(hall: tuple[TestClient, str, Database
     start = client.get(f"/api/rounds/{code}/checkin").json()
     assert (0, 40, 40) == (start["present"], start["convened"], len(start["delegates"]))
     assert all(d[3] is None for d in start["delegates"])
-    number, name = start["delegates"][1][:2]
+    number, name, unit = start["delegates"][1][:3]
     tapped = client.post(f"/api/rounds/{code}/checkin", json={"number": number, "channel": "electronic"},
                          headers=headers).json()
-    assert ({"number": number, "name": name, "channel": "electronic"}, 1, 1) == (
+    done = {"number": number, "name": name, "unit": unit, "detail": "", "channel": "electronic"}  # for the banner
+    assert (done, 1, 1) == (
         tapped["done"], tapped["present"], tapped["electronic"])
     again = client.post(f"/api/rounds/{code}/checkin", json={"number": number, "channel": "electronic"},
                         headers=headers)  # a second organiser's same tap: no second card

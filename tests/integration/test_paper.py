@@ -202,4 +202,13 @@ def test_multi_page_pdf_from_the_command_line(home: Path, blanks: dict[float, li
     assert "Đã đọc 6 tờ phiếu (0 tờ đã có từ trước); 0 tờ cần Ban kiểm phiếu xem xét." in result.stdout
     counted = runner.invoke(app, ["paper", "count", "paper-round"], env={"COLUMNS": "200"})
     assert 0 == counted.exit_code, counted.output
+    with uow:
+        read = uow.paper.sheets("paper-round")[0].id
+    placed = runner.invoke(app, ["paper", "place", "paper-round", str(read), "10,10", "90,10", "90,90", "10,90",
+                                 "--member", "Hà Văn Tâm"])  # a sheet already read gave a traceback
+    assert 1 == placed.exit_code and isinstance(placed.exception, SystemExit), placed.output
+    assert "Máy đã đọc được tờ phiếu" in placed.stderr and "Traceback" not in placed.output
+    exported = runner.invoke(app, ["paper", "export", "paper-round", "--csv"])  # --csv where --json is
+    lines = exported.stdout.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("sheet,file,page,form,decision,row") and len(lines) > 6
     del blanks

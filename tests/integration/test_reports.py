@@ -169,6 +169,9 @@ def test_xlsx_reopens_with_exact_numbers(result: RoundResult) -> None:
     first = rows[header + 1]
     assert ("Nguyễn Văn Ân", 47, Decimal("88.68")) == (first[1], first[4], Decimal(str(first[5])))
     assert 12 == len(rows) - header - 1
+    assert "Mức tín nhiệm thấp" in rows[header] and "Mức" not in rows[header]  # before: a bare number, unexplained
+    assert "Không quá 1/2 tín nhiệm thấp" in first
+    assert "20/11/2026" in rows[1][0] and "2026-11-20" not in rows[1][0]  # the date as dd/mm/yyyy
     exempt = list(book[EXEMPTIONS_SHEET].iter_rows(values_only=True))
     assert ["new-in-year", "voted-elsewhere"] == [r[3] for r in exempt[1:]]
 

@@ -37,3 +37,22 @@ def test_caps_font_text_comes_out_in_capitals() -> None:
 def test_syllables() -> None:
     assert all(map(is_syllable, ["nguyễn", "khuya", "nghiêng", "thuở", "người", "quốc", "giữa"]))
     assert not any(map(is_syllable, ["nguyeón", "nguyơn", "lª", "hµ", "uoá"]))
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("Uñy viªn", "Ủy viên"), ("Uñy ban nh©n d©n tØnh", "Ủy ban nhân dân tỉnh"),  # Ủ as U then ủ
+    ("¥íi", "Ới"), ("¦ø", "Ứ"), ("Oéi", "Ội"), ("Aµ", "À"), ("IØ", "Ỉ"), ("Yû", "Ỷ"),
+])
+def test_a_capital_tcvn3_lacks_typed_as_two_letters_is_one(typed: str, meant: str) -> None:
+    """Before: "Uủy viên" in 2 of 6 positions of a TCVN3 list."""
+    assert meant == from_tcvn3(typed)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("UÛy vieân", "Ủy viên"), ("Uuûy ban", "Ủy ban"), ("Ooäi", "Ội")])
+def test_vni_capitals_are_one_letter(typed: str, meant: str) -> None:
+    assert meant == from_vni(typed)
+
+
+def test_nothing_else_is_joined() -> None:
+    """A capital before a small letter of another vowel, or an untoned one, stays as it was."""
+    assert ("Aỏ", "Oa", "Uy") == (from_tcvn3("Aá"), from_tcvn3("Oa"), from_tcvn3("Uy"))

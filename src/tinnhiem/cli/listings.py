@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tinnhiem.cli.i18n import t
+from tinnhiem.cli.results import band_words
 from tinnhiem.domain.model import LEVEL_LABELS, REASON_LABELS, Level
 from tinnhiem.domain.percent import machine, printed
 from tinnhiem.domain.words import N_
@@ -139,13 +140,13 @@ def history_table(typed: str, items: Sequence[HistoryItem], width: int) -> Table
         table.add_column(t((LEVEL_LABELS if wide else SHORT_LABELS)[lv]), justify="right", no_wrap=True)
     if not wide:
         table.caption = "; ".join(f"{t(SHORT_LABELS[lv])}: {t(LEVEL_LABELS[lv]).lower()}" for lv in levels)
-    table.add_column(t("Mức"), justify="center", no_wrap=True)
+    table.add_column(t("Lưu ý"), max_width=10)  # the band in words ("> 1/2 thấp"), blank at or under one half
     for item in items:
         s, style = item.result, item.round.style
         cells = ["—"] * len(levels) if s is None else [
             (f"{s.totals.counts[lv]} ({printed(s.percents[lv], style)}%)" if wide
              else f"{printed(s.percents[lv], style)}%") for lv in levels]
-        band = "" if s is None else str(s.band or "—")
+        band = "" if s is None else band_words(s)
         note = _status(item)
         place = [escape(item.round.body.name), escape(_position(item))]
         if note:

@@ -15,15 +15,13 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from tinnhiem.cli.entry import double_entry
 from tinnhiem.cli.i18n import t
 from tinnhiem.cli.minutes import minutes_app
 from tinnhiem.cli.report import report_app
 from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound, TinnhiemError
-from tinnhiem.domain.model import LEVEL_LABELS
-from tinnhiem.domain.percent import printed
+from tinnhiem.domain.model import Round
 from tinnhiem.domain.tally import RoundResult, tally
 from tinnhiem.i18n import bilingual, message
 from tinnhiem.reports.files import write_documents
@@ -76,6 +74,24 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def existing(value: Path | list[Path] | None) -> Path | list[Path] | None:
+    """A file given on the command line exists; otherwise said in both languages (not Click's English)."""
+    for path in value if isinstance(value, list) else [value] if value is not None else []:
+        if not path.is_file():
+            missing = InvalidInput("file-missing", value=str(path))
+            err.print(f"[bold red]Lỗi / Error[/]\n{escape(bilingual(missing))}", highlight=False)
+            raise typer.Exit(EXIT_CODES[InvalidInput])
+    return value
+
+
+def _json_file(path: Path) -> Any:
+    """A JSON file's content; a file that is not JSON is said by name, not with a traceback."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidInput("file-unreadable", field=str(path), reason=str(error)) from None
+
+
 def _uow() -> SqlUnitOfWork:
     return SqlUnitOfWork(Database.open())
 
@@ -83,6 +99,8 @@ def _uow() -> SqlUnitOfWork:
 def _result(round_ref: str) -> RoundResult:
     """A round file's result, or a stored round's by its code."""
     path = Path(round_ref)
+    if not path.is_file() and path.suffix.lower() in (".yaml", ".yml", ".json"):
+        raise InvalidInput("file-missing", value=round_ref)
     if path.is_file():
         round_, totals = roundfile.parse_round(roundfile.load(path))
         if totals is None:
@@ -92,26 +110,10 @@ def _result(round_ref: str) -> RoundResult:
 
 
 def show_result(result: RoundResult) -> None:
-    """A Rich table of the result, as the minutes show it."""
-    round_ = result.round
-    table = Table(title=f"{round_.title}\n{round_.body.name}, {round_.date.isoformat()}", show_lines=False)
-    table.add_column("STT", justify="right")
-    table.add_column(t("Họ và tên"))
-    table.add_column(t("Chức vụ"), overflow="fold")
-    for level in round_.levels:
-        table.add_column(t(LEVEL_LABELS[level]), justify="right")
-    table.add_column(t("Không hợp lệ"), justify="right")
-    table.add_column(t("Mức"), justify="center")
-    for i, s in enumerate(result.subjects, start=1):
-        cells = [f"{s.totals.counts[lv]} ({printed(s.percents[lv], round_.style)}%)" for lv in round_.levels]
-        band = "—" if s.band is None else str(s.band)
-        style = "bold red" if (s.band or 1) > 1 or s.dismissal_proposed else None
-        table.add_row(str(i), s.subject.name, s.subject.position, *cells, str(s.totals.invalid), band, style=style)
-    out.print(table)
-    out.print(t("Tỷ lệ tính trên: {value} = {base}", value=result.base_kind.value, base=result.base))
-    from tinnhiem.domain.announcement import summary
+    """The result as the minutes show it, readable at 80 columns (cli/results.py)."""
+    from tinnhiem.cli import listings, results
 
-    out.print(summary(result, t))
+    results.show_result(result, listings.console())
 
 
 @app.command("tally", help=t("Tính kết quả: tỷ lệ, mức tín nhiệm thấp, hệ quả."))
@@ -120,11 +122,17 @@ def tally_command(
     round_ref: str = typer.Argument(..., metavar="ROUND", help=t("Tệp cuộc lấy phiếu (YAML/JSON) "
                                                                  "hoặc mã cuộc lấy phiếu đã lưu.")),
     as_json: bool = typer.Option(False, "--json", help=t("In kết quả dạng JSON.")),
+    as_csv: bool = typer.Option(False, "--csv", help=t("In dạng CSV (mở được bằng Excel).")),
 ) -> None:
     """Count: percentages, bands, consequences."""
+    from tinnhiem.cli import listings, results
+
+    fmt = _listing_format(as_json, as_csv)
     result = _result(round_ref)
-    if as_json:
+    if fmt == "json":
         sys.stdout.write(roundfile.result_json(result) + "\n")
+    elif fmt == "csv":
+        listings.emit(results.result_rows(result), "csv")
     else:
         show_result(result)
 
@@ -132,7 +140,7 @@ def tally_command(
 @round_app.command("import", help=t("Lưu một tệp cuộc lấy phiếu vào cơ sở dữ liệu."))
 @reports_errors
 def import_command(
-    path: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp cuộc lấy phiếu.")),
+    path: Path = typer.Argument(..., callback=existing, dir_okay=False, help=t("Tệp cuộc lấy phiếu.")),
     code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.")),
 ) -> None:
     """Store a round file."""
@@ -143,15 +151,15 @@ def import_command(
 @round_app.command("create", help=t("Tạo cuộc lấy phiếu từ các bảng tính của văn phòng."))
 @reports_errors
 def create_command(
-    meta: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp thông tin cuộc lấy "
+    meta: Path = typer.Argument(..., callback=existing, dir_okay=False, help=t("Tệp thông tin cuộc lấy "
                                                                          "phiếu (bộ quy tắc, cơ "
                                                                          "quan, tiêu đề, ngày, hội "
                                                                          "nghị, Ban kiểm phiếu).")),
-    subjects: Path = typer.Option(..., exists=True, help=t("Danh sách người được lấy phiếu "
+    subjects: Path = typer.Option(..., callback=existing, help=t("Danh sách người được lấy phiếu "
                                                            "(XLSX/CSV: Họ và tên, Chức vụ, Nhóm).")),
-    delegates: Path = typer.Option(None, exists=True, help=t("Danh sách đại biểu (XLSX/CSV: Họ và "
+    delegates: Path = typer.Option(None, callback=existing, help=t("Danh sách đại biểu (XLSX/CSV: Họ và "
                                                              "tên, Đơn vị).")),
-    exemptions: Path = typer.Option(None, exists=True, help=t("Người không lấy phiếu (XLSX/CSV: Họ "
+    exemptions: Path = typer.Option(None, callback=existing, help=t("Người không lấy phiếu (XLSX/CSV: Họ "
                                                               "và tên, Chức vụ, Lý do, Ghi chú).")),
     code: str = typer.Option(None, help=t("Mã đặt cho cuộc lấy phiếu.")),
 ) -> None:
@@ -160,9 +168,63 @@ def create_command(
 
     round_, people = round_from_office_files(roundfile.load(meta), subjects, delegates, exemptions)
     new_code = rounds.create_round(_uow(), round_, people, code=code, actor="cli")
+    for group in rounds.namesakes(people):  # said at import: check-in must tell them apart
+        out.print(t("Chú ý: {count} đại biểu trùng tên {name}: {numbers}", count=len(group), name=group[0][1].name,
+                    numbers="; ".join(f"{t('số')} {n}" + (f" ({', '.join(x for x in (d.unit, d.detail) if x)})"
+                                                   if d.unit or d.detail else "") for n, d in group)),
+                  style="bold yellow")
     out.print(t("Đã tạo cuộc lấy phiếu {new_code}: {subjects_count} người được lấy phiếu, "
                 "{exemptions_count} không lấy phiếu, {people_count} đại biểu.",
                 new_code=new_code, subjects_count=len(round_.subjects), exemptions_count=len(round_.exemptions), people_count=len(people)))
+
+
+@round_app.command("show", help=t("Xem những gì đã nhập của một cuộc lấy phiếu (trước khi kiểm phiếu)."))
+@reports_errors
+def show_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    as_json: bool = typer.Option(False, "--json", help=t("In dạng JSON.")),
+    as_csv: bool = typer.Option(False, "--csv", help=t("In dạng CSV (mở được bằng Excel).")),
+) -> None:
+    """What a round holds: facts, figures, subjects, exemptions."""
+    from tinnhiem.cli import listings, results
+
+    fmt = _listing_format(as_json, as_csv)
+    uow = _uow()
+    round_, _ = rounds.load(uow, code)
+    people = rounds.delegates(uow, code)
+    if fmt == "json":
+        facts = {"code": code, "facts": dict(results.round_facts(round_, people)), "subjects": [
+            row for row in results.round_rows(round_)]}
+        sys.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        listings.emit(results.round_rows(round_), "csv")
+    else:
+        listings.console().print(results.round_view(code, round_, people))
+
+
+@round_app.command("figures", help=t("Ghi hoặc sửa số liệu hội nghị (có ghi nhật ký); sau khi kiểm phiếu xong "
+                                      "chỉ ghi được số còn trống."))
+@reports_errors
+def figures_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    convened: int = typer.Option(None, min=0, help=t("Số được triệu tập.")),
+    present: int = typer.Option(None, min=0, help=t("Số có mặt.")),
+    ballots_issued: int = typer.Option(None, min=0, help=t("Số phiếu phát ra.")),
+    ballots_returned: int = typer.Option(None, min=0, help=t("Số phiếu thu về.")),
+) -> None:
+    """Write or correct the conference figures (audited)."""
+    given = {"convened": convened, "present": present, "ballots_issued": ballots_issued,
+             "ballots_returned": ballots_returned}
+    after = rounds.correct_figures(_uow(), code, {k: v for k, v in given.items() if v is not None}, actor="cli")
+    for label, value in _figure_lines(after):
+        out.print(f"{label}: {value}")
+
+
+def _figure_lines(round_: Round) -> list[tuple[str, str]]:
+    conf, blank = round_.conference, t("(chưa ghi)")
+    return [(t(label), blank if value is None else str(value)) for label, value in (
+        ("Số được triệu tập", conf.convened), ("Số có mặt", conf.present),
+        ("Số phiếu phát ra", conf.ballots_issued), ("Số phiếu thu về", conf.ballots_returned))]
 
 
 @round_app.command("template", help=t("Ghi tệp thông tin mẫu (có chú thích) và các bảng tính mẫu."))
@@ -255,7 +317,7 @@ def history_command(
 
 @app.command("verify", help=t("Kiểm tra lại toàn bộ hồ sơ: mọi phép kiểm tra của protocol.md §12."))
 def verify_command(
-    record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Hồ sơ công khai (JSON) "
+    record: Path = typer.Argument(..., callback=existing, dir_okay=False, help=t("Hồ sơ công khai (JSON) "
                                                                            "của cuộc lấy phiếu "
                                                                            "điện tử.")),
     workers: int = typer.Option(0, help=t("Số tiến trình (0: mọi lõi).")),
@@ -312,7 +374,7 @@ def paper_print_command(
 @reports_errors
 def paper_scan_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help=t("Ảnh quét: PDF "
+    files: list[Path] = typer.Argument(..., callback=existing, dir_okay=False, help=t("Ảnh quét: PDF "
                                                                                 "nhiều trang, PNG, "
                                                                                 "JPEG.")),
 ) -> None:
@@ -369,7 +431,10 @@ def paper_place_command(
     from tinnhiem.paper.counting import place_sheet
     from tinnhiem.storage.files import ImageFiles
 
-    points = [tuple(float(v) for v in corner.split(",")) for corner in corners]
+    try:
+        points = [tuple(float(v) for v in corner.split(",")) for corner in corners]
+    except ValueError:
+        raise InvalidInput("bad-corners", field="corners") from None
     if any(len(p) != 2 for p in points):
         raise InvalidInput("bad-corners", field="corners")
     uow = _uow()
@@ -379,23 +444,38 @@ def paper_place_command(
               t("Vẫn không nhận ra mẫu phiếu ở bốn góc này."))
 
 
-@paper_app.command("export", help=t("Xuất mọi tờ phiếu, mọi dòng đã đọc và quyết định (JSON)."))
+@paper_app.command("export", help=t("Xuất mọi tờ phiếu, mọi dòng đã đọc và quyết định (JSON hoặc CSV)."))
 @reports_errors
 def paper_export_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
     as_json: bool = typer.Option(True, "--json", help=t("Xuất JSON.")),
+    as_csv: bool = typer.Option(False, "--csv", help=t("Xuất CSV: một dòng cho mỗi dòng phiếu đã đọc.")),
     out_file: Path = typer.Option(None, "--out", help=t("Tệp ghi ra (mặc định: màn hình).")),
 ) -> None:
-    """Export every sheet and row read (JSON)."""
-    import json
+    """Export every sheet and row read (JSON, or CSV one line per row)."""
+    import csv
+    import io
 
     from tinnhiem.paper.counting import export
 
-    text = json.dumps(export(_uow(), code), ensure_ascii=False, indent=1)
-    if out_file:
-        out_file.write_text(text + "\n", encoding="utf-8")
+    exported = export(_uow(), code)
+    if as_csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(["sheet", "file", "page", "form", "decision", "row", "subject", "read", "read_level",
+                         "state", "level", "decided_by"])
+        for sheet in exported["sheets"]:  # type: ignore[attr-defined]
+            head = [sheet["id"], sheet["file"], sheet["page"], sheet["form"], sheet["decision"]]
+            for row in sheet["rows"] or [{}]:
+                writer.writerow([*head, *(row.get(k, "") for k in ("row", "subject", "read", "read_level", "state",
+                                                                   "level", "decided_by"))])
+        text = "\ufeff" + buffer.getvalue()
     else:
-        typer.echo(text)
+        text = json.dumps(exported, ensure_ascii=False, indent=1) + "\n"
+    if out_file:
+        out_file.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
 
 
 @paper_app.command("count", help=t("Cộng các phiếu giấy đã đọc vào kết quả (kênh phiếu giấy)."))
@@ -417,26 +497,31 @@ def paper_count_command(
 @reports_errors
 def checkin_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
-    delegate: str = typer.Argument(..., help=t("Họ và tên đại biểu.")),
+    delegate: str = typer.Argument(..., help=t("Số thứ tự trong danh sách, hoặc họ tên đại biểu (gõ không dấu "
+                                               "cũng được).")),
     electronic: bool = typer.Option(False, "--electronic/--paper", help=t("Bỏ phiếu điện tử hay "
-                                                                          "nhận phiếu giấy.")),
+                                                                          "nhận phiếu giấy (mặc định).")),
 ) -> None:
-    """Record presence and the (one) channel."""
-    rounds.attend(_uow(), code, delegate, "electronic" if electronic else "paper", actor="cli")
-    out.print(t("Đã ghi nhận."))
+    """Record presence and the (one) channel; several delegates of that name are refused, with their numbers."""
+    channel = "electronic" if electronic else "paper"
+    person, listing = rounds.check_in_typed(_uow(), code, delegate, channel, actor="cli")
+    said = {"electronic": t("bỏ phiếu điện tử: phát cho đại biểu một thẻ bỏ phiếu"),
+            "paper": t("phiếu giấy: phát cho đại biểu một phiếu giấy")}
+    out.print(t("Đã ghi nhận {who} — {channel}.", who=rounds.describe(person), channel=said[channel]))
+    out.print(t("Có mặt {present}/{convened}.", present=listing.present, convened=listing.convened))
 
 
 @app.command("electronic", help=t("Kiểm tra hồ sơ điện tử rồi cộng vào kết quả (kênh điện tử)."))
 @reports_errors
 def electronic_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
-    record: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Hồ sơ công khai.")),
+    record: Path = typer.Argument(..., callback=existing, dir_okay=False, help=t("Hồ sơ công khai.")),
 ) -> None:
     """Verify a record and add it to the result."""
     from tinnhiem.cli.verify import verify_file
     from tinnhiem.services.electronic import record_electronic
 
-    data = json.loads(record.read_text(encoding="utf-8"))
+    data = _json_file(record)
     record_electronic(_uow(), code, data, verify_file(record))
     show_result(rounds.count(_uow(), code))
 
@@ -460,7 +545,7 @@ def committee_setup_command(
 @reports_errors
 def committee_decrypt_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
-    key: list[Path] = typer.Option(..., exists=True, help=t("Tệp khóa của một thành viên (lặp lại).")),
+    key: list[Path] = typer.Option(..., callback=existing, help=t("Tệp khóa của một thành viên (lặp lại).")),
 ) -> None:
     """Decrypt the tally; write the public record."""
     from tinnhiem.cli.hall import decrypt, write_record
@@ -494,13 +579,13 @@ def cards_make_command(
 @reports_errors
 def cards_upload_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp công khai của Ban "
+    file: Path = typer.Argument(..., callback=existing, dir_okay=False, help=t("Tệp công khai của Ban "
                                                                          "kiểm phiếu.")),
 ) -> None:
     """Upload the public card list (before voting opens)."""
     from tinnhiem.services import cards
 
-    stored = cards.upload(_uow(), code, json.loads(file.read_text(encoding="utf-8")), actor="cli")
+    stored = cards.upload(_uow(), code, _json_file(file), actor="cli")
     out.print(t("Đã lưu {stored} thẻ.", stored=stored))
 
 
@@ -549,7 +634,7 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", help=t("Địa chỉ lắng nghe (0.0.0.0: cả mạng hội trường).")),
     port: int = typer.Option(8000),
     workers: int = typer.Option(1, help=t("Số tiến trình (cần PostgreSQL nếu > 1).")),
-    certfile: Path | None = typer.Option(None, "--certfile", exists=True, dir_okay=False, help=t("Chứng "
+    certfile: Path | None = typer.Option(None, "--certfile", callback=existing, dir_okay=False, help=t("Chứng "
                                                                                                  "chỉ "
                                                                                                  "TLS "
                                                                                                  "(PEM): "
@@ -557,7 +642,7 @@ def serve_command(
                                                                                                  "vụ "
                                                                                                  "qua "
                                                                                                  "https.")),
-    keyfile: Path | None = typer.Option(None, "--keyfile", exists=True, dir_okay=False, help=t("Khóa "
+    keyfile: Path | None = typer.Option(None, "--keyfile", callback=existing, dir_okay=False, help=t("Khóa "
                                                                                                "riêng "
                                                                                                "của "
                                                                                                "chứng "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
-from tinnhiem.domain.model import BaseKind, Delegate, ExemptionReason, Round, Totals
+from tinnhiem.domain.model import BASE_LABELS, BaseKind, Delegate, ExemptionReason, Round, Totals
 from tinnhiem.domain.rulesets import RuleSet
+from tinnhiem.domain.words import N_
 
 _ORDER = (
     ("present", "convened"),
@@ -55,6 +57,34 @@ def check_quorum(round_: Round, rules: RuleSet) -> None:
         )
 
 
+HALL_FIGURES = frozenset({BaseKind.PRESENT, BaseKind.BALLOTS_ISSUED, BaseKind.BALLOTS_RETURNED})
+
+
+def check_figures(round_: Round, rules: RuleSet, *, delegates: int = 0) -> Round:
+    """R-CONV, R-QUORUM, R-PCT-1 before anything is stored or voting opens: every figure the count will
+    need that nobody records on the day is given, naming the field (no count stopped after decryption).
+
+    Present, issued and returned are recorded by the hall (check-in, cards, sheets) or typed with the
+    totals; the base, the number convened (for the quorum or as the base) and the body's members (as the
+    base) are not. A blank number convened with a list of delegates is the list's length: what check-in
+    and the quorum line count with, now written down so the minutes say the same. Returns the round so.
+    """
+    kind = round_.base or rules.default_base
+    if kind is None:
+        raise InvalidInput("base-missing", field="base", rule_set=rules.id)
+    conf = round_.conference
+    if conf.convened is None and delegates > 0:
+        round_ = replace(round_, conference=replace(conf, convened=delegates))
+    elif conf.convened is None and (rules.quorum or kind is BaseKind.CONVENED):
+        raise InvalidInput("figure-needed", field="conference.convened",
+                           why=N_("cần để tính số lượng cần thiết (2/3)") if rules.quorum
+                           else N_("là cơ sở tính tỷ lệ"))
+    if kind is BaseKind.MEMBERS and round_.body.members is None:
+        raise InvalidInput("figure-needed", field="body.members", why=N_("là cơ sở tính tỷ lệ"))
+    check_conference(round_)
+    return round_
+
+
 def resolve_base(round_: Round, rules: RuleSet) -> tuple[BaseKind, int]:
     """R-PCT-1: the base kind (the round's, else the rule set's) and its value."""
     kind = round_.base or rules.default_base
@@ -65,7 +95,7 @@ def resolve_base(round_: Round, rules: RuleSet) -> tuple[BaseKind, int]:
     else:
         value, where = getattr(round_.conference, kind.value), f"conference.{kind.value}"
     if value is None:
-        raise InvalidInput("base-value-missing", field=where, base=kind.value)
+        raise InvalidInput("base-value-missing", field=where, base=BASE_LABELS[kind])
     if value <= 0:
         raise InvalidInput("base-zero", field=where)
     return kind, value

@@ -16,6 +16,10 @@ MESSAGES: Mapping[str, str] = {
     "unknown-rule-set": N_("Bộ quy tắc «{value}» không tồn tại; dùng một trong: {choices}."),
     "unknown-value": N_("Giá trị «{value}» không hợp lệ; dùng một trong: {choices}."),
     "missing": N_("Thiếu thông tin bắt buộc."),
+    "figure-needed": N_("Chưa có con số này, mà nó {why}: hãy ghi vào tệp thông tin, hoặc sửa ở trang cuộc lấy "
+                        "phiếu (Số liệu hội nghị) hay bằng lệnh tinnhiem round figures."),
+    "figures-counted": N_("Kết quả đã được kiểm xong: con số đã ghi không sửa được nữa (chỉ ghi được con số còn "
+                          "trống)."),
     "not-integer": N_("Phải là số nguyên không âm, nhận được «{value}»."),
     "not-text": N_("Phải là một đoạn chữ, nhận được «{value}»."),
     "not-date": N_("Ngày «{value}» không đúng dạng NĂM-THÁNG-NGÀY (ví dụ 2025-12-10)."),
@@ -43,6 +47,10 @@ MESSAGES: Mapping[str, str] = {
                            "người cần xem:{choices}"),
     "no-counts": N_("Cuộc lấy phiếu chưa có kết quả kiểm phiếu."),
     "file-unreadable": N_("Không đọc được tệp: {reason}"),
+    "file-missing": N_("Không có tệp «{value}»."),
+    "round-code-taken": N_("Đã có cuộc lấy phiếu mã «{value}»: hãy chọn mã khác (xem: tinnhiem rounds)."),
+    "sheet-already-read": N_("Máy đã đọc được tờ phiếu {sheet}: không cần định vị bằng tay (xem lại bằng «paper "
+                             "review»)."),
     "file-exists": N_("Tệp đã có; không ghi đè (thêm --force để ghi đè)."),
     "too-many-rows": N_("Danh sách dài hơn {limit} dòng, nhiều hơn mọi hội nghị thực tế; chưa đọc hết và không lưu "
                         "gì. Kiểm tra lại tệp (có thể chọn nhầm tệp hay nhầm trang tính đầu tiên)."),
@@ -89,6 +97,8 @@ MESSAGES: Mapping[str, str] = {
                         "chưa được dùng."),
     "no-late-check-in": N_("Chưa có đại biểu đến muộn nào cần thẻ dự phòng: {usable} thẻ dùng được đã đủ cho "
                            "{electronic} đại biểu bỏ phiếu điện tử. Ghi nhận đại biểu (Điện tử) trước, rồi mở một thẻ."),
+    "delegate-ambiguous": N_("Có {count} đại biểu khớp với «{value}»; hãy gõ số thứ tự của người cần ghi nhận:"
+                             "{choices}"),
     "paper-pending": N_("Còn {count} phiếu hoặc dòng chờ Ban kiểm phiếu quyết định."),
     "not-a-committee-member": N_("«{value}» không có tên trong Ban kiểm phiếu của cuộc lấy phiếu này; thành viên: "
                                  "{choices}."),
@@ -177,6 +187,40 @@ MESSAGES: Mapping[str, str] = {
     "minutes-not-complete": N_("Biên bản chưa đủ chữ ký hoặc có chữ ký không đạt; chưa xuất báo cáo."),
     "minutes-other-round": N_("Tệp biên bản đã có không thuộc kết quả này (mã kết quả khác); không ký."),
 }
+
+
+FIELD_LABELS: Mapping[str, str] = {  # what a page says instead of the field's internal key (web messages)
+    "round": N_("Cuộc lấy phiếu"), "round_id": N_("Cuộc lấy phiếu"), "code": N_("Mã cuộc lấy phiếu"),
+    "password": N_("Mật khẩu"), "login": N_("Tên đăng nhập"), "session": N_("Phiên đăng nhập"),
+    "name": N_("Họ và tên"), "member": N_("Thành viên Ban kiểm phiếu"),
+    "second.member": N_("Thành viên nhập lần thứ hai"), "role": N_("Việc được giao"),
+    "conference": N_("Số liệu hội nghị"), "conference.convened": N_("Số được triệu tập"),
+    "conference.present": N_("Số có mặt"), "conference.ballots_issued": N_("Số phiếu phát ra"),
+    "conference.ballots_returned": N_("Số phiếu thu về"),
+    "body.name": N_("Tên cơ quan"), "body.members": N_("Tổng số thành viên"), "base": N_("Cơ sở tính tỷ lệ"),
+    "date": N_("Ngày"), "title": N_("Tiêu đề"), "subjects": N_("Danh sách người được lấy phiếu"),
+    "subjects.counts": N_("Số phiếu"), "totals": N_("Kết quả kiểm phiếu"), "number": N_("Số thứ tự"),
+    "delegate": N_("Đại biểu"), "channel": N_("Hình thức bỏ phiếu"), "cards": N_("Thẻ bỏ phiếu"),
+    "cards_file": N_("Tệp thẻ"), "card": N_("Thẻ bỏ phiếu"), "credential": N_("Thẻ bỏ phiếu"),
+    "credentials": N_("Danh sách thẻ"), "signature": N_("Xác nhận của thẻ"), "ballot": N_("Phiếu"),
+    "threshold": N_("Số thành viên cần để giải mã"), "paper": N_("Phiếu giấy"), "sheet": N_("Tờ phiếu"),
+    "reason": N_("Lý do"), "dossier": N_("Báo cáo tự đánh giá"), "file": N_("Tệp"), "passphrase": N_("Mật khẩu"),
+    "key_file": N_("Tệp khóa"), "decision": N_("Quyết định"), "corners": N_("Bốn góc"), "count": N_("Số lượng"),
+    "ceremony": N_("Lễ tạo khóa"), "phase": N_("Lễ tạo khóa"), "share": N_("Phần giải mã"),
+    "shares": N_("Phần giải mã"),
+}
+
+
+def field_label(field: str) -> str | None:
+    """The words for a field (Vietnamese; translated at the edge), or None for an internal one. A list's
+    entry (``subjects[3].counts``) takes the list's words; the message names the subject beside them."""
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field]
+    head, bracket, rest = field.partition("[")
+    index, _, tail = rest.partition("]")
+    if bracket and index.isdigit() and f"{head}{tail}" in FIELD_LABELS:
+        return FIELD_LABELS[f"{head}{tail}"]
+    return None
 
 
 class TinnhiemError(Exception):

@@ -185,3 +185,4 @@ class Delegate:
 
     name: str
     unit: str = ""
+    detail: str = ""  # what tells namesakes apart when the list gives it: date of birth, Mã cán bộ

@@ -68,3 +68,37 @@ def namesakes(people: Sequence[Person]) -> str:
         code = p.key if p.key != p.name else "—"
         lines.append(f"\n  • {p.name} — {code}" + (f" ({p.note})" if p.note else ""))
     return "".join(lines)
+
+
+def same_names(names: Sequence[str]) -> list[list[int]]:
+    """The places (0-based) of names that are written the same (case and spaces aside), in list order:
+    the namesakes an office must tell apart at check-in."""
+    places: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        places.setdefault(tidy(name).casefold(), []).append(i)
+    return [found for found in places.values() if len(found) > 1]
+
+
+def match_rank(typed: str, name: str, others: str = "") -> int | None:
+    """How well ``typed`` finds a delegate (lower is better), None when it does not.
+
+    0 the whole name as typed (diacritics too); 1 the whole name without diacritics; 2 every word typed
+    is a whole word of the name, unit or number; 3 every word typed begins a word; 4 every word typed is
+    inside the text. "nguyen van an" finds the five Nguyễn Văn An first, not "Thanh" or "Tân".
+    """
+    words = folded(typed).split()
+    if not words:
+        return None
+    if tidy(typed).casefold() == tidy(name).casefold():
+        return 0
+    if folded(typed) == folded(name):
+        return 1
+    text = folded(f"{name} {others}")
+    known = text.split()
+    if all(w in known for w in words):
+        return 2
+    if all(any(k.startswith(w) for k in known) for w in words):
+        return 3
+    if all(w in text for w in words):
+        return 4
+    return None

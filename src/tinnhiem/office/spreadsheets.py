@@ -7,6 +7,7 @@ row number and column, and nothing is imported.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -33,6 +34,7 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
     "unit": ("don vi", "unit"),
     "reason": ("ly do", "reason"),
     "note": ("ghi chu", "note"),
+    "birth": ("ngay sinh", "ngay thang nam sinh", "nam sinh", "date of birth", "birth"),
 }
 LABELS: Mapping[str, str] = {
     "name": "Họ và tên",
@@ -42,6 +44,7 @@ LABELS: Mapping[str, str] = {
     "unit": "Đơn vị",
     "reason": "Lý do",
     "note": "Ghi chú",
+    "birth": "Ngày sinh",
 }
 
 
@@ -268,11 +271,24 @@ def read_subjects(path: Path) -> tuple[Subject, ...]:
 
 
 def read_delegates(path: Path) -> tuple[Delegate, ...]:
-    """Delegates: name and optional unit."""
+    """Delegates: name, optional unit, and what tells namesakes apart when the list has it (date of birth,
+    Mã cán bộ), kept as the check-in list shows it ("sinh 12/03/1975 · mã CB-0042")."""
     return tuple(
-        Delegate(_require(path, n, row, "name"), row.get("unit", ""))
-        for n, row in read_rows(path, ("name",), ("unit",))
+        Delegate(_require(path, n, row, "name"), row.get("unit", ""), _detail(row))
+        for n, row in read_rows(path, ("name",), ("unit", "birth", "person_key"))
     )
+
+
+def _detail(row: Mapping[str, str]) -> str:
+    parts = []
+    if row.get("birth"):
+        born = row["birth"]
+        with contextlib.suppress(ValueError):  # otherwise as the office wrote it ("1975", "12/3/1975")
+            born = dt.date.fromisoformat(born).strftime("%d/%m/%Y")
+        parts.append(f"sinh {born}")
+    if row.get("person_key"):
+        parts.append(f"mã {row['person_key']}")
+    return " · ".join(parts)
 
 
 def _reason(path: Path, number: int, row: dict[str, str]) -> ExemptionReason:

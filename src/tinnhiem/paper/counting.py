@@ -196,6 +196,8 @@ def place_sheet(uow: UnitOfWork, images: ImageStore, code: str, forms: Forms, sh
     with uow:
         name = _member(uow, code, member)
         sheet = _sheet(uow, code, sheet_id)
+    if sheet.rows or sheet.qr_text:  # read already: its rows stand (placing again would store them twice)
+        raise InvalidInput("sheet-already-read", field="sheet", sheet=sheet_id)
     reading = forms.read(scan_image(images, code, sheet), np.array(corners, dtype=np.float32))
     if reading.layout is None:
         return False

@@ -11,6 +11,29 @@ from tinnhiem.reports.docx import minutes_docx
 from tinnhiem.reports.pdf import minutes_pdf
 from tinnhiem.reports.xlsx import results_xlsx
 
+DOCUMENTS = {  # what the web offers: the file's name after its round and date, and its type
+    "minutes.pdf": ("bien-ban.pdf", "application/pdf"),
+    "minutes.docx": ("bien-ban.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "results.xlsx": ("ket-qua.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "announcement.txt": ("thong-bao.txt", "text/plain; charset=utf-8"),
+}
+
+
+def file_stem(code: str, result: RoundResult) -> str:
+    """A downloaded file says which round and which day: "son-thuy-2026-2026-11-20"."""
+    return f"{code}-{result.round.date.isoformat()}"
+
+
+def render_document(result: RoundResult, kind: str, paper: PaperFigures | None = None) -> bytes:
+    """One document of ``DOCUMENTS``, rendered alone (a download renders only what it sends)."""
+    if kind == "minutes.pdf":
+        return minutes_pdf(minutes(result, paper))
+    if kind == "minutes.docx":
+        return minutes_docx(minutes(result, paper))
+    if kind == "results.xlsx":
+        return results_xlsx(result)
+    return announcement_text(result).encode("utf-8")
+
 
 def write_documents(result: RoundResult, folder: Path, stem: str,
                     paper: PaperFigures | None = None) -> dict[str, Path]:

@@ -14,6 +14,8 @@ from tinnhiem.domain.tally import RoundResult
 from tinnhiem.reports.cells import append_row
 
 RESULTS_SHEET = "Kết quả"
+BAND_WORDS = {1: "Không quá 1/2 tín nhiệm thấp", 2: "Quá 1/2 đến dưới 2/3 tín nhiệm thấp",
+              3: "Từ 2/3 tín nhiệm thấp trở lên"}  # R-PCT-3 in words: a number alone was read as a grade
 EXEMPTIONS_SHEET = "Không lấy phiếu"
 
 
@@ -25,20 +27,21 @@ def results_xlsx(result: RoundResult) -> bytes:
     sheet.title = RESULTS_SHEET
     round_ = result.round
     append_row(sheet, [round_.title])
-    append_row(sheet, [f"{round_.body.name} — {round_.date.isoformat()} — {result.rules.short}"])
+    append_row(sheet, [f"{round_.body.name} — {round_.date.strftime('%d/%m/%Y')} — {result.rules.short}"])
     append_row(sheet, [f"Tỷ lệ % tính trên {BASE_LABELS[result.base_kind]}", result.base])
     sheet.append([])
     head = ["STT", "Họ và tên", "Chức vụ", "Nhóm"]
     for level in round_.levels:
         head += [f"{LEVEL_LABELS[level]} (phiếu)", f"{LEVEL_LABELS[level]} (%)"]
-    head += ["Hợp lệ", "Không hợp lệ", "Mức", "Hệ quả"]
+    head += ["Hợp lệ", "Không hợp lệ", "Mức tín nhiệm thấp", "Hệ quả"]
     sheet.append(head)
     header_row = sheet.max_row
     for i, s in enumerate(result.subjects, start=1):
         row: list[object] = [i, s.subject.name, s.subject.position, s.subject.group]
         for level in round_.levels:
             row += [s.totals.counts[level], s.percents[level]]
-        row += [s.totals.valid, s.totals.invalid, s.band, s.consequence]
+        band = BAND_WORDS[s.band] if s.band is not None else "Quá 1/2 không tín nhiệm" if s.dismissal_proposed else ""
+        row += [s.totals.valid, s.totals.invalid, band, s.consequence]
         append_row(sheet, row)
         for column in range(6, 5 + 2 * len(round_.levels), 2):
             sheet.cell(sheet.max_row, column).number_format = "0.00"

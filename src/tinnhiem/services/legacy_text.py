@@ -53,10 +53,38 @@ VNI_BASES = {"a": "a", "e": "e", "o": "o", "u": "u", "y": "y", "ô": "o" + HORN,
 TONES_ONLY = {ACUTE, GRAVE, HOOK, TILDE, DOT}
 
 
+def _bare(letter: str) -> str:
+    """A vowel without its tone, keeping its shape (ủ -> u, ố -> ô)."""
+    return _nfc("".join(c for c in unicodedata.normalize("NFD", letter) if c not in TONES_ONLY))
+
+
+def _plain(letter: str) -> str:
+    """A letter without any mark (ộ -> o)."""
+    return "".join(c for c in unicodedata.normalize("NFD", letter) if not unicodedata.combining(c))
+
+
+def join_capitals(text: str) -> str:
+    """A capital the old encoding lacks, typed as the bare capital and then the small toned letter
+    ("Uủy viên" for "Ủy viên", TCVN3's "Uñy"; "Oộ", "Ơớ"): one capital letter, as it was meant.
+
+    Only a capital vowel followed by a small toned vowel of the same shape (or a plain capital before a
+    shaped one: "Oộ"); no Vietnamese word writes a vowel twice so, so nothing else is joined.
+    """
+    out: list[str] = []
+    for c in text:
+        before = out[-1] if out else ""
+        if (before.isupper() and c.islower() and _bare(c) != c
+                and (_bare(c).upper() == before or (_plain(c).upper() == before and before in "AEOU"))):
+            out[-1] = c.upper()
+            continue
+        out.append(c)
+    return "".join(out)
+
+
 def from_tcvn3(text: str) -> str:
     """TCVN3 (ABC) to Unicode; text typed in a caps font (.VnTimeH: its Latin letters all capitals)
-    comes out in capitals."""
-    decoded = _nfc("".join(TCVN3.get(c, c) for c in text))
+    comes out in capitals; a capital TCVN3 lacks, typed as two letters ("Uñy"), as one (join_capitals)."""
+    decoded = join_capitals(_nfc("".join(TCVN3.get(c, c) for c in text)))
     latin = [c for c in text if c.isascii() and c.isalpha()]
     return decoded.upper() if len(latin) >= 2 and all(c.isupper() for c in latin) else decoded
 
@@ -87,7 +115,7 @@ def from_vni(text: str) -> str:
         single = VNI_LETTERS.get(text[i].lower())
         out.append(text[i] if single is None else (single.upper() if text[i].isupper() else single))
         i += 1
-    return _nfc("".join(out))
+    return join_capitals(_nfc("".join(out)))
 
 
 ONSET = "ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnpqrstvx]"

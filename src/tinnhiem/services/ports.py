@@ -170,6 +170,7 @@ class Attendee:
     name: str
     unit: str
     channel: str | None  # None: not checked in; "electronic" or "paper"
+    detail: str = ""  # date of birth or Mã cán bộ, when the list gives it (tells namesakes apart)
 
 
 class PaperStore(Protocol):

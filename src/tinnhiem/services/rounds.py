@@ -5,14 +5,15 @@ Each function is one transaction: ``with uow``, change, audit entry, commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tinnhiem.domain import checks
 from tinnhiem.domain.double_entry import Entry, mismatches
-from tinnhiem.domain.errors import EntriesDiffer, InvalidInput
+from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound
 from tinnhiem.domain.model import Delegate, Exemption, Round, Totals
+from tinnhiem.domain.names import match_rank, same_names
 from tinnhiem.domain.rulesets import rule_set
 from tinnhiem.domain.tally import RoundResult, SubjectResult, tally, tally_channels
 from tinnhiem.services import roundfile
@@ -26,7 +27,7 @@ def create_round(
     rules = rule_set(round_.rule_set)
     checks.check_people(round_, rules)
     checks.check_visible(round_, delegates)
-    checks.check_conference(round_)
+    round_ = checks.check_figures(round_, rules, delegates=len(delegates))
     with uow:
         new_code = uow.rounds.add(round_, delegates, code)
         uow.rounds.audit(new_code, "round-created", actor, {"subjects": len(round_.subjects)})
@@ -42,6 +43,8 @@ def import_round_file(uow: UnitOfWork, path: Path, *, code: str | None = None, a
     rules = rule_set(round_.rule_set)
     checks.check_people(round_, rules)
     checks.check_visible(round_)
+    if totals is None:
+        round_ = checks.check_figures(round_, rules)
     with uow:
         new_code = uow.rounds.add(round_, (), code)
         if totals is not None:
@@ -77,13 +80,55 @@ def _save_agreed(uow: UnitOfWork, code: str, round_: Round, first: Entry, second
 
 
 def count(uow: UnitOfWork, code: str) -> RoundResult:
-    """The result of a stored round (its totals must be recorded)."""
+    """The result of a stored round (its totals must be recorded). Figures the organisers left blank are
+    what the hall counted with (R-CONV): convened, the delegates on the list; present, those checked in."""
     with uow:
         round_ = uow.rounds.get(code)
         channels = uow.rounds.channel_totals(code)
+        checked_in = sum(uow.paper.channel_voters(code).values())
+        listed = len(uow.rounds.delegates(code))
+    conf = round_.conference
+    round_ = replace(round_, conference=replace(
+        conf, convened=listed or None if conf.convened is None else conf.convened,
+        present=checked_in or None if conf.present is None else conf.present))
     if not channels:
         raise InvalidInput("no-counts", field="round", value=code)
     return tally_channels(round_, channels)
+
+
+FIGURES = ("convened", "present", "ballots_issued", "ballots_returned")
+
+
+def correct_figures(uow: UnitOfWork, code: str, figures: Mapping[str, int | None], *, actor: str = "") -> Round:
+    """The organisers write or correct the conference figures (R-CONV), audited with each old and new value.
+
+    Until a channel's totals are recorded any figure may change; after that (the committee has counted)
+    only a blank one may be filled: the percentages are fixed once the count is known, but a figure
+    nobody gave never blocks the minutes. Nothing is written when a figure breaks R-CONV's order.
+    """
+    unknown = sorted(set(figures) - set(FIGURES))
+    if unknown:
+        raise InvalidInput("unknown-value", field="conference", value=unknown[0], choices=", ".join(FIGURES))
+    with uow:
+        round_ = uow.rounds.get(code)
+        before = round_.conference
+        changed = {name: [getattr(before, name), value] for name, value in figures.items()
+                   if getattr(before, name) != value}
+        if not changed:
+            return round_
+        counted = bool(uow.rounds.channel_totals(code))
+        refused = next((name for name, (old, _) in changed.items() if counted and old is not None), None)
+        if refused is not None:
+            raise InvalidInput("figures-counted", field=f"conference.{refused}")
+        for name, value in figures.items():
+            if value is not None and value < 0:
+                raise InvalidInput("not-integer", field=f"conference.{name}", value=value)
+        after = replace(round_, conference=replace(before, **{n: v for n, (_, v) in changed.items()}))
+        checks.check_conference(after)
+        uow.rounds.set_conference(code, after.conference)
+        uow.rounds.audit(code, "figures-corrected", actor, {"figures": changed})
+        uow.commit()
+    return after
 
 
 def load(uow: UnitOfWork, code: str) -> tuple[Round, tuple[Totals, ...] | None]:
@@ -126,6 +171,12 @@ def listing(uow: UnitOfWork) -> list[RoundListing]:
     """Every stored round, oldest first."""
     with uow:
         return uow.rounds.listing()
+
+
+def namesakes(people: Sequence[Delegate]) -> list[list[tuple[int, Delegate]]]:
+    """Delegates written with the same name, each group with their numbers on the list (from 1): what
+    the import warns about, and what check-in tells apart by number, unit and detail."""
+    return [[(i + 1, people[i]) for i in group] for group in same_names([d.name for d in people])]
 
 
 def delegates(uow: UnitOfWork, code: str) -> tuple[Delegate, ...]:
@@ -207,6 +258,39 @@ def check_in(uow: UnitOfWork, code: str, number: int, channel: str, *,
         after = _check_in_list(uow, code)
         uow.commit()
     return attendee, after
+
+
+def find_delegates(uow: UnitOfWork, code: str, typed: str) -> list[tuple[int, Attendee]]:
+    """The delegates ``typed`` finds (a number on the list, or words of a name, unit, date of birth or code,
+    with or without diacritics), best first: (rank, delegate), as the check-in page orders them."""
+    with uow:
+        people = uow.paper.attendance(code)
+    if typed.strip().isdigit():
+        return [(0, p) for p in people if p.number + 1 == int(typed.strip())]
+    ranked = [(rank, p) for p in people
+              if (rank := match_rank(typed, p.name, f"{p.number + 1} {p.unit} {p.detail}")) is not None]
+    return sorted(ranked, key=lambda found: (found[0], found[1].number))
+
+
+def describe(person: Attendee) -> str:
+    """A delegate as every screen names them: number on the list, name, and what tells namesakes apart."""
+    apart = ", ".join(part for part in (person.unit, person.detail) if part)
+    return f"{person.number + 1}. {person.name}" + (f" ({apart})" if apart else "")
+
+
+def check_in_typed(uow: UnitOfWork, code: str, typed: str, channel: str, *,
+                   actor: str = "") -> tuple[Attendee, CheckInList]:
+    """Check in the one delegate ``typed`` means (the command line). Several equally good matches (two
+    "Nguyễn Văn An") are refused with their numbers, never resolved to the first one."""
+    found = find_delegates(uow, code, typed)
+    if not found:
+        raise NotFound("delegate-not-found", field="delegate", value=typed.strip())
+    best = [p for rank, p in found if rank == found[0][0]]
+    if len(best) > 1:
+        lines = "".join(f"\n  • {describe(p)}" + (" ✓" if p.channel else "") for p in best)
+        raise InvalidInput("delegate-ambiguous", field="delegate", value=typed.strip(), count=len(best),
+                           choices=lines)
+    return check_in(uow, code, best[0].number, channel, actor=actor)
 
 
 def undo_check_in(uow: UnitOfWork, code: str, number: int, *, actor: str = "") -> tuple[Attendee, CheckInList]:

@@ -29,8 +29,9 @@ from tinnhiem.crypto.record import (
     read_secrets,
     secrets_json,
 )
-from tinnhiem.domain.checks import quorum_needed
+from tinnhiem.domain.checks import check_figures, quorum_needed
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
+from tinnhiem.domain.rulesets import rule_set
 from tinnhiem.services import reserve
 from tinnhiem.services.electronic import manifest_for
 from tinnhiem.services.ports import Duplicate, Election, StoredCard, UnitOfWork
@@ -114,9 +115,10 @@ def open_voting(uow: UnitOfWork, code: str, actor: str = "") -> None:
         election = uow.voting.lock_election(code)
         if election.state != "ready":
             raise InvalidInput("voting-already-open" if election.state == "open" else "voting-closed", field="round")
+        round_ = uow.rounds.get(code)  # every figure the count needs, named, before anyone votes
+        check_figures(round_, rule_set(round_.rule_set), delegates=len(uow.rounds.delegates(code)))
         if not uow.voting.cards(code):
             raise InvalidInput("no-cards", field="cards")
-        round_ = uow.rounds.get(code)
         present = sum(uow.paper.channel_voters(code).values()) or (round_.conference.present or 0)
         convened = round_.conference.convened or len(uow.rounds.delegates(code))
         if 3 * present < 2 * convened:

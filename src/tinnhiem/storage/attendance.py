@@ -32,11 +32,12 @@ class SqlAttendance:
         """Every delegate in list order, with their channel once checked in (and not undone)."""
         round_row = self.rounds._row(code)
         rows = self.session.execute(
-            select(DelegateRow.number, DelegateRow.name, DelegateRow.unit, AttendanceRow.channel, AttendanceRow.present)
+            select(DelegateRow.number, DelegateRow.name, DelegateRow.unit, AttendanceRow.channel, AttendanceRow.present,
+                   DelegateRow.detail)
             .outerjoin(AttendanceRow, AttendanceRow.delegate_id == DelegateRow.id)
             .where(DelegateRow.round_id == round_row.id).order_by(DelegateRow.number))
-        return [Attendee(number, name, unit, channel if present else None)
-                for number, name, unit, channel, present in rows]
+        return [Attendee(number, name, unit, channel if present else None, detail)
+                for number, name, unit, channel, present, detail in rows]
 
     def _numbered(self, code: str, number: int) -> DelegateRow:
         delegate = self.session.scalar(select(DelegateRow).where(
@@ -65,7 +66,7 @@ class SqlAttendance:
             assert row is not None
             self._again(person, row, channel, by)
         self.session.flush()
-        return Attendee(person.number, person.name, person.unit, channel)
+        return Attendee(person.number, person.name, person.unit, channel, person.detail)
 
     @staticmethod
     def _again(person: DelegateRow, row: AttendanceRow, channel: str, by: str) -> None:
@@ -104,11 +105,11 @@ class SqlAttendance:
         person = self._numbered(code, number)
         row = self.session.scalar(select(AttendanceRow).where(AttendanceRow.delegate_id == person.id))
         if row is None or not row.present:
-            return Attendee(person.number, person.name, person.unit, None)
+            return Attendee(person.number, person.name, person.unit, None, person.detail)
         channel = row.channel
         if keep_channel:
             row.present, row.checked_in_by = False, None
         else:
             self.session.delete(row)
         self.session.flush()
-        return Attendee(person.number, person.name, person.unit, channel)
+        return Attendee(person.number, person.name, person.unit, channel, person.detail)

@@ -11,7 +11,7 @@ from typing import Any, Self
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tinnhiem.domain.errors import NotFound
+from tinnhiem.domain.errors import InvalidInput, NotFound
 from tinnhiem.domain.model import (
     LEVELS,
     BaseKind,
@@ -108,6 +108,8 @@ class SqlRoundStore:
         return f"{date.isoformat()}-{same_day + 1}"
 
     def add(self, round_: Round, delegates: Sequence[Delegate] = (), code: str | None = None) -> str:
+        if code and self.session.scalar(select(RoundRow.id).where(RoundRow.code == code)) is not None:
+            raise InvalidInput("round-code-taken", field="code", value=code)  # said, not a constraint's traceback
         conf = round_.conference
         row = RoundRow(
             code=code or self._new_code(round_.date),
@@ -133,7 +135,8 @@ class SqlRoundStore:
             for i, e in enumerate(round_.exemptions)
         ]
         row.committee = [CommitteeRow(number=i, name=m.name, role=m.role) for i, m in enumerate(round_.committee)]
-        row.delegates = [DelegateRow(number=i, name=d.name, unit=d.unit) for i, d in enumerate(delegates)]
+        row.delegates = [DelegateRow(number=i, name=d.name, unit=d.unit, detail=d.detail)
+                         for i, d in enumerate(delegates)]
         self.session.add(row)
         self.session.flush()
         return row.code
@@ -179,7 +182,7 @@ class SqlRoundStore:
         )
 
     def delegates(self, code: str) -> tuple[Delegate, ...]:
-        return tuple(Delegate(d.name, d.unit) for d in self._row(code).delegates)
+        return tuple(Delegate(d.name, d.unit, d.detail) for d in self._row(code).delegates)
 
     def channel_totals(self, code: str) -> dict[str, tuple[Totals, ...]]:
         """The totals of each channel that has been counted, in ballot order."""
@@ -415,11 +418,15 @@ class SqlPaperStore(SqlAttendance):
 
     def _delegate(self, code: str, name: str) -> DelegateRow:
         round_row = self.rounds._row(code)
-        delegate = self.session.scalar(select(DelegateRow).where(
-            DelegateRow.round_id == round_row.id, DelegateRow.name == unicodedata.normalize("NFC", name.strip())))
-        if delegate is None:
+        found = list(self.session.scalars(select(DelegateRow).where(
+            DelegateRow.round_id == round_row.id, DelegateRow.name == unicodedata.normalize("NFC", name.strip()))
+            .order_by(DelegateRow.number)))
+        if not found:
             raise NotFound("delegate-not-found", field="delegate", value=name)
-        return delegate
+        if len(found) > 1:  # namesakes: never the first one by default (check in by number instead)
+            choices = "".join(f"\n  • {d.number + 1}. {d.name}" + (f" ({d.unit})" if d.unit else "") for d in found)
+            raise InvalidInput("delegate-ambiguous", field="delegate", value=name, count=len(found), choices=choices)
+        return found[0]
 
     def attend(self, code: str, delegate: str, channel: str, by: str = "") -> None:
         """Record presence and channel; a delegate with another channel already, or present already, is refused."""

@@ -135,6 +135,7 @@ class DelegateRow(Base):
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
     unit: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 class AuditRow(Base):

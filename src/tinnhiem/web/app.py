@@ -74,8 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def refuse(request: Request, error: TinnhiemError, status: int, headers: dict[str, str] | None = None) -> Response:
         """Every refusal in one shape: the code, the field, the message in both languages (JSON under /api/)."""
-        body = {"error": error.code, "field": error.field, "message": message(error, "vi"),
-                "message_en": message(error, "en")}
+        body = {"error": error.code, "field": error.field, "message": message(error, "vi", plain=True),
+                "message_en": message(error, "en", plain=True)}
         if request.url.path.startswith("/api/"):
             return JSONResponse(body, status_code=status, headers=headers)
         return hall.page(request, "error.html", status=status, error=body)
@@ -91,7 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """A body that breaks its schema: 422, naming the first field; the handler never ran, nothing was written."""
         first = error.errors()[0] if error.errors() else {"loc": (), "msg": ""}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
-        return refuse(request, InvalidInput("invalid-body", field=where, reason=str(first.get("msg", ""))), 422)
+        reason = f"{where}: {first.get('msg', '')}"  # only a program sends this: the key is said in the reason
+        return refuse(request, InvalidInput("invalid-body", field=where, reason=reason), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

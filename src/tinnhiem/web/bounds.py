@@ -106,7 +106,7 @@ class BoundedBodies:
 async def _too_large(scope: Scope, send: Send, bound: Bound) -> None:
     """Refused before the app ran (no session is read then: both languages are sent)."""
     error = refusal(bound)
-    vi, en = message(error, "vi"), message(error, "en")
+    vi, en = message(error, "vi", plain=True), message(error, "en", plain=True)
     if scope["path"].startswith("/api/"):
         body = json.dumps({"error": error.code, "field": error.field, "message": vi, "message_en": en},
                           ensure_ascii=False).encode()

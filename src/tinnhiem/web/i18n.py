@@ -25,7 +25,7 @@ def translators(request: Request) -> dict[str, Callable[..., str]]:
 
 
 def _message(error: TinnhiemError, lang: str) -> str:
-    return i18n.message(error, lang)
+    return i18n.message(error, lang, plain=True)
 
 
 def script_messages(request: Request) -> dict[str, str]:

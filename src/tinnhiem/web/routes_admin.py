@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -18,7 +19,7 @@ from tinnhiem.web.bounds import MB, Bound
 from tinnhiem.web.deps import Hall, HallDep
 from tinnhiem.web.limiter import round_prefix
 from tinnhiem.web.security import require_csrf
-from tinnhiem.web.staff import SESSION_KEY, Admin, Organiser, admin, organiser, signed_in
+from tinnhiem.web.staff import SESSION_KEY, Admin, Organiser, admin, organiser, signed_in, staff_of
 
 router = APIRouter()
 OFFICE_FILE_BYTES = 5 * MB  # one spreadsheet or round file
@@ -36,8 +37,12 @@ def admin_home(request: Request, hall: HallDep) -> Response:
     staff = signed_in(request)
     if staff is None:
         return hall.page(request, "admin_sign_in.html", error=None)
+    from tinnhiem.services.steps import committee_steps
+
     shown = [r for r in rounds.listing(hall.uow()) if staff.may_see(r.code)]
-    return hall.page(request, "admin.html", rounds=shown, staff=staff)
+    steps = {r.code: committee_steps(hall.uow(), r.code) for r in shown
+             if staff.member_of(r.code) is not None and not staff.organises(r.code)}
+    return hall.page(request, "admin.html", rounds=shown, staff=staff, steps=steps)
 
 
 @router.post("/admin/sign-in", dependencies=[Depends(require_csrf)])
@@ -73,7 +78,9 @@ def admin_round(request: Request, hall: HallDep, code: str, staff: Organiser) ->
     round_, _ = rounds.load(hall.uow(), code)
     live = voting.turnout(hall.uow(), code)
     card_counts = cards.summary(hall.uow(), code) if live.election else {"cards": 0, "void": 0, "used": 0}
-    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=rounds.delegates(hall.uow(), code),
+    people = rounds.delegates(hall.uow(), code)
+    return hall.page(request, "admin_round.html", round=round_, code=code, delegates=people,
+                     namesakes=rounds.namesakes(people),
                      election=live.election, present=live.present, turnout=live.ballots, cards=card_counts,
                      error=None, staff=staff, people=accounts.round_staff(hall.uow(), code),
                      accounts=accounts.listing(hall.uow()) if staff.admin else [])
@@ -114,12 +121,13 @@ class CheckInUndo(Strict):
 def _check_in_json(listing: rounds.CheckInList, done: Attendee | None = None) -> dict[str, object]:
     """The list as the check-in screen reads it (short keys: 500 delegates are polled)."""
     body: dict[str, object] = {
-        "delegates": [[p.number, p.name, p.unit, p.channel] for p in listing.delegates],
+        "delegates": [[p.number, p.name, p.unit, p.channel, p.detail] for p in listing.delegates],
         "convened": listing.convened, "present": listing.present, "electronic": listing.by_channel["electronic"],
         "paper": listing.by_channel["paper"], "needed": listing.needed, "quorum_rule": listing.quorum_rule,
     }
     if done is not None:
-        body["done"] = {"number": done.number, "name": done.name, "channel": done.channel}
+        body["done"] = {"number": done.number, "name": done.name, "unit": done.unit, "detail": done.detail,
+                        "channel": done.channel}
     return body
 
 
@@ -158,15 +166,72 @@ def close_voting(request: Request, hall: HallDep, code: str, staff: Organiser) -
     return _changed(hall, code)
 
 
+def _figure() -> Any:
+    """A conference figure as typed: digits, or blank (one Form per field: FastAPI names a Form after its first use)."""
+    return Form("", max_length=9, pattern=r"^[0-9]*$")
+
+
+@router.post("/admin/r/{code}/figures", dependencies=[Depends(require_csrf)])
+def correct_figures(request: Request, hall: HallDep, code: str, staff: Organiser, convened: str = _figure(),
+                    present: str = _figure(), ballots_issued: str = _figure(),
+                    ballots_returned: str = _figure()) -> Response:
+    """The organisers write or correct the conference figures (audited; once counted, blanks only)."""
+    typed = {"convened": convened, "present": present, "ballots_issued": ballots_issued,
+             "ballots_returned": ballots_returned}
+    rounds.correct_figures(hall.uow(), code, {k: int(v) if v else None for k, v in typed.items()}, actor=staff.login)
+    return _changed(hall, code)
+
+
 @router.get("/admin/r/{code}/minutes.pdf", dependencies=[Depends(organiser)])
 def minutes_pdf(request: Request, hall: HallDep, code: str) -> Response:
-    """The minutes to sign (PDF, A4), from the counted result."""
-    from tinnhiem.reports.content import minutes
-    from tinnhiem.reports.pdf import minutes_pdf as render
+    """The minutes to sign (PDF, A4), from the counted result (kept for links made before the documents page)."""
+    return document(request, hall, code, "minutes.pdf")
 
-    data = render(minutes(rounds.count(hall.uow(), code)))
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{code}-bien-ban.pdf"'})
+
+@router.get("/admin/r/{code}/documents", response_class=HTMLResponse, dependencies=[Depends(staff_of)])
+def documents_page(request: Request, hall: HallDep, code: str) -> Response:
+    """Every document of the round for its organisers and committee: minutes (PDF, DOCX), results (XLSX),
+    announcement, public record; or what is still missing, in words."""
+    from tinnhiem.reports.files import DOCUMENTS, file_stem
+
+    round_, _ = rounds.load(hall.uow(), code)
+    election = voting.election_view(hall.uow(), code)
+    try:
+        result, problem = rounds.count(hall.uow(), code), None
+    except InvalidInput as refused:
+        result, problem = None, refused
+    stem = file_stem(code, result) if result else ""
+    files = [(kind, f"{stem}-{name}") for kind, (name, _) in DOCUMENTS.items()] if result else []
+    record = f"{code}-{round_.date.isoformat()}-ho-so-cong-khai.json" if election and election.state in (
+        "closed", "tallied") else None
+    return hall.page(request, "documents.html", round=round_, code=code, files=files, problem=problem,
+                     record=record, staff=signed_in(request))
+
+
+@router.get("/admin/r/{code}/documents/{kind}", dependencies=[Depends(staff_of)])
+def document(request: Request, hall: HallDep, code: str, kind: str) -> Response:
+    """One document, named after its round and date; the public record once voting has closed."""
+    from tinnhiem.reports.files import DOCUMENTS, file_stem, render_document
+
+    if kind == "record.json":
+        from tinnhiem.services import record as record_service
+
+        round_, _ = rounds.load(hall.uow(), code)
+        data = json.dumps(record_service.public_record(hall.uow(), code), ensure_ascii=False).encode("utf-8")
+        name, media = f"{code}-{round_.date.isoformat()}-ho-so-cong-khai.json", "application/json"
+    elif kind in DOCUMENTS:
+        result = rounds.count(hall.uow(), code)
+        paper = None
+        if "paper" in result.channels:
+            from tinnhiem.paper.counting import paper_figures
+
+            paper = paper_figures(hall.uow(), code)
+        suffix, media = DOCUMENTS[kind]
+        data, name = render_document(result, kind, paper), f"{file_stem(code, result)}-{suffix}"
+    else:
+        raise InvalidInput("unknown-value", field="document", value=kind,
+                           choices=", ".join([*DOCUMENTS, "record.json"]))
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/admin/new", response_class=HTMLResponse, dependencies=[Depends(admin)])

@@ -163,14 +163,15 @@ async def submit_totals(request: Request, code: str, member: Member) -> HTMLResp
     round_, _ = rounds.load(hall.uow(), code)
     form = await request.form()
 
-    def number(field: str) -> int:
+    def number(field: str, i: int) -> int:
         text = str(form.get(field, "")).strip()
-        if not text.isdigit() or len(text) > 7:
-            raise InvalidInput("not-integer", field=field, value=text)
+        if not text.isdigit() or len(text) > 7:  # said as the subject's row, not the form's key
+            raise InvalidInput("not-integer", field=f"subjects[{i}].counts", subject=round_.subjects[i].name,
+                               value=text)
         return int(text)
 
-    totals = [Totals({level: number(f"c-{i}-{level.value}") for level in round_.levels}, number(f"invalid-{i}"))
-              for i in range(len(round_.subjects))]
+    totals = [Totals({level: number(f"c-{i}-{level.value}", i) for level in round_.levels},
+                     number(f"invalid-{i}", i)) for i in range(len(round_.subjects))]
     outcome, differ = rounds.submit_entry(hall.uow(), code, member, totals, device_mark(request))
     if outcome == "saved":
         hall.live.changed(code)

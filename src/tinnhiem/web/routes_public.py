@@ -24,9 +24,13 @@ def home(request: Request, hall: HallDep) -> HTMLResponse:
 
 
 def screen_state(hall: Hall, code: str) -> dict[str, object]:
-    """What the screens show live: the election's state, the ballots cast, the delegates present."""
+    """What the screens show live: the election's state, the ballots cast, the delegates present, and the
+    conference figures (a correction by the organisers shows the results the projector was waiting for)."""
     live = voting.turnout(hall.uow(), code)
-    return {"state": live.state, "turnout": live.ballots, "present": sum(live.present.values())}
+    conf = rounds.load(hall.uow(), code)[0].conference
+    figures = ",".join("" if n is None else str(n) for n in (conf.convened, conf.present, conf.ballots_issued,
+                                                            conf.ballots_returned))
+    return {"state": live.state, "turnout": live.ballots, "present": sum(live.present.values()), "figures": figures}
 
 
 SCREEN_ROWS = 12  # subjects a 1,920 × 1,080 projector shows at once in type read from the back of the hall
@@ -44,10 +48,11 @@ def screen(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     """The projector: turnout while voting is open, the results once counted, every row in view
     (pages that turn by themselves, and by key, when the subjects are many)."""
     round_, _ = rounds.load(hall.uow(), code)
+    problem: InvalidInput | None = None
     try:
         result = rounds.count(hall.uow(), code)
-    except InvalidInput:
-        result = None
+    except InvalidInput as refused:  # before the count, or a figure still missing: said, never reloaded
+        result, problem = None, None if refused.code == "no-counts" else refused
     rows = [] if result is None else [
         {"number": i, "name": s.subject.name, "position": s.subject.position, "band": s.band,
          "dismissal": s.dismissal_proposed,
@@ -57,7 +62,7 @@ def screen(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     ]
     pages = [[rows[i] for i in page] for page in screen_pages(len(rows))]
     return hall.page(request, "screen.html", round=round_, code=code, live=screen_state(hall, code), rows=rows,
-                     pages=pages)
+                     pages=pages, problem=problem)
 
 
 @router.get("/r/{code}/events", include_in_schema=False)  # a stream: not for generated calls

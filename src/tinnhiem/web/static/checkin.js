@@ -29,15 +29,32 @@
     return b;
   }
 
-  function makeRow([number, name, unit]) {
+  // How well the words typed find a delegate, lower is better (as domain.names.match_rank): 0 the whole
+  // name as typed, 1 the whole name without diacritics, 2 every word a whole word, 3 every word begins a
+  // word, 4 every word inside; null: not found. "nguyen van an" lists the Nguyễn Văn An first.
+  const exact = (text) => text.normalize("NFC").toLowerCase().replace(/\s+/g, " ").trim();
+  function rank(typed, row) {
+    const words = fold(typed).split(" ").filter(Boolean);
+    if (!words.length) return null;
+    if (exact(typed) === row.exact) return 0;
+    if (fold(typed) === row.folded) return 1;
+    if (words.every((w) => row.words.includes(w))) return 2;
+    if (words.every((w) => row.words.some((k) => k.startsWith(w)))) return 3;
+    if (words.every((w) => row.key.includes(w))) return 4;
+    return null;
+  }
+
+  function makeRow([number, name, unit, , detail]) {
     const item = document.createElement("li");
     item.dataset.number = number;
     const who = document.createElement("span");
     who.className = "who";
-    who.innerHTML = '<span class="number"></span> <span class="name"></span> <span class="unit"></span>';
+    who.innerHTML = '<span class="number"></span> <span class="name"></span>' +
+      '<span class="meta"><span class="unit"></span><span class="detail"></span></span>';
     who.querySelector(".number").textContent = number + 1; // the list's STT counts from 1
     who.querySelector(".name").textContent = name;
     who.querySelector(".unit").textContent = unit;
+    who.querySelector(".detail").textContent = detail || "";
     const state = document.createElement("span");
     state.className = "state";
     const electronic = button(tr("Điện tử"), "tap electronic", name);
@@ -51,7 +68,9 @@
     actions.append(state, electronic, paper, undo);
     item.append(who, actions);
     list.append(item);
-    return { item, key: fold(`${number + 1} ${name} ${unit}`), channel: undefined, state, electronic, paper, undo };
+    const key = fold(`${number + 1} ${name} ${unit} ${detail || ""}`);
+    return { item, key, words: key.split(" "), exact: exact(name), folded: fold(name), name, unit,
+      detail: detail || "", number, channel: undefined, state, electronic, paper, undo };
   }
 
   function showRow(row, channel) {
@@ -86,16 +105,32 @@
       showRow(row, delegate[3] || null);
     }
     showCounts(data);
+    markNamesakes();
     filter();
+  }
+
+  // Two rows with the same name say so, so that the number, unit and date of birth are read.
+  function markNamesakes() {
+    const seen = new Map();
+    for (const row of rows.values()) seen.set(row.exact, (seen.get(row.exact) || 0) + 1);
+    for (const row of rows.values()) row.item.classList.toggle("namesake", seen.get(row.exact) > 1);
   }
 
   function filter() {
     const words = fold(search.value).split(" ").filter(Boolean);
     let shown = 0;
+    const found = [];
     for (const row of rows.values()) {
-      const match = words.every((w) => row.key.includes(w));
-      row.item.hidden = !match;
-      shown += match;
+      const place = words.length ? rank(search.value, row) : 5;
+      row.item.hidden = place === null;
+      if (place !== null) { shown += 1; found.push([place, row.number, row]); }
+    }
+    found.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // best matches first, then in list order
+    let previous = null;
+    for (const [, , row] of found) { // moved only where out of place: the list is not rebuilt per key
+      const wanted = previous ? previous.nextSibling : list.firstChild;
+      if (wanted !== row.item) list.insertBefore(row.item, wanted);
+      previous = row.item;
     }
     document.getElementById("checkin-shown").textContent = words.length
       ? tr("{shown} đại biểu khớp", { shown }) : tr("{count} đại biểu", { count: rows.size });
@@ -108,7 +143,9 @@
     box.hidden = !last;
     if (!last) return;
     refused(box, false);
-    document.getElementById("checkin-done-name").textContent = `✓ ${last.name}`;
+    const apart = [last.unit, last.detail].filter(Boolean).join(", ");
+    document.getElementById("checkin-done-name").textContent =
+      `✓ ${last.number + 1}. ${last.name}${apart ? ` (${apart})` : ""}`;
     document.getElementById("checkin-done-channel").textContent = CHANNEL[last.channel];
     document.getElementById("checkin-hand").textContent = HAND[last.channel];
   }

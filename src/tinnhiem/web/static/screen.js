@@ -8,7 +8,10 @@
       const state = JSON.parse(message.data);
       document.getElementById("voted").textContent = state.turnout;
       document.getElementById("present").textContent = state.present;
-      if (state.state === "tallied") { events.close(); location.reload(); }
+      // Reload once, when the state becomes "tallied" while this page is open; a page that already showed
+      // "tallied" without results (a figure missing: said on the page) waits for the next change instead.
+      if (state.state === "tallied" && box.dataset.state !== "tallied") { events.close(); location.reload(); }
+      if (state.figures !== undefined && state.figures !== box.dataset.figures) { events.close(); location.reload(); }
     };
   }
   const table = document.getElementById("results");
