@@ -33,7 +33,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tinnhiem.crypto.ballot import encrypt_ballot, verify_ballot
+from tinnhiem.crypto.ballot import cast_ballot, verify_cast_ballot
 from tinnhiem.crypto.group import base_mul, mul, random_scalar
 from tinnhiem.crypto.record import ballot_json, read_ballot, read_manifest
 from tinnhiem.domain.model import Delegate, Round, Subject, VotingBody
@@ -54,8 +54,9 @@ def _encrypt(args: tuple[dict[str, object], str, str, int]) -> dict[str, object]
 
     m = read_manifest(manifest_json)
     choices = [(seed + j) % 4 or None for j in range(len(m.subjects))]
-    ballot, _ = encrypt_ballot(m, bytes.fromhex(key), [None if c is None else c - 1 for c in choices],
-                               signing_key(m.round_id, card), random_scalar)
+    election = m.hash  # v3 (A2): the election's E
+    ballot, _ = cast_ballot(m, election, bytes.fromhex(key), [None if c is None else c - 1 for c in choices],
+                            signing_key(m.round_id, card), random_scalar)
     return ballot_json(ballot)
 
 
@@ -158,7 +159,7 @@ def machine(url: str, code: str, ballot: dict[str, object]) -> dict[str, float]:
     checks = []
     for _ in range(5):
         start = time.perf_counter()
-        verify_ballot(m, key, read)
+        verify_cast_ballot(m, read.election, key, read)
         checks.append(time.perf_counter() - start)
     return {"scalar_mult_us": round(mult_us, 1), "ballot_check_ms": round(statistics.median(checks) * 1000, 1)}
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from tinnhiem.crypto import ceremony
-from tinnhiem.crypto.ballot import EncryptedBallot, alphas, choices_of, verify_ballot, verify_opening
+from tinnhiem.crypto.ballot import CastBallot, alphas, choices_of, verify_cast_ballot, verify_opening
+from tinnhiem.crypto.credentials import SIGN_IN_TAG as SIGN_IN_TAG  # v3 (A2): sign over sign_in_message(E, nonce)
 from tinnhiem.crypto.credentials import Signature, verify_signature
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.group import Random
-from tinnhiem.crypto.manifest import Manifest
+from tinnhiem.crypto.manifest import Manifest, new_election_nonce
 from tinnhiem.crypto.record import (
     ballot_json,
     committee_json,
@@ -35,7 +36,6 @@ from tinnhiem.services.electronic import manifest_for
 from tinnhiem.services.ports import Duplicate, Election, StoredCard, UnitOfWork
 
 MAX_CHALLENGES = 3  # per card: enough to check a device, too few to flood the record
-SIGN_IN_TAG = "sign-in"
 
 
 def manifest(election: Election) -> Manifest:
@@ -101,7 +101,7 @@ def round_manifest(uow: UnitOfWork, code: str) -> Manifest:
     with uow:
         round_ = uow.rounds.get(code)
         delegates = len(uow.rounds.delegates(code))
-    built = manifest_for(round_, code, max(delegates, round_.conference.convened or 0, 1))
+    built = manifest_for(round_, code, max(delegates, round_.conference.convened or 0, 1), new_election_nonce())
     if not built.fits:
         raise InvalidInput("manifest-too-large", field="round", ballots=built.max_ballots)
     return built
@@ -204,12 +204,13 @@ def card_used(uow: UnitOfWork, code: str, credential: str) -> bool:
     return card is not None and card.used
 
 
-def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") -> tuple[Manifest, EncryptedBallot]:
+def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") -> tuple[Manifest, CastBallot]:
     """Read and verify a submitted ballot (code, round, shape, signature, proofs) before anything is stored."""
     m = manifest(election)
     try:
         ballot = read_ballot(data, field)
-        verify_ballot(m, bytes.fromhex(election.joint_key), ballot)
+        # v3 (A2): check against the election's stored E, not the ballot's own
+        verify_cast_ballot(m, ballot.election, bytes.fromhex(election.joint_key), ballot)
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field=field, reason=error) from None
     return m, ballot
@@ -267,7 +268,7 @@ def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
     m, ballot = _read(election, data)
     try:
         revealed = read_secrets(opened, "secrets")
-        verify_opening(m, bytes.fromhex(election.joint_key), ballot, revealed)
+        verify_opening(m, bytes.fromhex(election.joint_key), ballot.ballot, revealed)
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field="secrets", reason=error) from None
     credential = ballot.credential.hex()

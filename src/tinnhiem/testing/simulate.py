@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tinnhiem.crypto import ceremony
-from tinnhiem.crypto.ballot import EncryptedBallot, encrypt_ballot
+from tinnhiem.crypto.ballot import CastBallot, cast_ballot, encrypt_ballot
 from tinnhiem.crypto.credentials import CARD_ALPHABET, CARD_SYMBOLS, signing_key
 from tinnhiem.crypto.decryption import DecryptionShare, DiscreteLogs, decrypt_share
+from tinnhiem.crypto.election import ballot_list_hash, closing_message, election_hash, sign_closing, sign_election
 from tinnhiem.crypto.group import ORDER, Random, Scalar, base_mul
 from tinnhiem.crypto.manifest import Manifest
-from tinnhiem.crypto.record import Card, Record, SpoiledBallot
+from tinnhiem.crypto.record import Card, Checkins, Closing, Record, SpoiledBallot
 from tinnhiem.crypto.tally import encrypted_sums, results
 
 
@@ -24,6 +25,16 @@ def seeded(seed: int) -> Random:
     """Reproducible scalars for tests and test vectors (never for a real round)."""
     generator = random.Random(seed)
     return lambda: 1 + generator.randrange(ORDER - 1)
+
+
+def seeded_bytes(seed: int, count: int = 32) -> bytes:
+    """Reproducible bytes (an election nonce, a ballot nonce) for tests only."""
+    return random.Random(seed).randbytes(count)
+
+
+def seeded_nonce(seed: int) -> str:
+    """A reproducible election nonce (64 hex digits) for tests only."""
+    return seeded_bytes(seed).hex()
 
 
 def seeded_cards(round_id: str, count: int, seed: int) -> list[str]:
@@ -78,19 +89,32 @@ def simulate(
     seed: int = 1,
     names: Sequence[str] = (),
     void: int = 2,
+    paper: int = 0,
+    signing: Sequence[int] | None = None,
 ) -> Record:
     """The record of a round in which ``choices`` were cast, each with its own card (plus ``spoil``
-    challenged ballots by the first cards, and ``void`` cards voided unused)."""
+    challenged ballots, and ``void`` cards voided unused), ``paper`` delegates checked in on paper.
+    The members in ``signing`` (default: the first k) sign the card list and the closing statement."""
     rng = seeded(seed)
     keyed = run_ceremony(manifest, members, threshold, rng)
     key = ceremony.joint_key(keyed.commitments)
+    receipt_key = base_mul(rng())
     cards = [signing_key(manifest.round_id, c) for c in seeded_cards(manifest.round_id, len(choices) + void, seed)]
-    ballots: list[EncryptedBallot] = [encrypt_ballot(manifest, key, c, s, rng)[0]
-                                      for c, s in zip(choices, cards, strict=False)]
+    credentials = [base_mul(s) for s in cards]
+    election = election_hash(manifest, keyed.committee, keyed.commitments, key, receipt_key, credentials)
+    signers = list(signing or range(1, threshold + 1))
+    card_signatures = tuple(sign_election(m, keyed.secrets[m], election, rng) for m in signers)
+    nonces = random.Random(seed)
+    ballots: list[CastBallot] = [cast_ballot(manifest, election, key, c, s, rng, nonces.randbytes(32))[0]
+                                 for c, s in zip(choices, cards, strict=False)]
     spoiled = []
-    for c, s in zip(choices[:spoil], cards, strict=False):
-        ballot, secrets = encrypt_ballot(manifest, key, c, s, rng)
+    for c in choices[:spoil]:
+        ballot, secrets = encrypt_ballot(manifest, election, key, c, rng, nonces.randbytes(32))
         spoiled.append(SpoiledBallot(ballot, secrets))
+    list_hash = ballot_list_hash(b.digest() for b in ballots)
+    statement = closing_message(election, len(ballots), len(choices), paper, list_hash)
+    closing = Closing(len(ballots), list_hash, tuple(sign_closing(m, keyed.secrets[m], statement, rng)
+                                                     for m in signers))
     sums = encrypted_sums(manifest, ballots)
     who = list(decrypting or range(1, threshold + 1))
     shares: dict[int, list[DecryptionShare]] = {
@@ -109,4 +133,9 @@ def simulate(
         spoiled=tuple(spoiled),
         sums=sums,
         results=results(manifest, sums, shares, len(ballots), logs),
+        receipt_key=receipt_key,
+        election=election,
+        card_signatures=card_signatures,
+        checkins=Checkins(len(choices), paper),
+        closing=closing,
     )
