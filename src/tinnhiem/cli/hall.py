@@ -13,7 +13,7 @@ from tinnhiem.cli.i18n import t
 from tinnhiem.crypto.group import random_scalar
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.paper.cards import cards_pdf
-from tinnhiem.services import keyfiles, record, rounds
+from tinnhiem.services import keyfiles, record
 from tinnhiem.services.ports import UnitOfWork
 
 
@@ -48,26 +48,42 @@ def write_key_files(folder: Path, code: str, files: list[tuple[int, bytes]]) -> 
 
 
 def decrypt(uow: UnitOfWork, code: str, key_files: list[Path], passphrases: list[str] | None = None) -> dict[str, object]:
-    """Each member unlocks their own file; the tally is decrypted, proven and stored."""
+    """Each member unlocks their own file at the hall's machine; the tally is decrypted, proven and stored."""
+    return record.decrypt(uow, code, unlock_members(key_files, code, passphrases), random_scalar)
+
+
+def unlock_members(key_files: list[Path], round_id: str, passphrases: list[str] | None = None) -> dict[int, int]:
+    """Each member types their own passphrase for their own file: member number → key share sℓ."""
     shares = {}
     for i, path in enumerate(key_files):
         passphrase = passphrases[i] if passphrases else getpass.getpass(t("Mật khẩu cho {name}: ", name=path.name))
         member = keyfiles.unlock(path.read_bytes(), passphrase)
-        if member.round_id != code or member.share is None:
+        if member.round_id != round_id or member.share is None:
             raise InvalidInput("key-file-unreadable", field=path.name, reason="another round")
         shares[member.member] = member.share
-    return record.decrypt(uow, code, shares, random_scalar)
+    return shares
 
 
-def make_cards(uow: UnitOfWork, code: str, count: int, address: str, wifi: str, folder: Path) -> tuple[Path, Path]:
-    """The committee's laptop: fresh cards as a PDF to print, and the public credentials as a file."""
+def make_cards(election_path: Path, count: int, key_files: list[Path], address: str, wifi: str, folder: Path,
+               passphrases: list[str] | None = None) -> tuple[Path, Path]:
+    """The committee's laptop, from the hall's election file and no database of the hall: fresh cards as a PDF
+    to print, and the public credentials with E, signed by each member whose key file is given."""
     from tinnhiem.services.cards import make_cards as new_cards
+    from tinnhiem.services.cards import read_election_file
 
-    round_, _ = rounds.load(uow, code)
-    made = new_cards(code, count)
+    try:
+        data = json.loads(election_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise InvalidInput("election-file", field=election_path.name) from None
+    election = read_election_file(data)
+    if len(key_files) < election.committee.threshold:  # said before any passphrase is asked
+        raise InvalidInput("cards-too-few-members", field="--key", given=len(key_files),
+                           needed=election.committee.threshold)
+    made = new_cards(election, count, unlock_members(key_files, election.round_id, passphrases))
+    code = election.round_id
     folder.mkdir(parents=True, exist_ok=True)
     pdf, public = folder / f"{code}-the-bo-phieu.pdf", folder / f"{code}-the-cong-khai.json"
-    pdf.write_bytes(cards_pdf(round_, code, made.secrets, address, wifi))
+    pdf.write_bytes(cards_pdf(election.title, code, made.secrets, address, wifi))
     pdf.chmod(0o600)
     public.write_text(json.dumps(made.public, ensure_ascii=False, indent=1), encoding="utf-8")
     return pdf, public

@@ -437,51 +437,86 @@ def electronic_command(
     show_result(rounds.count(_uow(), code))
 
 
-@committee_app.command("setup", help=t("Tạo khóa chung; mỗi thành viên giữ tệp khóa riêng có mật khẩu."))
+ON_HALL_SERVER = typer.Option(False, "--on-hall-server", help=t("Cho phép mở khóa của thành viên trên máy chủ hội "
+                                                                 "trường (không nên: ai quản trị máy chủ có thể "
+                                                                 "lấy khóa)."))
+
+
+def _refuse_on_hall_server(allowed: bool, alternative: str) -> None:
+    """The hall's commands do not unlock or make a member's key on the hall's machine unless told to (and say why)."""
+    if not allowed:
+        raise InvalidInput("key-on-hall-server", field="--on-hall-server", alternative=alternative)
+
+
+@committee_app.command("setup", help=t("Tạo khóa chung ngay trên máy này (mọi phần khóa qua một máy; cách an toàn "
+                                       "hơn: lễ tạo khóa trên thiết bị của từng thành viên)."))
 @reports_errors
 def committee_setup_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
     member: list[str] = typer.Option(..., help=t("Thành viên Ban kiểm phiếu (lặp lại).")),
     threshold: int = typer.Option(..., help=t("Số thành viên cần để giải mã.")),
     folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp khóa.")),
+    on_hall_server: bool = ON_HALL_SERVER,
 ) -> None:
     """Joint key; one locked file per member."""
     from tinnhiem.cli.hall import setup
 
+    _refuse_on_hall_server(on_hall_server, "/committee/r/ROUND/ceremony")
     for path in setup(_uow(), code, member, threshold, folder or home() / "keys"):
         out.print(str(path))
 
 
-@committee_app.command("decrypt", help=t("Giải mã kết quả với đủ số thành viên; ghi hồ sơ công khai."))
+@committee_app.command("decrypt", help=t("Giải mã kết quả với đủ số thành viên ngay trên máy chủ hội trường."))
 @reports_errors
 def committee_decrypt_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
     key: list[Path] = typer.Option(..., exists=True, help=t("Tệp khóa của một thành viên (lặp lại).")),
+    on_hall_server: bool = ON_HALL_SERVER,
 ) -> None:
     """Decrypt the tally; write the public record."""
     from tinnhiem.cli.hall import decrypt, write_record
 
+    _refuse_on_hall_server(on_hall_server, "/committee/r/ROUND")
     record = decrypt(_uow(), code, key)
     write_record(record, home() / "documents" / f"{code}-ho-so-cong-khai.json", out)
     show_result(rounds.count(_uow(), code))
 
 
-@cards_app.command("make", 
-    help=t("Làm thẻ trên máy của Ban kiểm phiếu: tệp in thẻ (PDF) và tệp công khai để tải lên."))
+@cards_app.command("election", help=t("Xuất tệp cuộc bỏ phiếu (công khai) để Ban kiểm phiếu làm thẻ trên máy riêng."))
+@reports_errors
+def cards_election_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    file: Path = typer.Option(None, "--out", help=t("Tệp ghi ra.")),
+) -> None:
+    """Export the election file (tinnhiem-election/1)."""
+    from tinnhiem.services import cards
+
+    path = file or home() / "documents" / f"{code}-cuoc-bo-phieu.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(cards.election_file(_uow(), code), ensure_ascii=False, indent=1), encoding="utf-8")
+    out.print(str(path))
+
+
+@cards_app.command("make",
+    help=t("Làm thẻ trên máy của Ban kiểm phiếu, từ tệp cuộc bỏ phiếu (không cần cơ sở dữ liệu của hội trường): "
+           "tệp in thẻ (PDF) và danh sách công khai có chữ ký của các thành viên."))
 @reports_errors
 def cards_make_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    election: Path = typer.Argument(..., metavar="ELECTION-FILE", exists=True, dir_okay=False,
+                                    help=t("Tệp cuộc bỏ phiếu xuất từ hội trường (tinnhiem cards election).")),
     count: int = typer.Option(..., help=t("Số thẻ cần in (số đại biểu bỏ phiếu điện tử, thêm vài "
                                           "thẻ dự phòng).")),
+    key: list[Path] = typer.Option(..., exists=True, dir_okay=False,
+                                   help=t("Tệp khóa của một thành viên ký danh sách thẻ (lặp lại; ít nhất k).")),
+    folder: Path = typer.Option(..., "--out", help=t("Thư mục ghi tệp (trên máy của Ban kiểm phiếu).")),
     address: str = typer.Option("http://192.168.1.10:8000", help=t("Địa chỉ máy chủ trong hội "
                                                                    "trường.")),
     wifi: str = typer.Option("", help=t("Tên mạng Wi-Fi của hội trường.")),
-    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.")),
 ) -> None:
-    """Make the cards: PDF + public file."""
+    """Make and sign the cards: PDF + signed public file."""
     from tinnhiem.cli.hall import make_cards
 
-    pdf, public = make_cards(_uow(), code, count, address.rstrip("/"), wifi, folder or home() / "documents")
+    pdf, public = make_cards(election, count, key, address.rstrip("/"), wifi, folder)
     out.print(t("Thẻ để in (giữ kín, không đưa lên máy chủ): {pdf}", pdf=pdf))
     out.print(t("Tệp công khai cho Ban tổ chức tải lên: {public}", public=public))
 

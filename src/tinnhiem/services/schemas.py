@@ -148,6 +148,13 @@ class Shares(Strict):
     shares: Annotated[list[Share], Field(min_length=1, max_length=MAX_SUBJECTS)]
 
 
+class ClosingSignature(Strict):
+    """A member's signature over the closing statement, as their device posts it."""
+
+    member: Member
+    signature: Signature
+
+
 class SealedShare(Strict):
     E: Hex
     box: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{96}$")]  # 32-byte share + 16-byte tag
