@@ -256,13 +256,18 @@ def verify_command(
                                                                            "điện tử.")),
     workers: int = typer.Option(0, help=t("Số tiến trình (0: mọi lõi).")),
     as_json: bool = typer.Option(False, "--json", help=t("Kết quả dạng JSON cho máy đọc.")),
+    receipt: list[Path] = typer.Option([], "--receipt", exists=True, dir_okay=False,
+                                       help=t("Biên nhận phiếu (tinnhiem-receipt/1) cần đối chiếu với hồ sơ; "
+                                              "lặp lại cho mỗi tệp.")),
 ) -> None:
-    """Re-check a public record (§12)."""
-    from tinnhiem.cli.verify import verify_file
+    """Re-check a public record (§12), and each receipt given against it (check `receipt`)."""
+    from tinnhiem.cli.verify import read_receipts, receipt_notes, verify_file
     from tinnhiem.crypto.errors import VerificationError
 
     try:
-        verified = verify_file(record, workers or None)
+        receipts = read_receipts(tuple(receipt))
+        verified = verify_file(record, workers or None, receipts)
+        notes = receipt_notes(record, receipts) if receipts else []
     except VerificationError as error:
         if as_json:
             verdict = {"valid": False, "check": error.code, "message": message(error, "vi"),
@@ -279,8 +284,16 @@ def verify_command(
     if as_json:
         typer.echo(json.dumps({"valid": True, "ballots": verified.ballots, "spoiled": verified.spoiled,
                                "subjects": verified.subjects, "decrypting_members": list(verified.decrypting_members),
-                               "counts": [list(c) for c in verified.counts], "empty": list(verified.empty)}))
+                               "counts": [list(c) for c in verified.counts], "empty": list(verified.empty),
+                               "receipts": [{"file": p.name, "code": r.code, "finding": note}
+                                            for p, r, note in zip(receipt, receipts, notes, strict=True)]}))
         return
+    for path, note in zip(receipt, notes, strict=True):
+        if note == "in-record":
+            out.print(t("Biên nhận {file}: phiếu có trong hồ sơ.", file=path.name))
+        else:
+            err.print(t("Biên nhận {file} không hợp lệ (chữ ký sai hoặc của cuộc bầu khác): nó không chứng minh "
+                        "được gì.", file=path.name))
     out.print(t("HỢP LỆ: {ballots} phiếu, {spoiled} phiếu hủy để kiểm tra, {subjects} người; giải "
                 "mã bởi thành viên {list}.",
                 ballots=verified.ballots, spoiled=verified.spoiled, subjects=verified.subjects, list=list(verified.decrypting_members)), style="bold green")

@@ -1,4 +1,4 @@
-"""Encrypted ballots, their proofs, tracking codes, cast ballots and the Benaloh challenge (docs/protocol.md §7).
+"""Encrypted ballots, their proofs, tracking codes, cast ballots and the Benaloh challenge (docs/protocol.md §6).
 
 A ballot is bound to the election's identity E (crypto/election.py) and to a fresh ballot nonce N
 drawn by the device; nothing in the ballot itself names a card. A *cast* ballot adds the card:
@@ -49,12 +49,12 @@ class EncryptedBallot:
         return ballot_digest(self.election, self.nonce, self.rows)
 
     def digest(self) -> bytes:
-        """H("ballot", E, N, every α, β, challenge, response)[:32] (§7.1): what the code shows."""
+        """H("ballot", E, N, every α, β, challenge, response)[:32] (§6.4): what the code shows."""
         return self._digest
 
     @property
     def code(self) -> str:
-        """The full tracking code: the 32-byte digest in lower-case hex (§7.4)."""
+        """The full tracking code: the 32-byte digest in lower-case hex (§6.4)."""
         return self.digest().hex()
 
     @property
@@ -121,7 +121,7 @@ class BallotSecrets:
 
 
 def row_context(election: bytes, nonce: bytes, row: int) -> bytes:
-    """The statement context of a row's proof: E ‖ N ‖ row as 4 bytes big-endian (68 bytes, §7.1)."""
+    """The statement context of a row's proof: E ‖ N ‖ row as 4 bytes big-endian (68 bytes, §6.3)."""
     return election + nonce + row.to_bytes(4, "big")
 
 
@@ -208,7 +208,7 @@ def verify_cast_ballot(manifest: Manifest, election: bytes, key: Point, cast: Ca
 
 
 def verify_opening(manifest: Manifest, key: Point, ballot: EncryptedBallot, secrets: BallotSecrets) -> None:
-    """Benaloh challenge (§7.5): a spoiled ballot's values and nonces re-encrypt to its ciphertexts."""
+    """Benaloh challenge (§6.5): a spoiled ballot's values and nonces re-encrypt to its ciphertexts."""
     if len(secrets.values) != len(ballot.rows) or len(secrets.nonces) != len(ballot.rows):
         raise VerificationError("spoiled-opening", ballot=ballot.code)
     for row, m, r in zip(ballot.rows, secrets.values, secrets.nonces, strict=True):
@@ -222,5 +222,5 @@ def choices_of(manifest: Manifest, secrets: BallotSecrets) -> tuple[int | None, 
 
 
 def alphas(ballot: EncryptedBallot | CastBallot) -> list[bytes]:
-    """Every α of a ballot: no α may repeat in an election (§7.3), whatever ballot it appears in."""
+    """Every α of a ballot: no α may repeat in an election (§6.6), whatever ballot it appears in."""
     return [row.ciphertext.alpha for row in ballot.rows]

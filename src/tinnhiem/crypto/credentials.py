@@ -21,7 +21,7 @@ SIGN_IN_NONCE_BYTES = 16
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """A Schnorr signature (c, z) by a credential's secret s (§6.2)."""
+    """A Schnorr signature (c, z) by a credential's secret s (§6.1)."""
 
     challenge: Scalar
     response: Scalar

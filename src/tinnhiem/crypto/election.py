@@ -1,4 +1,4 @@
-"""The election's identity E and what the committee and the server sign over it (docs/protocol.md §6, §8).
+"""The election's identity E and what the committee and the server sign over it (docs/protocol.md §6.2, §6.6, §6.7).
 
 E = H("election", manifest hash, n, k, every Kᵢⱼ, K, R, card list hash)[:32] fixes the round, the
 committee's keys, the joint key, the server's receipt key and the committee's card list at once.

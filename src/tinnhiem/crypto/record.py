@@ -116,7 +116,7 @@ def signature_json(s: Signature) -> dict[str, str]:
 
 
 def encrypted_ballot_json(b: EncryptedBallot) -> dict[str, Any]:
-    """A ballot without its card, as a spoiled ballot is posted and published (§7.4)."""
+    """A ballot without its card, as a spoiled ballot is posted and published (§6.4)."""
     return {
         "code": b.code,
         "election": b.election.hex(),
@@ -130,7 +130,7 @@ def encrypted_ballot_json(b: EncryptedBallot) -> dict[str, Any]:
 
 
 def ballot_json(b: CastBallot) -> dict[str, Any]:
-    """A cast ballot as posted and as published (§7.4): the ballot, its card's credential and signature."""
+    """A cast ballot as posted and as published (§6.4): the ballot, its card's credential and signature."""
     return encrypted_ballot_json(b.ballot) | {"credential": b.credential.hex(),
                                               "signature": signature_json(b.signature)}
 
@@ -145,7 +145,7 @@ def member_signature_json(s: MemberSignature) -> dict[str, Any]:
 
 
 def receipt_json(r: Receipt) -> dict[str, Any]:
-    """{"format": "tinnhiem-receipt/1", "election", "code", "signature": {"c", "z"}} (§8.3)."""
+    """{"format": "tinnhiem-receipt/1", "election", "code", "signature": {"c", "z"}} (§6.6)."""
     return {"format": RECEIPT_FORMAT, "election": r.election.hex(), "code": r.code,
             "signature": signature_json(r.signature)}
 
@@ -297,22 +297,22 @@ def read_signature(d: Any, where: str) -> Signature:
     return Signature(read_scalar(s["c"], f"{where}.c"), read_scalar(s["z"], f"{where}.z"))
 
 
-def _read_encrypted(b: Mapping[str, Any], where: str, check: str) -> EncryptedBallot:
+def _read_encrypted(b: Mapping[str, Any], where: str, check: str | None) -> EncryptedBallot:
     _bytes(b["code"], f"{where}.code")
     ballot = EncryptedBallot(_bytes(b["election"], f"{where}.election"), _bytes(b["nonce"], f"{where}.nonce"),
                              _list(b["rows"], f"{where}.rows", read_row, 1, MAX_SUBJECTS))
-    if ballot.code != b["code"]:
+    if check is not None and ballot.code != b["code"]:
         raise VerificationError(check, ballot=b["code"])
     return ballot
 
 
-def read_encrypted_ballot(d: Any, where: str = "ballot", check: str = "spoiled-code") -> EncryptedBallot:
-    """A ballot without a card (a spoiled ballot's "ballot"); its stated code must be its content's (§7.4)."""
+def read_encrypted_ballot(d: Any, where: str = "ballot", check: str | None = "spoiled-code") -> EncryptedBallot:
+    """A ballot without a card (a spoiled ballot's "ballot"); its stated code must be its content's (§6.4)."""
     return _read_encrypted(_obj(d, ("code", "election", "nonce", "rows"), where), where, check)
 
 
-def read_ballot(d: Any, where: str = "ballot", check: str = "tracking-code") -> CastBallot:
-    """A cast ballot as posted or published; its stated code must be the code of its content (§7.4)."""
+def read_ballot(d: Any, where: str = "ballot", check: str | None = "tracking-code") -> CastBallot:
+    """A cast ballot as posted or published; its stated code must be the code of its content (§6.4)."""
     b = _obj(d, ("code", "credential", "election", "nonce", "rows", "signature"), where)
     ballot = _read_encrypted(b, where, check)
     return CastBallot(ballot, read_point(b["credential"], f"{where}.credential"),
@@ -325,10 +325,10 @@ def read_secrets(d: Mapping[str, Any], where: str) -> BallotSecrets:
                          _list(d["nonces"], f"{where}.nonces", read_scalar, 1, MAX_SUBJECTS))
 
 
-def read_spoiled(d: Any, where: str = "spoiled") -> SpoiledBallot:
+def read_spoiled(d: Any, where: str = "spoiled", check: str | None = "spoiled-code") -> SpoiledBallot:
     """A spoiled ballot as posted or published: the ballot (no card) and its opening."""
     s = _obj(d, ("ballot", "values", "nonces"), where)
-    return SpoiledBallot(read_encrypted_ballot(s["ballot"], f"{where}.ballot", "spoiled-code"), read_secrets(s, where))
+    return SpoiledBallot(read_encrypted_ballot(s["ballot"], f"{where}.ballot", check), read_secrets(s, where))
 
 
 def read_member_signature(d: Any, where: str) -> MemberSignature:
@@ -338,7 +338,7 @@ def read_member_signature(d: Any, where: str) -> MemberSignature:
 
 
 def read_receipt(d: Any, where: str = "receipt") -> Receipt:
-    """A receipt file (§8.3): exact keys, format tinnhiem-receipt/1, E and code 64 hex digits."""
+    """A receipt file (§6.6): exact keys, format tinnhiem-receipt/1, E and code 64 hex digits."""
     r = _obj(d, ("format", "election", "code", "signature"), where)
     if r["format"] != RECEIPT_FORMAT:
         raise VerificationError("format", reason=f"{where}.format: not {RECEIPT_FORMAT}")
@@ -398,10 +398,12 @@ RECORD_KEYS = ("format", "group", "state", "manifest", "manifest_hash", "committ
 
 
 def _signatures(value: Any, where: str) -> tuple[MemberSignature, ...]:
-    signatures = _list(value, where, read_member_signature, 0, MAX_MEMBERS)
+    return _list(value, where, read_member_signature, 0, MAX_MEMBERS)
+
+
+def _by_member(signatures: tuple[MemberSignature, ...], where: str) -> None:
     if any(a.member >= b.member for a, b in zip(signatures, signatures[1:], strict=False)):
         raise VerificationError("order", field=where)
-    return signatures
 
 
 def _read_checkins(value: Any) -> Checkins | None:
@@ -422,10 +424,14 @@ def _read_closing(value: Any) -> Closing | None:
 
 
 def from_json(data: Any) -> Record:
-    """Read a record, running the reading checks of §12 (format, bounds, encoding, levels, order, codes)."""
+    """Read a record, running the reading checks of §12.1: one pass over the fields in the order of §11 (the
+    first field that breaks a rule names its check: format, encoding, bounds or levels); then the order of
+    every list; then the stated codes of the cast ballots (tracking-code), then of the spoiled ones."""
     r = _obj(data, RECORD_KEYS, "")
     if r["format"] != FORMAT or r["group"] != GROUP or r["state"] not in STATES:
         raise VerificationError("format", reason="format, group or state")
+    if r["state"] != "tallied" and (r["tally"] is not None or r["decryption"] is not None):
+        raise VerificationError("format", reason="tally and decryption: null until the state is tallied")
     manifest = read_manifest(r["manifest"])
     committee, pairs = _read_committee(r["committee"], _bytes(r["manifest_hash"], "manifest_hash"))
     receipt_key = read_point(r["receipt_key"], "receipt_key")
@@ -436,11 +442,8 @@ def from_json(data: Any) -> Record:
     card_signatures = _signatures(cards["signatures"], "cards.signatures")
     checkins = _read_checkins(r["checkins"])
     closing = _read_closing(r["closing"])
-    ballots = _list(r["ballots"], "ballots", read_ballot, 0, MAX_BALLOTS + 1)
-    spoiled = _list(r["spoiled"], "spoiled", read_spoiled, 0, MAX_SPOILED)
-    _ascending([c.credential for c in card_list], "cards.list")
-    _ascending([b.digest() for b in ballots], "ballots")
-    _ascending([s.ballot.digest() for s in spoiled], "spoiled")
+    ballots = _list(r["ballots"], "ballots", lambda d, w: read_ballot(d, w, None), 0, MAX_BALLOTS + 1)
+    spoiled = _list(r["spoiled"], "spoiled", lambda d, w: read_spoiled(d, w, None), 0, MAX_SPOILED)
     if r["tally"] is None or r["decryption"] is None:
         if r["state"] != "tallied" and (r["tally"] is not None or r["decryption"] is not None):
             raise VerificationError("format", reason="tally and decryption: null until the state is tallied")
@@ -454,6 +457,19 @@ def from_json(data: Any) -> Record:
         stated = _int(tally["ballots"], "tally.ballots", 0, MAX_BALLOTS + 1)
         sums = _list(tally["rows"], "tally.rows", _read_ct, 1, MAX_SUBJECTS)
         results = _list(r["decryption"], "decryption", _read_result, 1, MAX_SUBJECTS)
+    # Then the order of every list (by credential, member, stated code), then the stated codes themselves.
+    _ascending([c.credential for c in card_list], "cards.list")
+    _by_member(card_signatures, "cards.signatures")
+    if closing is not None:
+        _by_member(closing.signatures, "closing.signatures")
+    _ascending([bytes.fromhex(d["code"]) for d in r["ballots"]], "ballots")  # by the codes as stated
+    _ascending([bytes.fromhex(d["ballot"]["code"]) for d in r["spoiled"]], "spoiled")
+    for b, d in zip(ballots, r["ballots"], strict=True):
+        if b.code != d["code"]:
+            raise VerificationError("tracking-code", ballot=d["code"])
+    for sp, d in zip(spoiled, r["spoiled"], strict=True):
+        if sp.ballot.code != d["ballot"]["code"]:
+            raise VerificationError("spoiled-code", ballot=d["ballot"]["code"])
     return Record(manifest, committee, tuple(n for _, n in pairs), tuple(c for c, _ in pairs),
                   read_point(r["joint_key"], "joint_key"), card_list, issued, ballots, spoiled, sums, results,
                   r["state"], stated, receipt_key, election, card_signatures, checkins, closing)

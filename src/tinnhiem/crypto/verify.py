@@ -43,7 +43,7 @@ from tinnhiem.crypto.tally import encrypted_sums
 
 MapFn = Callable[[Callable[..., None], Iterable[Any], Iterable[Any], Iterable[Any], Iterable[Any]], Iterable[None]]
 
-CHALLENGES_PER_CARD = 3  # spoiled ballots ≤ 3 × the cards listed (§7.5)
+CHALLENGES_PER_CARD = 3  # spoiled ballots ≤ 3 × the cards listed (§6.5)
 
 # §12: every check, in the order the verifier runs them (the reading ones as §12.1 explains).
 CHECKS = (
@@ -51,9 +51,10 @@ CHECKS = (
     "manifest-hash", "capacity", "threshold", "committee-members", "coefficient-proof", "joint-key",
     "election", "card-signatures",
     "cards-issued", "checkins", "ballot-credential", "credential-reuse", "cards-voided", "ballot-limit",
-    "ballots-over-cards", "challenge-limit", "closing",
+    "ballots-over-cards", "challenge-limit",
     "ballot-round", "ballot-shape", "ballot-signature", "ballot-proof",  # ballot by ballot
     "duplicate", "spoiled-opening",
+    "closing",
     "receipt",  # only with receipts given
     "complete", "ballot-count",
     "tally-sum", "decryption-members", "decryption-quorum", "decryption-proof", "plaintext",  # subject by subject
@@ -92,7 +93,7 @@ def check_ceremony(record: Record) -> None:
 
 
 def recomputed_election(record: Record) -> bytes:
-    """E from the record's own manifest, committee, keys and card list (§6.1)."""
+    """E from the record's own manifest, committee, keys and card list (§6.2)."""
     return election_hash(record.manifest, record.committee, record.commitments, record.joint_key,
                          record.receipt_key, (c.credential for c in record.cards))
 
@@ -129,7 +130,7 @@ def check_cards(record: Record) -> None:
             raise VerificationError("credential-reuse", ballot=b.code)
         used.add(b.credential)
     live = {credential for credential, void in listed.items() if not void}
-    if closed and live != used:  # closing voids every card that cast nothing (§7.2)
+    if closed and live != used:  # closing voids every card that cast nothing (§6.7)
         raise VerificationError("cards-voided", cards=len(live - used))
     n = len(record.ballots)
     if n > record.manifest.max_ballots:
@@ -246,8 +247,8 @@ def check_before_tally(record: Record, map_fn: MapFn = map, receipts: Sequence[R
     check_ceremony(record)
     check_election(record)
     check_cards(record)
-    check_closing(record)
     check_ballots(record, map_fn)
+    check_closing(record)
     check_receipts(record, receipts)
 
 

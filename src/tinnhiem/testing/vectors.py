@@ -54,7 +54,7 @@ MANIFEST = Manifest("vector-round", ("Nguyễn Văn Một", "Trần Thị Hai"),
                     bytes(range(32)).hex())
 
 
-CARD = "K7QX-9MPA-2345-ABCD-EFGH"  # a card secret as printed (§7.2)
+CARD = "K7QX-9MPA-2345-ABCD-EFGH"  # a card secret as printed (§6.1)
 OTHER_CARDS = ("ABCD-EFGH-JKLM-NPQR-STUV", "WXYZ-2345-6789-ABCD-EFGH")
 # The committee's polynomials: a₁₀ + a₂₀ + a₃₀ = 7, so the joint key is K = 7·G as everywhere below.
 COEFFICIENTS = {1: (5, 6), 2: (1, 8), 3: (1, 10)}
