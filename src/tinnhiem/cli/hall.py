@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from tinnhiem.cli.i18n import t
+from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.group import random_scalar
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.paper.cards import cards_pdf
@@ -87,6 +88,56 @@ def make_cards(election_path: Path, count: int, key_files: list[Path], address: 
     pdf.chmod(0o600)
     public.write_text(json.dumps(made.public, ensure_ascii=False, indent=1), encoding="utf-8")
     return pdf, public
+
+
+SHARES_FORMAT = "tinnhiem-shares/1"
+
+
+def decrypt_record(record_path: Path, key_files: list[Path], folder: Path, console: Console,
+                   passphrases: list[str] | None = None) -> list[Path]:
+    """A member's laptop: check the closed record (every ballot, N and B against the closing statement and its
+    k signatures), recompute the sums, show N, and only then ask each member's passphrase; write each member's
+    decryption shares of the recomputed sums to a file for the hall."""
+    from tinnhiem.cli.verify import read_json
+
+    data = read_json(record_path)
+    try:
+        checked, _, _ = record.check_closed_record(data)  # refused, naming the check, before any passphrase
+    except VerificationError as error:
+        console.print(t("KHÔNG GIẢI MÃ / REFUSED — {check}", check=error.code), style="bold red")
+        raise
+    closing = checked.closing
+    assert closing is not None and checked.checkins is not None
+    console.print(t("Hồ sơ hợp lệ: {ballots} phiếu điện tử (so với màn chiếu và biên bản), {issued} thẻ đã phát, "
+                    "{paper} đại biểu bỏ phiếu giấy; {signed} thành viên đã ký xác nhận.",
+                    ballots=closing.ballots, issued=checked.issued, paper=checked.checkins.paper,
+                    signed=len(closing.signatures)))
+    shares = unlock_members(key_files, checked.manifest.round_id, passphrases)
+    made = record.member_shares(data, shares, random_scalar)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for member, items in made.items():
+        path = folder / f"{checked.manifest.round_id}-phan-giai-ma-{member}.json"
+        path.write_text(json.dumps({"format": SHARES_FORMAT, "round_id": checked.manifest.round_id,
+                                    "election": (checked.election or b"").hex(), "member": member,
+                                    "shares": items}), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def submit_shares(uow: UnitOfWork, code: str, files: list[Path]) -> str:
+    """The hall: each member's shares file is checked against the member's key and stored; k of them finish."""
+    state = ""
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != SHARES_FORMAT or data.get("round_id") != code:
+                raise ValueError(path.name)
+            member, items = int(data["member"]), list(data["shares"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            raise InvalidInput("share-unreadable", field=path.name) from None
+        state = record.submit_shares(uow, code, member, items, actor=f"member {member}")
+    return state
 
 
 def write_record(record: dict[str, object], path: Path, console: Console) -> None:

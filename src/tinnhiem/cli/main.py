@@ -479,20 +479,48 @@ def committee_setup_command(
         out.print(str(path))
 
 
-@committee_app.command("decrypt", help=t("Giải mã kết quả với đủ số thành viên ngay trên máy chủ hội trường."))
+@committee_app.command("decrypt", help=t("Giải mã phần của thành viên trên máy riêng, từ hồ sơ đã đóng bỏ phiếu: kiểm "
+                                         "tra mọi phiếu, số phiếu và chữ ký xác nhận, tự tính tổng rồi mới hỏi mật "
+                                         "khẩu. (Với mã cuộc lấy phiếu thay cho tệp: giải mã ngay trên máy chủ hội "
+                                         "trường, cần --on-hall-server.)"))
 @reports_errors
 def committee_decrypt_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    target: str = typer.Argument(..., metavar="RECORD-FILE", help=t("Hồ sơ công khai tải về khi đã đóng bỏ phiếu.")),
     key: list[Path] = typer.Option(..., exists=True, help=t("Tệp khóa của một thành viên (lặp lại).")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp phần giải mã (để nộp cho hội trường).")),
     on_hall_server: bool = ON_HALL_SERVER,
 ) -> None:
-    """Decrypt the tally; write the public record."""
-    from tinnhiem.cli.hall import decrypt, write_record
+    """Check the closed record, recompute the sums, decrypt only those."""
+    from tinnhiem.cli.hall import decrypt, decrypt_record, write_record
 
-    _refuse_on_hall_server(on_hall_server, "/committee/r/ROUND")
-    record = decrypt(_uow(), code, key)
-    write_record(record, home() / "documents" / f"{code}-ho-so-cong-khai.json", out)
-    show_result(rounds.count(_uow(), code))
+    if Path(target).is_file():
+        if folder is None:
+            raise InvalidInput("missing", field="--out")
+        for path in decrypt_record(Path(target), key, folder, out):
+            out.print(str(path))
+        return
+    _refuse_on_hall_server(on_hall_server, "tinnhiem committee decrypt RECORD-FILE")
+    record = decrypt(_uow(), target, key)
+    write_record(record, home() / "documents" / f"{target}-ho-so-cong-khai.json", out)
+    show_result(rounds.count(_uow(), target))
+
+
+@committee_app.command("submit", help=t("Nộp các tệp phần giải mã của thành viên cho hội trường; đủ số thành viên thì "
+                                        "có kết quả."))
+@reports_errors
+def committee_submit_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help=t("Tệp phần giải mã.")),
+) -> None:
+    """Submit members' decryption shares."""
+    from tinnhiem.cli.hall import submit_shares, write_record
+    from tinnhiem.services import record
+
+    if submit_shares(_uow(), code, files) == "tallied":
+        write_record(record.public_record(_uow(), code), home() / "documents" / f"{code}-ho-so-cong-khai.json", out)
+        show_result(rounds.count(_uow(), code))
+    else:
+        out.print(t("Đã nhận. Chờ đủ số thành viên."))
 
 
 @cards_app.command("election", help=t("Xuất tệp cuộc bỏ phiếu (công khai) để Ban kiểm phiếu làm thẻ trên máy riêng."))
