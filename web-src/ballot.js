@@ -459,7 +459,9 @@ export function checkClosedRecord(record, { needClosingSignatures = false } = {}
            sums: sums.map((s) => ({ alpha: hex(s.alpha), beta: hex(s.beta) })) };
 }
 
-// Member ℓ signs the closing statement it recomputed (tag "closing-signature") with its key share sℓ.
-export function signClosing(member, share, message, rng = randomScalar) {
-  return { member, signature: signatureJson(sign(share, baseMul(share), "closing-signature", message, rng)) };
+// Member ℓ signs the closing statement it recomputed (tag "closing-signature") with its key share sℓ (the same
+// Schnorr signature, tag "election-signature", is the committee's signature over E).
+export function signClosing(member, share, message, rng = randomScalar, tag = "closing-signature") {
+  return { member, signature: signatureJson(sign(share, baseMul(share), tag, message, rng)) };
 }
+export const scalarFromHex = (h) => leToBigint(unhex(h));
