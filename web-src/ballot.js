@@ -342,7 +342,7 @@ export function lockKeyFile(roundId, member, deviceKey, share, passphrase) {
 const scalarOf = (h) => leToBigint(unhex(h));
 const eq = (a, b) => hex(a) === hex(b);
 export class CheckFailed extends Error {
-  constructor(check, detail) { super(`${check}: ${detail}`); this.check = check; }
+  constructor(check, detail) { super(`${check}: ${detail}`); this.check = check; this.detail = String(detail); }
 }
 const fail = (check, detail) => { throw new CheckFailed(check, detail); };
 
@@ -408,9 +408,9 @@ function validSigners(commitments, members, tag, message, signatures) {
 // The checks a member's device runs on a closed record, in the verifier's order; throws CheckFailed naming the
 // first that fails. Returns what it recomputed: E, N, B, the closing statement m and the sums of every row.
 export function checkClosedRecord(record, { needClosingSignatures = false } = {}) {
-  if (record.state !== "closed") fail("format", `state ${record.state}`);
+  if (record.state !== "closed") fail("format", record.state);
   const mh = manifestHash(record.manifest);
-  if (hex(mh) !== record.manifest_hash) fail("manifest-hash", "the manifest's hash");
+  if (hex(mh) !== record.manifest_hash) fail("manifest-hash", record.manifest_hash);
   const { members: n, threshold: k, commitments } = record.committee;
   if (!(k >= 2 && k <= n)) fail("threshold", `k = ${k}, n = ${n}`);
   commitments.forEach((c) => c.K.forEach((K, j) => {
@@ -419,9 +419,9 @@ export function checkClosedRecord(record, { needClosingSignatures = false } = {}
   const joint = commitments.reduce((acc, c) => add(acc, unhex(c.K[0])), Point.ZERO.toBytes());
   if (hex(joint) !== record.joint_key) fail("joint-key", "K");
   const E = electionHash(record);
-  if (hex(E) !== record.election) fail("election", "E recomputed from the record differs");
+  if (hex(E) !== record.election) fail("election", "E");
   const cardSigners = validSigners(commitments, n, "election-signature", E, record.cards.signatures);
-  if (cardSigners.size < k || cardSigners.size !== record.cards.signatures.length) fail("card-signatures", `${cardSigners.size} of ${k}`);
+  if (cardSigners.size < k || cardSigners.size !== record.cards.signatures.length) fail("card-signatures", `${cardSigners.size}/${k}`);
   const listed = new Map(record.cards.list.map((c) => [c.credential, c.void]));
   const used = new Set(), alphas = new Set();
   const key = unhex(record.joint_key);
@@ -436,7 +436,7 @@ export function checkClosedRecord(record, { needClosingSignatures = false } = {}
     if (b.rows.length !== sums.length || b.nonce.length !== 64) fail("ballot-shape", b.code);
     if (!verifySignature(b.signature, unhex(b.credential), "ballot-signature", unhex(b.code))) fail("ballot-signature", b.code);
     b.rows.forEach((row, j) => {
-      if (!verifyOneOf(row, valuePoints, key, rowContext(E, unhex(b.nonce), j))) fail("ballot-proof", `${b.code} row ${j + 1}`);
+      if (!verifyOneOf(row, valuePoints, key, rowContext(E, unhex(b.nonce), j))) fail("ballot-proof", `${b.code} (${j + 1})`);
       if (alphas.has(row.alpha)) fail("duplicate", b.code);
       alphas.add(row.alpha);
       sums[j] = { alpha: add(sums[j].alpha, unhex(row.alpha)), beta: add(sums[j].beta, unhex(row.beta)) };
@@ -444,16 +444,16 @@ export function checkClosedRecord(record, { needClosingSignatures = false } = {}
   }
   const N = record.ballots.length;
   const issued = record.cards.issued;
-  if (issued === null || !record.checkins || record.checkins.electronic !== issued) fail("checkins", "issued ≠ electronic check-ins");
+  if (issued === null || !record.checkins || record.checkins.electronic !== issued) fail("checkins", `${issued} ≠ ${record.checkins ? record.checkins.electronic : "—"}`);
   if (N > issued) fail("ballots-over-cards", `${N} > ${issued}`);
   const B = ballotListHash(record.ballots.map((b) => b.code));
   if (!record.closing || record.closing.ballots !== N || record.closing.list_hash !== hex(B)) {
-    fail("closing-count", `N = ${N} recomputed here, ${record.closing ? record.closing.ballots : "none"} stated`);
+    fail("closing-count", `${N} ≠ ${record.closing ? record.closing.ballots : "—"}`);
   }
   const message = closingMessage(E, N, issued, record.checkins.paper, B);
   if (needClosingSignatures) {
     const signers = validSigners(commitments, n, "closing-signature", message, record.closing.signatures);
-    if (signers.size < k || signers.size !== record.closing.signatures.length) fail("closing", `${signers.size} of ${k} closing signatures`);
+    if (signers.size < k || signers.size !== record.closing.signatures.length) fail("closing", `${signers.size}/${k}`);
   }
   return { election: E, ballots: N, issued, paper: record.checkins.paper, listHash: B, message,
            sums: sums.map((s) => ({ alpha: hex(s.alpha), beta: hex(s.beta) })) };
