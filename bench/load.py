@@ -81,7 +81,7 @@ async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any) 
     csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
     nonce = page.split('data-nonce="')[1].split('"')[0]
     election = (await timed("election", client.get(f"/api/rounds/{code}/election"))).json()
-    body = sign_in_body(code, card, read_manifest(election["manifest"]).hash, nonce)
+    body = sign_in_body(code, card, bytes.fromhex(election["election"]), nonce)
     await timed("sign_in", client.post(f"/api/rounds/{code}/sign-in", json=body, headers={"X-CSRF-Token": csrf}))
     await timed("ballot_page", client.get(f"/r/{code}/vote/ballot"))
     return csrf

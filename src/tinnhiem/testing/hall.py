@@ -75,14 +75,14 @@ def signed_cards(uow: UnitOfWork, code: str, card_secrets: Sequence[str], shares
     return signed_set(read_election_file(election_file(uow, code)), card_secrets, shares, random_scalar)
 
 
-def sign_in_body(code: str, card: str, manifest_hash: bytes, nonce: str) -> dict[str, object]:
-    """What a phone posts to sign in with ``card``: its public credential and a signature on the nonce
+def sign_in_body(code: str, card: str, election: bytes, nonce: str) -> dict[str, object]:
+    """What a phone posts to sign in with ``card``: its public credential and a signature over E ‖ the nonce
     (the browser's Tinnhiem.signIn does the same; tests and benchmarks use this)."""
-    from tinnhiem.crypto.credentials import public_credential, sign, signing_key
+    from tinnhiem.crypto.credentials import SIGN_IN_TAG, public_credential, sign, sign_in_message, signing_key
     from tinnhiem.crypto.group import encode_scalar, random_scalar
 
     credential = public_credential(code, card)
-    proof = sign(signing_key(code, card), credential, voting.SIGN_IN_TAG, manifest_hash + bytes.fromhex(nonce),
+    proof = sign(signing_key(code, card), credential, SIGN_IN_TAG, sign_in_message(election, bytes.fromhex(nonce)),
                  random_scalar)
     return {"credential": credential.hex(),
             "signature": {"c": encode_scalar(proof.challenge).hex(), "z": encode_scalar(proof.response).hex()}}
