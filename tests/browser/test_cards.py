@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PHONE, Hall, both_sizes, shows_all_typed
-from tinnhiem.services.cards import make_cards
+from tinnhiem.services.cards import new_secret
 
 
 def open_card(browser: Browser, hall: Hall, secret: str) -> Page:
@@ -29,7 +29,7 @@ def refused(page: Page, hall: Hall, message: str) -> None:
 
 def test_a_card_never_uploaded_is_refused_with_the_reason(browser: Browser, hall: Hall) -> None:
     """Well-formed, from this round's card alphabet, but not in the committee's public file."""
-    stranger = make_cards(hall.code, 1).secrets[0]
+    stranger = new_secret()  # drawn as the committee draws its cards, never listed
     assert stranger not in hall.cards.secrets
     page = open_card(browser, hall, stranger)
     refused(page, hall, "Thẻ này không thuộc cuộc bỏ phiếu này.")

@@ -1,4 +1,4 @@
-"""The committee's page at closing (issue 19.1): each member's browser fetches the ballots, checks them, counts N
+"""The committee's page at closing: each member's browser fetches the ballots, checks them, counts N
 itself and shows it; signs the closing statement it recomputed; decrypts only the sums it recomputed.
 
 A hostile hall is played by Playwright routes that rewrite the server's answers: the tally replaced by one

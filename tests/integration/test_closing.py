@@ -1,4 +1,4 @@
-"""Closing, confirmed by the committee; decryption only of what a member's device recomputed (issue 19.1).
+"""Closing, confirmed by the committee; decryption only of what a member's device recomputed.
 
 The attacker is the hall's server: it hides ballots after the close, or hands the members one ballot's
 ciphertexts as "the tally". A member's laptop (``tinnhiem committee decrypt RECORD-FILE``) checks the record

@@ -1,5 +1,5 @@
 """Protocol 3, the committee's card list: made and signed away from the server, refused unless the committee
-signed exactly this election's list (issue 18.1, issue 19.2). Real SQLite and PostgreSQL; the command line as a
+signed exactly this election's list. Real SQLite and PostgreSQL; the command line as a
 person runs it, on the hall and on a committee laptop that has no database of the hall's."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _sig(secret: int, public: bytes, message: bytes, member: int) -> dict[str, A
 
 
 def test_the_organiser_cannot_add_cards_to_the_committees_list(uow: SqlUnitOfWork) -> None:
-    """Issue 18's attack: the committee's list plus three cards an organiser made. With E as signed: E differs
+    """The organisers' attack: the committee's list plus three cards an organiser made. With E as signed: E differs
     (cards-election); with E recomputed by the organiser (all public): the committee never signed it
     (cards-signature, 0 of 2); signed by a key of the organiser's own under a member's number: the same."""
     shares = _round(uow)

@@ -1,6 +1,5 @@
 """Over HTTP, as a phone and as an operator: the cast answer carries the hall's signed receipt, the lookup page
-reads a receipt (and says when its ballot is missing), and a challenge is posted without session or card
-(issue 18.4, issue 19.5)."""
+reads a receipt (and says when its ballot is missing), and a challenge is posted without session or card."""
 
 from __future__ import annotations
 
