@@ -472,3 +472,31 @@ def test_tinnhiem_verify_reports_a_receipt_the_record_lacks(
     verdict = json.loads(result.stdout)
     assert (1, "receipt") == (result.exit_code, verdict["check"])
     assert record["ballots"][2]["code"] in verdict["message"] and "the record lacks that ballot" in verdict["message_en"]
+
+
+def test_a_members_device_decrypts_only_the_sums_of_the_ballots_the_committee_confirmed(
+    simulated: Simulated, record: dict[str, Any]
+) -> None:
+    """Issue 19: before decrypting, a member's device checks the closed record up to the closing statement
+    and recomputes the sums. A server that hides ballots (statement kept) is refused `closing-count`; one
+    that sends one ballot's rows as the tally is refused `tally-sum`; the honest sums are returned."""
+    from tinnhiem.crypto.elgamal import Ciphertext
+    from tinnhiem.crypto.verify import sums_to_decrypt, verify_for_decryption
+
+    closed = copy.deepcopy(record) | {"state": "closed", "tally": None, "decryption": None}
+    checked = verify_for_decryption(closed)
+    assert simulated.record.sums == sums_to_decrypt(checked, simulated.record.sums)
+    one_ballot = tuple(Ciphertext(r.ciphertext.alpha, r.ciphertext.beta) for r in checked.ballots[0].rows)
+    with pytest.raises(VerificationError) as caught:
+        sums_to_decrypt(checked, one_ballot)
+    assert ("tally-sum", {"row": 1}) == (caught.value.code, caught.value.params)
+    hidden = copy.deepcopy(closed)
+    for _ in range(5):  # five of six ballots hidden, their cards voided; the statement the committee signed kept
+        gone = hidden["ballots"].pop(0)
+        next(c for c in hidden["cards"]["list"] if c["credential"] == gone["credential"]).update(void=True)
+    with pytest.raises(VerificationError) as caught:
+        verify_for_decryption(hidden)
+    assert ("closing-count", {"ballots": 1, "stated": 6}) == (caught.value.code, caught.value.params)
+    with pytest.raises(VerificationError) as caught:
+        verify_for_decryption(record)  # a tallied record is not one to decrypt
+    assert "complete" == caught.value.code

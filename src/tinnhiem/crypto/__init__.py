@@ -24,6 +24,9 @@ The public functions a service calls (version 3):
   ``to_json`` / ``from_json`` (``tinnhiem-record/3``: ``Record`` with ``receipt_key``, ``election``,
   ``card_signatures``, ``checkins``, ``closing``).
 - verify: ``verify(data, map_fn, receipts=())``, ``verify_for_decryption(data)`` (a member's device before
-  decrypting: returns the checked closed Record), ``receipt_findings(record, receipts)``,
-  ``recomputed_election(record)``.
+  decrypting: returns the checked closed Record; N or B unlike the statement: ``closing-count``),
+  ``sums_to_decrypt(record, sent=None)`` (the recomputed sums; a sent sum that differs: ``tally-sum``),
+  ``receipt_findings(record, receipts)``, ``recomputed_election(record)``.
+- testing.simulate: ``simulate_keyed(...) -> Simulated`` (record, committee secrets, receipt secret),
+  ``sign_as_committee(data, keyed, members)``, ``seeded_nonce``, ``seeded_bytes``.
 """

@@ -36,6 +36,7 @@ from tinnhiem.crypto.election import (
     verify_election_signatures,
     verify_receipt,
 )
+from tinnhiem.crypto.elgamal import Ciphertext
 from tinnhiem.crypto.errors import CLOSING_COUNT, CLOSING_MISSING, TallyMismatch, VerificationError
 from tinnhiem.crypto.group import Point, base_mul
 from tinnhiem.crypto.record import Record, from_json
@@ -142,9 +143,10 @@ def check_cards(record: Record) -> None:
         raise VerificationError("challenge-limit", spoiled=len(record.spoiled), limit=limit)
 
 
-def check_closing(record: Record) -> None:
+def check_closing(record: Record, count_check: str = "closing") -> None:
     """Once closed: N and B recomputed from the ballots equal the statement's, and ≥ k valid closing
-    signatures over E ‖ N ‖ issued ‖ P ‖ B. Before: no statement."""
+    signatures over E ‖ N ‖ issued ‖ P ‖ B. Before: no statement. (A member's device names a count that
+    differs ``closing-count``: ``count_check``.)"""
     closing = record.closing
     if record.state not in CLOSED:
         if closing is not None:
@@ -154,6 +156,8 @@ def check_closing(record: Record) -> None:
         raise VerificationError("closing", reason=CLOSING_MISSING)
     list_hash = ballot_list_hash(b.digest() for b in record.ballots)
     if closing.ballots != len(record.ballots) or closing.list_hash != list_hash:
+        if count_check == "closing-count":
+            raise VerificationError(count_check, ballots=len(record.ballots), stated=closing.ballots)
         raise VerificationError("closing", reason=CLOSING_COUNT)
     message = closing_message(record.election, closing.ballots, record.issued, record.checkins.paper, list_hash)
     verify_closing_signatures(record.committee, record.commitments, message, closing.signatures)
@@ -242,13 +246,14 @@ def check_tally(record: Record) -> tuple[int, ...]:
     return members
 
 
-def check_before_tally(record: Record, map_fn: MapFn = map, receipts: Sequence[Receipt] = ()) -> None:
+def check_before_tally(record: Record, map_fn: MapFn = map, receipts: Sequence[Receipt] = (),
+                       count_check: str = "closing") -> None:
     """Every check of §12 before the tally's, in order."""
     check_ceremony(record)
     check_election(record)
     check_cards(record)
     check_ballots(record, map_fn)
-    check_closing(record)
+    check_closing(record, count_check)
     check_receipts(record, receipts)
 
 
@@ -275,5 +280,16 @@ def verify_for_decryption(data: Mapping[str, Any], map_fn: MapFn = map) -> Recor
     record = from_json(data)
     if record.state != "closed":
         raise VerificationError("complete", state=record.state)
-    check_before_tally(record, map_fn)
+    check_before_tally(record, map_fn, count_check="closing-count")
     return record
+
+
+def sums_to_decrypt(record: Record, sent: Sequence[Ciphertext] | None = None) -> tuple[Ciphertext, ...]:
+    """The sums C_j a member's device decrypts: recomputed from the checked ballots; if the server ``sent``
+    sums too, each must be the recomputed one (else `tally-sum`, naming the first row that differs)."""
+    sums = encrypted_sums(record.manifest, record.ballots)
+    if sent is not None:
+        for j in range(max(len(sums), len(sent))):
+            if j >= len(sums) or j >= len(sent) or sums[j] != sent[j]:
+                raise TallyMismatch("tally-sum", row=j + 1)
+    return sums
