@@ -500,3 +500,54 @@ def test_a_members_device_decrypts_only_the_sums_of_the_ballots_the_committee_co
     with pytest.raises(VerificationError) as caught:
         verify_for_decryption(record)  # a tallied record is not one to decrypt
     assert "complete" == caught.value.code
+
+
+def test_the_card_file_is_checked_against_the_election_file(simulated: Simulated) -> None:
+    """§6.2: the hall's election file round-trips and its ceremony is checked on the committee's laptop; the
+    server accepts the committee's card file only with E recomputed from its own data and ≥ k signatures.
+    Issue 18: the committee's 10 credentials plus the organiser's own do not pass, whatever E is written."""
+    from tinnhiem.crypto.group import base_mul
+    from tinnhiem.crypto.record import (
+        CardFile,
+        ElectionFile,
+        card_file_json,
+        election_file_json,
+        read_card_file,
+        read_election_file,
+    )
+    from tinnhiem.crypto.verify import check_card_file, check_election_file
+
+    r = simulated.record
+    election_file = ElectionFile(r.manifest, r.committee, r.member_names, r.commitments, r.joint_key, r.receipt_key)
+    assert election_file == read_election_file(election_file_json(election_file))
+    check_election_file(election_file)
+    cards = CardFile(r.manifest.round_id, r.election or b"", tuple(sorted(c.credential for c in r.cards)),
+                     r.card_signatures)
+    assert cards == read_card_file(card_file_json(cards))
+    assert r.election == check_card_file(election_file, cards)
+    own = (*cards.credentials, base_mul(4242))
+    refused = {
+        "own card, E kept": replace(cards, credentials=own),
+        "own card, E restated": replace(cards, credentials=own, election=election_hash_of(election_file, own)),
+        "one signature": replace(cards, signatures=cards.signatures[:1]),
+        "another receipt key": cards,
+    }
+    expected = {"own card, E kept": "election", "own card, E restated": "card-signatures",
+                "one signature": "card-signatures", "another receipt key": "election"}
+    for label, tampered in refused.items():
+        checked_against = replace(election_file, receipt_key=base_mul(5)) if label == "another receipt key" \
+            else election_file
+        with pytest.raises(VerificationError) as caught:
+            check_card_file(checked_against, tampered)
+        assert expected[label] == caught.value.code, label
+    bad = election_file_json(election_file)
+    bad["committee"]["commitments"][0]["proofs"].reverse()
+    with pytest.raises(VerificationError) as caught:
+        check_election_file(read_election_file(bad))
+    assert "coefficient-proof" == caught.value.code
+
+
+def election_hash_of(f: Any, credentials: Any) -> bytes:
+    from tinnhiem.crypto.election import election_hash
+
+    return election_hash(f.manifest, f.committee, f.commitments, f.joint_key, f.receipt_key, credentials)

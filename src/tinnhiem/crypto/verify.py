@@ -39,7 +39,7 @@ from tinnhiem.crypto.election import (
 from tinnhiem.crypto.elgamal import Ciphertext
 from tinnhiem.crypto.errors import CLOSING_COUNT, CLOSING_MISSING, TallyMismatch, VerificationError
 from tinnhiem.crypto.group import Point, base_mul
-from tinnhiem.crypto.record import Record, from_json
+from tinnhiem.crypto.record import CardFile, ElectionFile, Record, from_json
 from tinnhiem.crypto.tally import encrypted_sums
 
 MapFn = Callable[[Callable[..., None], Iterable[Any], Iterable[Any], Iterable[Any], Iterable[Any]], Iterable[None]]
@@ -293,3 +293,23 @@ def sums_to_decrypt(record: Record, sent: Sequence[Ciphertext] | None = None) ->
             if j >= len(sums) or j >= len(sent) or sums[j] != sent[j]:
                 raise TallyMismatch("tally-sum", row=j + 1)
     return sums
+
+
+def check_election_file(f: ElectionFile) -> None:
+    """What the committee's laptop checks of the hall's election file before making cards: the checks of
+    §12.2 (manifest hash, capacity, threshold, members, coefficient proofs, joint key)."""
+    check_ceremony(Record(f.manifest, f.committee, f.member_names, f.commitments, f.joint_key, (), None, (), (), (),
+                          (), "ready", None, f.receipt_key))
+
+
+def check_card_file(f: ElectionFile, cards: CardFile) -> bytes:
+    """What the server checks of an uploaded card file against its own stored election: the round, E
+    recomputed from its own data and the file's credentials (`election`), at least k valid signatures from
+    distinct members, every one valid (`card-signatures`). Returns E."""
+    if cards.round_id != f.manifest.round_id:
+        raise VerificationError("format", reason="round_id: another round's cards")
+    election = election_hash(f.manifest, f.committee, f.commitments, f.joint_key, f.receipt_key, cards.credentials)
+    if cards.election != election:
+        raise VerificationError("election")
+    verify_election_signatures(f.committee, f.commitments, election, cards.signatures)
+    return election
