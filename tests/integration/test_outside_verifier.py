@@ -85,3 +85,23 @@ def test_the_dropped_ballot_shows_only_through_its_receipt(tmp_path: Path) -> No
     path.write_bytes(case["text"].encode("latin-1"))
     assert "valid" == _verdict(path, 1, [])
     assert "receipt" == _verdict(path, 1, case["receipts"])
+
+
+@pytest.mark.parametrize("name", ["forged-own-cards", "forged-dropped-ballot-receipt", "dup-within-ballot",
+                                  "hb-double-vote", "enc-upper-alpha", "ok-base"])
+def test_the_kept_script_rebuilds_the_kept_records(name: str) -> None:
+    """make_cases.py is deterministic: what it builds now is what cases.json.gz holds (spot checks)."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).parents[1] / "data" / "outside-verifier" / "make_cases.py"
+    spec = importlib.util.spec_from_file_location("make_cases", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_cases"] = module  # its dataclass looks itself up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["make_cases"]
+    built = module.CASES[name][1]()
+    assert (CASES[name]["text"], CASES[name]["expected"]) == (built[0].decode("latin-1"), built[1])
