@@ -551,3 +551,12 @@ def election_hash_of(f: Any, credentials: Any) -> bytes:
     from tinnhiem.crypto.election import election_hash
 
     return election_hash(f.manifest, f.committee, f.commitments, f.joint_key, f.receipt_key, credentials)
+
+
+def test_a_closing_statement_before_the_close_is_named_as_such(record: dict[str, Any]) -> None:
+    """While voting is open there is no closing statement; one written early fails `closing`, saying why."""
+    tampered = copy.deepcopy(record) | {"state": "open", "tally": None, "decryption": None, "checkins": None}
+    tampered["cards"]["issued"] = None
+    with pytest.raises(VerificationError) as caught:
+        verify(tampered)
+    assert "closing" == caught.value.code and "while voting is not closed" in message(caught.value, "en")

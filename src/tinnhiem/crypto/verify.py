@@ -37,7 +37,7 @@ from tinnhiem.crypto.election import (
     verify_receipt,
 )
 from tinnhiem.crypto.elgamal import Ciphertext
-from tinnhiem.crypto.errors import CLOSING_COUNT, CLOSING_MISSING, TallyMismatch, VerificationError
+from tinnhiem.crypto.errors import CLOSING_COUNT, CLOSING_EARLY, CLOSING_MISSING, TallyMismatch, VerificationError
 from tinnhiem.crypto.group import Point, base_mul
 from tinnhiem.crypto.record import CardFile, ElectionFile, Record, from_json
 from tinnhiem.crypto.tally import encrypted_sums
@@ -150,7 +150,7 @@ def check_closing(record: Record, count_check: str = "closing") -> None:
     closing = record.closing
     if record.state not in CLOSED:
         if closing is not None:
-            raise VerificationError("closing", reason=CLOSING_MISSING)
+            raise VerificationError("closing", reason=CLOSING_EARLY)
         return
     if closing is None or record.checkins is None or record.election is None or record.issued is None:
         raise VerificationError("closing", reason=CLOSING_MISSING)
