@@ -66,7 +66,7 @@ def unlock_members(key_files: list[Path], round_id: str, passphrases: list[str] 
 
 
 def make_cards(election_path: Path, count: int, key_files: list[Path], address: str, wifi: str, folder: Path,
-               passphrases: list[str] | None = None) -> tuple[Path, Path]:
+               title: str = "", passphrases: list[str] | None = None) -> tuple[Path, Path]:
     """The committee's laptop, from the hall's election file and no database of the hall: fresh cards as a PDF
     to print, and the public credentials with E, signed by each member whose key file is given."""
     from tinnhiem.services.cards import make_cards as new_cards
@@ -80,11 +80,11 @@ def make_cards(election_path: Path, count: int, key_files: list[Path], address: 
     if len(key_files) < election.committee.threshold:  # said before any passphrase is asked
         raise InvalidInput("cards-too-few-members", field="--key", given=len(key_files),
                            needed=election.committee.threshold)
-    made = new_cards(election, count, unlock_members(key_files, election.round_id, passphrases))
-    code = election.round_id
+    code = election.manifest.round_id
+    made = new_cards(election, count, unlock_members(key_files, code, passphrases))
     folder.mkdir(parents=True, exist_ok=True)
     pdf, public = folder / f"{code}-the-bo-phieu.pdf", folder / f"{code}-the-cong-khai.json"
-    pdf.write_bytes(cards_pdf(election.title, code, made.secrets, address, wifi))
+    pdf.write_bytes(cards_pdf(title or code, code, made.secrets, address, wifi))
     pdf.chmod(0o600)
     public.write_text(json.dumps(made.public, ensure_ascii=False, indent=1), encoding="utf-8")
     return pdf, public

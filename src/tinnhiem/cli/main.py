@@ -536,6 +536,8 @@ def cards_election_command(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(cards.election_file(_uow(), code), ensure_ascii=False, indent=1), encoding="utf-8")
     out.print(str(path))
+    out.print(t("Trên máy của Ban kiểm phiếu: tinnhiem cards make {file} --count SỐ-THẺ --key TỆP-KHÓA --key … "
+                "--out THƯ-MỤC --title \"{title}\"", file=path.name, title=rounds.load(_uow(), code)[0].title))
 
 
 @cards_app.command("make",
@@ -553,11 +555,12 @@ def cards_make_command(
     address: str = typer.Option("http://192.168.1.10:8000", help=t("Địa chỉ máy chủ trong hội "
                                                                    "trường.")),
     wifi: str = typer.Option("", help=t("Tên mạng Wi-Fi của hội trường.")),
+    title: str = typer.Option("", help=t("Tên cuộc lấy phiếu in trên thẻ (mặc định: mã cuộc lấy phiếu).")),
 ) -> None:
     """Make and sign the cards: PDF + signed public file."""
     from tinnhiem.cli.hall import make_cards
 
-    pdf, public = make_cards(election, count, key, address.rstrip("/"), wifi, folder)
+    pdf, public = make_cards(election, count, key, address.rstrip("/"), wifi, folder, title)
     out.print(t("Thẻ để in (giữ kín, không đưa lên máy chủ): {pdf}", pdf=pdf))
     out.print(t("Tệp công khai cho Ban tổ chức tải lên: {public}", public=public))
 

@@ -24,11 +24,12 @@ from tinnhiem.crypto.election import (
 from tinnhiem.crypto.elgamal import Ciphertext
 from tinnhiem.crypto.errors import CLOSING_MISSING, VerificationError
 from tinnhiem.crypto.group import Random, base_mul, encode_scalar
-from tinnhiem.crypto.record import FORMAT, GROUP, Record, from_json, read_share, read_signature, to_json
+from tinnhiem.crypto.record import FORMAT, GROUP, ElectionFile, Record, from_json, read_share, read_signature, to_json
+from tinnhiem.crypto.record import read_election_file as read_election_json
 from tinnhiem.crypto.tally import encrypted_sums, results
 from tinnhiem.crypto.verify import MapFn, check_ballots, check_cards, check_ceremony, check_election, verify
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.services.cards import ElectionFile, election_file_of, read_election_file
+from tinnhiem.services.cards import election_file_of
 from tinnhiem.services.electronic import totals_from_verified
 from tinnhiem.services.ports import Election, UnitOfWork
 from tinnhiem.services.voting import manifest
@@ -103,8 +104,8 @@ def closing_statement(uow: UnitOfWork, code: str) -> dict[str, object]:
 
 
 def _committee_of(election: Election, code: str) -> ElectionFile:
-    """The election's committee and commitments, read and checked as the committee's laptop reads them."""
-    return read_election_file(election_file_of(election, code))
+    """The election's committee and commitments, as the stored (checked) election holds them."""
+    return read_election_json(election_file_of(election))
 
 
 def sign_closing_statement(uow: UnitOfWork, code: str, member: int, signature: Mapping[str, Any],
