@@ -495,7 +495,7 @@ def committee_decrypt_command(
 
     if Path(target).is_file():
         if folder is None:
-            raise InvalidInput("missing", field="--out")
+            raise InvalidInput("shares-folder", field="--out")
         for path in decrypt_record(Path(target), key, folder, out):
             out.print(str(path))
         return
