@@ -25,7 +25,7 @@
                             { check, reason, detail });
     refusal.hidden = false;
     form.hidden = true;
-    say("");
+    document.getElementById("status").textContent = "";
   }
   async function json(path) {
     const response = await fetch(path);
