@@ -183,3 +183,26 @@ def test_the_record_waits_for_the_close(uow: SqlUnitOfWork) -> None:
     with pytest.raises(InvalidInput) as caught:
         record.published_record(uow, "mo")
     assert ("record-after-close", "round") == (caught.value.code, caught.value.field)
+
+
+def test_members_sign_the_closing_on_their_laptops_and_the_hall_stores_it(home: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`committee sign RECORD-FILE` shows the count it made itself; a member who answers that it does not match
+    the projector signs nothing (no passphrase asked); one who confirms signs, and `committee submit` stores it."""
+    hall = ClosedHall(SqlUnitOfWork(Database.open()), sign=())
+    keys = hall.key_files(tmp_path / "usb")
+    path = tmp_path / "ho-so.json"
+    path.write_text(json.dumps(record.published_record(SqlUnitOfWork(Database.open()), CODE)), encoding="utf-8")
+    asked: list[str] = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: asked.append(prompt) or PASSPHRASES[1])
+    args = ["committee", "sign", str(path), "--key", str(keys[0]), "--out", str(tmp_path / "ky")]
+    declined = runner.invoke(app, args, input="n\n", env={"COLUMNS": "200"})
+    assert (1, []) == (declined.exit_code, asked) and "10 phiếu điện tử" in declined.stdout
+    assert not (tmp_path / "ky").exists()
+    signed = runner.invoke(app, args, input="y\n", env={"COLUMNS": "200"})
+    assert 0 == signed.exit_code, signed.output
+    files = list((tmp_path / "ky").glob("*.json"))
+    result = runner.invoke(app, ["committee", "submit", CODE, *map(str, files)])
+    assert 0 == result.exit_code, result.output
+    statement = record.closing_statement(SqlUnitOfWork(Database.open()), CODE)
+    assert [1] == [s["member"] for s in statement["signatures"]]  # type: ignore[attr-defined]

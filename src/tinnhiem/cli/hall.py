@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -91,6 +92,7 @@ def make_cards(election_path: Path, count: int, key_files: list[Path], address: 
 
 
 SHARES_FORMAT = "tinnhiem-shares/1"
+CLOSING_FORMAT = "tinnhiem-closing-signature/1"
 
 
 def decrypt_record(record_path: Path, key_files: list[Path], folder: Path, console: Console,
@@ -125,15 +127,50 @@ def decrypt_record(record_path: Path, key_files: list[Path], folder: Path, conso
     return paths
 
 
+def sign_closing(record_path: Path, key_files: list[Path], folder: Path, console: Console,
+                 confirmed: Callable[[], bool], passphrases: list[str] | None = None) -> list[Path]:
+    """A member's laptop at closing: check the closed record, count N and recompute B, show the counts for the
+    person to compare with the projector, and only if they agree ask the passphrases and sign the statement
+    recomputed here; one file per member for the hall."""
+    from tinnhiem.cli.verify import read_json
+
+    data = read_json(record_path)
+    try:
+        checked, _, _ = record.check_closed_record(data, signed=False)
+    except VerificationError as error:
+        console.print(t("KHÔNG KÝ / REFUSED — {check}", check=error.code), style="bold red")
+        raise
+    assert checked.checkins is not None
+    console.print(t("Máy này đếm được {ballots} phiếu điện tử, {issued} thẻ đã phát, {paper} đại biểu bỏ phiếu "
+                    "giấy.", ballots=len(checked.ballots), issued=checked.issued, paper=checked.checkins.paper))
+    if not confirmed():
+        raise InvalidInput("closing-not-confirmed", field="confirm")
+    code = checked.manifest.round_id
+    signed = record.closing_signatures(data, unlock_members(key_files, code, passphrases), random_scalar)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for member, signature in signed.items():
+        path = folder / f"{code}-ky-dong-bo-phieu-{member}.json"
+        path.write_text(json.dumps({"format": CLOSING_FORMAT, "round_id": code, "member": member,
+                                    "signature": signature}), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def submit_shares(uow: UnitOfWork, code: str, files: list[Path]) -> str:
-    """The hall: each member's shares file is checked against the member's key and stored; k of them finish."""
+    """The hall: each member's closing signature or shares file is checked against the member's key and stored;
+    with k shares the tally is finished."""
     state = ""
     for path in files:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != SHARES_FORMAT or data.get("round_id") != code:
+            if data.get("format") not in (SHARES_FORMAT, CLOSING_FORMAT) or data.get("round_id") != code:
                 raise ValueError(path.name)
-            member, items = int(data["member"]), list(data["shares"])
+            member = int(data["member"])
+            if data["format"] == CLOSING_FORMAT:
+                record.sign_closing_statement(uow, code, member, dict(data["signature"]), actor=f"member {member}")
+                continue
+            items = list(data["shares"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             raise InvalidInput("share-unreadable", field=path.name) from None
         state = record.submit_shares(uow, code, member, items, actor=f"member {member}")

@@ -505,8 +505,25 @@ def committee_decrypt_command(
     show_result(rounds.count(_uow(), target))
 
 
-@committee_app.command("submit", help=t("Nộp các tệp phần giải mã của thành viên cho hội trường; đủ số thành viên thì "
-                                        "có kết quả."))
+@committee_app.command("sign", help=t("Ký xác nhận kết thúc bỏ phiếu trên máy riêng, từ hồ sơ đã đóng: máy tự đếm "
+                                      "số phiếu để so với màn chiếu rồi mới hỏi mật khẩu."))
+@reports_errors
+def committee_sign_command(
+    record_file: Path = typer.Argument(..., metavar="RECORD-FILE", exists=True, dir_okay=False,
+                                       help=t("Hồ sơ công khai tải về khi đã đóng bỏ phiếu.")),
+    key: list[Path] = typer.Option(..., exists=True, help=t("Tệp khóa của một thành viên (lặp lại).")),
+    folder: Path = typer.Option(..., "--out", help=t("Thư mục ghi tệp chữ ký (để nộp cho hội trường).")),
+) -> None:
+    """Sign the closing statement this laptop recomputed."""
+    from tinnhiem.cli.hall import sign_closing
+
+    confirm = functools.partial(typer.confirm, t("Các con số này trùng với màn chiếu và biên bản?"))
+    for path in sign_closing(record_file, key, folder, out, confirm):
+        out.print(str(path))
+
+
+@committee_app.command("submit", help=t("Nộp các tệp chữ ký xác nhận hoặc phần giải mã của thành viên cho hội trường; đủ "
+                                        "số thành viên thì có kết quả."))
 @reports_errors
 def committee_submit_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),

@@ -114,6 +114,7 @@ MESSAGES: Mapping[str, str] = {
                                 "có {given}."),
     "key-file-other-election": N_("Tệp khóa của thành viên {member} không thuộc cuộc bỏ phiếu này (khóa không khớp "
                                   "cam kết của Ban kiểm phiếu)."),
+    "closing-not-confirmed": N_("Số phiếu không trùng màn chiếu hoặc biên bản: không ký. Báo ngay cho cả Ban kiểm phiếu."),
     "shares-folder": N_("Cần cho biết thư mục ghi tệp phần giải mã (để nộp cho hội trường)."),
     "closing-signature": N_("Chữ ký xác nhận kết thúc bỏ phiếu không đúng với khóa của thành viên này; không lưu gì."),
     "closing-unsigned": N_("Chưa đủ thành viên Ban kiểm phiếu ký xác nhận kết thúc bỏ phiếu ({given}/{needed}): chưa "

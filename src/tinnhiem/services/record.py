@@ -18,6 +18,7 @@ from tinnhiem.crypto.election import (
     MemberSignature,
     ballot_list_hash,
     closing_message,
+    sign_closing,
     verify_closing_signatures,
     verify_member_signature,
 )
@@ -181,6 +182,19 @@ def member_shares(data: Mapping[str, Any], shares: Mapping[int, int], rng: Rando
                         for s in (decrypt_share(member, secret, ct, record.manifest.hash, j, rng)
                                   for j, ct in enumerate(sums))]
     return made
+
+
+def closing_signatures(data: Mapping[str, Any], shares: Mapping[int, int], rng: Random) -> dict[int, dict[str, str]]:
+    """On a member's laptop, from the closed record: each given member's signature over the closing statement
+    recomputed here (``check_closed_record(data, signed=False)`` first, before asking for any passphrase)."""
+    record, _, message = check_closed_record(data, signed=False)
+    signed = {}
+    for member, secret in sorted(shares.items()):
+        if base_mul(secret) != ceremony.verification_key(record.commitments, member):
+            raise InvalidInput("key-file-other-election", field="key", member=member)
+        signature = sign_closing(member, secret, message, rng).signature
+        signed[member] = {"c": encode_scalar(signature.challenge).hex(), "z": encode_scalar(signature.response).hex()}
+    return signed
 
 
 def tally_for_members(uow: UnitOfWork, code: str) -> dict[str, object]:
