@@ -201,7 +201,8 @@ def test_a_copied_ballot_is_refused(uow: SqlUnitOfWork, hall: Hall) -> None:
     assert "ballot-refused" == caught.value.code
 
 
-def test_challenge_opens_the_ballot_names_no_card_and_it_cannot_be_cast(uow: SqlUnitOfWork, hall: Hall) -> None:
+def test_challenge_opens_the_ballot_names_no_card_and_it_cannot_be_cast(database: Database, uow: SqlUnitOfWork,
+                                                                        hall: Hall) -> None:
     """Benaloh: the spoiled ballot opens to the choices made, is found by its code, never cast; it names no
     card (no credential stored with it, no card's challenge counted) and the card still votes."""
     choices: list[int | None] = [0, 1, 2, None] * 3
@@ -217,6 +218,9 @@ def test_challenge_opens_the_ballot_names_no_card_and_it_cannot_be_cast(uow: Sql
         assert not uow.voting.card(CODE, public_credential(CODE, hall.cards[8]).hex()).used  # type: ignore[union-attr]
         stored = [b for b, _ in uow.voting.ballots(CODE, spoiled=True)]
     assert 4 == len(stored) and all("credential" not in b and "signature" not in b for b in stored)
+    with database.engine.connect() as connection:  # as the operator reads it: no column counts a card's checks
+        assert {"round_id", "credential", "void", "used"} == set(connection.execute(text("SELECT * FROM cards")).keys())
+        assert "credential" not in set(connection.execute(text("SELECT * FROM spoiled_ballots")).keys())
     voting.cast(uow, CODE, hall.ballot(8, choices, seed=69))
 
 

@@ -194,7 +194,6 @@ class StoredCard:
     credential: str
     void: bool
     used: bool
-    challenges: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,7 +249,6 @@ class CardRow(Base):
     credential: Mapped[str] = mapped_column(String(64), primary_key=True)
     void: Mapped[bool] = mapped_column(default=False)
     used: Mapped[bool] = mapped_column(default=False)
-    challenges: Mapped[int] = mapped_column(default=0)
 
 
 class BallotRow(Base):

@@ -133,7 +133,7 @@ class SqlVotingStore:
         round_id = self._round_id(code)
         row = self._election(code)
         row.election_id, row.card_signatures = election_id, list(signatures)
-        self.session.add_all(CardRow(round_id=round_id, credential=c, void=False, used=False, challenges=0)
+        self.session.add_all(CardRow(round_id=round_id, credential=c, void=False, used=False)
                              for c in sorted(credentials))
         self.session.flush()
 
@@ -146,11 +146,11 @@ class SqlVotingStore:
     def cards(self, code: str) -> list[StoredCard]:
         rows = self.session.scalars(select(CardRow).where(CardRow.round_id == self._round_id(code))
                                     .order_by(CardRow.credential))
-        return [StoredCard(r.credential, r.void, r.used, r.challenges) for r in rows]
+        return [StoredCard(r.credential, r.void, r.used) for r in rows]
 
     def card(self, code: str, credential: str) -> StoredCard | None:
         row = self.session.get(CardRow, (self._round_id(code), credential), populate_existing=True)
-        return None if row is None else StoredCard(row.credential, row.void, row.used, row.challenges)
+        return None if row is None else StoredCard(row.credential, row.void, row.used)
 
     def use_card(self, code: str, credential: str) -> bool:
         """Mark a card used (a cast); False if the card is used or void by now."""

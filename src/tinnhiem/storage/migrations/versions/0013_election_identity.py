@@ -28,6 +28,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column('checkins_paper', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('ballot_list_hash', sa.String(length=64), nullable=True))
         batch.add_column(sa.Column('closing_signatures', sa.JSON(), nullable=True))
+    # a spoiled ballot names no card: no card counts its challenges any more (SQLite: still WITHOUT ROWID)
+    with op.batch_alter_table('cards', table_kwargs={"sqlite_with_rowid": False}) as batch:
+        batch.drop_column('challenges')
     op.drop_index('ix_spoiled_ballots_short', table_name='spoiled_ballots')
     op.drop_table('spoiled_ballots')
     op.create_table('spoiled_ballots',
