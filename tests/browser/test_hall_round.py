@@ -103,6 +103,14 @@ def vote(browser: Browser, hall: Hall, card: str, choices: list[int | None], *,
         with page.expect_download() as download:
             page.get_by_role("button", name="Tải biên nhận về máy").click()
         assert json.loads(Path(download.value.path()).read_text(encoding="utf-8")) == kept["receipt"]
+        lookup = context.new_page()  # the delegate checks the kept receipt on the lookup page
+        lookup.goto(f"{hall.url}/r/{hall.code}/lookup")
+        lookup.get_by_label("Hoặc dán biên nhận máy đã lưu khi bỏ phiếu").fill(json.dumps(kept["receipt"]))
+        lookup.get_by_role("button", name="Kiểm tra biên nhận").click()
+        expect(lookup.locator("#receipt-check")).to_contain_text("phiếu của nó có trong các phiếu đã bỏ")
+        lookup.screenshot(path=SHOTS / "phone-lookup-receipt.png", full_page=True)
+        fits_the_width(lookup)
+        lookup.close()
     page.reload()
     expect(page.get_by_text("Thẻ này đã bỏ phiếu. Cảm ơn đồng chí.")).to_be_visible()
     expect(page.locator("#kept-code")).to_have_text(code)
