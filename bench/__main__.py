@@ -2,10 +2,10 @@
 
 import sys
 
-from bench import crypto, load, office, paper, screens, signing
+from bench import committee, crypto, load, office, paper, screens, signing
 
 BENCHES = {"crypto": crypto.main, "paper": paper.main, "paper-cli": paper.main_cli, "paper-sample": paper.main_sample,
-           "load": load.main, "office": office.main, "screens": screens.main,
+           "load": load.main, "office": office.main, "screens": screens.main, "committee": committee.main,
            "signing": signing.main}
 
 if __name__ == "__main__":

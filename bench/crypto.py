@@ -15,11 +15,12 @@ from pathlib import Path
 
 from tinnhiem.cli.verify import verify_file
 from tinnhiem.crypto import ceremony
-from tinnhiem.crypto.ballot import encrypt_ballot
+from tinnhiem.crypto.ballot import cast_ballot
 from tinnhiem.crypto.decryption import decrypt_share
+from tinnhiem.crypto.election import ballot_list_hash, closing_message, election_hash, sign_closing, sign_election
 from tinnhiem.crypto.group import base_mul, random_scalar
-from tinnhiem.crypto.manifest import Manifest
-from tinnhiem.crypto.record import Card, Record, to_json
+from tinnhiem.crypto.manifest import Manifest, new_election_nonce
+from tinnhiem.crypto.record import Card, Checkins, Closing, Record, to_json
 from tinnhiem.crypto.tally import encrypted_sums, results
 from tinnhiem.testing.simulate import random_choices, run_ceremony
 
@@ -37,13 +38,19 @@ def median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
 
 def scale(ballots: int, subjects: int) -> dict[str, float]:
     manifest = Manifest(f"bench-{ballots}x{subjects}", tuple(f"Người {i}" for i in range(subjects)),
-                        ("cao", "tin_nhiem", "thap"), ballots)
+                        ("cao", "tin_nhiem", "thap"), ballots, new_election_nonce())
     keyed = run_ceremony(manifest, 3, 2, random_scalar)
     key = ceremony.joint_key(keyed.commitments)
+    receipt_key = base_mul(random_scalar())
     choices = random_choices(manifest, ballots, seed=1)
-    card_keys = [random_scalar() for _ in choices]  # one anonymous card per ballot (protocol 2)
-    encrypt_ms = median_ms(lambda: encrypt_ballot(manifest, key, choices[0], card_keys[0], random_scalar), 15)
-    cast = [encrypt_ballot(manifest, key, c, s, random_scalar)[0] for c, s in zip(choices, card_keys, strict=True)]
+    card_keys = [random_scalar() for _ in choices]  # one anonymous card per ballot (protocol 3)
+    election = election_hash(manifest, keyed.committee, keyed.commitments, key, receipt_key,
+                             [base_mul(s) for s in card_keys])
+    encrypt_ms = median_ms(lambda: cast_ballot(manifest, election, key, choices[0], card_keys[0], random_scalar), 15)
+    cast = [cast_ballot(manifest, election, key, c, s, random_scalar)[0]
+            for c, s in zip(choices, card_keys, strict=True)]
+    list_hash = ballot_list_hash(b.digest() for b in cast)
+    statement = closing_message(election, len(cast), len(cast), 0, list_hash)
     sums = encrypted_sums(manifest, cast)
 
     def decrypt() -> object:
@@ -56,7 +63,11 @@ def scale(ballots: int, subjects: int) -> dict[str, float]:
     decrypt_s = time.perf_counter() - start
     cards = tuple(Card(base_mul(s), False) for s in card_keys)
     record = Record(manifest, keyed.committee, ("A", "B", "C"), keyed.commitments, key, cards, len(cast),
-                    tuple(cast), (), sums, rows)
+                    tuple(cast), (), sums, rows, receipt_key=receipt_key, election=election,
+                    card_signatures=tuple(sign_election(m, keyed.secrets[m], election, random_scalar) for m in (1, 2)),
+                    checkins=Checkins(len(cast), 0),
+                    closing=Closing(len(cast), list_hash, tuple(sign_closing(m, keyed.secrets[m], statement,
+                                                                             random_scalar) for m in (1, 2))))
     data = to_json(record)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "record.json"

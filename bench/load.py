@@ -33,7 +33,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tinnhiem.crypto.ballot import encrypt_ballot, verify_ballot
+from tinnhiem.crypto.ballot import cast_ballot, verify_cast_ballot
 from tinnhiem.crypto.group import base_mul, mul, random_scalar
 from tinnhiem.crypto.record import ballot_json, read_ballot, read_manifest
 from tinnhiem.domain.model import Delegate, Round, Subject, VotingBody
@@ -47,15 +47,16 @@ SUBJECTS, PORT = 44, 8931  # the National Assembly's list (44 in 2023); a provin
 POSTGRES = os.environ.get("TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def _encrypt(args: tuple[dict[str, object], str, str, int]) -> dict[str, object]:
-    manifest_json, key, card, seed = args
+def _encrypt(args: tuple[dict[str, object], str, str, str, int]) -> dict[str, object]:
+    manifest_json, election_hex, key, card, seed = args
     from tinnhiem.crypto.credentials import signing_key
     from tinnhiem.crypto.record import read_manifest
 
     m = read_manifest(manifest_json)
     choices = [(seed + j) % 4 or None for j in range(len(m.subjects))]
-    ballot, _ = encrypt_ballot(m, bytes.fromhex(key), [None if c is None else c - 1 for c in choices],
-                               signing_key(m.round_id, card), random_scalar)
+    election = bytes.fromhex(election_hex)  # E, fixed by the committee's signed card list
+    ballot, _ = cast_ballot(m, election, bytes.fromhex(key), [None if c is None else c - 1 for c in choices],
+                            signing_key(m.round_id, card), random_scalar)
     return ballot_json(ballot)
 
 
@@ -80,7 +81,7 @@ async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any) 
     csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
     nonce = page.split('data-nonce="')[1].split('"')[0]
     election = (await timed("election", client.get(f"/api/rounds/{code}/election"))).json()
-    body = sign_in_body(code, card, read_manifest(election["manifest"]).hash, nonce)
+    body = sign_in_body(code, card, bytes.fromhex(election["election"]), nonce)
     await timed("sign_in", client.post(f"/api/rounds/{code}/sign-in", json=body, headers={"X-CSRF-Token": csrf}))
     await timed("ballot_page", client.get(f"/r/{code}/vote/ballot"))
     return csrf
@@ -158,7 +159,7 @@ def machine(url: str, code: str, ballot: dict[str, object]) -> dict[str, float]:
     checks = []
     for _ in range(5):
         start = time.perf_counter()
-        verify_ballot(m, key, read)
+        verify_cast_ballot(m, read.election, key, read)
         checks.append(time.perf_counter() - start)
     return {"scalar_mult_us": round(mult_us, 1), "ballot_check_ms": round(statistics.median(checks) * 1000, 1)}
 
@@ -203,16 +204,16 @@ def prepared(url: str, code: str, delegates: int, title: str,
     round_ = Round("nq96-2023", VotingBody("Quốc hội (thử tải)", delegates), title, dt.date(2026, 11, 27),
                    tuple(Subject(f"Người được lấy phiếu {i + 1}", f"Chức vụ {i + 1}") for i in range(subjects)))
     rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i + 1}") for i in range(delegates)), code=code)
-    voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)
-    made = cards.make_cards(code, delegates)
+    shares = {s.member: s.share for s in voting.set_up_election(uow, code, ["A", "B", "C"], 2, random_scalar)[:2]}
+    made = cards.make_cards(cards.read_election_file(cards.election_file(uow, code)), delegates, shares)
     cards.upload(uow, code, made.public)
     for i in range(delegates):
         rounds.attend(uow, code, f"Đại biểu {i + 1}", "electronic")
     voting.open_voting(uow, code)
     election = voting.election_view(uow, code)
-    assert election is not None
+    assert election is not None and election.election_id is not None
     with ProcessPoolExecutor(2) as pool:
-        ballots = list(pool.map(_encrypt, [(election.manifest, election.joint_key, card, i)
+        ballots = list(pool.map(_encrypt, [(election.manifest, election.election_id, election.joint_key, card, i)
                                            for i, card in enumerate(made.secrets)], chunksize=8))
     database.engine.dispose()
     return database, list(made.secrets), ballots

@@ -1,12 +1,12 @@
-// The browser side of docs/protocol.md: the same bytes as src/tinnhiem/crypto (checked against
-// tests/vectors/crypto-v2.json in a real browser). Symbols follow the protocol's names.
+// The browser side of docs/protocol.md (version 3): the same bytes as src/tinnhiem/crypto (checked against
+// tests/vectors/crypto-v3.json in a real browser). Symbols follow the protocol's names.
 import { ristretto255 } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import encodeQR from "qr";
 
 const Point = ristretto255.Point;
 export const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n; // ℓ (§2.1)
-const DOMAIN = new TextEncoder().encode("tinnhiem/v2/");
+const DOMAIN = new TextEncoder().encode("tinnhiem/v3/");
 const IDENTITY_HEX = "00".repeat(32);
 
 export const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -34,6 +34,7 @@ const encode = (p) => p.toBytes();
 export const baseMul = (s) => (mod(s) === 0n ? Point.ZERO.toBytes() : Point.BASE.multiply(mod(s)).toBytes());
 export const mul = (s, p) => (mod(s) === 0n ? Point.ZERO.toBytes() : decode(p).multiply(mod(s)).toBytes());
 const mulPublic = (s, p) => (mod(s) === 0n ? Point.ZERO.toBytes() : decode(p).multiplyUnsafe(mod(s)).toBytes());
+const baseMulPublic = (s) => (mod(s) === 0n ? Point.ZERO.toBytes() : Point.BASE.multiplyUnsafe(mod(s)).toBytes());
 export const add = (p, q) => encode(decode(p).add(decode(q)));
 export const sub = (p, q) => encode(decode(p).subtract(decode(q)));
 
@@ -99,11 +100,11 @@ export function proveOneOf(ct, r, index, valuePoints, key, context, rng) {
   return { c, z };
 }
 
-// Row context (§6.1): manifest hash ‖ S ‖ row as 4 bytes big-endian.
-export function rowContext(hash, credential, row) {
+// Row context: E ‖ N ‖ row as 4 bytes big-endian (68 bytes).
+export function rowContext(election, nonce, row) {
   const out = new Uint8Array(68);
-  out.set(hash, 0);
-  out.set(credential, 32);
+  out.set(election, 0);
+  out.set(nonce, 32);
   new DataView(out.buffer).setUint32(64, row);
   return out;
 }
@@ -140,12 +141,21 @@ export function sign(s, S, tag, message, rng = randomScalar) {
 }
 const signatureJson = (sig) => ({ c: hex(encodeScalar(sig.c)), z: hex(encodeScalar(sig.z)) });
 
-// Sign in with a card: a signature on manifest hash ‖ the server's nonce, tag "sign-in".
-export function signIn(manifest, cardText, nonceHex, rng = randomScalar) {
+// Sign in with a card: a signature on E ‖ the server's nonce (16 bytes), tag "sign-in".
+export function signIn(manifest, electionHex, cardText, nonceHex, rng = randomScalar) {
   const s = signingKey(manifest.round_id, cardText);
   const S = baseMul(s);
-  const signature = sign(s, S, "sign-in", concat(manifestHash(manifest), unhex(nonceHex)), rng);
+  const signature = sign(s, S, "sign-in", concat(unhex(electionHex), unhex(nonceHex)), rng);
   return { credential: hex(S), signature: signatureJson(signature) };
+}
+
+// A Schnorr signature's check: A' = z·G − c·S; valid iff c = H(tag, S, message, A').
+export function verifySignature(sig, publicKey, tag, message) {
+  const c = typeof sig.c === "string" ? leToBigint(unhex(sig.c)) : sig.c;
+  const z = typeof sig.z === "string" ? leToBigint(unhex(sig.z)) : sig.z;
+  if (c >= ORDER || z >= ORDER) return false;
+  const commitment = sub(baseMulPublic(z), mulPublic(c, publicKey));
+  return c === hashToScalar(tag, publicKey, message, commitment);
 }
 
 // ---- Tracking codes (§6.4): the full code is the digest in hex; the short one base32 of 10 bytes.
@@ -159,9 +169,9 @@ function base32(bytes) {
   if (bits > 0) out += B32[(value << (5 - bits)) & 31];
   return out;
 }
-// digest = first 32 bytes of H("ballot", manifest hash, S, α, β, c…, z… per row), rows as posted (hex).
-export function ballotDigest(manifestHashHex, credentialHex, rows) {
-  const parts = [unhex(manifestHashHex), unhex(credentialHex)];
+// digest = first 32 bytes of H("ballot", E, N, α, β, c…, z… per row), rows as posted (hex). No card.
+export function ballotDigest(electionHex, nonceHex, rows) {
+  const parts = [unhex(electionHex), unhex(nonceHex)];
   for (const row of rows) parts.push(unhex(row.alpha), unhex(row.beta), ...row.c.map(unhex), ...row.z.map(unhex));
   return hashBytes("ballot", ...parts).slice(0, 32);
 }
@@ -177,16 +187,16 @@ export function randomScalar() {
   return 1n + (leToBigint(bytes) % (ORDER - 1n));
 }
 
-// Encrypt and sign a whole ballot (§6.1): choices[j] is a level index or null for an empty row.
-// Nonces in the Python order: per row r, then the proof's w, (cᵢ, zᵢ)…; last the signature's w.
-export function encryptBallot(manifest, keyHex, choices, cardText, rng = randomScalar) {
+// Encrypt a whole ballot: choices[j] is a level index or null for an empty row. The ballot names no card:
+// it is bound to the election E and to its own fresh nonce N (32 bytes from the CSPRNG unless given).
+// Scalars in the Python order: per row r, then the proof's w, (cᵢ, zᵢ)….
+export function encryptBallot(manifest, electionHex, keyHex, choices, rng = randomScalar, nonce = null) {
   if (choices.length !== manifest.subjects.length) throw new Error("one choice per subject");
   const key = unhex(keyHex);
-  const hash = manifestHash(manifest);
+  const E = unhex(electionHex);
+  const N = nonce || crypto.getRandomValues(new Uint8Array(32));
   const values = manifestValues(manifest);
   const valuePoints = values.map(baseMul);
-  const s = signingKey(manifest.round_id, cardText);
-  const S = baseMul(s);
   const rows = [];
   const secrets = { values: [], nonces: [] };
   choices.forEach((choice, j) => {
@@ -194,17 +204,24 @@ export function encryptBallot(manifest, keyHex, choices, cardText, rng = randomS
     if (!Number.isInteger(index) || index < 0 || index >= values.length) throw new Error(`choice ${choice} out of range for row ${j}`);
     const r = rng();
     const ct = encrypt(values[index], key, r);
-    const proof = proveOneOf(ct, r, index, valuePoints, key, rowContext(hash, S, j), rng);
+    const proof = proveOneOf(ct, r, index, valuePoints, key, rowContext(E, N, j), rng);
     rows.push({ alpha: hex(ct.alpha), beta: hex(ct.beta), c: proof.c.map((x) => hex(encodeScalar(x))),
                 z: proof.z.map((x) => hex(encodeScalar(x))) });
     secrets.values.push(Number(values[index]));
     secrets.nonces.push(hex(encodeScalar(r)));
   });
-  const digest = ballotDigest(hex(hash), hex(S), rows);
-  const signature = sign(s, S, "ballot-signature", digest, rng);
-  const code = hex(digest);
-  const ballot = { code, credential: hex(S), manifest_hash: hex(hash), rows, signature: signatureJson(signature) };
+  const code = hex(ballotDigest(electionHex, hex(N), rows));
+  const ballot = { code, election: electionHex, nonce: hex(N), rows };
   return { ballot, secrets, shortCode: shortCode(code) };
+}
+
+// The card signs the ballot's digest (tag "ballot-signature"): the ballot as cast.
+export function signBallot(ballot, roundId, cardText, rng = randomScalar) {
+  const s = signingKey(roundId, cardText);
+  const S = baseMul(s);
+  const signature = sign(s, S, "ballot-signature", unhex(ballot.code), rng);
+  return { code: ballot.code, credential: hex(S), election: ballot.election, nonce: ballot.nonce, rows: ballot.rows,
+           signature: signatureJson(signature) };
 }
 
 // The receipt's QR code as a self-contained SVG (dark modules on a white square, quiet zone included),
@@ -319,3 +336,132 @@ export function lockKeyFile(roundId, member, deviceKey, share, passphrase) {
   const box = new Uint8Array(24 + sealed.length); box.set(nonce); box.set(sealed, 24);
   return JSON.stringify({ format: "tinnhiem-member-key/1", kdf: "argon2id", opslimit, memlimit, salt: hex(salt), box: hex(box) });
 }
+
+// ---- The committee member's device checks the record before signing or decrypting (docs/protocol.md:
+// closing). Every value is recomputed here from the record's ballots; the server's word is never taken.
+const scalarOf = (h) => leToBigint(unhex(h));
+const eq = (a, b) => hex(a) === hex(b);
+export class CheckFailed extends Error {
+  constructor(check, detail) { super(`${check}: ${detail}`); this.check = check; this.detail = String(detail); }
+}
+const fail = (check, detail) => { throw new CheckFailed(check, detail); };
+
+// Schnorr proof of knowledge (§4.1): A = z·G − c·X; c = H("schnorr", ctx, X, A).
+function verifyKnowledge(proof, publicKey, context) {
+  const c = scalarOf(proof.c), z = scalarOf(proof.z);
+  return c === hashToScalar("schnorr", context, publicKey, sub(baseMulPublic(z), mulPublic(c, publicKey)));
+}
+
+// One-of proof (§4.3): aᵢ = zᵢ·G − cᵢ·α, bᵢ = zᵢ·K − cᵢ·(β − Mᵢ), Σcᵢ = H("one-of", ctx, K, α, β, a₀, b₀, …).
+export function verifyOneOf(row, valuePoints, key, context) {
+  if (row.c.length !== valuePoints.length || row.z.length !== valuePoints.length) return false;
+  const alpha = unhex(row.alpha), beta = unhex(row.beta);
+  const commitments = [];
+  let total = 0n;
+  valuePoints.forEach((m, i) => {
+    const c = scalarOf(row.c[i]), z = scalarOf(row.z[i]);
+    total += c;
+    commitments.push(sub(baseMulPublic(z), mulPublic(c, alpha)), sub(mulPublic(z, key), mulPublic(c, sub(beta, m))));
+  });
+  return mod(total) === hashToScalar("one-of", context, key, alpha, beta, ...commitments);
+}
+
+// Sℓ = Σᵢ Σⱼ ℓʲ·Kᵢⱼ: member ℓ's public verification key, from the commitments alone.
+export function verificationKey(commitments, member) {
+  let acc = Point.ZERO.toBytes();
+  for (const c of commitments) {
+    c.K.forEach((k, j) => { acc = add(acc, mulPublic(BigInt(member) ** BigInt(j), unhex(k))); });
+  }
+  return acc;
+}
+
+export const cardListHash = (credentialsHex) => hashBytes("card-list", ...credentialsHex.slice().sort().map(unhex)).slice(0, 32);
+export const ballotListHash = (codesHex) => hashBytes("ballot-list", ...codesHex.slice().sort().map(unhex)).slice(0, 32);
+
+// E = H("election", manifest hash, n, k, K₁,₀ … K_n,k−1, K, R, C)[:32].
+export function electionHash(record) {
+  const points = record.committee.commitments.slice().sort((a, b) => a.member - b.member).flatMap((c) => c.K.map(unhex));
+  return hashBytes("election", manifestHash(record.manifest), record.committee.members, record.committee.threshold,
+                   ...points, unhex(record.joint_key), unhex(record.receipt_key),
+                   cardListHash(record.cards.list.map((c) => c.credential))).slice(0, 32);
+}
+
+// m = E ‖ N ‖ issued ‖ P ‖ B (integers 8 bytes big-endian).
+export function closingMessage(election, ballots, issued, paper, listHash) {
+  const out = new Uint8Array(88);
+  out.set(election, 0);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(32, BigInt(ballots)); view.setBigUint64(40, BigInt(issued)); view.setBigUint64(48, BigInt(paper));
+  out.set(listHash, 56);
+  return out;
+}
+
+function validSigners(commitments, members, tag, message, signatures) {
+  const valid = new Set();
+  for (const s of signatures) {
+    if (s.member >= 1 && s.member <= members && !valid.has(s.member)
+        && verifySignature(s, verificationKey(commitments, s.member), tag, message)) valid.add(s.member);
+  }
+  return valid;
+}
+
+// The checks a member's device runs on a closed record, in the verifier's order; throws CheckFailed naming the
+// first that fails. Returns what it recomputed: E, N, B, the closing statement m and the sums of every row.
+export function checkClosedRecord(record, { needClosingSignatures = false } = {}) {
+  if (record.state !== "closed") fail("format", record.state);
+  const mh = manifestHash(record.manifest);
+  if (hex(mh) !== record.manifest_hash) fail("manifest-hash", record.manifest_hash);
+  const { members: n, threshold: k, commitments } = record.committee;
+  if (!(k >= 2 && k <= n)) fail("threshold", `k = ${k}, n = ${n}`);
+  commitments.forEach((c) => c.K.forEach((K, j) => {
+    if (!verifyKnowledge(c.proofs[j], unhex(K), ceremonyContext(mh, n, k, c.member, j))) fail("coefficient-proof", `member ${c.member}`);
+  }));
+  const joint = commitments.reduce((acc, c) => add(acc, unhex(c.K[0])), Point.ZERO.toBytes());
+  if (hex(joint) !== record.joint_key) fail("joint-key", "K");
+  const E = electionHash(record);
+  if (hex(E) !== record.election) fail("election", "E");
+  const cardSigners = validSigners(commitments, n, "election-signature", E, record.cards.signatures);
+  if (cardSigners.size < k || cardSigners.size !== record.cards.signatures.length) fail("card-signatures", `${cardSigners.size}/${k}`);
+  const listed = new Map(record.cards.list.map((c) => [c.credential, c.void]));
+  const used = new Set(), alphas = new Set();
+  const key = unhex(record.joint_key);
+  const valuePoints = manifestValues(record.manifest).map(baseMul);
+  const sums = record.manifest.subjects.map(() => ({ alpha: Point.ZERO.toBytes(), beta: Point.ZERO.toBytes() }));
+  for (const b of record.ballots) {
+    if (listed.get(b.credential) !== false) fail("ballot-credential", b.code);
+    if (used.has(b.credential)) fail("credential-reuse", b.code);
+    used.add(b.credential);
+    if (hex(ballotDigest(b.election, b.nonce, b.rows)) !== b.code) fail("tracking-code", b.code);
+    if (b.election !== hex(E)) fail("ballot-round", b.code);
+    if (b.rows.length !== sums.length || b.nonce.length !== 64) fail("ballot-shape", b.code);
+    if (!verifySignature(b.signature, unhex(b.credential), "ballot-signature", unhex(b.code))) fail("ballot-signature", b.code);
+    b.rows.forEach((row, j) => {
+      if (!verifyOneOf(row, valuePoints, key, rowContext(E, unhex(b.nonce), j))) fail("ballot-proof", `${b.code} (${j + 1})`);
+      if (alphas.has(row.alpha)) fail("duplicate", b.code);
+      alphas.add(row.alpha);
+      sums[j] = { alpha: add(sums[j].alpha, unhex(row.alpha)), beta: add(sums[j].beta, unhex(row.beta)) };
+    });
+  }
+  const N = record.ballots.length;
+  const issued = record.cards.issued;
+  if (issued === null || !record.checkins || record.checkins.electronic !== issued) fail("checkins", `${issued} ≠ ${record.checkins ? record.checkins.electronic : "—"}`);
+  if (N > issued) fail("ballots-over-cards", `${N} > ${issued}`);
+  const B = ballotListHash(record.ballots.map((b) => b.code));
+  if (!record.closing || record.closing.ballots !== N || record.closing.list_hash !== hex(B)) {
+    fail("closing-count", `${N} ≠ ${record.closing ? record.closing.ballots : "—"}`);
+  }
+  const message = closingMessage(E, N, issued, record.checkins.paper, B);
+  if (needClosingSignatures) {
+    const signers = validSigners(commitments, n, "closing-signature", message, record.closing.signatures);
+    if (signers.size < k || signers.size !== record.closing.signatures.length) fail("closing", `${signers.size}/${k}`);
+  }
+  return { election: E, ballots: N, issued, paper: record.checkins.paper, listHash: B, message,
+           sums: sums.map((s) => ({ alpha: hex(s.alpha), beta: hex(s.beta) })) };
+}
+
+// Member ℓ signs the closing statement it recomputed (tag "closing-signature") with its key share sℓ (the same
+// Schnorr signature, tag "election-signature", is the committee's signature over E).
+export function signClosing(member, share, message, rng = randomScalar, tag = "closing-signature") {
+  return { member, signature: signatureJson(sign(share, baseMul(share), tag, message, rng)) };
+}
+export const scalarFromHex = (h) => leToBigint(unhex(h));

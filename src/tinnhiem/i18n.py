@@ -85,7 +85,7 @@ def _parameter(value: object, lang: str) -> object:
     """A word of the catalogue (a channel, a reason) or an error inside an error, in ``lang``."""
     if isinstance(value, TinnhiemError):
         return message(value, lang)
-    return gettext(lang, value) if isinstance(value, str) else value
+    return gettext(lang, value) if isinstance(value, str) and value else value  # gettext("") is the header
 
 
 def bilingual(error: TinnhiemError) -> str:

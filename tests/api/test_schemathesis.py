@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from tinnhiem.crypto.record import read_manifest
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing.hall import prepare_hall, sign_in_body
 from tinnhiem.web.app import create_app
@@ -40,7 +39,7 @@ def signed_in(app: Any, code: str, card: str) -> tuple[dict[str, str], dict[str,
     assert 303 == client.post("/admin/sign-in", data={"csrf": csrf, "login": "quantri", "password": "ORG"},
                               follow_redirects=False).status_code
     election = client.get(f"/api/rounds/{code}/election").json()
-    body = sign_in_body(code, card, read_manifest(election["manifest"]).hash, nonce)
+    body = sign_in_body(code, card, bytes.fromhex(election["election"]), nonce)
     assert 200 == client.post(f"/api/rounds/{code}/sign-in", json=body, headers={"X-CSRF-Token": csrf}).status_code
     return {"tinnhiem": client.cookies["tinnhiem"]}, {"X-CSRF-Token": csrf}
 

@@ -8,9 +8,10 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import PHONE, SHOTS, Hall, both_sizes, shows_all_typed
 from tinnhiem.domain.staff import Role
 from tinnhiem.services import accounts, cards, rounds, voting
-from tinnhiem.services.cards import make_cards
+from tinnhiem.services.cards import new_secret
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing.conference import prepare_conference
+from tinnhiem.testing.hall import signed_cards
 from tinnhiem.testing.simulate import seeded
 
 
@@ -34,7 +35,7 @@ def refused(page: Page, hall: Hall, message: str) -> None:
 
 def test_a_card_never_uploaded_is_refused_with_the_reason(browser: Browser, hall: Hall) -> None:
     """Well-formed, from this round's card alphabet, but not in the committee's public file."""
-    stranger = make_cards(hall.code, 1).secrets[0]
+    stranger = new_secret()  # drawn as the committee draws its cards, never listed
     assert stranger not in hall.cards.secrets
     page = open_card(browser, hall, stranger)
     refused(page, hall, "Thẻ này không thuộc cuộc bỏ phiếu này.")
@@ -108,8 +109,8 @@ def test_a_sealed_reserve_card_signs_in_only_once_the_committee_releases_one(bro
     code = "du-phong-tren-may"
     uow = SqlUnitOfWork(hall.database)
     prepare_conference(uow, 8, code)
-    voting.set_up_election(uow, code, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(1))
-    made = make_cards(code, 10)
+    shares = voting.set_up_election(uow, code, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(1))
+    made = signed_cards(uow, code, [new_secret() for _ in range(10)], {s.member: s.share for s in shares[:2]})
     cards.upload(uow, code, made.public)
     for number in range(6):
         rounds.check_in(uow, code, number, "electronic", actor="quantri")

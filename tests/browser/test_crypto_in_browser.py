@@ -1,7 +1,8 @@
 """The browser's encryption (web-src/ballot.js, built from npm) against the Python side, byte for byte.
 
-The vectors of tests/vectors/crypto-v2.json, then ballots and sign-ins made in Debian's Chromium with a
-random card and checked by the Python verifier.
+The vectors of tests/vectors/crypto-v3.json (protocol 3: E, ballot nonces, committee signatures, receipts,
+the closing statement), then ballots and sign-ins made in Debian's Chromium with a random card and checked by
+the Python verifier.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from tinnhiem.crypto.ballot import verify_ballot
+from tinnhiem.crypto.ballot import verify_cast_ballot
 from tinnhiem.crypto.credentials import (
     CARD_ALPHABET,
     Signature,
@@ -29,11 +30,11 @@ from tinnhiem.crypto.credentials import (
 )
 from tinnhiem.crypto.errors import InvalidEncoding, InvalidProof
 from tinnhiem.crypto.group import base_mul, random_scalar, scalar
-from tinnhiem.crypto.record import read_ballot, read_manifest
+from tinnhiem.crypto.record import read_ballot, read_manifest, read_receipt
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "src" / "tinnhiem" / "web" / "static" / "build" / "tinnhiem.js"
-VECTORS = json.loads((ROOT / "tests" / "vectors" / "crypto-v2.json").read_text(encoding="utf-8"))["vectors"]
+VECTORS = json.loads((ROOT / "tests" / "vectors" / "crypto-v3.json").read_text(encoding="utf-8"))["vectors"]
 IDENTITY_HEX = "00" * 32
 
 
@@ -65,7 +66,8 @@ GROUP = """(v) => {
 
 
 def test_group_hash_and_manifest(page: Page) -> None:
-    """Points, the v2 hash domain and the manifest hash; multiply by 0, by ≥ ℓ and of the identity."""
+    """Points, the v3 hash domain and the manifest hash (with its election nonce); multiply by 0, by ≥ ℓ and of
+    the identity."""
     v = VECTORS
     assert page.evaluate(GROUP, v) == {
         "G": v["group"]["G"], "twoG": v["group"]["2G"], "sum": v["group"]["7G+11G"],
@@ -119,36 +121,81 @@ PROOF = """(v) => {
   const T = Tinnhiem;
   const key = T.baseMul(7n);
   const ct = T.encrypt(BigInt(v.encrypt.m), key, 11n);
-  const context = T.rowContext(T.manifestHash(v.manifest.json), T.unhex(v.card.S), 0);
+  const context = T.rowContext(T.unhex(v.election.E), T.unhex(v.ballot.nonce), 0);
   const proof = T.proveOneOf(ct, 11n, 2, T.manifestValues(v.manifest.json).map(T.baseMul), key, context, T.counter(100));
-  return { alpha: T.hex(ct.alpha), beta: T.hex(ct.beta),
+  return { context: T.hex(context), alpha: T.hex(ct.alpha), beta: T.hex(ct.beta),
            c: proof.c.map((s) => T.hex(T.encodeScalar(s))), z: proof.z.map((s) => T.hex(T.encodeScalar(s))) };
 }"""
 
 
 def test_encryption_and_one_of_proof(page: Page) -> None:
-    """ElGamal with r = 11 and the one-of proof bound to manifest ‖ S ‖ row equal the vectors."""
+    """ElGamal with r = 11 and the one-of proof bound to E ‖ N ‖ row equal the vectors."""
     v = VECTORS
-    assert page.evaluate(PROOF, v) == {"alpha": v["encrypt"]["alpha"], "beta": v["encrypt"]["beta"],
-                                       "c": v["one_of_proof"]["c"], "z": v["one_of_proof"]["z"]}
+    assert page.evaluate(PROOF, v) == {"context": v["ballot"]["row_context_0"], "alpha": v["encrypt"]["alpha"],
+                                       "beta": v["encrypt"]["beta"], "c": v["one_of_proof"]["c"],
+                                       "z": v["one_of_proof"]["z"]}
 
 
 BALLOT = """(v) => {
   const T = Tinnhiem;
-  const { ballot, secrets, shortCode } = T.encryptBallot(v.manifest.json, T.hex(T.baseMul(7n)), v.ballot.choices,
-                                                         v.card.text, T.counter(v.ballot.nonces_from));
-  return { ballot, shortCode, again: T.shortCode(ballot.code), secrets };
+  const rng = T.counter(v.ballot.nonces_from);
+  const { ballot, secrets, shortCode } = T.encryptBallot(v.manifest.json, v.election.E, T.hex(T.baseMul(7n)),
+                                                         v.ballot.choices, rng, T.unhex(v.ballot.nonce));
+  const cast = T.signBallot(ballot, v.card.round_id, v.card.text, rng);
+  return { ballot, cast, shortCode, again: T.shortCode(ballot.code), secrets };
 }"""
 
 
 def test_whole_ballot_json_and_short_code(page: Page) -> None:
-    """The signed ballot as posted (code, credential, rows, signature) and its short code equal the vectors."""
+    """The ballot (no card) as a spoiled ballot posts it, then the cast ballot (card and signature) and its
+    short code equal the vectors."""
     v = VECTORS
     got = page.evaluate(BALLOT, v)
-    assert got["ballot"] == v["ballot"]["json"]
+    assert got["ballot"] == v["ballot"]["spoiled_json"]["ballot"]
+    assert got["cast"] == v["ballot"]["json"]
     assert got["shortCode"] == got["again"] == v["ballot"]["short_code"]
-    assert got["secrets"] == {"values": [v["manifest"]["values"][2], 0],
-                              "nonces": [f"{200:02x}".ljust(64, "0"), f"{200 + 8:02x}".ljust(64, "0")]}  # r, w, 3 × (c, z)
+    assert {"ballot": got["ballot"]} | got["secrets"] == v["ballot"]["spoiled_json"]
+
+
+ELECTION = """(v) => {
+  const T = Tinnhiem, e = v.election, c = v.committee;
+  const commitments = [1, 2, 3].map((m) => ({ member: m, K: c.K[String(m)] }));
+  const record = { manifest: v.manifest.json, committee: { members: 3, threshold: 2, commitments },
+                   joint_key: e.joint_key, receipt_key: e.receipt_key,
+                   cards: { list: e.credentials_sorted.slice().reverse().map((s) => ({ credential: s })) } };
+  const E = T.electionHash(record);
+  const s1 = T.scalarFromHex(c.secrets["1"]), s2 = T.scalarFromHex(c.secrets["2"]);
+  const election = T.signClosing(1, s1, E, T.counter(e.signature_nonces_from), "election-signature");
+  const m = T.closingMessage(E, v.closing.ballots, v.closing.issued, v.closing.paper, T.unhex(v.closing.list_hash));
+  const closing = T.signClosing(2, s2, m, T.counter(v.closing.signature_nonces_from));
+  const signIn = T.signIn(v.manifest.json, T.hex(E), v.card.text, v.sign_in.nonce, T.counter(v.sign_in.nonces_from));
+  const receipt = v.receipt.json;
+  const receiptMessage = T.unhex(receipt.election + receipt.code);
+  return {
+    cardListHash: T.hex(T.cardListHash(e.credentials_sorted.slice().reverse())), E: T.hex(E),
+    listHash: T.hex(T.ballotListHash([v.ballot.json.code])), message: T.hex(m),
+    keys: [1, 2, 3].map((m) => T.hex(T.verificationKey(commitments, m))),
+    election: { member: election.member, ...election.signature }, closing: { member: closing.member, ...closing.signature },
+    signIn: signIn.signature,
+    receipt: T.verifySignature(receipt.signature, T.unhex(e.receipt_key), "receipt", receiptMessage),
+    forged: T.verifySignature(receipt.signature, T.unhex(e.receipt_key), "receipt", T.unhex(receipt.code + receipt.election)),
+  };
+}"""
+
+
+def test_election_identity_signatures_closing_and_receipt(page: Page) -> None:
+    """E over the committee's keys, K, R and the card list (in any order given); member 1's signature over E;
+    Sℓ from the commitments; B and the closing statement with member 2's signature; the sign-in over E ‖ nonce;
+    the server's receipt verified under R (and not over the parts swapped): every byte as in Python."""
+    v = VECTORS
+    got = page.evaluate(ELECTION, v)
+    assert got == {
+        "cardListHash": v["election"]["card_list_hash"], "E": v["election"]["E"],
+        "listHash": v["closing"]["list_hash"], "message": v["closing"]["message"],
+        "keys": [v["committee"]["verification_keys"][m] for m in ("1", "2", "3")],
+        "election": v["election"]["signature_member_1"], "closing": v["closing"]["signature_member_2"],
+        "signIn": v["sign_in"]["signature"], "receipt": True, "forged": False,
+    }
 
 
 SHARE = """(v) => {
@@ -195,47 +242,51 @@ def test_ceremony_deal_and_receive(page: Page) -> None:
     assert got["refused"]  # a share sealed to member 2 does not open for member 3
 
 
-RANDOM_BALLOT = """([manifest, key, choices, card]) => {
-  const { ballot, shortCode } = Tinnhiem.encryptBallot(manifest, key, choices, card);
-  return { ballot, shortCode };
+RANDOM_BALLOT = """([manifest, election, key, choices, card]) => {
+  const { ballot, shortCode } = Tinnhiem.encryptBallot(manifest, election, key, choices);
+  return { ballot: Tinnhiem.signBallot(ballot, manifest.round_id, card), shortCode };
 }"""
 
 
 def test_ballot_from_a_random_card_passes_the_python_verifier(page: Page) -> None:
-    """Encrypted in the browser with the CSPRNG: read_ballot and verify_ballot accept it; a changed row fails."""
+    """Encrypted in the browser with the CSPRNG (its own nonce N): read_ballot and verify_cast_ballot accept
+    it; another ballot's signature fails."""
     manifest_json = VECTORS["manifest"]["json"]
     manifest = read_manifest(manifest_json)
-    key = base_mul(random_scalar())
+    key, election = base_mul(random_scalar()), secrets.token_bytes(32)
     card = random_card()
-    got = page.evaluate(RANDOM_BALLOT, [manifest_json, key.hex(), [2, None], card])
+    got = page.evaluate(RANDOM_BALLOT, [manifest_json, election.hex(), key.hex(), [2, None], card])
     ballot = read_ballot(got["ballot"])
-    verify_ballot(manifest, key, ballot)
+    verify_cast_ballot(manifest, election, key, ballot)
     assert ballot.credential == public_credential(manifest.round_id, card)
     assert got["shortCode"] == ballot.short_code
-    other = page.evaluate(RANDOM_BALLOT, [manifest_json, key.hex(), [2, None], card])["ballot"]
+    other = page.evaluate(RANDOM_BALLOT, [manifest_json, election.hex(), key.hex(), [2, None], card])["ballot"]
+    assert other["nonce"] != got["ballot"]["nonce"]
     forged = dict(got["ballot"], signature=other["signature"])
     with pytest.raises(InvalidProof) as refused:
-        verify_ballot(manifest, key, read_ballot(forged))
+        verify_cast_ballot(manifest, election, key, read_ballot(forged))
     assert refused.value.code == "ballot-signature"
 
 
-SIGN_IN = """([manifest, card, nonce]) => Tinnhiem.signIn(manifest, card, nonce)"""
+SIGN_IN = """([manifest, election, card, nonce]) => Tinnhiem.signIn(manifest, election, card, nonce)"""
 
 
 def test_sign_in_signature_passes_the_python_check(page: Page) -> None:
-    """signIn signs manifest hash ‖ nonce with tag "sign-in"; another nonce or tag does not verify."""
+    """signIn signs E ‖ nonce with tag "sign-in"; another nonce, election or tag does not verify."""
     manifest_json = VECTORS["manifest"]["json"]
     manifest = read_manifest(manifest_json)
-    card, nonce = random_card(), secrets.token_bytes(16)
-    got: dict[str, Any] = page.evaluate(SIGN_IN, [manifest_json, card.lower(), nonce.hex()])
+    card, nonce, election = random_card(), secrets.token_bytes(16), secrets.token_bytes(32)
+    got: dict[str, Any] = page.evaluate(SIGN_IN, [manifest_json, election.hex(), card.lower(), nonce.hex()])
     credential = public_credential(manifest.round_id, card)
     assert got["credential"] == credential.hex()
     signature = Signature(scalar(bytes.fromhex(got["signature"]["c"])), scalar(bytes.fromhex(got["signature"]["z"])))
-    assert verify_signature(signature, credential, "sign-in", manifest.hash + nonce)
-    assert not verify_signature(signature, credential, "sign-in", manifest.hash + secrets.token_bytes(16))
-    assert not verify_signature(signature, credential, "ballot-signature", manifest.hash + nonce)
+    assert verify_signature(signature, credential, "sign-in", election + nonce)
+    assert not verify_signature(signature, credential, "sign-in", election + secrets.token_bytes(16))
+    assert not verify_signature(signature, credential, "sign-in", manifest.hash + nonce)
+    assert not verify_signature(signature, credential, "ballot-signature", election + nonce)
     with pytest.raises(PlaywrightError, match="bad-card"):
-        page.evaluate(SIGN_IN, [manifest_json, card[:-2], nonce.hex()])
+        page.evaluate(SIGN_IN, [manifest_json, election.hex(), card[:-2], nonce.hex()])
+    assert read_receipt(VECTORS["receipt"]["json"]).code == VECTORS["ballot"]["json"]["code"]
 
 
 def test_receipt_qr_code_is_a_self_contained_svg(browser: Browser, page: Page) -> None:

@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import PHONE, Hall, ceremony_on_devices
-from tinnhiem.services.cards import make_cards
+from tinnhiem.cli.hall import unlock_members
+from tinnhiem.services.cards import make_cards, read_election_file
 from tinnhiem.services.verification import verify_record
 
 ROUND = "xa-thu-nghiem"
@@ -78,8 +79,13 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
     codes = organiser.locator("code.tracking").all_inner_texts()
     keys = ceremony_on_devices(browser, hall.url, ROUND, codes, "mat-khau-so-{member}-dai", tmp_path)
 
-    # The committee's laptop makes the cards (secrets to print, a public file); the organisers upload the file.
-    made = make_cards(ROUND, len(DELEGATES))
+    # The organisers download the election file; the committee's laptop makes the cards from it, two members
+    # signing with their key files (secrets to print, a signed public file); the organisers upload that file.
+    election_file = tmp_path / "cuoc-bo-phieu.json"
+    election_file.write_bytes(organiser.request.get(f"{hall.url}/committee/r/{ROUND}/election.json").body())
+    made = make_cards(read_election_file(json.loads(election_file.read_text(encoding="utf-8"))), len(DELEGATES),
+                      unlock_members(keys[:2], ROUND, ["mat-khau-so-1-dai", "mat-khau-so-2-dai"]))
+    secrets = made.secrets
     public_file = tmp_path / f"{ROUND}-the-cong-khai.json"
     public_file.write_text(json.dumps(made.public), encoding="utf-8")
     organiser.goto(f"{hall.url}/admin/r/{ROUND}")
@@ -105,7 +111,7 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
 
     receipts: list[tuple[str, str]] = []
     spoiled: tuple[str, str] = ("", "")
-    for i, card in enumerate(made.secrets[:3]):
+    for i, card in enumerate(secrets[:3]):
         page = browser.new_context(viewport=PHONE).new_page()
         page.goto(f"{hall.url}/r/{ROUND}/vote#card={card}")  # what the card's QR code opens
         expect(page).to_have_url(f"{hall.url}/r/{ROUND}/vote/ballot")
@@ -118,19 +124,18 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
         rows.nth(0).locator("label.choice").nth(0).click()
         rows.nth(1).locator("label.choice").nth(i).click()
         page.get_by_role("button", name="Xem lại phiếu").click()
-        page.get_by_role("button", name="Mã hóa phiếu").click()
-        expect(page.locator("#cast-panel")).to_be_visible()
-        if i == 0:
+        if i == 0:  # checks the device first, then marks again
+            page.get_by_role("button", name="Kiểm tra máy trước khi bỏ phiếu").click()
             short = page.locator("#tracking").inner_text()
-            page.get_by_role("button", name="Kiểm tra (hủy phiếu này và xem nội dung)").click()
+            page.get_by_role("button", name="Mở ra để kiểm tra").click()
             expect(page.locator("#opened")).to_contain_text("Phạm Chủ Tịch: Tín nhiệm cao")
             expect(page.locator("#spoiled-code")).to_have_text(short)
             expect(page.locator("#spoiled-full")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
             spoiled = (short, page.locator("#spoiled-full").inner_text())
-            page.get_by_role("button", name="Bỏ phiếu lại").click()
+            page.get_by_role("button", name="Đánh dấu lại").click()
+            rows.nth(0).locator("label.choice").nth(0).click()
+            rows.nth(1).locator("label.choice").nth(i).click()
             page.get_by_role("button", name="Xem lại phiếu").click()
-            page.get_by_role("button", name="Mã hóa phiếu").click()
-            expect(page.locator("#cast-panel")).to_be_visible()
         page.get_by_role("button", name="Bỏ phiếu", exact=True).click()
         expect(page.locator("#done-code")).to_have_text(re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$"))
         expect(page.locator("#done-qr svg")).to_be_visible()
@@ -148,14 +153,18 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
     organiser.get_by_text("Đóng bỏ phiếu…").click()  # the confirmation opens
     organiser.get_by_role("button", name="Đồng ý, đóng bỏ phiếu").click()
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "closed")
-    for member in (2, 3):
-        device = browser.new_context(viewport=PHONE).new_page()
-        device.goto(f"{hall.url}/committee/r/{ROUND}")
-        device.get_by_label("Tệp khóa của đồng chí").set_input_files(str(keys[member - 1]))
-        device.get_by_label("Mật khẩu").fill(f"mat-khau-so-{member}-dai")
-        device.get_by_role("button", name="Giải mã phần của tôi").click()
-        expect(device.get_by_role("status")).to_contain_text("Chờ" if member == 2 else "đã được giải mã",
-                                                             timeout=20_000)
+    for act, done in (("Số phiếu trùng màn chiếu: ký xác nhận", "Đã ký xác nhận"), ("Giải mã phần của tôi", "")):
+        for member in (2, 3):
+            device = browser.new_context(viewport=PHONE).new_page()
+            device.goto(f"{hall.url}/committee/r/{ROUND}")
+            device.get_by_role("button", name="Kiểm tra hồ sơ trên máy này").click()
+            expect(device.locator("#count-ballots")).to_have_text("3", timeout=20_000)
+            device.get_by_label("Tệp khóa của đồng chí").set_input_files(str(keys[member - 1]))
+            device.get_by_label("Mật khẩu").fill(f"mat-khau-so-{member}-dai")
+            device.get_by_role("button", name=act).click()
+            expect(device.get_by_role("status")).to_contain_text(done or ("Chờ" if member == 2 else "đã được giải mã"),
+                                                                 timeout=20_000)
+            device.context.close()
 
     screen = browser.new_page(viewport={"width": 1920, "height": 1080})
     screen.goto(f"{hall.url}/r/{ROUND}/screen")

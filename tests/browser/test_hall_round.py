@@ -39,7 +39,8 @@ def vote(browser: Browser, hall: Hall, card: str, choices: list[int | None], *,
          challenge_first: bool = False) -> tuple[str, str]:
     """One delegate's phone: the card's QR address signs in; fill, review, encrypt, (challenge,) cast.
     Returns the receipt's short and full tracking codes."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  accept_downloads=True)
     page = context.new_page()
     page.goto(hall.card_address(card))  # as the phone's camera opens the card's QR code
     expect(page).to_have_url(f"{hall.url}/r/{hall.code}/vote/ballot")
@@ -64,14 +65,17 @@ def vote(browser: Browser, hall: Hall, card: str, choices: list[int | None], *,
         expect(page.locator("#blank-warning")).to_be_visible()
         assert "(để trống)" in summary
     page.screenshot(path=SHOTS / f"phone-review-{choices.count(None)}.png", full_page=True)
-    page.get_by_role("button", name="Mã hóa phiếu").click()
-    tracking = page.locator("#tracking")
-    expect(tracking).to_have_text(SHORT)
-    assert on_one_line(page, "#tracking")
-    if challenge_first:
+    if challenge_first:  # the device check: encrypted, its code shown, then opened (Benaloh)
+        page.get_by_role("button", name="Kiểm tra máy trước khi bỏ phiếu").click()
+        tracking = page.locator("#tracking")
+        expect(tracking).to_have_text(SHORT)
+        assert on_one_line(page, "#tracking")
         spoiled = tracking.inner_text()
-        page.get_by_role("button", name="Kiểm tra (hủy phiếu này và xem nội dung)").click()
-        expect(page.locator("#challenge-panel")).to_be_visible()
+        posted: list[tuple[str, str | None]] = []
+        page.on("request", lambda r: posted.append((r.url, r.headers.get("cookie"))) if r.method == "POST" else None)
+        page.get_by_role("button", name="Mở ra để kiểm tra").click()
+        expect(page.locator("#opened-panel")).to_be_visible()
+        assert [(f"{hall.url}/api/rounds/{hall.code}/spoiled", None)] == posted  # no cookie goes with the opening
         expect(page.locator("#spoiled-code")).to_have_text(spoiled)
         expect(page.locator("#spoiled-full")).to_have_text(FULL)
         assert on_one_line(page, "#spoiled-code")
@@ -79,24 +83,37 @@ def vote(browser: Browser, hall: Hall, card: str, choices: list[int | None], *,
         assert [LABELS[c] if c is not None else "(để trống)" for c in choices] == [t.split(": ")[-1] for t in opened]
         both_sizes(page, "challenge")
         fits_the_width(page)
-        page.get_by_role("button", name="Bỏ phiếu lại").click()
-        page.get_by_role("button", name="Xem lại phiếu").click()
-        page.get_by_role("button", name="Mã hóa phiếu").click()
-        expect(tracking).not_to_have_text(spoiled)
-        expect(page.locator("#cast-panel")).to_be_visible()
-    code = tracking.inner_text()
+        page.get_by_role("button", name="Đánh dấu lại").click()
+        assert 0 == page.locator("fieldset.row input:checked").count()  # the marks were cleared
+        fill_and_review()
     page.get_by_role("button", name="Bỏ phiếu", exact=True).click()
-    expect(page.locator("#done-code")).to_have_text(code)
+    expect(page.locator("#done-code")).to_have_text(SHORT)
     expect(page.locator("#done-full")).to_have_text(FULL)
     expect(page.locator("#done-qr svg")).to_be_visible()
-    full = page.locator("#done-full").inner_text()
+    expect(page.locator("#receipt-bad")).to_be_hidden()
+    code, full = page.locator("#done-code").inner_text(), page.locator("#done-full").inner_text()
     assert on_one_line(page, "#done-code")
     if challenge_first:
+        assert code != spoiled
         both_sizes(page, "receipt")
         fits_the_width(page)
         assert [] == axe_violations(page, hall)
+        kept = json.loads(page.evaluate(f"localStorage.getItem('tinnhiem-receipt-{hall.code}')"))
+        assert ("tinnhiem-receipt/1", full) == (kept["receipt"]["format"], kept["receipt"]["code"])
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Tải biên nhận về máy").click()
+        assert json.loads(Path(download.value.path()).read_text(encoding="utf-8")) == kept["receipt"]
+        lookup = context.new_page()  # the delegate checks the kept receipt on the lookup page
+        lookup.goto(f"{hall.url}/r/{hall.code}/lookup")
+        lookup.get_by_label("Hoặc dán biên nhận máy đã lưu khi bỏ phiếu").fill(json.dumps(kept["receipt"]))
+        lookup.get_by_role("button", name="Kiểm tra biên nhận").click()
+        expect(lookup.locator("#receipt-check")).to_contain_text("phiếu của nó có trong các phiếu đã bỏ")
+        lookup.screenshot(path=SHOTS / "phone-lookup-receipt.png", full_page=True)
+        fits_the_width(lookup)
+        lookup.close()
     page.reload()
     expect(page.get_by_text("Thẻ này đã bỏ phiếu. Cảm ơn đồng chí.")).to_be_visible()
+    expect(page.locator("#kept-code")).to_have_text(code)
     assert page.evaluate(f"sessionStorage.getItem('tinnhiem-card-{hall.code}')") is None  # the card left the tab
     context.close()
     return code, full
@@ -143,7 +160,7 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     lookup.goto(f"{hall.url}/r/{hall.code}/lookup")
     lookup.get_by_label("Mã theo dõi (mã ngắn hoặc mã đầy đủ)").fill(receipts[1][0])
     lookup.get_by_role("button", name="Tra cứu").click()
-    expect(lookup.get_by_role("status")).to_contain_text("Có trong hồ sơ công khai")
+    expect(lookup.locator("#found")).to_contain_text("Có trong hồ sơ công khai")
     expect(lookup.locator("#found code.full-code")).to_have_text([receipts[1][1]])
     both_sizes(lookup, "lookup")
     fits_the_width(lookup)
@@ -151,15 +168,20 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     organiser.get_by_text("Đóng bỏ phiếu…").click()  # the confirmation opens
     organiser.get_by_role("button", name="Đồng ý, đóng bỏ phiếu").click()
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "closed")
-    for member in (1, 3):  # two of three members, each on their own device
-        device = browser.new_context(viewport=PHONE).new_page()
-        device.goto(f"{hall.url}/committee/r/{hall.code}")
-        device.get_by_label("Tệp khóa của đồng chí").set_input_files(str(hall.keys[member - 1]))
-        device.get_by_label("Mật khẩu").fill(f"mat-khau-mau-{member}")
-        device.get_by_role("button", name="Giải mã phần của tôi").click()
-        expected = "Chờ các thành viên khác" if member == 1 else "kết quả đã được giải mã"
-        expect(device.get_by_role("status")).to_contain_text(expected, timeout=20_000)
-        device.screenshot(path=shots / f"phone-committee-{member}.png", full_page=True)
+    for step, act in (("sign", "Số phiếu trùng màn chiếu: ký xác nhận"), ("decrypt", "Giải mã phần của tôi")):
+        for member in (1, 3):  # two of three members, each on their own device: sign the close, then decrypt
+            device = browser.new_context(viewport=PHONE).new_page()
+            device.goto(f"{hall.url}/committee/r/{hall.code}")
+            device.get_by_role("button", name="Kiểm tra hồ sơ trên máy này").click()
+            expect(device.locator("#count-ballots")).to_have_text("3", timeout=30_000)
+            device.get_by_label("Tệp khóa của đồng chí").set_input_files(str(hall.keys[member - 1]))
+            device.get_by_label("Mật khẩu").fill(f"mat-khau-mau-{member}")
+            device.get_by_role("button", name=act).click()
+            expected = {"sign": "Đã ký xác nhận", "decrypt": "Chờ các thành viên khác" if member == 1
+                        else "kết quả đã được giải mã"}[step]
+            expect(device.get_by_role("status")).to_contain_text(expected, timeout=20_000)
+            device.screenshot(path=shots / f"phone-committee-{step}-{member}.png", full_page=True)
+            device.context.close()
 
     # the projector turns to the results by itself once the tally is done (no reload by hand: it would
     # race the page's own reload)

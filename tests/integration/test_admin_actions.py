@@ -38,14 +38,15 @@ def test_open_only_when_ready_close_only_when_open(signed_in: tuple[TestClient, 
     from tinnhiem.domain.model import Conference, Delegate
     from tinnhiem.services import cards, roundfile, rounds, voting
     from tinnhiem.testing.demo import demo_file
+    from tinnhiem.testing.hall import signed_cards
     from tinnhiem.testing.simulate import seeded, seeded_cards
 
     client, _ = signed_in
     uow = SqlUnitOfWork(client.app.state.hall.database)  # type: ignore[attr-defined]
     round_ = replace(roundfile.parse_round(roundfile.load(demo_file()))[0], conference=Conference(convened=3))
     code = rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i}") for i in range(3)), code="fresh")
-    voting.set_up_election(uow, code, ["A", "B", "C"], 2, seeded(1))
-    cards.upload(uow, code, cards.card_set(code, seeded_cards(code, 3, 1)).public)
+    shares = {s.member: s.share for s in voting.set_up_election(uow, code, ["A", "B", "C"], 2, seeded(1))}
+    cards.upload(uow, code, signed_cards(uow, code, seeded_cards(code, 3, 1), shares).public)
     for i in range(3):
         rounds.attend(uow, code, f"Đại biểu {i}", "electronic")
     assert (True, False) == actions(client, code)

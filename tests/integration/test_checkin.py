@@ -121,12 +121,13 @@ def test_attendance_is_fixed_by_the_electronic_vote(database: Database) -> None:
     Closed: nothing changes."""
     from tinnhiem.domain.errors import InvalidInput
     from tinnhiem.services import cards, voting
+    from tinnhiem.testing.hall import signed_cards
     from tinnhiem.testing.simulate import seeded, seeded_cards
 
     uow = SqlUnitOfWork(database)
     code = prepare_conference(uow, 6, "chot")
-    voting.set_up_election(uow, code, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(1))
-    cards.upload(uow, code, cards.card_set(code, seeded_cards(code, 8, 1)).public)
+    shares = voting.set_up_election(uow, code, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(1))
+    cards.upload(uow, code, signed_cards(uow, code, seeded_cards(code, 8, 1), {s.member: s.share for s in shares[:2]}).public)
     for number in range(4):
         rounds.check_in(uow, code, number, "electronic")
     voting.open_voting(uow, code)

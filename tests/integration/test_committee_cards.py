@@ -20,9 +20,9 @@ import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tinnhiem.crypto.ballot import encrypt_ballot
+from tinnhiem.crypto.ballot import cast_ballot
 from tinnhiem.crypto.credentials import public_credential, signing_key
-from tinnhiem.crypto.record import ballot_json, read_manifest
+from tinnhiem.crypto.record import ballot_json
 from tinnhiem.domain.errors import InvalidInput, NotAllowed
 from tinnhiem.domain.staff import Role
 from tinnhiem.services import accounts, cards, reserve, rounds, voting
@@ -30,7 +30,7 @@ from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.storage.tables import AuditRow, CardReserveRow, CardRow, SignInKeyRow
 from tinnhiem.testing.conference import prepare_conference
-from tinnhiem.testing.hall import sign_in_body
+from tinnhiem.testing.hall import sign_in_body, signed_cards
 from tinnhiem.testing.simulate import seeded, seeded_cards
 from tinnhiem.web.app import create_app
 from tinnhiem.web.settings import Settings
@@ -42,9 +42,9 @@ REDIS = "redis://127.0.0.1:6379/0"
 def small_round(uow: SqlUnitOfWork, code: str) -> list[str]:
     """8 delegates convened, 10 cards; delegates 0–5 checked in electronically (cards 0–5 handed out)."""
     prepare_conference(uow, 8, code)
-    voting.set_up_election(uow, code, MEMBERS, 2, seeded(1))
+    shares = voting.set_up_election(uow, code, MEMBERS, 2, seeded(1))
     secrets_ = seeded_cards(code, 10, seed=7)
-    cards.upload(uow, code, cards.card_set(code, secrets_).public)
+    cards.upload(uow, code, signed_cards(uow, code, secrets_, {s.member: s.share for s in shares[:2]}).public)
     for number in range(6):
         rounds.check_in(uow, code, number, "electronic", actor="lan")
     return secrets_
@@ -57,8 +57,10 @@ def credential(code: str, secret: str) -> str:
 def ballot(uow: SqlUnitOfWork, code: str, secret: str, seed: int) -> dict[str, Any]:
     election = voting.election_view(uow, code)
     assert election is not None
-    return ballot_json(encrypt_ballot(voting.manifest(election), bytes.fromhex(election.joint_key), [0] * 12,
-                                      signing_key(code, secret), seeded(seed))[0])
+    assert election.election_id is not None
+    return ballot_json(cast_ballot(voting.manifest(election), bytes.fromhex(election.election_id),
+                                   bytes.fromhex(election.joint_key), [0] * 12, signing_key(code, secret),
+                                   seeded(seed))[0])
 
 
 def refused(code: str, action: Any) -> None:
@@ -252,8 +254,8 @@ def signed_in_phone(client: TestClient, code: str, secret: str) -> Any:
     page = client.get(f"/r/{code}/vote").text
     client.headers["X-CSRF-Token"] = page.split('name="csrf-token" content="')[1].split('"')[0]
     nonce = page.split('data-nonce="')[1].split('"')[0]
-    manifest = read_manifest(client.get(f"/api/rounds/{code}/election").json()["manifest"])
-    return client.post(f"/api/rounds/{code}/sign-in", json=sign_in_body(code, secret, manifest.hash, nonce))
+    election = bytes.fromhex(client.get(f"/api/rounds/{code}/election").json()["election"])
+    return client.post(f"/api/rounds/{code}/sign-in", json=sign_in_body(code, secret, election, nonce))
 
 
 def cookie_as_read_on_the_wifi(client: TestClient) -> str:

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tinnhiem.crypto.credentials import public_credential
-from tinnhiem.crypto.record import read_manifest
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing.hall import prepare_hall, sign_in_body
 from tinnhiem.web.app import create_app
@@ -52,8 +51,8 @@ def test_false_proofs_for_every_card_lock_out_nobody(tmp_path: Path) -> None:
     page = delegate.get(f"/r/{code}/vote").text
     delegate.headers["X-CSRF-Token"] = page.split('name="csrf-token" content="')[1].split('"')[0]
     nonce = page.split('data-nonce="')[1].split('"')[0]
-    manifest = read_manifest(delegate.get(f"/api/rounds/{code}/election").json()["manifest"])
-    signed = delegate.post(f"/api/rounds/{code}/sign-in", json=sign_in_body(code, cards.secrets[0], manifest.hash, nonce))
+    election = bytes.fromhex(delegate.get(f"/api/rounds/{code}/election").json()["election"])
+    signed = delegate.post(f"/api/rounds/{code}/sign-in", json=sign_in_body(code, cards.secrets[0], election, nonce))
     assert 200 == signed.status_code, signed.text
     assert 303 == organiser_sign_in(attacker, "ORG")
 

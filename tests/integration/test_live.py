@@ -14,7 +14,7 @@ import uvicorn
 from redis.asyncio.client import PubSub
 
 from tests.browser.conftest import free_port
-from tinnhiem.crypto.ballot import encrypt_ballot
+from tinnhiem.crypto.ballot import cast_ballot
 from tinnhiem.crypto.credentials import signing_key
 from tinnhiem.crypto.record import ballot_json
 from tinnhiem.services import voting
@@ -68,9 +68,9 @@ def test_a_cast_on_one_worker_reaches_the_screen_on_another(tmp_path: Path, monk
     code, _, cards = prepare_hall(SqlUnitOfWork(database), tmp_path / "keys")
     with SqlUnitOfWork(database) as uow:
         election = uow.voting.election(code)
-    assert election is not None
-    ballot, _ = encrypt_ballot(voting.manifest(election), bytes.fromhex(election.joint_key), [0] * 12,
-                               signing_key(code, cards.secrets[0]), seeded(4))
+    assert election is not None and election.election_id is not None
+    ballot, _ = cast_ballot(voting.manifest(election), bytes.fromhex(election.election_id),
+                            bytes.fromhex(election.joint_key), [0] * 12, signing_key(code, cards.secrets[0]), seeded(4))
     seen: list[dict[str, object]] = []
     counted = threading.Event()
 

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from tinnhiem.crypto.ballot import encrypt_ballot
+from tinnhiem.crypto.ballot import cast_ballot
 from tinnhiem.crypto.credentials import public_credential, signing_key
 from tinnhiem.crypto.record import ballot_json
 from tinnhiem.domain.model import Delegate
@@ -36,6 +36,7 @@ from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.storage.voting_store import WRITTEN_WHILE_OPEN
 from tinnhiem.testing import demo
+from tinnhiem.testing.hall import signed_cards
 from tinnhiem.testing.simulate import seeded, seeded_cards
 
 DELEGATES = 40
@@ -164,9 +165,9 @@ def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0) -> tuple[dict[int, i
     names = [f"Đại biểu {i}" for i in range(1, DELEGATES + 1)]
     rounds.create_round(uow, replace(round_, conference=replace(round_.conference, convened=DELEGATES, present=None)),
                         tuple(Delegate(n) for n in names), code="u")
-    voting.set_up_election(uow, "u", ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(seed))
+    shares = voting.set_up_election(uow, "u", ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(seed))
     stack = seeded_cards("u", DELEGATES + 4, seed)
-    cards.upload(uow, "u", cards.card_set("u", stack).public)
+    cards.upload(uow, "u", signed_cards(uow, "u", stack, {s.member: s.share for s in shares[:2]}).public)
     generator.shuffle(stack)
     with uow:
         ids = {d.name: d.id for d in _delegate_rows(uow)}
@@ -182,8 +183,8 @@ def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0) -> tuple[dict[int, i
     voting.open_voting(uow, "u")
     with uow:
         election = uow.voting.election("u")
-    assert election is not None
-    manifest, key = voting.manifest(election), bytes.fromhex(election.joint_key)
+    assert election is not None and election.election_id is not None
+    manifest, key, e = voting.manifest(election), bytes.fromhex(election.joint_key), bytes.fromhex(election.election_id)
     truth: dict[int, int] = {}
     identifiers: dict[str, int] = {}
 
@@ -191,7 +192,7 @@ def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0) -> tuple[dict[int, i
         index = len(truth)
         card = handed[delegate]
         choices = [generator.randrange(3) for _ in manifest.subjects]
-        ballot = ballot_json(encrypt_ballot(manifest, key, choices, signing_key("u", card), seeded(seed + index))[0])
+        ballot = ballot_json(cast_ballot(manifest, e, key, choices, signing_key("u", card), seeded(seed + index))[0])
         voting.cast(uow, "u", ballot)
         truth[delegate] = index
         identifiers.update({ballot["code"]: index, public_credential("u", card).hex(): index})

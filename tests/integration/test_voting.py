@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
-from tinnhiem.crypto.ballot import encrypt_ballot
-from tinnhiem.crypto.credentials import public_credential, sign, signing_key
+from tinnhiem.crypto.ballot import cast_ballot, encrypt_ballot, sign_ballot
+from tinnhiem.crypto.credentials import SIGN_IN_TAG, public_credential, sign, sign_in_message, signing_key
+from tinnhiem.crypto.election import sign_closing
 from tinnhiem.crypto.manifest import Manifest
-from tinnhiem.crypto.record import ballot_json, secrets_json
+from tinnhiem.crypto.record import ballot_json, encrypted_ballot_json, secrets_json
 from tinnhiem.crypto.verify import verify
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
 from tinnhiem.domain.model import Delegate, Level
@@ -23,7 +24,8 @@ from tinnhiem.services import cards, record, roundfile, rounds, voting
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
-from tinnhiem.testing.simulate import seeded, seeded_cards
+from tinnhiem.testing.hall import signed_cards
+from tinnhiem.testing.simulate import seeded, seeded_bytes, seeded_cards
 
 CODE = "hall"
 
@@ -37,7 +39,8 @@ class Hall:
         self.shares = voting.set_up_election(uow, CODE, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2,
                                              seeded(1))
         self.cards = seeded_cards(CODE, 45, seed=7)
-        cards.upload(uow, CODE, cards.card_set(CODE, self.cards).public)
+        two = {s.member: s.share for s in self.shares[:2]}  # two of three members sign the card list
+        cards.upload(uow, CODE, signed_cards(uow, CODE, self.cards, two).public)
         for i in range(1, 41):
             rounds.attend(uow, CODE, f"Đại biểu {i}", "electronic")
         voting.open_voting(uow, CODE)
@@ -46,10 +49,28 @@ class Hall:
         assert election is not None
         self.manifest: Manifest = voting.manifest(election)
         self.key = bytes.fromhex(election.joint_key)
+        assert election.election_id is not None
+        self.election = bytes.fromhex(election.election_id)
 
     def ballot(self, card: int, choices: list[int | None], seed: int) -> dict[str, Any]:
         s = signing_key(CODE, self.cards[card])
-        return ballot_json(encrypt_ballot(self.manifest, self.key, choices, s, seeded(seed))[0])
+        return ballot_json(cast_ballot(self.manifest, self.election, self.key, choices, s, seeded(seed),
+                                       seeded_bytes(seed))[0])
+
+    def spoiled(self, choices: list[int | None], seed: int) -> tuple[Any, dict[str, Any]]:
+        """A ballot the device encrypted and the delegate challenges: no card, no signature."""
+        encrypted, opened = encrypt_ballot(self.manifest, self.election, self.key, choices, seeded(seed),
+                                           seeded_bytes(seed))
+        return encrypted, {"ballot": encrypted_ballot_json(encrypted)} | secrets_json(opened)
+
+    def sign_closing(self, uow: SqlUnitOfWork, members: tuple[int, ...] = (1, 3)) -> None:
+        """Members' devices sign the closing statement the hall fixed (what the committee page does)."""
+        message = bytes.fromhex(str(record.closing_statement(uow, CODE)["message"]))
+        for member in members:
+            signed = sign_closing(member, self.shares[member - 1].share, message, seeded(member))
+            record.sign_closing_statement(uow, CODE, member, {
+                "c": signed.signature.challenge.to_bytes(32, "little").hex(),
+                "z": signed.signature.response.to_bytes(32, "little").hex()})
 
 
 @pytest.fixture
@@ -60,7 +81,7 @@ def hall(uow: SqlUnitOfWork) -> Hall:
 def sign_in_proof(hall: Hall, card: int, nonce: str) -> tuple[str, dict[str, str]]:
     s = signing_key(CODE, hall.cards[card])
     credential = public_credential(CODE, hall.cards[card])
-    sig = sign(s, credential, voting.SIGN_IN_TAG, hall.manifest.hash + bytes.fromhex(nonce), seeded(3))
+    sig = sign(s, credential, SIGN_IN_TAG, sign_in_message(hall.election, bytes.fromhex(nonce)), seeded(3))
     return credential.hex(), {"c": sig.challenge.to_bytes(32, "little").hex(), "z": sig.response.to_bytes(32, "little").hex()}
 
 
@@ -95,8 +116,8 @@ def test_no_card_secret_is_stored(database: Database, hall: Hall) -> None:
 def test_cast_once_retry_returns_the_same_code(uow: SqlUnitOfWork, hall: Hall) -> None:
     """A retry of the same ballot returns its code; a second, different ballot of the card is refused."""
     first = hall.ballot(1, [0] * 12, seed=2)
-    code, short = voting.cast(uow, CODE, first)
-    assert (code, short) == voting.cast(uow, CODE, first)
+    accepted, again = voting.cast(uow, CODE, first), voting.cast(uow, CODE, first)
+    assert (accepted.code, accepted.short) == (again.code, again.short)
     with pytest.raises(InvalidInput) as caught:
         voting.cast(uow, CODE, hall.ballot(1, [1] * 12, seed=3))
     assert "card-used" == caught.value.code
@@ -118,7 +139,7 @@ def test_a_bad_ballot_is_refused_and_nothing_is_stored(uow: SqlUnitOfWork, hall:
 
 def h_ballot_of(hall: Hall, card_text: str) -> dict[str, Any]:
     s = signing_key(CODE, card_text)
-    return ballot_json(encrypt_ballot(hall.manifest, hall.key, [0] * 12, s, seeded(11))[0])
+    return ballot_json(cast_ballot(hall.manifest, hall.election, hall.key, [0] * 12, s, seeded(11))[0])
 
 
 def test_ballot_stuffing_is_refused(uow: SqlUnitOfWork, hall: Hall) -> None:
@@ -154,8 +175,8 @@ def test_a_card_list_with_one_point_spelt_twice_is_refused(uow: SqlUnitOfWork, h
     credential = public_credential(CODE, hall.cards[0])
     alias = (credential[:31] + bytes([credential[31] | 0x80])).hex()
     with pytest.raises(InvalidInput) as caught:
-        cards.upload(uow, CODE, {"format": cards.CARDS_FORMAT, "round_id": CODE,
-                                 "credentials": [credential.hex(), alias]})
+        cards.upload(uow, CODE, {"format": cards.CARDS_FORMAT, "round_id": CODE, "election": "00" * 32,
+                                 "credentials": [credential.hex(), alias], "signatures": []})
     assert "cards-file" == caught.value.code
 
 
@@ -180,26 +201,77 @@ def test_a_copied_ballot_is_refused(uow: SqlUnitOfWork, hall: Hall) -> None:
     assert "ballot-refused" == caught.value.code
 
 
-def test_challenge_opens_the_ballot_a_few_times_and_it_cannot_be_cast(uow: SqlUnitOfWork, hall: Hall) -> None:
-    """Benaloh: the spoiled ballot opens to the choices made, is found by its code, never cast; 3 per card."""
+def test_challenge_opens_the_ballot_names_no_card_and_it_cannot_be_cast(database: Database, uow: SqlUnitOfWork,
+                                                                        hall: Hall) -> None:
+    """Benaloh: the spoiled ballot opens to the choices made, is found by its code, never cast; it names no
+    card (no credential stored with it, no card's challenge counted) and the card still votes."""
     choices: list[int | None] = [0, 1, 2, None] * 3
-    s = signing_key(CODE, hall.cards[8])
-    for attempt in range(3):
-        encrypted, opened = encrypt_ballot(hall.manifest, hall.key, choices, s, seeded(60 + attempt))
-        found, full, short = voting.challenge(uow, CODE, ballot_json(encrypted), secrets_json(opened))
+    for attempt in range(4):  # no per-card count: a spoiled ballot names no card
+        encrypted, posted = hall.spoiled(choices, seed=60 + attempt)
+        found, full, short = voting.challenge(uow, CODE, posted)
         assert (choices, [(full, True)]) == (found, voting.lookup(uow, CODE, short))
+    as_cast = ballot_json(sign_ballot(encrypted, signing_key(CODE, hall.cards[8]), seeded(1)))
     with pytest.raises(InvalidInput) as caught:
-        voting.cast(uow, CODE, ballot_json(encrypted))
+        voting.cast(uow, CODE, as_cast)
     assert "ballot-copied" == caught.value.code
-    encrypted, opened = encrypt_ballot(hall.manifest, hall.key, choices, s, seeded(70))
+    with uow:
+        assert not uow.voting.card(CODE, public_credential(CODE, hall.cards[8]).hex()).used  # type: ignore[union-attr]
+        stored = [b for b, _ in uow.voting.ballots(CODE, spoiled=True)]
+    assert 4 == len(stored) and all("credential" not in b and "signature" not in b for b in stored)
+    with database.engine.connect() as connection:  # as the operator reads it: no column counts a card's checks
+        assert {"round_id", "credential", "void", "used"} == set(connection.execute(text("SELECT * FROM cards")).keys())
+        assert "credential" not in set(connection.execute(text("SELECT * FROM spoiled_ballots")).keys())
+    voting.cast(uow, CODE, hall.ballot(8, choices, seed=69))
+
+
+def test_a_spoiled_ballot_with_a_card_or_a_false_opening_is_refused(uow: SqlUnitOfWork, hall: Hall) -> None:
+    """What a browser never posts: a spoiled ballot carrying a card and signature, or an opening that does not
+    re-encrypt to its rows. Each refused naming the field; nothing stored."""
+    _, posted = hall.spoiled([0] * 12, seed=80)
     with pytest.raises(InvalidInput) as caught:
-        voting.challenge(uow, CODE, ballot_json(encrypted), secrets_json(opened))
-    assert "too-many-challenges" == caught.value.code
+        voting.challenge(uow, CODE, {"ballot": hall.ballot(9, [0] * 12, seed=81),
+                                     "values": posted["values"], "nonces": posted["nonces"]})
+    assert ("ballot-refused", "spoiled") == (caught.value.code, caught.value.field)
+    lying = posted | {"values": [hall.manifest.values[2], *posted["values"][1:]]}
+    with pytest.raises(InvalidInput) as caught:
+        voting.challenge(uow, CODE, lying)
+    assert ("ballot-refused", "spoiled") == (caught.value.code, caught.value.field)
+    with uow:
+        assert 0 == uow.voting.spoiled_count(CODE)
+
+
+def test_spoiled_ballots_are_bounded_per_round(uow: SqlUnitOfWork) -> None:
+    """At most 3 × the cards listed per round (challenge-limit): 2 cards, the 7th spoiled ballot is refused."""
+    round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
+    rounds.create_round(uow, replace(round_, conference=replace(round_.conference, present=None, convened=2)),
+                        (Delegate("Một"), Delegate("Hai")), code="few")
+    shares = {s.member: s.share for s in voting.set_up_election(uow, "few", ["A", "B"], 2, seeded(1))}
+    cards.upload(uow, "few", signed_cards(uow, "few", seeded_cards("few", 2, 1), shares).public)
+    rounds.attend(uow, "few", "Một", "electronic")
+    rounds.attend(uow, "few", "Hai", "electronic")
+    voting.open_voting(uow, "few")
+    with uow:
+        election = uow.voting.election("few")
+    assert election is not None and election.election_id is not None
+    m, key, e = voting.manifest(election), bytes.fromhex(election.joint_key), bytes.fromhex(election.election_id)
+
+    def spoiled(seed: int) -> dict[str, Any]:
+        encrypted, opened = encrypt_ballot(m, e, key, [0] * len(m.subjects), seeded(seed), seeded_bytes(seed))
+        return {"ballot": encrypted_ballot_json(encrypted)} | secrets_json(opened)
+
+    for seed in range(6):
+        voting.challenge(uow, "few", spoiled(seed))
+    with pytest.raises(InvalidInput) as caught:
+        voting.challenge(uow, "few", spoiled(6))
+    assert ("challenge-limit", "spoiled") == (caught.value.code, caught.value.field)
+    with uow:
+        assert 6 == uow.voting.spoiled_count("few")
 
 
 def test_lookup_lists_every_ballot_with_that_short_code(uow: SqlUnitOfWork, hall: Hall) -> None:
     """A short code is checked against the full one: every match is listed with its full code."""
-    full, short = voting.cast(uow, CODE, hall.ballot(9, [0] * 12, seed=21))
+    accepted = voting.cast(uow, CODE, hall.ballot(9, [0] * 12, seed=21))
+    full, short = accepted.code, accepted.short
     assert [(full, False)] == voting.lookup(uow, CODE, short.lower().replace("-", " "))
     assert [(full, False)] == voting.lookup(uow, CODE, full.upper())
     assert [] == voting.lookup(uow, CODE, "AAAA-AAAA-AAAA-AAAA")
@@ -210,13 +282,13 @@ def test_voting_opens_only_with_quorum_and_cards(uow: SqlUnitOfWork) -> None:
     round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
     round_ = replace(round_, conference=replace(round_.conference, present=None))
     rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i}") for i in range(1, 56)), code="q")
-    voting.set_up_election(uow, "q", ["A", "B"], 2, seeded(1))
+    shares = {s.member: s.share for s in voting.set_up_election(uow, "q", ["A", "B"], 2, seeded(1))}
     for i in range(1, 38):
         rounds.attend(uow, "q", f"Đại biểu {i}", "electronic" if i < 37 else "paper")
     with pytest.raises(InvalidInput) as caught:
         voting.open_voting(uow, "q")
     assert "no-cards" == caught.value.code
-    cards.upload(uow, "q", cards.card_set("q", seeded_cards("q", 40, 1)).public)
+    cards.upload(uow, "q", signed_cards(uow, "q", seeded_cards("q", 40, 1), shares).public)
     voting.open_voting(uow, "q")
 
 
@@ -224,8 +296,8 @@ def test_quorum_refusal_names_the_numbers(uow: SqlUnitOfWork) -> None:
     round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
     round_ = replace(round_, conference=replace(round_.conference, present=None))
     rounds.create_round(uow, round_, tuple(Delegate(f"Đại biểu {i}") for i in range(1, 56)), code="q2")
-    voting.set_up_election(uow, "q2", ["A", "B"], 2, seeded(1))
-    cards.upload(uow, "q2", cards.card_set("q2", seeded_cards("q2", 40, 1)).public)
+    shares = {s.member: s.share for s in voting.set_up_election(uow, "q2", ["A", "B"], 2, seeded(1))}
+    cards.upload(uow, "q2", signed_cards(uow, "q2", seeded_cards("q2", 40, 1), shares).public)
     for i in range(1, 37):
         rounds.attend(uow, "q2", f"Đại biểu {i}", "electronic")
     with pytest.raises(QuorumNotMet) as caught:
@@ -269,7 +341,10 @@ def test_closing_records_the_counts_and_voids_unused_cards(uow: SqlUnitOfWork, h
     voting.close_voting(uow, CODE)
     data = record.public_record(uow, CODE)
     assert 40 == data["cards"]["issued"]  # type: ignore[index]
+    assert {"electronic": 40, "paper": 0} == data["checkins"]
     assert 42 == sum(c["void"] for c in data["cards"]["list"])  # type: ignore[index]
+    statement = record.closing_statement(uow, CODE)
+    assert (3, 40, 0, []) == (statement["ballots"], statement["issued"], statement["paper"], statement["signatures"])
 
 
 def test_decryption_by_two_members_counts_and_verifies(uow: SqlUnitOfWork, hall: Hall) -> None:
@@ -278,6 +353,10 @@ def test_decryption_by_two_members_counts_and_verifies(uow: SqlUnitOfWork, hall:
         voting.cast(uow, CODE, hall.ballot(i, [choice] * 12, seed=100 + i))
     voting.close_voting(uow, CODE)
     shares = {s.member: s.share for s in hall.shares if s.member in (1, 3)}
+    with pytest.raises(InvalidInput) as caught:  # nobody decrypts before k members signed the closing statement
+        record.decrypt(uow, CODE, shares, seeded(9))
+    assert ("closing-unsigned", "closing") == (caught.value.code, caught.value.field)
+    hall.sign_closing(uow)
     full = record.decrypt(uow, CODE, shares, seeded(9))
     verified = verify(full)
     assert ((2, 1, 1), 1) == (verified.counts[0], verified.empty[0])
@@ -375,10 +454,9 @@ def test_race_one_ballot_cast_and_challenged_at_once(database: Database, hall: H
     never does): one of the two is kept, the other refused by name, never a deadlock or a server
     error. Sixteen cards, sixteen races (on PostgreSQL the order of locks once made this a deadlock)."""
     for card in range(24, 40):
-        s = signing_key(CODE, hall.cards[card])
-        encrypted, opened = encrypt_ballot(hall.manifest, hall.key, [1] * 12, s, seeded(700 + card))
-        data = ballot_json(encrypted)
-        outcomes = _at_once(database, (voting.cast, (data,)), (voting.challenge, (data, secrets_json(opened))))
+        encrypted, spoiled = hall.spoiled([1] * 12, seed=700 + card)
+        data = ballot_json(sign_ballot(encrypted, signing_key(CODE, hall.cards[card]), seeded(card)))
+        outcomes = _at_once(database, (voting.cast, (data,)), (voting.challenge, (spoiled,)))
         assert 1 == outcomes.count("kept") and {"ballot-copied", "card-used"} >= set(outcomes) - {"kept"}, outcomes
         assert 1 == len(voting.lookup(SqlUnitOfWork(database), CODE, encrypted.code))
 
@@ -457,6 +535,7 @@ def test_members_send_proven_shares_and_k_of_them_finish_the_tally(uow: SqlUnitO
 
     voting.cast(uow, CODE, hall.ballot(30, [1] * 12, seed=300))
     voting.close_voting(uow, CODE)
+    hall.sign_closing(uow)
     tally = record.tally_for_members(uow, CODE)
     sums = [Ciphertext(bytes.fromhex(r["alpha"]), bytes.fromhex(r["beta"])) for r in tally["rows"]]  # type: ignore[attr-defined, index]
     secret = {s.member: s.share for s in hall.shares}

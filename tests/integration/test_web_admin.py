@@ -86,13 +86,19 @@ def test_create_a_round_from_files_then_upload_the_committees_cards(client: Test
     assert 200 == created.status_code and "1. Nguyễn Văn Ân" in created.text  # the dossier list
     assert "Đại Biểu Hai" in created.text  # the check-in list
     uow = SqlUnitOfWork(client.app.state.hall.database)  # type: ignore[attr-defined]
-    voting.set_up_election(uow, "web-round", ["A", "B", "C"], 2, seeded(1))
-    made = cards.make_cards("web-round", 4)  # on the committee's laptop
-    other = cards.make_cards("another-round", 1)
-    refused = client.post("/admin/r/web-round/cards", files={"cards_file": ("x.json", json.dumps(other.public))})
+    shares = {s.member: s.share for s in voting.set_up_election(uow, "web-round", ["A", "B", "C"], 2, seeded(1))}
+    download = client.get("/committee/r/web-round/election.json")  # the organisers' download for the committee
+    assert 200 == download.status_code and "attachment" in download.headers["content-disposition"]
+    election = cards.read_election_file(download.json())  # on the committee's laptop
+    made = cards.make_cards(election, 4, {1: shares[1], 3: shares[3]})
+    other = made.public | {"round_id": "another-round"}
+    refused = client.post("/admin/r/web-round/cards", files={"cards_file": ("x.json", json.dumps(other))})
     assert 422 == refused.status_code and "another-round" in refused.text
     extra = json.dumps(made.public | {"note": "x"})
     assert 422 == client.post("/admin/r/web-round/cards", files={"cards_file": ("x.json", extra)}).status_code
+    unsigned = json.dumps(made.public | {"signatures": made.public["signatures"][:1]})
+    refused = client.post("/admin/r/web-round/cards", files={"cards_file": ("x.json", unsigned)})
+    assert 422 == refused.status_code and "[signatures]" in refused.text
     page = client.post("/admin/r/web-round/cards", files={"cards_file": ("c.json", json.dumps(made.public))}).text
     assert "Thẻ: <strong>4</strong>" in page
     pdf = cards_pdf(rounds.load(uow, "web-round")[0], "web-round", made.secrets, "http://192.168.1.10:8000", "HoiTruong")
@@ -113,7 +119,6 @@ def test_a_dossier_reaches_signed_in_delegates_only(client: TestClient, tmp_path
     """R-DOSSIER: the organisers upload a subject's report; the ballot links it; strangers are sent to sign in."""
     import re
 
-    from tinnhiem.crypto.record import read_manifest
     from tinnhiem.storage.repository import SqlUnitOfWork
     from tinnhiem.testing.hall import prepare_hall, sign_in_body
 
@@ -128,8 +133,8 @@ def test_a_dossier_reaches_signed_in_delegates_only(client: TestClient, tmp_path
     page = delegate.get(f"/r/{code}/vote").text
     csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
     nonce = re.search(r'data-nonce="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
-    manifest_hash = read_manifest(delegate.get(f"/api/rounds/{code}/election").json()["manifest"]).hash
-    signed = delegate.post(f"/api/rounds/{code}/sign-in", json=sign_in_body(code, cards.secrets[0], manifest_hash, nonce),
+    election = bytes.fromhex(delegate.get(f"/api/rounds/{code}/election").json()["election"])
+    signed = delegate.post(f"/api/rounds/{code}/sign-in", json=sign_in_body(code, cards.secrets[0], election, nonce),
                            headers={"X-CSRF-Token": csrf})
     ballot_page = delegate.get(signed.json()["next"]).text
     assert f"/r/{code}/dossiers/1.pdf" in ballot_page and f"/r/{code}/dossiers/2.pdf" not in ballot_page

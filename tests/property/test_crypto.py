@@ -25,12 +25,13 @@ from tinnhiem.crypto.proofs import (
     verify_knowledge,
     verify_one_of,
 )
-from tinnhiem.testing.simulate import run_ceremony, seeded
+from tinnhiem.testing.simulate import run_ceremony, seeded, seeded_bytes, seeded_nonce
 
 FEW = settings(max_examples=20, deadline=None)
 scalars = st.integers(min_value=1, max_value=ORDER - 1)
-MANIFEST = Manifest("r", ("A", "B", "C"), ("cao", "tin_nhiem", "thap"), 9)
-CARD = base_mul(17)  # a public credential S: every row proof is bound to it (§6.1)
+MANIFEST = Manifest("r", ("A", "B", "C"), ("cao", "tin_nhiem", "thap"), 9, seeded_nonce(1))
+ELECTION = seeded_bytes(2)  # E: every row proof is bound to it and to the ballot's nonce N (§6.3)
+NONCE = seeded_bytes(3)
 
 
 @FEW
@@ -46,7 +47,7 @@ def test_encryption_round_trips(secret: int, m: int, r: int) -> None:
 def test_one_of_proof_verifies_and_any_change_fails(index: int, r: int, seed: int, which: int) -> None:
     """An honest row proof verifies; changing a challenge, response, ciphertext, key or context fails."""
     key = base_mul(seed)
-    context = row_context(MANIFEST, CARD, 0)
+    context = row_context(ELECTION, NONCE, 0)
     ct = encrypt(MANIFEST.values[index], key, r)
     proof = prove_one_of(ct, r, index, MANIFEST.value_points, key, context, seeded(seed))
     assert verify_one_of(ct, proof, MANIFEST.value_points, key, context)
@@ -57,9 +58,9 @@ def test_one_of_proof_verifies_and_any_change_fails(index: int, r: int, seed: in
         (ct, OneOfProof(proof.challenges, tuple(z[:branch] + [(z[branch] + 1) % ORDER] + z[branch + 1:])), key, context),
         (Ciphertext(ct.alpha, add(ct.beta, base_mul(1))), proof, key, context),
         (ct, proof, base_mul(seed + 1), context),
-        (ct, proof, key, row_context(MANIFEST, CARD, 1)),
-        (ct, proof, key, row_context(replace(MANIFEST, round_id="other"), CARD, 0)),
-        (ct, proof, key, row_context(MANIFEST, base_mul(18), 0)),
+        (ct, proof, key, row_context(ELECTION, NONCE, 1)),
+        (ct, proof, key, row_context(seeded_bytes(4), NONCE, 0)),  # another election
+        (ct, proof, key, row_context(ELECTION, seeded_bytes(5), 0)),  # another ballot's nonce
     ]
     for changed_ct, changed_proof, changed_key, changed_context in changes:
         assert not verify_one_of(changed_ct, changed_proof, MANIFEST.value_points, changed_key, changed_context)
@@ -71,7 +72,7 @@ def test_a_value_outside_the_set_cannot_be_proven(r: int, seed: int) -> None:
     """A row encrypting 2 (two marks) cannot carry a valid proof, whichever branch is claimed."""
     key = base_mul(seed)
     ct = encrypt(2, key, r)
-    context = row_context(MANIFEST, CARD, 0)
+    context = row_context(ELECTION, NONCE, 0)
     for index in range(4):
         proof = prove_one_of(ct, r, index, MANIFEST.value_points, key, context, seeded(seed))
         assert not verify_one_of(ct, proof, MANIFEST.value_points, key, context)
@@ -140,3 +141,68 @@ def test_fresh_randomness_makes_equal_ballots_differ(monkeypatch: pytest.MonkeyP
     assert [ORDER - 1, ORDER - 1] == draws
     key = base_mul(3)
     assert encrypt(1, key, first) != encrypt(1, key, second)
+
+
+def test_the_election_identity_covers_every_input() -> None:
+    """E changes with the manifest (its nonce too), n, k, any commitment, K, R and the card list; not with the
+    order the cards are given in (§6.2). So a re-run of a round, or one card more, is another election."""
+    from tinnhiem.crypto.election import card_list_hash, election_hash
+
+    keyed = run_ceremony(MANIFEST, 3, 2, seeded(8))
+    key, receipt = ceremony.joint_key(keyed.commitments), base_mul(13)
+    cards = [base_mul(100 + i) for i in range(4)]
+    e = election_hash(MANIFEST, keyed.committee, keyed.commitments, key, receipt, cards)
+    assert e == election_hash(MANIFEST, keyed.committee, keyed.commitments, key, receipt, cards[::-1])
+    assert card_list_hash(cards) == card_list_hash(reversed(cards))
+    other_commitment = replace(keyed.commitments[1], commitments=(base_mul(5), keyed.commitments[1].commitments[1]))
+    variants = [
+        (replace(MANIFEST, election_nonce=seeded_nonce(9)), keyed.committee, keyed.commitments, key, receipt, cards),
+        (MANIFEST, replace(keyed.committee, members=4), keyed.commitments, key, receipt, cards),
+        (MANIFEST, replace(keyed.committee, threshold=3), keyed.commitments, key, receipt, cards),
+        (MANIFEST, keyed.committee, (keyed.commitments[0], other_commitment, keyed.commitments[2]), key, receipt, cards),
+        (MANIFEST, keyed.committee, keyed.commitments, base_mul(7), receipt, cards),
+        (MANIFEST, keyed.committee, keyed.commitments, key, base_mul(14), cards),
+        (MANIFEST, keyed.committee, keyed.commitments, key, receipt, cards[:3]),
+        (MANIFEST, keyed.committee, keyed.commitments, key, receipt, [*cards, base_mul(200)]),
+    ]
+    assert len(variants) == len({election_hash(*v) for v in variants} - {e})
+
+
+@FEW
+@given(scalars, st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=10))
+def test_member_and_receipt_signatures_bind_their_message(secret: int, ballots: int, paper: int) -> None:
+    """A closing signature holds over its own statement only (N, issued, P, B, E each matter); a receipt holds
+    under R over E ‖ digest only; both are Schnorr signatures with their own tag (§6.6, §6.7)."""
+    from tinnhiem.crypto.credentials import Signature
+    from tinnhiem.crypto.election import (
+        CLOSING_SIGNATURE_TAG,
+        MemberSignature,
+        Receipt,
+        closing_message,
+        sign_closing,
+        sign_receipt,
+        verify_receipt,
+    )
+
+    committee = ceremony.Committee(MANIFEST.hash, 3, 2)
+    commitments = [ceremony.commit(committee, i, (secret if i == 1 else i, 3), seeded(i)) for i in (1, 2, 3)]
+    share = sum(ceremony.share_for((secret if i == 1 else i, 3), 1) for i in (1, 2, 3)) % ORDER
+    from tinnhiem.crypto.election import verify_member_signature
+
+    statement = closing_message(ELECTION, ballots, ballots + 1, paper, NONCE)
+    signed = sign_closing(1, share, statement, seeded(secret))
+    assert verify_member_signature(commitments, CLOSING_SIGNATURE_TAG, statement, signed)
+    for other in (closing_message(ELECTION, ballots + 1, ballots + 1, paper, NONCE),
+                  closing_message(ELECTION, ballots, ballots + 2, paper, NONCE),
+                  closing_message(ELECTION, ballots, ballots + 1, paper + 1, NONCE),
+                  closing_message(ELECTION, ballots, ballots + 1, paper, seeded_bytes(6)),
+                  closing_message(seeded_bytes(7), ballots, ballots + 1, paper, NONCE)):
+        assert not verify_member_signature(commitments, CLOSING_SIGNATURE_TAG, other, signed)
+    assert not verify_member_signature(commitments, CLOSING_SIGNATURE_TAG, statement, MemberSignature(2, signed.signature))
+    receipt = sign_receipt(secret, ELECTION, NONCE, seeded(secret + 1))
+    assert verify_receipt(receipt, base_mul(secret))
+    assert not verify_receipt(receipt, base_mul(secret + 1))
+    assert not verify_receipt(Receipt(ELECTION, seeded_bytes(8).hex(), receipt.signature), base_mul(secret))
+    assert not verify_receipt(Receipt(ELECTION, NONCE.hex(), Signature(receipt.signature.challenge,
+                                                                      receipt.signature.response + 1)),
+                              base_mul(secret))

@@ -14,7 +14,7 @@ from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.manifest import LEVEL_LISTS, Manifest
 from tinnhiem.crypto.record import to_json
 from tinnhiem.crypto.verify import verify
-from tinnhiem.testing.simulate import simulate
+from tinnhiem.testing.simulate import seeded_nonce, simulate
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(2**80), max_value=2**80) | st.text(max_size=70),
@@ -33,7 +33,7 @@ def rounds(draw: st.DrawFn) -> tuple[Manifest, list[list[int | None]], int, int]
     choice = st.none() | st.integers(0, len(levels) - 1)
     ballots = draw(st.lists(st.lists(choice, min_size=len(subjects), max_size=len(subjects)),
                             min_size=0, max_size=max_ballots))
-    return Manifest("prop", subjects, levels, max_ballots), ballots, n, k
+    return Manifest("prop", subjects, levels, max_ballots, seeded_nonce(draw(st.integers(0, 9)))), ballots, n, k
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -52,7 +52,7 @@ def test_decrypted_counts_are_the_plain_counts(round_: tuple[Manifest, list[list
 @given(st.integers(1, 3), st.integers(0, 2**32))
 def test_one_ballot_over_max_ballots_is_refused(max_ballots: int, seed: int) -> None:
     """N = max_ballots + 1 is refused by the verifier, whatever the counts decode to."""
-    manifest = Manifest("prop", ("A",), LEVEL_LISTS[0], max_ballots)
+    manifest = Manifest("prop", ("A",), LEVEL_LISTS[0], max_ballots, seeded_nonce(seed))
     record = to_json(simulate(manifest, [[0]] * (max_ballots + 1), spoil=0, seed=seed))
     try:
         verify(record)
@@ -70,7 +70,8 @@ def test_any_json_fails_cleanly(data: Any) -> None:
         verify(data)
 
 
-SMALL = to_json(simulate(Manifest("fuzz", ("A", "B"), LEVEL_LISTS[0], 3), [[0, None], [2, 1]], seed=1))
+SMALL = to_json(simulate(Manifest("fuzz", ("A", "B"), LEVEL_LISTS[0], 3, seeded_nonce(1)), [[0, None], [2, 1]],
+                         seed=1, paper=1))
 
 
 def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

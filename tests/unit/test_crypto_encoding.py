@@ -11,7 +11,7 @@ from tinnhiem.crypto.errors import InvalidEncoding
 from tinnhiem.crypto.group import IDENTITY, ORDER, base_mul, encode_scalar, hash_bytes, point, scalar
 from tinnhiem.testing import vectors
 
-VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "crypto-v2.json"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "crypto-v3.json"
 
 
 def test_valid_point_is_accepted() -> None:

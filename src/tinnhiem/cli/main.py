@@ -322,13 +322,18 @@ def verify_command(
                                                                            "điện tử.")),
     workers: int = typer.Option(0, help=t("Số tiến trình (0: mọi lõi).")),
     as_json: bool = typer.Option(False, "--json", help=t("Kết quả dạng JSON cho máy đọc.")),
+    receipt: list[Path] = typer.Option([], "--receipt", callback=existing,
+                                       help=t("Biên nhận phiếu (tinnhiem-receipt/1) cần đối chiếu với hồ sơ; "
+                                              "lặp lại cho mỗi tệp.")),
 ) -> None:
-    """Re-check a public record (§12)."""
-    from tinnhiem.cli.verify import verify_file
+    """Re-check a public record (§12), and each receipt given against it (check `receipt`)."""
+    from tinnhiem.cli.verify import read_receipts, receipt_notes, verify_file
     from tinnhiem.crypto.errors import VerificationError
 
     try:
-        verified = verify_file(record, workers or None)
+        receipts = read_receipts(tuple(receipt))
+        verified = verify_file(record, workers or None, receipts)
+        notes = receipt_notes(record, receipts) if receipts else []
     except VerificationError as error:
         if as_json:
             verdict = {"valid": False, "check": error.code, "message": message(error, "vi"),
@@ -345,8 +350,16 @@ def verify_command(
     if as_json:
         typer.echo(json.dumps({"valid": True, "ballots": verified.ballots, "spoiled": verified.spoiled,
                                "subjects": verified.subjects, "decrypting_members": list(verified.decrypting_members),
-                               "counts": [list(c) for c in verified.counts], "empty": list(verified.empty)}))
+                               "counts": [list(c) for c in verified.counts], "empty": list(verified.empty),
+                               "receipts": [{"file": p.name, "code": r.code, "finding": note}
+                                            for p, r, note in zip(receipt, receipts, notes, strict=True)]}))
         return
+    for path, note in zip(receipt, notes, strict=True):
+        if note == "in-record":
+            out.print(t("Biên nhận {file}: phiếu có trong hồ sơ.", file=path.name))
+        else:
+            err.print(t("Biên nhận {file} không hợp lệ (chữ ký sai hoặc của cuộc bầu khác): nó không chứng minh "
+                        "được gì.", file=path.name))
     out.print(t("HỢP LỆ: {ballots} phiếu, {spoiled} phiếu hủy để kiểm tra, {subjects} người; giải "
                 "mã bởi thành viên {list}.",
                 ballots=verified.ballots, spoiled=verified.spoiled, subjects=verified.subjects, list=list(verified.decrypting_members)), style="bold green")
@@ -526,51 +539,134 @@ def electronic_command(
     show_result(rounds.count(_uow(), code))
 
 
-@committee_app.command("setup", help=t("Tạo khóa chung; mỗi thành viên giữ tệp khóa riêng có mật khẩu."))
+ON_HALL_SERVER = typer.Option(False, "--on-hall-server", help=t("Cho phép mở khóa của thành viên trên máy chủ hội "
+                                                                 "trường (không nên: ai quản trị máy chủ có thể "
+                                                                 "lấy khóa)."))
+
+
+def _refuse_on_hall_server(allowed: bool, alternative: str) -> None:
+    """The hall's commands do not unlock or make a member's key on the hall's machine unless told to (and say why)."""
+    if not allowed:
+        raise InvalidInput("key-on-hall-server", field="--on-hall-server", alternative=alternative)
+
+
+@committee_app.command("setup", help=t("Tạo khóa chung ngay trên máy này (mọi phần khóa qua một máy; cách an toàn "
+                                       "hơn: lễ tạo khóa trên thiết bị của từng thành viên)."))
 @reports_errors
 def committee_setup_command(
     code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
     member: list[str] = typer.Option(..., help=t("Thành viên Ban kiểm phiếu (lặp lại).")),
     threshold: int = typer.Option(..., help=t("Số thành viên cần để giải mã.")),
     folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp khóa.")),
+    on_hall_server: bool = ON_HALL_SERVER,
 ) -> None:
     """Joint key; one locked file per member."""
     from tinnhiem.cli.hall import setup
 
+    _refuse_on_hall_server(on_hall_server, "/committee/r/ROUND/ceremony")
     for path in setup(_uow(), code, member, threshold, folder or home() / "keys"):
         out.print(str(path))
 
 
-@committee_app.command("decrypt", help=t("Giải mã kết quả với đủ số thành viên; ghi hồ sơ công khai."))
+@committee_app.command("decrypt", help=t("Giải mã phần của thành viên trên máy riêng, từ hồ sơ đã đóng bỏ phiếu: kiểm "
+                                         "tra mọi phiếu, số phiếu và chữ ký xác nhận, tự tính tổng rồi mới hỏi mật "
+                                         "khẩu. (Với mã cuộc lấy phiếu thay cho tệp: giải mã ngay trên máy chủ hội "
+                                         "trường, cần --on-hall-server.)"))
 @reports_errors
 def committee_decrypt_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    target: str = typer.Argument(..., metavar="RECORD-FILE", help=t("Hồ sơ công khai tải về khi đã đóng bỏ phiếu.")),
     key: list[Path] = typer.Option(..., callback=existing, help=t("Tệp khóa của một thành viên (lặp lại).")),
+    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp phần giải mã (để nộp cho hội trường).")),
+    on_hall_server: bool = ON_HALL_SERVER,
 ) -> None:
-    """Decrypt the tally; write the public record."""
-    from tinnhiem.cli.hall import decrypt, write_record
+    """Check the closed record, recompute the sums, decrypt only those."""
+    from tinnhiem.cli.hall import decrypt, decrypt_record, write_record
 
-    record = decrypt(_uow(), code, key)
-    write_record(record, home() / "documents" / f"{code}-ho-so-cong-khai.json", out)
-    show_result(rounds.count(_uow(), code))
+    if Path(target).is_file():
+        if folder is None:
+            raise InvalidInput("shares-folder", field="--out")
+        for path in decrypt_record(Path(target), key, folder, out):
+            out.print(str(path))
+        return
+    _refuse_on_hall_server(on_hall_server, "tinnhiem committee decrypt RECORD-FILE")
+    record = decrypt(_uow(), target, key)
+    write_record(record, home() / "documents" / f"{target}-ho-so-cong-khai.json", out)
+    show_result(rounds.count(_uow(), target))
 
 
-@cards_app.command("make", 
-    help=t("Làm thẻ trên máy của Ban kiểm phiếu: tệp in thẻ (PDF) và tệp công khai để tải lên."))
+@committee_app.command("sign", help=t("Ký xác nhận kết thúc bỏ phiếu trên máy riêng, từ hồ sơ đã đóng: máy tự đếm "
+                                      "số phiếu để so với màn chiếu rồi mới hỏi mật khẩu."))
+@reports_errors
+def committee_sign_command(
+    record_file: Path = typer.Argument(..., metavar="RECORD-FILE", callback=existing,
+                                       help=t("Hồ sơ công khai tải về khi đã đóng bỏ phiếu.")),
+    key: list[Path] = typer.Option(..., callback=existing, help=t("Tệp khóa của một thành viên (lặp lại).")),
+    folder: Path = typer.Option(..., "--out", help=t("Thư mục ghi tệp chữ ký (để nộp cho hội trường).")),
+) -> None:
+    """Sign the closing statement this laptop recomputed."""
+    from tinnhiem.cli.hall import sign_closing
+
+    confirm = functools.partial(typer.confirm, t("Các con số này trùng với màn chiếu và biên bản?"))
+    for path in sign_closing(record_file, key, folder, out, confirm):
+        out.print(str(path))
+
+
+@committee_app.command("submit", help=t("Nộp các tệp chữ ký xác nhận hoặc phần giải mã của thành viên cho hội trường; đủ "
+                                        "số thành viên thì có kết quả."))
+@reports_errors
+def committee_submit_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    files: list[Path] = typer.Argument(..., callback=existing, help=t("Tệp phần giải mã.")),
+) -> None:
+    """Submit members' decryption shares."""
+    from tinnhiem.cli.hall import submit_shares, write_record
+    from tinnhiem.services import record
+
+    if submit_shares(_uow(), code, files) == "tallied":
+        write_record(record.public_record(_uow(), code), home() / "documents" / f"{code}-ho-so-cong-khai.json", out)
+        show_result(rounds.count(_uow(), code))
+    else:
+        out.print(t("Đã nhận. Chờ đủ số thành viên."))
+
+
+@cards_app.command("election", help=t("Xuất tệp cuộc bỏ phiếu (công khai) để Ban kiểm phiếu làm thẻ trên máy riêng."))
+@reports_errors
+def cards_election_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    file: Path = typer.Option(None, "--out", help=t("Tệp ghi ra.")),
+) -> None:
+    """Export the election file (tinnhiem-election/1)."""
+    from tinnhiem.services import cards
+
+    path = file or home() / "documents" / f"{code}-cuoc-bo-phieu.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(cards.election_file(_uow(), code), ensure_ascii=False, indent=1), encoding="utf-8")
+    out.print(str(path))
+    out.print(t("Trên máy của Ban kiểm phiếu: tinnhiem cards make {file} --count SỐ-THẺ --key TỆP-KHÓA --key … "
+                "--out THƯ-MỤC --title \"{title}\"", file=path.name, title=rounds.load(_uow(), code)[0].title))
+
+
+@cards_app.command("make",
+    help=t("Làm thẻ trên máy của Ban kiểm phiếu, từ tệp cuộc bỏ phiếu (không cần cơ sở dữ liệu của hội trường): "
+           "tệp in thẻ (PDF) và danh sách công khai có chữ ký của các thành viên."))
 @reports_errors
 def cards_make_command(
-    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    election: Path = typer.Argument(..., metavar="ELECTION-FILE", callback=existing,
+                                    help=t("Tệp cuộc bỏ phiếu xuất từ hội trường (tinnhiem cards election).")),
     count: int = typer.Option(..., help=t("Số thẻ cần in (số đại biểu bỏ phiếu điện tử, thêm vài "
                                           "thẻ dự phòng).")),
+    key: list[Path] = typer.Option(..., callback=existing,
+                                   help=t("Tệp khóa của một thành viên ký danh sách thẻ (lặp lại; ít nhất k).")),
+    folder: Path = typer.Option(..., "--out", help=t("Thư mục ghi tệp (trên máy của Ban kiểm phiếu).")),
     address: str = typer.Option("http://192.168.1.10:8000", help=t("Địa chỉ máy chủ trong hội "
                                                                    "trường.")),
     wifi: str = typer.Option("", help=t("Tên mạng Wi-Fi của hội trường.")),
-    folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi tệp.")),
+    title: str = typer.Option("", help=t("Tên cuộc lấy phiếu in trên thẻ (mặc định: mã cuộc lấy phiếu).")),
 ) -> None:
-    """Make the cards: PDF + public file."""
+    """Make and sign the cards: PDF + signed public file."""
     from tinnhiem.cli.hall import make_cards
 
-    pdf, public = make_cards(_uow(), code, count, address.rstrip("/"), wifi, folder or home() / "documents")
+    pdf, public = make_cards(election, count, key, address.rstrip("/"), wifi, folder, title)
     out.print(t("Thẻ để in (giữ kín, không đưa lên máy chủ): {pdf}", pdf=pdf))
     out.print(t("Tệp công khai cho Ban tổ chức tải lên: {public}", public=public))
 

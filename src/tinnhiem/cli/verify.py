@@ -1,5 +1,5 @@
-"""``tinnhiem verify RECORD``: the record's schema, then every check of docs/protocol.md §12,
-ballots spread over processes."""
+"""``tinnhiem verify RECORD [--receipt FILE …]``: the record's schema, then every check of docs/protocol.md
+§12, ballots spread over processes; with receipts, the check ``receipt`` too."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from tinnhiem.crypto.election import Receipt
 from tinnhiem.crypto.errors import VerificationError
-from tinnhiem.crypto.verify import Verified
+from tinnhiem.crypto.record import from_json, read_receipt
+from tinnhiem.crypto.verify import Verified, receipt_findings
 from tinnhiem.services.verification import verify_record
 
 MAX_RECORD_BYTES = 2_000_000_000  # far above any real round (≈ 32 kB a ballot); refused before reading
@@ -25,16 +27,31 @@ def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
-def verify_file(path: Path, workers: int | None = None) -> Verified:
-    """Read the record and verify it with ``workers`` processes (default: every core)."""
+def read_json(path: Path) -> Any:
+    """A JSON file, refused (check ``format``, naming the file) if too large, not UTF-8, not JSON or ambiguous."""
     try:
         if path.stat().st_size > MAX_RECORD_BYTES:
             raise VerificationError("format", reason=f"{path.name}: larger than {MAX_RECORD_BYTES} bytes")
-        data: Any = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_repeated_keys)
+        return json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_repeated_keys)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise VerificationError("format", reason=f"{path.name}: {exc}") from None
+
+
+def read_receipts(paths: tuple[Path, ...]) -> tuple[Receipt, ...]:
+    """Receipt files (``tinnhiem-receipt/1``); a file that is not one fails ``format``, naming it."""
+    return tuple(read_receipt(read_json(path), path.name) for path in paths)
+
+
+def verify_file(path: Path, workers: int | None = None, receipts: tuple[Receipt, ...] = ()) -> Verified:
+    """Read the record and verify it with ``workers`` processes (default: every core)."""
+    data = read_json(path)
     workers = workers or os.cpu_count() or 1
     if workers == 1:
-        return verify_record(data)
+        return verify_record(data, receipts=receipts)
     with ProcessPoolExecutor(workers) as pool:
-        return verify_record(data, lambda fn, *args: pool.map(fn, *args, chunksize=16))
+        return verify_record(data, lambda fn, *args: pool.map(fn, *args, chunksize=16), receipts)
+
+
+def receipt_notes(path: Path, receipts: tuple[Receipt, ...]) -> list[str]:
+    """For a record that verified: each receipt "in-record" or "invalid" (see crypto.verify.receipt_findings)."""
+    return receipt_findings(from_json(read_json(path)), receipts)

@@ -15,11 +15,13 @@ from tinnhiem.crypto.group import ORDER, Point, Random, Scalar, base_mul, hash_t
 
 CARD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by older delegates
 CARD_SYMBOLS = 20  # 20 × 5 bits = 100 bits of secret
+SIGN_IN_TAG = "sign-in"
+SIGN_IN_NONCE_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """A Schnorr signature (c, z) by a credential's secret s (§6.2)."""
+    """A Schnorr signature (c, z) by a credential's secret s (§6.1)."""
 
     challenge: Scalar
     response: Scalar
@@ -63,3 +65,10 @@ def verify_signature(signature: Signature, public: Point, tag: str, message: byt
     """A' = z·G − c·S; valid iff c = H(tag, S, message, A')."""
     commitment = sub(base_mul(signature.response), mul(signature.challenge, public))
     return signature.challenge == hash_to_scalar(tag, public, message, commitment)
+
+
+def sign_in_message(election: bytes, nonce: bytes) -> bytes:
+    """What a card signs to sign in (tag "sign-in"): E ‖ the server's 16-byte nonce (48 bytes, one part)."""
+    if len(election) != 32 or len(nonce) != SIGN_IN_NONCE_BYTES:
+        raise InvalidEncoding("bad-sign-in")
+    return election + nonce

@@ -12,11 +12,12 @@ CHECKS: Mapping[str, str] = {
     # Values read from outside (§2.2).
     "bad-point": N_("Điểm không hợp lệ (không đúng mã hóa ristretto255 hoặc là phần tử đơn vị)."),
     "bad-scalar": N_("Số vô hướng không hợp lệ (không nhỏ hơn bậc nhóm ℓ)."),
+    "bad-sign-in": N_("Lời chào đăng nhập không đúng: cần mã nhận dạng cuộc bầu E (32 byte) và số ngẫu nhiên 16 byte."),
     "bad-card": N_("Mã thẻ bỏ phiếu không đúng: cần 20 ký tự (chữ in hoa và số 2–9), ví dụ K7QX-9MPA-…."),
     # §12, reading.
     "format": N_("Dữ liệu không đúng định dạng: {reason}"),
     "encoding": N_("Trường {field} không phải 64 chữ số hex viết thường của một giá trị hợp lệ."),
-    "bounds": N_("Trường {field} nằm ngoài giới hạn {low}…{high}."),
+    "bounds": N_("Trường {field} nằm ngoài giới hạn: phải từ {low} đến {high}."),
     "levels": N_("Danh sách mức tín nhiệm không phải một trong hai danh sách quy định: {levels}."),
     "order": N_("Danh sách {field} không theo thứ tự chuẩn hoặc có phần tử lặp."),
     "tracking-code": N_("Mã theo dõi của phiếu {ballot} không khớp nội dung phiếu."),
@@ -29,6 +30,17 @@ CHECKS: Mapping[str, str] = {
     "coefficient-proof": N_("Chứng minh hệ số khóa của thành viên {member} sai."),
     "joint-key": N_("Khóa chung không bằng tổng các khóa thành viên."),
     "share": N_("Phần khóa gửi cho thành viên {member} không khớp cam kết."),
+    # §12, the election and the committee's signatures.
+    "election": N_("Mã nhận dạng cuộc bầu E không khớp thông tin cuộc lấy phiếu, khóa, khóa biên nhận và "
+                   "danh sách thẻ."),
+    "card-signatures": N_("Danh sách thẻ chỉ có {given} chữ ký hợp lệ của Ban kiểm phiếu, cần ít nhất {needed} "
+                          "(mọi chữ ký ghi trong hồ sơ phải hợp lệ, mỗi thành viên một lần)."),
+    "checkins": N_("Số thẻ đã phát ({issued}) khác số đại biểu điểm danh bỏ phiếu điện tử ({electronic})."),
+    "closing": N_("Biên bản đóng bỏ phiếu không được xác nhận: {reason}."),
+    "closing-count": N_("Máy chủ gửi {ballots} phiếu, khác biên bản đóng bỏ phiếu ({stated} phiếu) hoặc khác "
+                        "danh sách phiếu đã xác nhận."),
+    "receipt": N_("Máy chủ đã ký biên nhận phiếu {ballot} nhưng hồ sơ không có phiếu này."),
+    "challenge-limit": N_("Có {spoiled} phiếu hủy để kiểm tra, vượt quá {limit} (3 lần số thẻ trong danh sách)."),
     # §12, cards and ballots.
     "cards-issued": N_("Số thẻ đã phát ({issued}) không hợp lệ với {cards} thẻ trong danh sách."),
     "ballot-round": N_("Phiếu {ballot} thuộc cuộc lấy phiếu khác."),
@@ -52,6 +64,14 @@ CHECKS: Mapping[str, str] = {
     "plaintext": N_("Kết quả giải mã của người thứ {row} không khớp số phiếu công bố."),
     "no-discrete-log": N_("Không tìm được tổng phiếu của người thứ {row} trong phạm vi cho phép."),
 }
+
+
+# The reasons of the check `closing` (words of the catalogue, so that they are translated too).
+CLOSING_EARLY = N_("hồ sơ có biên bản đóng bỏ phiếu khi việc bỏ phiếu chưa đóng")
+CLOSING_MISSING = N_("hồ sơ đã đóng bỏ phiếu mà không có biên bản đóng hoặc số điểm danh")
+CLOSING_COUNT = N_("số phiếu N hoặc mã băm danh sách phiếu B khác các phiếu trong hồ sơ")
+CLOSING_SIGNATURES = N_("không đủ chữ ký hợp lệ của Ban kiểm phiếu trên biên bản (mọi chữ ký phải hợp lệ, "
+                        "mỗi thành viên một lần, ít nhất k)")
 
 
 class VerificationError(TinnhiemError):

@@ -17,7 +17,7 @@ from tinnhiem.crypto.errors import InvalidEncoding
 
 ORDER = 2**252 + 27742317777372353535851937790883648493  # ℓ, the order of 𝔾
 IDENTITY = bytes(32)  # the neutral element's encoding
-DOMAIN = b"tinnhiem/v2/"  # prefix of every hash (§2.3)
+DOMAIN = b"tinnhiem/v3/"  # prefix of every hash (§2.3)
 
 Point = bytes
 Scalar = int

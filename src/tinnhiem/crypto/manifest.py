@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -11,12 +12,20 @@ from tinnhiem.crypto.group import ORDER, Point, base_mul, hash_bytes
 CONFIDENCE_LEVELS = ("cao", "tin_nhiem", "thap")  # lấy phiếu tín nhiệm
 NO_CONFIDENCE_LEVELS = ("tin_nhiem", "khong_tin_nhiem")  # bỏ phiếu tín nhiệm
 LEVEL_LISTS = (CONFIDENCE_LEVELS, NO_CONFIDENCE_LEVELS)
-MANIFEST_KEYS = ("levels", "max_ballots", "round_id", "subjects")  # exactly these: the hash covers them all
+# Exactly these keys: the hash covers them all.
+MANIFEST_KEYS = ("election_nonce", "levels", "max_ballots", "round_id", "subjects")
+
+
+def new_election_nonce() -> str:
+    """32 bytes from the OS CSPRNG as 64 lower-case hex digits: drawn once per election (§5), so two runs
+    of the same round never share a ceremony context, a proof context or an election identity."""
+    return secrets.token_bytes(32).hex()
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """A round as the cryptography sees it: its id, the subjects in ballot order, the levels, the base B.
+    """A round as the cryptography sees it: its id, the subjects in ballot order, the levels, the base B,
+    and the election's fresh nonce (64 lower-case hex digits, ``new_election_nonce()``).
 
     A row encrypts m ∈ {0, 1, B, B², …}: 0 for a row left empty (invalid for that subject,
     R-VALID-2), B^i for level i. B = max_ballots + 1, so the sum of every row decodes uniquely.
@@ -26,6 +35,7 @@ class Manifest:
     subjects: tuple[str, ...]
     levels: tuple[str, ...]  # CONFIDENCE_LEVELS or NO_CONFIDENCE_LEVELS
     max_ballots: int
+    election_nonce: str
 
     @property
     def base(self) -> int:
@@ -46,6 +56,7 @@ class Manifest:
             "subjects": list(self.subjects),
             "levels": list(self.levels),
             "max_ballots": self.max_ballots,
+            "election_nonce": self.election_nonce,
         }
 
     @cached_property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from tinnhiem.crypto.ballot import EncryptedBallot
+from tinnhiem.crypto.ballot import CastBallot, EncryptedBallot
 from tinnhiem.crypto.decryption import DecryptionShare, DiscreteLogs, combine, decode_counts
 from tinnhiem.crypto.elgamal import Ciphertext, sum_ciphertexts
 from tinnhiem.crypto.errors import TallyMismatch
@@ -12,7 +12,7 @@ from tinnhiem.crypto.manifest import Manifest
 from tinnhiem.crypto.record import RowResult
 
 
-def encrypted_sums(manifest: Manifest, ballots: Sequence[EncryptedBallot]) -> tuple[Ciphertext, ...]:
+def encrypted_sums(manifest: Manifest, ballots: Sequence[CastBallot | EncryptedBallot]) -> tuple[Ciphertext, ...]:
     """Per subject j: Σ over ballots of row j's ciphertext = Enc(Tⱼ)."""
     return tuple(
         sum_ciphertexts(b.rows[j].ciphertext for b in ballots) for j in range(len(manifest.subjects))

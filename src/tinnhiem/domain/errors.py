@@ -124,7 +124,33 @@ MESSAGES: Mapping[str, str] = {
     "ballot-refused": N_("Phiếu không hợp lệ và không được lưu: {reason}"),
     # Voting cards and ballots (docs/protocol.md §6): one code per situation.
     "card-count": N_("Số thẻ phải từ 1 đến {high}, nhận được {value}."),
-    "cards-file": N_("Tệp thẻ bỏ phiếu không đúng định dạng (tinnhiem-cards/1)."),
+    "cards-file": N_("Tệp thẻ bỏ phiếu không đúng định dạng (tinnhiem-cards/2)."),
+    "cards-unsigned": N_("Danh sách thẻ chưa có chữ ký của Ban kiểm phiếu (thiếu trường {field}): chỉ nhận danh sách "
+                         "do Ban kiểm phiếu làm và ký trên máy của mình (tinnhiem cards make)."),
+    "cards-election": N_("Danh sách thẻ không khớp cuộc bỏ phiếu này: mã định danh E tính lại từ khóa của Ban kiểm "
+                         "phiếu, khóa biên nhận và danh sách thẻ khác với mã ghi trong tệp (tệp của cuộc khác, hoặc "
+                         "thẻ bị thêm, bớt hay đổi)."),
+    "cards-signature": N_("Danh sách thẻ chỉ có {given} chữ ký hợp lệ của Ban kiểm phiếu, cần ít nhất {needed} "
+                          "của các thành viên khác nhau (mọi chữ ký đều phải đúng)."),
+    "cards-once": N_("Danh sách thẻ của cuộc bỏ phiếu này đã được lưu: muốn đổi thẻ phải tạo lại khóa của Ban kiểm "
+                     "phiếu."),
+    "cards-too-few-members": N_("Cần tệp khóa của ít nhất {needed} thành viên Ban kiểm phiếu để ký danh sách thẻ, mới "
+                                "có {given}."),
+    "key-file-other-election": N_("Tệp khóa của thành viên {member} không thuộc cuộc bỏ phiếu này (khóa không khớp "
+                                  "cam kết của Ban kiểm phiếu)."),
+    "closing-not-confirmed": N_("Số phiếu không trùng màn chiếu hoặc biên bản: không ký. Báo ngay cho cả Ban kiểm phiếu."),
+    "shares-folder": N_("Cần cho biết thư mục ghi tệp phần giải mã (để nộp cho hội trường)."),
+    "closing-signature": N_("Chữ ký xác nhận kết thúc bỏ phiếu không đúng với khóa của thành viên này; không lưu gì."),
+    "closing-unsigned": N_("Chưa đủ thành viên Ban kiểm phiếu ký xác nhận kết thúc bỏ phiếu ({given}/{needed}): chưa "
+                           "giải mã."),
+    "record-after-close": N_("Hồ sơ công khai được công bố khi đóng bỏ phiếu; trong lúc bỏ phiếu chỉ có các con số."),
+    "election-file": N_("Tệp cuộc bỏ phiếu (tinnhiem-election/1) không hợp lệ: hãy tải lại tệp từ máy chủ."),
+    "no-receipt-key": N_("Cuộc bỏ phiếu này chưa có khóa biên nhận (tạo trước phiên bản 3): hãy tạo lại khóa của Ban "
+                         "kiểm phiếu."),
+    "key-on-hall-server": N_("Lệnh này mở tệp khóa của thành viên Ban kiểm phiếu trên máy đang chạy cơ sở dữ liệu của "
+                             "hội trường: ai quản trị máy này có thể lấy được khóa. Hãy chạy trên máy riêng của Ban "
+                             "kiểm phiếu từ tệp xuất ra ({alternative}); nếu thật sự muốn làm tại đây, thêm "
+                             "--on-hall-server."),
     "cards-other-round": N_("Tệp thẻ thuộc cuộc lấy phiếu khác («{value}»)."),
     "cards-after-open": N_("Đã mở bỏ phiếu: không thay được thẻ nữa."),
     "no-cards": N_("Chưa có thẻ bỏ phiếu: Ban kiểm phiếu cần làm thẻ và Ban tổ chức tải tệp thẻ lên."),
@@ -135,7 +161,8 @@ MESSAGES: Mapping[str, str] = {
     "card-sealed": N_("Thẻ này là thẻ dự phòng đang niêm phong: chỉ dùng được sau khi Ban kiểm phiếu mở một thẻ "
                       "dự phòng cho đại biểu đến muộn."),
     "sign-in-proof": N_("Không xác nhận được thẻ: hãy quét lại mã QR hoặc nhập lại mã thẻ."),
-    "too-many-challenges": N_("Mỗi thẻ chỉ được kiểm tra {limit} lần."),
+    "receipt-unreadable": N_("Không đọc được biên nhận: dán nguyên văn biên nhận (tinnhiem-receipt/1) máy đã lưu."),
+    "challenge-limit": N_("Đã có đủ {limit} phiếu kiểm tra máy trong cuộc bỏ phiếu này: không nhận thêm."),
     "ballots-over-cards": N_("Đã có {ballots} phiếu cho {issued} thẻ được phát: không nhận thêm."),
     "ballot-limit": N_("Đã đủ số phiếu tối đa {max_ballots} của cuộc bỏ phiếu."),
     "ballot-copied": N_("Phiếu chứa bản mã đã có: phiếu sao chép không được nhận."),

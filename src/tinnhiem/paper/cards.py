@@ -52,12 +52,12 @@ def _shortened(pdf: FPDF, text: str, width: float, lines: int) -> str:
     return kept
 
 
-def _hall_sheet(pdf: FPDF, round_: Round, code: str, address: str, wifi: str) -> None:
+def _hall_sheet(pdf: FPDF, title: str, code: str, address: str, wifi: str) -> None:
     """The first page (new_document opened it): the hall's Wi-Fi, the address, how cards are handed out."""
     pdf.set_font(FONT, "B", 20)
     pdf.multi_cell(0, 10, "Bỏ phiếu điện tử trong hội trường", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 15)
-    pdf.multi_cell(0, 8, f"{round_.title}\n\nMạng Wi-Fi: {wifi or '(xem tại bàn đón tiếp)'}\n"
+    pdf.multi_cell(0, 8, f"{title}\n\nMạng Wi-Fi: {wifi or '(xem tại bàn đón tiếp)'}\n"
                          f"Địa chỉ: {address}/r/{code}/vote\n\nMở địa chỉ trên điện thoại hoặc máy tính bảng, "
                          "hoặc quét mã QR trên thẻ bỏ phiếu. Mỗi đại biểu bỏ phiếu điện tử nhận một thẻ "
                          "rút từ xấp thẻ đã xáo trộn; thẻ không ghi tên, không ai ghi thẻ nào trao cho ai.",
@@ -65,7 +65,7 @@ def _hall_sheet(pdf: FPDF, round_: Round, code: str, address: str, wifi: str) ->
     _qr(pdf, f"{address}/r/{code}/vote", 75, 160, 60)
 
 
-def _card(pdf: FPDF, round_: Round, code: str, secret: str, address: str, x: float, y: float) -> None:
+def _card(pdf: FPDF, title: str, code: str, secret: str, address: str, x: float, y: float) -> None:
     pdf.set_dash_pattern(dash=1, gap=1)
     pdf.rect(x, y, CARD_W, CARD_H)
     pdf.set_dash_pattern()
@@ -75,7 +75,7 @@ def _card(pdf: FPDF, round_: Round, code: str, secret: str, address: str, x: flo
     pdf.cell(CARD_W - 6, 6, "THẺ BỎ PHIẾU ĐIỆN TỬ")
     pdf.set_xy(x + 3, y + 10)
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(column, 4, _shortened(pdf, round_.title, column, 3))
+    pdf.multi_cell(column, 4, _shortened(pdf, title, column, 3))
     pdf.set_xy(x + 3, y + 25)
     pdf.set_font(FONT, "", 10)
     pdf.multi_cell(column, 5, "Mã thẻ (dùng cho một phiếu):")
@@ -91,16 +91,18 @@ def _card(pdf: FPDF, round_: Round, code: str, secret: str, address: str, x: flo
     _qr(pdf, f"{address}/r/{code}/vote#card={secret}", x + CARD_W - 40, y + 9, 38)
 
 
-def cards_pdf(round_: Round, code: str, secrets: Sequence[str], address: str, wifi: str = "") -> bytes:
-    """The hall sheet, then the cards, eight to an A4 page, with dashed lines to cut along."""
+def cards_pdf(round_: Round | str, code: str, secrets: Sequence[str], address: str, wifi: str = "") -> bytes:
+    """The hall sheet, then the cards, eight to an A4 page, with dashed lines to cut along (``round_``: the round
+    or its title, as the committee's laptop reads it from the election file)."""
+    title = round_ if isinstance(round_, str) else round_.title
     family = find_family()
-    require_glyphs(family, round_.title + ALPHABET)
+    require_glyphs(family, title + ALPHABET)
     pdf = new_document(family, Margins(top=12, bottom=10, left=12, right=12), title="Thẻ bỏ phiếu điện tử")
     pdf.numbered = False
     pdf.set_auto_page_break(False)
-    _hall_sheet(pdf, round_, code, address, wifi)
+    _hall_sheet(pdf, title, code, address, wifi)
     for i, secret in enumerate(secrets):
         if i % 8 == 0:
             pdf.add_page()
-        _card(pdf, round_, code, secret, address, 12 + (i % 2) * (CARD_W + 6), 12 + (i % 8 // 2) * (CARD_H + 6))
+        _card(pdf, title, code, secret, address, 12 + (i % 2) * (CARD_W + 6), 12 + (i % 8 // 2) * (CARD_H + 6))
     return bytes(pdf.output())

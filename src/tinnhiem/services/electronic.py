@@ -19,13 +19,15 @@ from tinnhiem.domain.model import LEVELS, Level, Round, Totals
 from tinnhiem.services.ports import UnitOfWork
 
 
-def manifest_for(round_: Round, code: str, max_ballots: int) -> Manifest:
-    """The cryptographic manifest of a stored round: its code, subjects in ballot order, levels."""
+def manifest_for(round_: Round, code: str, max_ballots: int, election_nonce: str) -> Manifest:
+    """The cryptographic manifest of a stored round: its code, subjects in ballot order, levels, and the
+    election's nonce (``crypto.manifest.new_election_nonce()`` when the ceremony starts)."""
     return Manifest(
         round_id=code,
         subjects=tuple(f"{s.name} — {s.position}" for s in round_.subjects),
         levels=tuple(level.value for level in LEVELS[round_.kind]),
         max_ballots=max_ballots,
+        election_nonce=election_nonce,
     )
 
 
@@ -64,7 +66,7 @@ def record_electronic(uow: UnitOfWork, code: str, data: Mapping[str, Any], verif
     manifest = from_json(data).manifest
     with uow:
         round_ = uow.rounds.get(code)
-        if manifest != manifest_for(round_, code, manifest.max_ballots):
+        if manifest != manifest_for(round_, code, manifest.max_ballots, manifest.election_nonce):
             raise InvalidInput("record-mismatch", field="manifest")
         totals = totals_from_verified(manifest, verified)
         uow.rounds.save_totals(code, totals, channel="electronic")

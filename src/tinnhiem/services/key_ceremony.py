@@ -164,6 +164,6 @@ def confirm(uow: UnitOfWork, code: str, member: int, member_code: str, verificat
 def _finish(uow: UnitOfWork, code: str, data: dict[str, Any]) -> None:
     manifest = read_manifest(data["manifest"])
     commitments = [_commitment(int(k), d) for k, d in sorted(data["deals"].items(), key=lambda x: int(x[0]))]
-    uow.voting.create_election(code, voting.election_of(manifest, list(data["members"]), int(data["threshold"]),
+    voting.store_election(uow, code, voting.election_of(manifest, list(data["members"]), int(data["threshold"]),
                                                        commitments))
     uow.rounds.audit(code, "key-ceremony", ", ".join(data["members"]), {"on_devices": True})

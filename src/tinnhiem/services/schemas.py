@@ -17,7 +17,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from tinnhiem.crypto.record import FORMAT, MAX_BALLOTS, MAX_CARDS, MAX_MEMBERS, MAX_SUBJECTS, MAX_TEXT
+from tinnhiem.crypto.record import (
+    FORMAT,
+    MAX_BALLOTS,
+    MAX_CARDS,
+    MAX_MEMBERS,
+    MAX_SPOILED,
+    MAX_SUBJECTS,
+    MAX_TEXT,
+    RECEIPT_FORMAT,
+)
 
 Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]  # 32 bytes, lower-case hex (§2.2)
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, pattern=r"^[^\x00-\x1f]+$")]
@@ -41,12 +50,22 @@ class Row(Strict):
     z: Annotated[list[Hex], Field(min_length=3, max_length=4)]
 
 
+class EncryptedBallot(Strict):
+    """A ballot without its card: what a spoiled ballot publishes (§6.4)."""
+
+    code: Hex
+    election: Hex
+    nonce: Hex
+    rows: Annotated[list[Row], Field(min_length=1, max_length=MAX_SUBJECTS)]
+
+
 class Ballot(Strict):
-    """A ballot as a device posts it and as the record publishes it (§6.4)."""
+    """A cast ballot as a device posts it and as the record publishes it (§6.4)."""
 
     code: Hex
     credential: Hex
-    manifest_hash: Hex
+    election: Hex
+    nonce: Hex
     rows: Annotated[list[Row], Field(min_length=1, max_length=MAX_SUBJECTS)]
     signature: Signature
 
@@ -64,7 +83,7 @@ class Challenge(Strict):
 
 
 class SignIn(Strict):
-    """A card's sign-in as posted: its public credential and a signature on the server's nonce (§6.2)."""
+    """A card's sign-in as posted: its public credential and a signature on the server's nonce (§6.1)."""
 
     credential: Hex
     signature: Signature
@@ -77,7 +96,9 @@ class VoidCards(Strict):
 
 
 class Spoiled(Strict):
-    ballot: Ballot
+    """A spoiled ballot as posted (no session, no card) and as published: the ballot and its opening (§6.5)."""
+
+    ballot: EncryptedBallot
     values: Annotated[list[Annotated[int, Field(ge=0, le=2**63 - 1)]], Field(min_length=1, max_length=MAX_SUBJECTS)]
     nonces: Annotated[list[Hex], Field(min_length=1, max_length=MAX_SUBJECTS)]
 
@@ -88,6 +109,7 @@ class Manifest(Strict):
     levels: (Annotated[list[Literal["cao", "tin_nhiem", "thap"]], Field(min_length=3, max_length=3)]
              | Annotated[list[Literal["tin_nhiem", "khong_tin_nhiem"]], Field(min_length=2, max_length=2)])
     max_ballots: Annotated[int, Field(ge=1, le=MAX_BALLOTS)]
+    election_nonce: Hex
 
 
 class Proof(Strict):
@@ -113,9 +135,39 @@ class Card(Strict):
     void: bool
 
 
+class MemberSignature(Strict):
+    member: Member
+    c: Hex
+    z: Hex
+
+
+Signatures = Annotated[list[MemberSignature], Field(max_length=MAX_MEMBERS)]
+
+
 class Cards(Strict):
     issued: Annotated[int, Field(ge=0, le=MAX_CARDS)] | None
     list: Annotated[list[Card], Field(max_length=MAX_CARDS)]
+    signatures: Signatures
+
+
+class Checkins(Strict):
+    electronic: Annotated[int, Field(ge=0, le=MAX_CARDS)]
+    paper: Annotated[int, Field(ge=0, le=MAX_CARDS)]
+
+
+class Closing(Strict):
+    ballots: Annotated[int, Field(ge=0, le=MAX_BALLOTS + 1)]
+    list_hash: Hex
+    signatures: Signatures
+
+
+class Receipt(Strict):
+    """The server's receipt for an accepted cast (§6.6)."""
+
+    format: Literal["tinnhiem-receipt/1"]
+    election: Hex
+    code: Hex
+    signature: Signature
 
 
 class Ciphertext(Strict):
@@ -149,6 +201,13 @@ class Shares(Strict):
     shares: Annotated[list[Share], Field(min_length=1, max_length=MAX_SUBJECTS)]
 
 
+class ClosingSignature(Strict):
+    """A member's signature over the closing statement, as their device posts it."""
+
+    member: Member
+    signature: Signature
+
+
 class SealedShare(Strict):
     E: Hex
     box: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{96}$")]  # 32-byte share + 16-byte tag
@@ -166,21 +225,26 @@ class Deal(Strict):
 class Record(Strict):
     """The public record (§11)."""
 
-    format: Literal["tinnhiem-record/2"]
+    format: Literal["tinnhiem-record/3"]
     group: Literal["ristretto255"]
     state: Literal["ready", "open", "closed", "tallied"]
     manifest: Manifest
     manifest_hash: Hex
     committee: Committee
     joint_key: Hex
+    receipt_key: Hex
+    election: Hex | None
     cards: Cards
+    checkins: Checkins | None
+    closing: Closing | None
     ballots: Annotated[list[Ballot], Field(max_length=MAX_BALLOTS + 1)]
-    spoiled: Annotated[list[Spoiled], Field(max_length=MAX_CARDS)]
+    spoiled: Annotated[list[Spoiled], Field(max_length=MAX_SPOILED)]
     tally: Tally | None
     decryption: Annotated[list[Decryption], Field(min_length=1, max_length=MAX_SUBJECTS)] | None
 
 
-assert FORMAT == "tinnhiem-record/2"  # the Literal above follows crypto.record.FORMAT
+assert FORMAT == "tinnhiem-record/3"  # the Literals above follow crypto.record.FORMAT and RECEIPT_FORMAT
+assert RECEIPT_FORMAT == "tinnhiem-receipt/1"
 
 class ReportRound(Strict):
     """Which round a report package is of (docs/documents.md, "The report upward")."""
@@ -211,7 +275,8 @@ class ReportManifest(Strict):
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {"record.schema.json": Record, "ballot.schema.json": Ballot,
-                                       "report-manifest.schema.json": ReportManifest}
+                                       "report-manifest.schema.json": ReportManifest,
+                                       "spoiled.schema.json": Spoiled, "receipt.schema.json": Receipt}
 
 
 def schema_text(model: type[BaseModel]) -> str:

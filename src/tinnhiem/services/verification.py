@@ -6,10 +6,12 @@ arithmetic; one that fits the schema goes through crypto.verify, which runs the 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tinnhiem.crypto.election import Receipt
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.verify import CHECKS, MapFn, Verified, verify
 from tinnhiem.services.schemas import Record
@@ -35,11 +37,39 @@ def _as_check(found: Any) -> VerificationError:
     if kind == "string_pattern_mismatch" and str(found.get("ctx", {}).get("pattern", "")).startswith("^[0-9a-f]"):
         return VerificationError("encoding", field=where)
     if kind in BOUNDS:
-        ctx = found.get("ctx", {})
-        low = ctx.get("ge", ctx.get("gt", ctx.get("min_length", "")))
-        high = ctx.get("le", ctx.get("lt", ctx.get("max_length", "")))
+        low, high = schema_bounds(tuple(found["loc"]), kind in ("too_short", "too_long"))
         return VerificationError("bounds", field=where, low=low, high=high)
     return VerificationError("format", reason=f"{where}: {found['msg']}")
+
+
+@cache
+def _record_schema() -> dict[str, Any]:
+    return Record.model_json_schema()
+
+
+def _resolve(node: dict[str, Any], wanted: tuple[str, ...]) -> dict[str, Any]:
+    """Follow $ref; of an anyOf (a nullable field), the option that has one of ``wanted``'s keys."""
+    defs = _record_schema()["$defs"]
+    while True:
+        if "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[1]]
+        elif "anyOf" in node:
+            options = [_resolve(option, wanted) for option in node["anyOf"] if option.get("type") != "null"]
+            node = next((o for o in options if any(key in o for key in wanted)), options[0])
+        else:
+            return node
+
+
+def schema_bounds(loc: tuple[str | int, ...], length: bool) -> tuple[int, int]:
+    """Both bounds of the field at ``loc`` (a number, or a list's length) as the schema states them: a schema
+    error gives only the bound that was crossed, and the message names both (issue 18)."""
+    keys = ("minItems", "maxItems") if length else ("minimum", "maximum")
+    node = _record_schema()
+    for part in loc:
+        node = _resolve(node, ("properties", "items"))
+        node = node["items"] if isinstance(part, int) else node["properties"][part]
+    node = _resolve(node, keys)
+    return int(node.get(keys[0], 0)), int(node[keys[1]])
 
 
 def validated(model: type[BaseModel], data: Any) -> None:
@@ -49,7 +79,8 @@ def validated(model: type[BaseModel], data: Any) -> None:
         raise schema_error(error) from None
 
 
-def verify_record(data: Any, map_fn: MapFn = map) -> Verified:
-    """The schema, then §12 in order; raises VerificationError naming the first failed check."""
+def verify_record(data: Any, map_fn: MapFn = map, receipts: tuple[Receipt, ...] = ()) -> Verified:
+    """The schema, then §12 in order; raises VerificationError naming the first failed check. With
+    ``receipts``, a valid receipt whose ballot the record lacks fails the check ``receipt``."""
     validated(Record, data)
-    return verify(data, map_fn)
+    return verify(data, map_fn, receipts)

@@ -9,25 +9,30 @@ election's row lock, so a cast either commits before the close or is refused.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tinnhiem.crypto import ceremony
-from tinnhiem.crypto.ballot import EncryptedBallot, alphas, choices_of, verify_ballot, verify_opening
-from tinnhiem.crypto.credentials import Signature, verify_signature
+from tinnhiem.crypto.ballot import CastBallot, alphas, choices_of, verify_ballot, verify_cast_ballot, verify_opening
+from tinnhiem.crypto.credentials import SIGN_IN_TAG, Signature, sign_in_message, verify_signature
+from tinnhiem.crypto.election import ballot_list_hash, sign_receipt, verify_receipt
 from tinnhiem.crypto.errors import VerificationError
-from tinnhiem.crypto.group import Random
-from tinnhiem.crypto.manifest import Manifest
+from tinnhiem.crypto.group import Random, base_mul, encode_scalar, random_scalar
+from tinnhiem.crypto.manifest import Manifest, new_election_nonce
 from tinnhiem.crypto.record import (
     ballot_json,
     committee_json,
     read_ballot,
     read_manifest,
     read_point,
+    read_receipt,
     read_scalar,
-    read_secrets,
+    read_spoiled,
+    receipt_json,
     secrets_json,
+    spoiled_json,
 )
 from tinnhiem.domain.checks import check_figures, quorum_needed
 from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
@@ -36,8 +41,7 @@ from tinnhiem.services import reserve
 from tinnhiem.services.electronic import manifest_for
 from tinnhiem.services.ports import Duplicate, Election, StoredCard, UnitOfWork
 
-MAX_CHALLENGES = 3  # per card: enough to check a device, too few to flood the record
-SIGN_IN_TAG = "sign-in"
+__all__ = ["SIGN_IN_TAG"]
 
 
 def manifest(election: Election) -> Manifest:
@@ -78,7 +82,7 @@ def set_up_election(uow: UnitOfWork, code: str, names: list[str], threshold: int
             received.append(share)
         shares.append(MemberShare(member, names[member - 1], ceremony.combine_shares(received)))
     with uow:
-        uow.voting.create_election(code, election_of(crypto_manifest, names, threshold, commitments))
+        store_election(uow, code, election_of(crypto_manifest, names, threshold, commitments))
         uow.rounds.audit(code, "key-ceremony", ", ".join(names), {"members": len(names), "threshold": threshold})
         uow.commit()
     return shares
@@ -98,12 +102,22 @@ def election_of(crypto_manifest: Manifest, names: list[str], threshold: int,
     return Election(crypto_manifest.to_json(), public, ceremony.joint_key(commitments).hex(), "ready")
 
 
+def store_election(uow: UnitOfWork, code: str, election: Election) -> None:
+    """Store the ceremony's outcome with the server's receipt key: r drawn here (OS CSPRNG), R = r·G public.
+
+    R enters the election's identity E that the committee signs with the card list (docs/protocol.md),
+    so a receipt signed by r is the hall's word that it accepted a ballot.
+    """
+    r = random_scalar()
+    uow.voting.create_election(code, replace(election, receipt_key=base_mul(r).hex()), encode_scalar(r).hex())
+
+
 def round_manifest(uow: UnitOfWork, code: str) -> Manifest:
     """The round's manifest, with room for every delegate (or everyone convened) to vote."""
     with uow:
         round_ = uow.rounds.get(code)
         delegates = len(uow.rounds.delegates(code))
-    built = manifest_for(round_, code, max(delegates, round_.conference.convened or 0, 1))
+    built = manifest_for(round_, code, max(delegates, round_.conference.convened or 0, 1), new_election_nonce())
     if not built.fits:
         raise InvalidInput("manifest-too-large", field="round", ballots=built.max_ballots)
     return built
@@ -130,16 +144,19 @@ def open_voting(uow: UnitOfWork, code: str, actor: str = "") -> None:
 
 
 def close_voting(uow: UnitOfWork, code: str, actor: str = "") -> int:
-    """Close under the row lock: the exact count of ballots and of cards handed out; unused cards void."""
+    """Close under the row lock: the exact count N of ballots, of cards handed out and of paper check-ins, and B
+    over the ballots' codes (the closing statement the committee's devices sign); unused cards void."""
     with uow:
         election = uow.voting.lock_election(code)
         if election.state != "open":
             raise InvalidInput("voting-not-open", field="round")
         ballots = uow.voting.turnout(code)
-        issued = _electronic_check_ins(uow, code)
+        voters = uow.paper.channel_voters(code)
+        issued, paper = voters.get("electronic", 0), voters.get("paper", 0)
+        codes = [bytes.fromhex(str(b["code"])) for b, _ in uow.voting.ballots(code)]
         reserve.forget_at_close(uow, code)  # seals lifted before the rewrite below; the limiter's secret deleted
-        uow.voting.close(code, issued, ballots)
-        uow.rounds.audit(code, "voting-closed", actor, {"ballots": ballots, "cards_issued": issued})
+        uow.voting.close(code, issued, paper, ballots, ballot_list_hash(codes).hex())
+        uow.rounds.audit(code, "voting-closed", actor, {"ballots": ballots, "cards_issued": issued, "paper": paper})
         uow.commit()
     uow.drop_old_row_versions()  # closing rewrote the voting tables in key order (docs/security.md)
     return ballots
@@ -154,7 +171,7 @@ def _usable(card: StoredCard | None) -> StoredCard:
 
 
 def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str, Any], nonce: str) -> bool:
-    """The device proves it holds a card (a signature on the manifest hash and the server's nonce).
+    """The device proves it holds a card (a signature over E ‖ the server's nonce, tag "sign-in").
 
     Returns whether the card has voted already. The card's secret never reaches the server.
     """
@@ -170,7 +187,13 @@ def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str,
         if election is None:
             raise InvalidInput("no-election", field="round", value=code)
         card = _usable(uow.voting.card(code, credential))
-    if not verify_signature(proof, public, SIGN_IN_TAG, manifest(election).hash + nonce_bytes):
+    if election.election_id is None:
+        raise InvalidInput("no-cards", field="cards")
+    try:
+        message = sign_in_message(bytes.fromhex(election.election_id), nonce_bytes)
+    except VerificationError:
+        raise InvalidInput("sign-in-proof", field="nonce") from None
+    if not verify_signature(proof, public, SIGN_IN_TAG, message):
         raise InvalidInput("sign-in-proof", field="signature")
     with uow:  # after the proof: whether a card is in the reserve is told only to its holder
         reserve.check_not_sealed(uow, code, credential)
@@ -210,12 +233,19 @@ def card_used(uow: UnitOfWork, code: str, credential: str) -> bool:
     return card is not None and card.used
 
 
-def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") -> tuple[Manifest, EncryptedBallot]:
-    """Read and verify a submitted ballot (code, round, shape, signature, proofs) before anything is stored."""
+def _identity(election: Election) -> bytes:
+    if election.election_id is None:
+        raise InvalidInput("no-cards", field="cards")
+    return bytes.fromhex(election.election_id)
+
+
+def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") -> tuple[Manifest, CastBallot]:
+    """Read and verify a submitted ballot (code, election E as stored here, shape, signature, proofs) before
+    anything is stored."""
     m = manifest(election)
     try:
         ballot = read_ballot(data, field)
-        verify_ballot(m, bytes.fromhex(election.joint_key), ballot)
+        verify_cast_ballot(m, _identity(election), bytes.fromhex(election.joint_key), ballot)
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field=field, reason=error) from None
     return m, ballot
@@ -229,23 +259,43 @@ def _open_election(uow: UnitOfWork, code: str) -> Election:
     return election
 
 
-def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]:
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A cast the server accepted: the codes, and the receipt it signed (docs/protocol.md, receipts)."""
+
+    code: str
+    short: str
+    receipt: dict[str, Any]
+
+
+def _receipt(uow: UnitOfWork, code: str, election: Election, ballot: CastBallot) -> dict[str, Any]:
+    """The server's signature (by r) over E ‖ digest: the delegate's evidence that this ballot was accepted."""
+    with uow:
+        secret = uow.voting.receipt_secret(code)
+    if secret is None:
+        raise InvalidInput("no-receipt-key", field="round")
+    return receipt_json(sign_receipt(int.from_bytes(bytes.fromhex(secret), "little"), _identity(election),
+                                     ballot.digest(), random_scalar))
+
+
+def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> Accepted:
     """Store a verified, signed ballot: one per card, never more than the cards handed out.
 
-    Returns (full code, short code). A retry of the very same ballot returns the same code.
-    The ballot is written first; the election's lock comes last, so that casts wait on one another
-    only for the check of the state and the counts and for the commit: a cast still commits before
+    Returns the codes and the signed receipt. A retry of the very same ballot returns the same code (and a
+    receipt for it). The ballot is written first; the election's lock comes last, so that casts wait on one
+    another only for the check of the state and the counts and for the commit: a cast still commits before
     the close or is refused (the close waits on the same lock, then counts).
     """
-    m, ballot = _read(_open_election(uow, code), data)
+    election = _open_election(uow, code)
+    m, ballot = _read(election, data)
     credential, tracking = ballot.credential.hex(), ballot.code
     try:
         with uow:
             _usable(uow.voting.card(code, credential))
             uow.voting.cast(code, credential, tracking, ballot.short_code, ballot_json(ballot),
                             [a.hex() for a in alphas(ballot)])
-            election = uow.voting.lock_election(code)
-            if election.state != "open":
+            locked = uow.voting.lock_election(code)
+            if locked.state != "open":
                 raise InvalidInput("voting-not-open", field="round")
             reserve.check_not_sealed(uow, code, credential)  # under the lock: one release, one sealed card
             if not uow.voting.use_card(code, credential):  # voided (or re-issued) while this cast waited
@@ -260,43 +310,45 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]
     except Duplicate:
         with uow:
             stored = uow.voting.ballot_code(code, credential)
-        if stored == tracking:
-            return tracking, ballot.short_code  # the same ballot again: already stored
-        raise InvalidInput("card-used" if stored else "ballot-copied",
-                           field="credential" if stored else "ballot") from None
-    return tracking, ballot.short_code
+        if stored != tracking:
+            raise InvalidInput("card-used" if stored else "ballot-copied",
+                               field="credential" if stored else "ballot") from None
+    return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
 
 
-def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
-              opened: Mapping[str, Any]) -> tuple[list[int | None], str, str]:
-    """Benaloh: publish a spoiled ballot with its nonces (a few per card); returns the choices and codes."""
+SPOILED_PER_CARD = 3  # the per-round bound: 3 × the cards listed (a spoiled ballot names no card)
+
+
+def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[list[int | None], str, str]:
+    """Benaloh: check a spoiled ballot's opening and every proof, publish it; it names no card and no session.
+
+    ``data`` is {"ballot": {code, election, nonce, rows}, "values": [...], "nonces": [...]}. Its α are kept
+    unique with the cast ones (a ballot cast and challenged at once: one of them is kept). At most
+    3 × the cards listed are kept per round (challenge-limit). Returns the choices and the codes.
+    """
     election = _open_election(uow, code)
-    m, ballot = _read(election, data)
+    m = manifest(election)
+    key = bytes.fromhex(election.joint_key)
     try:
-        revealed = read_secrets(opened, "secrets")
-        verify_opening(m, bytes.fromhex(election.joint_key), ballot, revealed)
+        spoiled = read_spoiled(data, "spoiled")
+        verify_ballot(m, _identity(election), key, spoiled.ballot)
+        verify_opening(m, key, spoiled.ballot, spoiled.secrets)
     except VerificationError as error:
-        raise InvalidInput("ballot-refused", field="secrets", reason=error) from None
-    credential = ballot.credential.hex()
+        raise InvalidInput("ballot-refused", field="spoiled", reason=error) from None
+    ballot = spoiled.ballot
     try:
         with uow:  # in the order of a cast: the writes first, the election's lock last (no cycle between them)
-            _usable(uow.voting.card(code, credential))
-            uow.voting.spoil(code, credential, ballot.code, ballot.short_code, ballot_json(ballot),
-                             secrets_json(revealed), [a.hex() for a in alphas(ballot)])
+            uow.voting.spoil(code, ballot.code, ballot.short_code, spoiled_json(spoiled)["ballot"],
+                             secrets_json(spoiled.secrets), [a.hex() for a in alphas(ballot)])
             if uow.voting.lock_election(code).state != "open":
                 raise InvalidInput("voting-not-open", field="round")
-            if not uow.voting.use_card(code, credential, challenges_below=MAX_CHALLENGES):
-                if _usable(uow.voting.card(code, credential)).used:
-                    raise InvalidInput("card-used", field="credential")
-                raise InvalidInput("too-many-challenges", field="credential", limit=MAX_CHALLENGES)
+            limit = SPOILED_PER_CARD * len(uow.voting.cards(code))
+            if uow.voting.spoiled_count(code) > limit:
+                raise InvalidInput("challenge-limit", field="spoiled", limit=limit)
             uow.commit()
     except Duplicate:
-        with uow:
-            card = uow.voting.card(code, credential)
-        if card is not None and card.used:  # this very ballot was cast: say so, as for any used card
-            raise InvalidInput("card-used", field="credential") from None
-        raise InvalidInput("ballot-copied", field="ballot") from None
-    return list(choices_of(m, revealed)), ballot.code, ballot.short_code
+        raise InvalidInput("ballot-copied", field="spoiled") from None
+    return list(choices_of(m, spoiled.secrets)), ballot.code, ballot.short_code
 
 
 def normalise_tracking(text: str) -> str:
@@ -312,3 +364,32 @@ def lookup(uow: UnitOfWork, code: str, text: str) -> list[tuple[str, bool]]:
     """Every ballot (cast or spoiled) whose full code or short form is ``text``, with its full code."""
     with uow:
         return [(f.code, f.spoiled) for f in uow.voting.find(code, normalise_tracking(text))]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptCheck:
+    """A receipt as the lookup page reads it: whether the hall's key R signed it for this election, and
+    whether its ballot is among the ballots stored (a valid receipt without its ballot is evidence)."""
+
+    code: str
+    valid: bool
+    found: list[tuple[str, bool]]
+
+    @property
+    def missing(self) -> bool:
+        return self.valid and not any(not spoiled for _, spoiled in self.found)
+
+
+def check_receipt(uow: UnitOfWork, code: str, text: str) -> ReceiptCheck:
+    """Read a receipt (JSON, tinnhiem-receipt/1) and check it against this election's E and R."""
+    try:
+        receipt = read_receipt(json.loads(text))
+    except (ValueError, RecursionError, VerificationError):
+        raise InvalidInput("receipt-unreadable", field="receipt") from None
+    with uow:
+        election = uow.voting.election(code)
+    if election is None or election.election_id is None or election.receipt_key is None:
+        raise InvalidInput("no-election", field="round", value=code)
+    valid = receipt.election.hex() == election.election_id and verify_receipt(
+        receipt, bytes.fromhex(election.receipt_key))
+    return ReceiptCheck(receipt.code, valid, lookup(uow, code, receipt.code))

@@ -229,6 +229,13 @@ class ElectionRow(Base):
     shares: Mapped[dict[str, object] | None] = mapped_column(JSON)  # member → verified decryption shares
     cards_issued: Mapped[int | None]  # electronic check-ins (cards handed out) when voting closed
     ballots_at_close: Mapped[int | None]  # ballots stored when voting closed
+    receipt_secret: Mapped[str | None] = mapped_column(String(64))  # r: the server signs receipts with it
+    receipt_key: Mapped[str | None] = mapped_column(String(64))  # R = r·G, covered by the election's identity
+    election_id: Mapped[str | None] = mapped_column(String(64))  # E, fixed when the signed card list is stored
+    card_signatures: Mapped[list[object] | None] = mapped_column(JSON)  # the committee's on E
+    checkins_paper: Mapped[int | None]  # paper check-ins when voting closed
+    ballot_list_hash: Mapped[str | None] = mapped_column(String(64))  # B when voting closed
+    closing_signatures: Mapped[dict[str, object] | None] = mapped_column(JSON)  # member → signature on the closing
 
 
 class CardRow(Base):
@@ -244,7 +251,6 @@ class CardRow(Base):
     credential: Mapped[str] = mapped_column(String(64), primary_key=True)
     void: Mapped[bool] = mapped_column(default=False)
     used: Mapped[bool] = mapped_column(default=False)
-    challenges: Mapped[int] = mapped_column(default=0)
     sealed: Mapped[bool] = mapped_column(default=False)  # a reserve card, usable only once released (by count)
 
 
@@ -284,8 +290,7 @@ class SpoiledBallotRow(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     short: Mapped[str] = mapped_column(String(19), index=True)
-    credential: Mapped[str] = mapped_column(String(64))
-    ballot: Mapped[dict[str, object]] = mapped_column(JSON)
+    ballot: Mapped[dict[str, object]] = mapped_column(JSON)  # names no card (docs/protocol.md, the challenge)
     secrets: Mapped[dict[str, object]] = mapped_column(JSON)
 
 

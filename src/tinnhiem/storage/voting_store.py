@@ -55,12 +55,19 @@ class SqlVotingStore:
     @staticmethod
     def _public(row: ElectionRow) -> Election:
         return Election(row.manifest, row.committee, row.joint_key, row.state, row.decryption, row.shares,
-                        row.cards_issued)
+                        row.cards_issued, row.receipt_key, row.election_id, row.card_signatures, row.ballots_at_close,
+                        row.checkins_paper, row.ballot_list_hash, row.closing_signatures)
 
-    def create_election(self, code: str, election: Election) -> None:
+    def create_election(self, code: str, election: Election, receipt_secret: str) -> None:
         self.session.add(ElectionRow(round_id=self._round_id(code), manifest=election.manifest,
-                                     committee=election.committee, joint_key=election.joint_key, state=election.state))
+                                     committee=election.committee, joint_key=election.joint_key, state=election.state,
+                                     receipt_secret=receipt_secret, receipt_key=election.receipt_key))
         self.session.flush()
+
+    def receipt_secret(self, code: str) -> str | None:
+        """r, the server's receipt key: read only to sign a receipt, never served."""
+        query = select(ElectionRow.receipt_secret).where(ElectionRow.round_id == self._round_id(code))
+        return self.session.scalar(query)
 
     def election(self, code: str) -> Election | None:
         row = self.session.scalar(select(ElectionRow).where(ElectionRow.round_id == self._round_id(code)))
@@ -89,7 +96,12 @@ class SqlVotingStore:
             row.decryption = decryption
         self.session.flush()
 
-    def close(self, code: str, cards_issued: int, ballots: int) -> None:
+    def add_closing_signature(self, code: str, member: int, signature: dict[str, str]) -> None:
+        row = self._election(code, lock=True)
+        row.closing_signatures = {**(row.closing_signatures or {}), str(member): signature}
+        self.session.flush()
+
+    def close(self, code: str, cards_issued: int, paper: int, ballots: int, list_hash: str) -> None:
         """Closed, with the exact counts; every card not used is void from now on.
 
         The rows written while voting was open are written again, in this one transaction, in the
@@ -104,6 +116,7 @@ class SqlVotingStore:
             self._rewrite_in_key_order(table, round_id)
         row = self._election(code)
         row.state, row.cards_issued, row.ballots_at_close = "closed", cards_issued, ballots
+        row.checkins_paper, row.ballot_list_hash = paper, list_hash
         self.session.flush()
 
     def _rewrite_in_key_order(self, table: Table, round_id: int) -> None:
@@ -114,12 +127,13 @@ class SqlVotingStore:
         if rows:
             self.session.execute(insert(table), rows)
 
-    def replace_cards(self, code: str, credentials: Sequence[str]) -> None:
+    def store_cards(self, code: str, credentials: Sequence[str], election_id: str,
+                    signatures: list[dict[str, object]]) -> None:
+        """The committee's signed card list, once per election: its identity E and the members' signatures."""
         round_id = self._round_id(code)
-        for old in self.session.scalars(select(CardRow).where(CardRow.round_id == round_id)):
-            self.session.delete(old)
-        self.session.flush()
-        self.session.add_all(CardRow(round_id=round_id, credential=c, void=False, used=False, challenges=0)
+        row = self._election(code)
+        row.election_id, row.card_signatures = election_id, list(signatures)
+        self.session.add_all(CardRow(round_id=round_id, credential=c, void=False, used=False)
                              for c in sorted(credentials))
         self.session.flush()
 
@@ -132,23 +146,17 @@ class SqlVotingStore:
     def cards(self, code: str) -> list[StoredCard]:
         rows = self.session.scalars(select(CardRow).where(CardRow.round_id == self._round_id(code))
                                     .order_by(CardRow.credential))
-        return [StoredCard(r.credential, r.void, r.used, r.challenges) for r in rows]
+        return [StoredCard(r.credential, r.void, r.used) for r in rows]
 
     def card(self, code: str, credential: str) -> StoredCard | None:
         row = self.session.get(CardRow, (self._round_id(code), credential), populate_existing=True)
-        return None if row is None else StoredCard(row.credential, row.void, row.used, row.challenges)
+        return None if row is None else StoredCard(row.credential, row.void, row.used)
 
-    def use_card(self, code: str, credential: str, challenges_below: int | None = None) -> bool:
-        """Mark a card used (a cast), or count one more challenge while there are fewer than
-        ``challenges_below``; False if the card is used, void or out of challenges by now."""
+    def use_card(self, code: str, credential: str) -> bool:
+        """Mark a card used (a cast); False if the card is used or void by now."""
         card = [CardRow.round_id == self._round_id(code), CardRow.credential == credential,
                 CardRow.used.is_(False), CardRow.void.is_(False)]
-        if challenges_below is None:
-            change: dict[str, object] = {"used": True}
-        else:
-            card.append(CardRow.challenges < challenges_below)
-            change = {"challenges": CardRow.challenges + 1}
-        done = self.session.execute(update(CardRow).where(*card).values(change).execution_options(
+        done = self.session.execute(update(CardRow).where(*card).values(used=True).execution_options(
             synchronize_session=False))
         return bool(done.rowcount)  # type: ignore[attr-defined]
 
@@ -179,11 +187,14 @@ class SqlVotingStore:
         self._insert(BallotRow, {"round_id": self._round_id(code), "credential": credential, "code": tracking,
                                  "short": short, "ballot": ballot}, alphas)
 
-    def spoil(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
+    def spoil(self, code: str, tracking: str, short: str, ballot: dict[str, object],
               secrets: dict[str, object], alphas: Sequence[str]) -> None:
-        """A challenged ballot, opened, and its ciphertexts (never to be cast); a copied α: Duplicate."""
+        """A challenged ballot, opened, naming no card, and its ciphertexts (never cast); a copied α: Duplicate."""
         self._insert(SpoiledBallotRow, {"round_id": self._round_id(code), "code": tracking, "short": short,
-                                        "credential": credential, "ballot": ballot, "secrets": secrets}, alphas)
+                                        "ballot": ballot, "secrets": secrets}, alphas)
+
+    def spoiled_count(self, code: str) -> int:
+        return self.session.scalar(select(func.count()).where(SpoiledBallotRow.round_id == self._round_id(code))) or 0
 
     def turnout(self, code: str) -> int:
         return self.session.scalar(select(func.count()).where(BallotRow.round_id == self._round_id(code))) or 0

@@ -22,11 +22,11 @@ def demo_record(result: RoundResult, seed: int = 2026) -> dict[str, object]:
     """A public record of the demo round voted electronically: its counts are the demo's counts."""
     from tinnhiem.crypto.record import to_json
     from tinnhiem.services.electronic import choices_for, manifest_for
-    from tinnhiem.testing.simulate import simulate
+    from tinnhiem.testing.simulate import seeded_nonce, simulate
 
     round_ = result.round
     ballots = round_.conference.ballots_returned or 0
-    manifest = manifest_for(round_, DEMO_CODE, round_.conference.convened or ballots)
+    manifest = manifest_for(round_, DEMO_CODE, round_.conference.convened or ballots, seeded_nonce(seed))
     choices = choices_for(round_, [s.totals for s in result.subjects], ballots, seed)
     names = tuple(m.name for m in round_.committee)
     return to_json(simulate(manifest, choices, members=len(names), threshold=3, decrypting=[1, 2, 4],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from tinnhiem.domain.model import Conference, Delegate
 from tinnhiem.services import cards, keyfiles, roundfile, rounds, voting
-from tinnhiem.services.cards import CardSet, card_set, make_cards
+from tinnhiem.services.cards import CardSet, election_file, make_cards, read_election_file, signed_set
 from tinnhiem.services.ports import UnitOfWork
 from tinnhiem.testing.demo import demo_file
 
@@ -38,8 +40,9 @@ def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive
     """
     secrets_file = key_folder / f"{HALL_CODE}-the-bo-phieu.txt"
     if HALL_CODE in {r.code for r in rounds.listing(uow)}:
-        kept = card_set(HALL_CODE, secrets_file.read_text(encoding="utf-8").split())
-        return HALL_CODE, sorted(key_folder.glob(f"{HALL_CODE}-*.key")), kept
+        kept = secrets_file.read_text(encoding="utf-8").split()
+        public = json.loads(secrets_file.with_suffix(".json").read_text(encoding="utf-8"))
+        return HALL_CODE, sorted(key_folder.glob(f"{HALL_CODE}-*.key")), CardSet(tuple(kept), public)
     round_ = roundfile.parse_round(roundfile.load(demo_file()))[0]
     # The hall records presence and ballots itself: only the number convened is given beforehand.
     round_ = replace(round_, title=round_.title + " (bỏ phiếu điện tử)", conference=Conference(convened=55))
@@ -52,9 +55,12 @@ def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive
     for member, data in files:
         paths.append(key_folder / f"{HALL_CODE}-thanh-vien-{member}.key")
         paths[-1].write_bytes(data)
-    made = make_cards(HALL_CODE, 55)
+    unlocked = [keyfiles.unlock(data, passphrases[COMMITTEE[member - 1]]) for member, data in files[:2]]
+    shares = {u.member: u.share or 0 for u in unlocked}  # two of three sign, as on the committee's laptop
+    made = make_cards(read_election_file(election_file(uow, HALL_CODE)), 55, shares)
     secrets_file.write_text("\n".join(made.secrets) + "\n", encoding="utf-8")
     secrets_file.chmod(0o600)
+    secrets_file.with_suffix(".json").write_text(json.dumps(made.public), encoding="utf-8")
     cards.upload(uow, HALL_CODE, made.public, actor="demo")
     for name in names[:53]:
         rounds.attend(uow, HALL_CODE, name, "electronic")
@@ -62,14 +68,21 @@ def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive
     return HALL_CODE, paths, made
 
 
-def sign_in_body(code: str, card: str, manifest_hash: bytes, nonce: str) -> dict[str, object]:
-    """What a phone posts to sign in with ``card``: its public credential and a signature on the nonce
+def signed_cards(uow: UnitOfWork, code: str, card_secrets: Sequence[str], shares: Mapping[int, int]) -> CardSet:
+    """The card list as the committee's laptop signs it, from the hall's exported election (tests, demos)."""
+    from tinnhiem.crypto.group import random_scalar
+
+    return signed_set(read_election_file(election_file(uow, code)), card_secrets, shares, random_scalar)
+
+
+def sign_in_body(code: str, card: str, election: bytes, nonce: str) -> dict[str, object]:
+    """What a phone posts to sign in with ``card``: its public credential and a signature over E ‖ the nonce
     (the browser's Tinnhiem.signIn does the same; tests and benchmarks use this)."""
-    from tinnhiem.crypto.credentials import public_credential, sign, signing_key
+    from tinnhiem.crypto.credentials import SIGN_IN_TAG, public_credential, sign, sign_in_message, signing_key
     from tinnhiem.crypto.group import encode_scalar, random_scalar
 
     credential = public_credential(code, card)
-    proof = sign(signing_key(code, card), credential, voting.SIGN_IN_TAG, manifest_hash + bytes.fromhex(nonce),
+    proof = sign(signing_key(code, card), credential, SIGN_IN_TAG, sign_in_message(election, bytes.fromhex(nonce)),
                  random_scalar)
     return {"credential": credential.hex(),
             "signature": {"c": encode_scalar(proof.challenge).hex(), "z": encode_scalar(proof.response).hex()}}

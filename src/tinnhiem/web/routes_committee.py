@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from tinnhiem.services import cards, key_ceremony, record, reserve, rounds, voting
-from tinnhiem.services.schemas import Deal, Shares, VoidCards
+from tinnhiem.services.schemas import ClosingSignature, Deal, Shares, VoidCards
 from tinnhiem.web.deps import HallDep
 from tinnhiem.web.security import require_csrf
 from tinnhiem.web.staff import Organiser, StaffOf
@@ -26,6 +26,27 @@ def committee_page(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     round_, _ = rounds.load(hall.uow(), code)
     election = voting.election_view(hall.uow(), code)
     return hall.page(request, "committee.html", round=round_, code=code, election=election)
+
+
+@router.get("/committee/r/{code}/election.json", dependencies=[Depends(staff_of)])
+def election_file(request: Request, hall: HallDep, code: str) -> JSONResponse:
+    """The election file (tinnhiem-election/1) for the committee's laptop: `tinnhiem cards make` reads it."""
+    return JSONResponse(cards.election_file(hall.uow(), code),
+                        headers={"Content-Disposition": f'attachment; filename="{code}-cuoc-bo-phieu.json"'})
+
+
+@router.get("/api/rounds/{code}/closing")
+def closing(request: Request, hall: HallDep, code: str) -> JSONResponse:
+    """The closing statement the hall fixed (E, N, issued, P, B) and the members' signatures so far. A member's
+    device recomputes N and B from the record's ballots and signs only what it recomputed."""
+    return JSONResponse(record.closing_statement(hall.uow(), code))
+
+
+@router.post("/api/rounds/{code}/closing-signatures", dependencies=[Depends(require_csrf)])
+def closing_signature(request: Request, hall: HallDep, code: str, body: ClosingSignature) -> JSONResponse:
+    signed = record.sign_closing_statement(hall.uow(), code, body.member, body.signature.model_dump(),
+                                           actor=f"member {body.member}")
+    return JSONResponse({"signed": signed})
 
 
 @router.get("/api/rounds/{code}/tally")

@@ -78,21 +78,29 @@ async def events(request: Request, hall: HallDep, code: str) -> StreamingRespons
 
 @router.get("/api/rounds/{code}/election")
 def election(request: Request, hall: HallDep, code: str) -> JSONResponse:
-    """What a delegate's device needs to encrypt: the manifest and the joint key (both public)."""
+    """What a delegate's device needs to encrypt: the manifest, the joint key K, the election's identity E and
+    the receipt key R (all public)."""
     found = voting.election_view(hall.uow(), code)
     if found is None:
         raise InvalidInput("no-election", field="round", value=code)
-    return JSONResponse({"manifest": found.manifest, "joint_key": found.joint_key, "state": found.state})
+    return JSONResponse({"manifest": found.manifest, "joint_key": found.joint_key, "state": found.state,
+                         "election": found.election_id, "receipt_key": found.receipt_key})
 
 
 @router.get("/api/rounds/{code}/record")
 def record(request: Request, hall: HallDep, code: str) -> JSONResponse:
-    """The public record (docs/protocol.md §11), for observers and `tinnhiem verify`."""
-    return JSONResponse(record_service.public_record(hall.uow(), code))
+    """The public record (docs/protocol.md §11), for observers and `tinnhiem verify`, once voting has closed."""
+    return JSONResponse(record_service.published_record(hall.uow(), code))
 
 
 @router.get("/r/{code}/lookup", response_class=HTMLResponse)
-def lookup(request: Request, hall: HallDep, code: str, tracking: str = Query("", max_length=80)) -> HTMLResponse:
-    """A delegate finds their ballot by its short or full code: every match is listed with its full code."""
+def lookup(request: Request, hall: HallDep, code: str, tracking: str = Query("", max_length=80),
+           receipt: str = Query("", max_length=2000)) -> HTMLResponse:
+    """A delegate finds their ballot by its short or full code (every match listed with its full code), or
+    checks a receipt: signed by the hall's receipt key, and is its ballot among those cast?"""
+    if receipt.strip():
+        checked = voting.check_receipt(hall.uow(), code, receipt)
+        return hall.page(request, "lookup.html", code=code, tracking=checked.code, found=checked.found,
+                         receipt=checked)
     found = voting.lookup(hall.uow(), code, tracking) if tracking.strip() else None
-    return hall.page(request, "lookup.html", code=code, tracking=tracking, found=found)
+    return hall.page(request, "lookup.html", code=code, tracking=tracking, found=found, receipt=None)

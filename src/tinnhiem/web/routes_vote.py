@@ -19,7 +19,7 @@ from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import Round
 from tinnhiem.services import reserve, rounds, voting
 from tinnhiem.services.ports import Election
-from tinnhiem.services.schemas import Ballot, Challenge, SignIn
+from tinnhiem.services.schemas import Ballot, SignIn, Spoiled
 from tinnhiem.web.deps import Hall, HallDep
 from tinnhiem.web.limiter import card_key
 from tinnhiem.web.security import require_csrf
@@ -92,18 +92,18 @@ def ballot_page(request: Request, hall: HallDep, code: str) -> Response:
 def cast(request: Request, hall: HallDep, code: str, ballot: Ballot) -> JSONResponse:
     """Verify and store the signed ballot; the code is returned only after the commit (kill -9 safe)."""
     with hall.casting:  # a few at a time, the rest wait their turn (web/deps.py)
-        tracking, short = voting.cast(hall.uow(), code, ballot.model_dump())
+        accepted = voting.cast(hall.uow(), code, ballot.model_dump())
     if _card(request, code) is not None:  # this browser's page now says "voted" (still naming no card)
         request.session["card"] = {"round": code, "voted": True}
     hall.live.changed(code)
-    return JSONResponse({"code": tracking, "short": short})
+    return JSONResponse({"code": accepted.code, "short": accepted.short, "receipt": accepted.receipt})
 
 
-@router.post("/api/rounds/{code}/challenges", dependencies=[Depends(require_csrf)])
-def challenge(request: Request, hall: HallDep, code: str, body: Challenge) -> JSONResponse:
-    """Benaloh: the spoiled ballot is opened and published; the device's honesty can be seen."""
-    choices, tracking, short = voting.challenge(hall.uow(), code, body.ballot.model_dump(),
-                                                body.secrets.model_dump())
+@router.post("/api/rounds/{code}/spoiled")
+def spoiled(request: Request, hall: HallDep, code: str, body: Spoiled) -> JSONResponse:
+    """Benaloh: a spoiled ballot, opened, is checked and published. It names no card and takes no session
+    (the phone posts it without cookies, and no card signs it): the server cannot tie the opening to a card."""
+    choices, tracking, short = voting.challenge(hall.uow(), code, body.model_dump())
     return JSONResponse({"choices": choices, "code": tracking, "short": short})
 
 

@@ -22,7 +22,7 @@
     }
     try {
       const election = await (await fetch(`/api/rounds/${round}/election`)).json();
-      const proof = Tinnhiem.signIn(election.manifest, card, form.dataset.nonce);
+      const proof = Tinnhiem.signIn(election.manifest, election.election, card, form.dataset.nonce);
       const data = await post(`/api/rounds/${round}/sign-in`, proof);
       sessionStorage.setItem(`tinnhiem-card-${round}`, card);
       location.assign(data.next);
