@@ -77,7 +77,7 @@ def _field_words(field: str, lang: str) -> str:
     label = field_label(field)
     if label:
         return gettext(lang, label)
-    said = " " in field or not field.isascii() or field.lower().endswith(FILE_SUFFIXES)
+    said = " " in field or not field.isascii() or field.lower().endswith(FILE_SUFFIXES) or field.startswith("TINNHIEM_")
     return field if said else ""
 
 

@@ -1,5 +1,5 @@
 """One delegate, one card: two organisers' phones tap the same delegate "Điện tử" before either has heard of the
-other's tap; the second is told that the card is already handed out, and by whom (issue 18, item 3)."""
+other's tap; the second is told that the card is already handed out, and by whom."""
 
 from __future__ import annotations
 

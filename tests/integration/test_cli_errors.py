@@ -60,7 +60,7 @@ def bad_inputs(tmp: Path) -> list[list[str]]:
         ["committee", "setup", "khong-co", "--member", "A", "--threshold", "2"],
         ["committee", "decrypt", "d", "--key", missing],
         ["cards", "make", "khong-co", "--count", "5"], ["cards", "upload", "d", str(junk)],
-        ["cards", "upload", "d", missing], ["cards", "void", "khong-co", "ABC"],
+        ["cards", "upload", "d", missing], ["cards", "void", "khong-co", "ABC", "--member", "Ai Đó"],
         ["account", "add", "Tên Sai", "--name", "X"], ["account", "password", "khong-co"],
         ["serve", "--certfile", missing],
     ]

@@ -1,6 +1,6 @@
 """Only the committee voids and releases; one person, one way to vote; nothing names a card in a cookie or Redis.
 
-Each test plays an attacker of issue 18 (items 2, 3) or 19 (item 3): an organiser voiding or releasing, a
+Each test plays an attacker found by an outside review: an organiser voiding or releasing, a
 reserve card casting in an absent delegate's place, paper turned electronic after opening, two organisers
 handing one delegate two cards, the Wi-Fi owner reading the session cookie, the operator reading Redis.
 """
@@ -76,7 +76,7 @@ def audit(database: Database, action: str) -> list[tuple[str, str]]:
 
 
 def test_a_sealed_reserve_card_votes_only_once_released_for_a_latecomer(uow: SqlUnitOfWork, database: Database) -> None:
-    """Issue 18: "an absent delegate's unvoided reserve card cast a ballot; the next present delegate was then refused
+    """From an outside review: "an absent delegate's unvoided reserve card cast a ballot; the next present delegate was then refused
     ballots-over-cards". Now the reserve is sealed before opening: a reserve card cannot sign in nor cast; one release
     (a count, for a late electronic check-in) lets exactly one reserve card cast; closing voids the rest and leaves no
     trace of which card was in the reserve."""
@@ -119,7 +119,7 @@ def test_a_sealed_reserve_card_votes_only_once_released_for_a_latecomer(uow: Sql
 
 
 def test_an_organiser_cannot_void_seal_or_release_and_is_audited(database: Database) -> None:
-    """Issue 18: "an organiser who is not on the committee voided a card (200)". Refused by name, nothing voided,
+    """From an outside review: "an organiser who is not on the committee voided a card (200)". Refused by name, nothing voided,
     the attempt in the audit log; an admin without the committee role likewise; a member's account voids."""
     uow = SqlUnitOfWork(database)
     code = "chi-ban-kiem-phieu"
@@ -203,7 +203,7 @@ def test_on_the_web_an_organiser_voiding_or_releasing_is_told_why(tmp_path: Path
 
 
 def test_once_open_paper_does_not_become_electronic(database: Database) -> None:
-    """Issue 18: "after opening, a paper check-in was undone and redone as electronic (both 200): one person, a
+    """From an outside review: "after opening, a paper check-in was undone and redone as electronic (both 200): one person, a
     paper ballot and a card". The undo still works (a wrong tap); the redo on the other channel is refused, by name."""
     uow = SqlUnitOfWork(database)
     code = "mot-cach"
@@ -223,7 +223,7 @@ def test_once_open_paper_does_not_become_electronic(database: Database) -> None:
 
 @pytest.mark.parametrize("pairs", [100])
 def test_two_organisers_tapping_electronic_at_once_hand_out_one_card(database: Database, pairs: int) -> None:
-    """Issue 18: "two organisers tapping the same delegate at once were both told 'hand out a card'". Real threads on
+    """From an outside review: "two organisers tapping the same delegate at once were both told 'hand out a card'". Real threads on
     the real database: one tap stands, the other is told the card is already handed out, and by whom."""
     code = prepare_conference(SqlUnitOfWork(database), pairs, "hai-nguoi")
 
@@ -265,7 +265,7 @@ def cookie_as_read_on_the_wifi(client: TestClient) -> str:
 
 
 def test_the_session_cookie_does_not_name_the_card(tmp_path: Path) -> None:
-    """Issue 19: "the card's credential sits in the signed, unencrypted session cookie: without TLS, the Wi-Fi owner
+    """From an outside review: "the card's credential sits in the signed, unencrypted session cookie: without TLS, the Wi-Fi owner
     reads every phone's card". Now the cookie says only "signed in with a card of this round"."""
     client, database = hall_app(tmp_path)
     code = "cookie"
@@ -288,7 +288,7 @@ def test_the_session_cookie_does_not_name_the_card(tmp_path: Path) -> None:
 
 
 def test_redis_keys_do_not_name_the_card_and_go_at_closing(tmp_path: Path) -> None:
-    """Issue 19: "failed sign-ins are kept per card, with times, for 10 minutes" (the key was round:S, S listed in
+    """From an outside review: "failed sign-ins are kept per card, with times, for 10 minutes" (the key was round:S, S listed in
     the record). Now the key is an HMAC of S under a per-round secret kept in the database; closing deletes the secret
     and the round's keys. Read as the operator reading Redis would."""
     client, database = hall_app(tmp_path, REDIS)

@@ -7,7 +7,7 @@ crashed on seventeen (an error raised in a worker process could not be sent back
 ballots to the election's identity and adds the committee's signatures, so those records cannot verify
 as they are: tests/data/outside-verifier/make_cases.py rebuilds each kind as a version-3 record (same
 name, same tampering or its nearest version-3 equivalent), keeps that verifier's verdict on the v2 record
-(`independent`) and the product's v2 verdict (`v2_expected`), and adds the forged records of issue 18
+(`independent`) and the product's v2 verdict (`v2_expected`), and adds the forged records of an outside review
 (the server's own cards, a dropped ballot with its receipt, four challenges on one card) and a case for
 each new check. Each record must get its verdict, with every worker count, and never a traceback.
 """
@@ -61,7 +61,7 @@ def test_the_reviewed_differences_are_the_only_ones() -> None:
 
 
 def test_every_v2_kind_is_kept_and_issue_18_is_added() -> None:
-    """All 287 kinds of the outside verifier have their v3 record; issue 18's forged records name their check."""
+    """All 287 kinds of the outside verifier have their v3 record; the outside review's forged records name their check."""
     assert 287 == sum(1 for c in CASES.values() if c["independent"] is not None)
     assert ISSUE_18 == {n: CASES[n]["expected"] for n in ISSUE_18}
 
@@ -78,7 +78,7 @@ def test_each_record_gets_its_verdict(name: str, tmp_path: Path) -> None:
 
 
 def test_the_dropped_ballot_shows_only_through_its_receipt(tmp_path: Path) -> None:
-    """Issue 18: a ballot dropped before the committee counted leaves a record that verifies; the delegate's
+    """From an outside review: a ballot dropped before the committee counted leaves a record that verifies; the delegate's
     receipt, signed by the server's key fixed in E, is what names the drop (check `receipt`)."""
     case = CASES["forged-dropped-ballot-receipt"]
     path = tmp_path / "dropped.json"

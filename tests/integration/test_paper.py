@@ -154,7 +154,7 @@ def test_a_delegate_votes_on_one_channel_only(uow: SqlUnitOfWork) -> None:
     """docs/paper.md: a delegate who voted electronically cannot also be issued a paper ballot."""
     _paper_round(uow)
     rounds.attend(uow, demo.DEMO_CODE, "Đại biểu 1", "electronic")
-    with pytest.raises(InvalidInput) as caught:  # a retry hands out no second card (issue 18)
+    with pytest.raises(InvalidInput) as caught:  # a retry hands out no second card
         rounds.attend(uow, demo.DEMO_CODE, "Đại biểu 1", "electronic")
     assert "card-already-handed-out" == caught.value.code
     with pytest.raises(InvalidInput) as caught:

@@ -219,7 +219,7 @@ def test_challenge_opens_the_ballot_names_no_card_and_it_cannot_be_cast(database
         stored = [b for b, _ in uow.voting.ballots(CODE, spoiled=True)]
     assert 4 == len(stored) and all("credential" not in b and "signature" not in b for b in stored)
     with database.engine.connect() as connection:  # as the operator reads it: no column counts a card's checks
-        assert {"round_id", "credential", "void", "used"} == set(connection.execute(text("SELECT * FROM cards")).keys())
+        assert {"round_id", "credential", "void", "used", "sealed"} == set(connection.execute(text("SELECT * FROM cards")).keys())
         assert "credential" not in set(connection.execute(text("SELECT * FROM spoiled_ballots")).keys())
     voting.cast(uow, CODE, hall.ballot(8, choices, seed=69))
 

@@ -98,7 +98,7 @@ def test_create_a_round_from_files_then_upload_the_committees_cards(client: Test
     assert 422 == client.post("/admin/r/web-round/cards", files={"cards_file": ("x.json", extra)}).status_code
     unsigned = json.dumps(made.public | {"signatures": made.public["signatures"][:1]})
     refused = client.post("/admin/r/web-round/cards", files={"cards_file": ("x.json", unsigned)})
-    assert 422 == refused.status_code and "[signatures]" in refused.text
+    assert 422 == refused.status_code and "[Chữ ký của Ban kiểm phiếu]" in refused.text
     page = client.post("/admin/r/web-round/cards", files={"cards_file": ("c.json", json.dumps(made.public))}).text
     assert "Thẻ: <strong>4</strong>" in page
     pdf = cards_pdf(rounds.load(uow, "web-round")[0], "web-round", made.secrets, "http://192.168.1.10:8000", "HoiTruong")

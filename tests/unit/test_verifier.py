@@ -108,7 +108,7 @@ def swap_spoiled_codes(r: dict[str, Any]) -> None:
 
 
 def own_cards(r: dict[str, Any], restate: bool) -> None:
-    """Issue 18: the server lists two cards of its own and raises issued (and the electronic check-ins) by two;
+    """From an outside review: the server lists two cards of its own and raises issued (and the electronic check-ins) by two;
     with ``restate`` it also writes the E its new list gives."""
     from tinnhiem.crypto.group import base_mul
     from tinnhiem.crypto.record import from_json
@@ -142,7 +142,7 @@ def relabel_signature(r: dict[str, Any], where: str, member: int) -> None:
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("one byte of one ciphertext", lambda r: r["ballots"][3]["rows"][1].update(beta=flip_byte(r["ballots"][3]["rows"][1]["beta"])), "encoding|tracking-code"),
     ("one byte of a proof", lambda r: r["ballots"][0]["rows"][2]["z"].__setitem__(1, flip_byte(r["ballots"][0]["rows"][2]["z"][1], 0)), "tracking-code"),
-    ("a ballot dropped", drop_ballot, "closing"),  # the committee's statement counted it (issue 18)
+    ("a ballot dropped", drop_ballot, "closing"),  # the committee's statement counted it
     ("a ballot dropped, count kept", lambda r: drop_ballot(r, 0, recount=False), "closing"),
     ("a ballot dropped, its card left live", lambda r: r["ballots"].pop(0), "cards-voided"),
     ("a ballot duplicated", duplicate_ballot, "order"),
@@ -189,7 +189,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("the count left out", lambda r: r.update(tally=None, decryption=None, state="closed"), "complete"),
     ("a count while voting is open", lambda r: r.update(state="open"), "format"),
     ("a total of 2^63", lambda r: r["decryption"][0].update(total=2**63), "bounds"),
-    # Issue 18 and 19: what the committee signs (protocol 3).
+    # From an outside review: what the committee signs (protocol 3).
     ("the server's own cards, issued raised", lambda r: own_cards(r, restate=False), "election"),
     ("the server's own cards, issued raised, E restated", lambda r: own_cards(r, restate=True), "card-signatures"),
     ("the election's identity changed", lambda r: r.update(election=flip_byte(r["election"])), "election"),
@@ -273,7 +273,7 @@ def test_a_ballot_from_another_election_is_refused(simulated: Simulated, record:
 
 
 def test_a_dropped_ballot_with_its_receipt_is_reported(simulated: Simulated, record: dict[str, Any]) -> None:
-    """Issue 18: the server drops a cast ballot before closing and voids its card; the committee counts what it
+    """From an outside review: the server drops a cast ballot before closing and voids its card; the committee counts what it
     is shown. The record verifies, but the delegate's receipt (signed by the server's r) names the check
     `receipt`; a receipt of a ballot that is there, or a forged one, does not."""
     from tinnhiem.crypto.election import sign_receipt
@@ -299,7 +299,7 @@ def test_a_dropped_ballot_with_its_receipt_is_reported(simulated: Simulated, rec
 
 
 def test_the_challenge_limit_is_checked() -> None:
-    """Issue 18 found four challenges on one card accepted. A spoiled ballot now names no card, so "four on one
+    """An outside review found four challenges on one card accepted. A spoiled ballot now names no card, so "four on one
     card" cannot be written; what remains checkable is the round's limit: at most 3 per card listed."""
     one_card = simulate(MANIFEST, CHOICES[:1], spoil=3, void=0, seed=6)
     assert 3 == verify(to_json(one_card)).spoiled
@@ -309,7 +309,7 @@ def test_the_challenge_limit_is_checked() -> None:
 
 
 def test_checks_run_in_the_order_listed(record: dict[str, Any]) -> None:
-    """Two faults at once: the one earlier in §12's list is named (issue 18: `tracking-code` was named before
+    """Two faults at once: the one earlier in §12's list is named (an outside review: `tracking-code` was named before
     `order`; ballot checks run ballot by ballot)."""
     tampered = copy.deepcopy(record)
     tampered["ballots"][1]["code"] = flip_byte(tampered["ballots"][1]["code"], 31)  # tracking-code
@@ -417,7 +417,7 @@ def test_the_schema_names_the_same_check_as_the_reader(record: dict[str, Any], c
 def test_every_bounds_message_gives_both_bounds_in_both_languages(
     record: dict[str, Any], change: Callable[[dict[str, Any]], None], field: str, low: int, high: int
 ) -> None:
-    """Issue 18: the schema's `bounds` named only the bound crossed, and the English message printed the
+    """From an outside review: the schema's `bounds` named only the bound crossed, and the English message printed the
     catalogue's header (the missing bound was an empty text, and gettext("") is the header)."""
     from tinnhiem.services.verification import verify_record
 
@@ -477,7 +477,7 @@ def test_tinnhiem_verify_reports_a_receipt_the_record_lacks(
 def test_a_members_device_decrypts_only_the_sums_of_the_ballots_the_committee_confirmed(
     simulated: Simulated, record: dict[str, Any]
 ) -> None:
-    """Issue 19: before decrypting, a member's device checks the closed record up to the closing statement
+    """From an outside review: before decrypting, a member's device checks the closed record up to the closing statement
     and recomputes the sums. A server that hides ballots (statement kept) is refused `closing-count`; one
     that sends one ballot's rows as the tally is refused `tally-sum`; the honest sums are returned."""
     from tinnhiem.crypto.elgamal import Ciphertext
@@ -505,7 +505,7 @@ def test_a_members_device_decrypts_only_the_sums_of_the_ballots_the_committee_co
 def test_the_card_file_is_checked_against_the_election_file(simulated: Simulated) -> None:
     """§6.2: the hall's election file round-trips and its ceremony is checked on the committee's laptop; the
     server accepts the committee's card file only with E recomputed from its own data and ≥ k signatures.
-    Issue 18: the committee's 10 credentials plus the organiser's own do not pass, whatever E is written."""
+    From an outside review: the committee's 10 credentials plus the organiser's own do not pass, whatever E is written."""
     from tinnhiem.crypto.group import base_mul
     from tinnhiem.crypto.record import (
         CardFile,

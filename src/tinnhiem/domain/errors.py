@@ -234,7 +234,8 @@ FIELD_LABELS: Mapping[str, str] = {  # what a page says instead of the field's i
     "reason": N_("Lý do"), "dossier": N_("Báo cáo tự đánh giá"), "file": N_("Tệp"), "passphrase": N_("Mật khẩu"),
     "key_file": N_("Tệp khóa"), "decision": N_("Quyết định"), "corners": N_("Bốn góc"), "count": N_("Số lượng"),
     "ceremony": N_("Lễ tạo khóa"), "phase": N_("Lễ tạo khóa"), "share": N_("Phần giải mã"),
-    "shares": N_("Phần giải mã"),
+    "shares": N_("Phần giải mã"), "signatures": N_("Chữ ký của Ban kiểm phiếu"), "election": N_("Mã cuộc bỏ phiếu (E)"),
+    "receipt": N_("Biên nhận"), "spoiled": N_("Phiếu kiểm tra máy"),
 }
 
 

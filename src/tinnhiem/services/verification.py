@@ -62,7 +62,7 @@ def _resolve(node: dict[str, Any], wanted: tuple[str, ...]) -> dict[str, Any]:
 
 def schema_bounds(loc: tuple[str | int, ...], length: bool) -> tuple[int, int]:
     """Both bounds of the field at ``loc`` (a number, or a list's length) as the schema states them: a schema
-    error gives only the bound that was crossed, and the message names both (issue 18)."""
+    error gives only the bound that was crossed, and the message names both."""
     keys = ("minItems", "maxItems") if length else ("minimum", "maximum")
     node = _record_schema()
     for part in loc:
