@@ -245,7 +245,7 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         database, secrets, ballots = prepared(url, code, delegates, f"Thử tải {delegates} đại biểu", subjects)
         measured = machine(url, code, ballots[0])
         env = os.environ | {"TINNHIEM_DATABASE_URL": url, "TINNHIEM_HOME": tempfile.mkdtemp(),
-                            "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "B"}
+                            "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "BENCH-HALL-2026"}
         server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT),
                                    "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{PORT}"

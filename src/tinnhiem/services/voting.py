@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tinnhiem.crypto import ceremony
+from tinnhiem.crypto.ballot import SIGNATURE_TAG as BALLOT_SIGNATURE
 from tinnhiem.crypto.ballot import EncryptedBallot, alphas, choices_of, verify_ballot, verify_opening
 from tinnhiem.crypto.credentials import Signature, verify_signature
 from tinnhiem.crypto.errors import VerificationError
@@ -205,14 +206,35 @@ def card_used(uow: UnitOfWork, code: str, credential: str) -> bool:
 
 
 def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") -> tuple[Manifest, EncryptedBallot]:
-    """Read and verify a submitted ballot (code, round, shape, signature, proofs) before anything is stored."""
+    """Read a submitted ballot (code, round, shape): decoding only, no proof checked yet."""
     m = manifest(election)
     try:
         ballot = read_ballot(data, field)
-        verify_ballot(m, bytes.fromhex(election.joint_key), ballot)
+        if ballot.manifest_hash != m.hash:
+            raise VerificationError("ballot-round", ballot=ballot.code)
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field=field, reason=error) from None
     return m, ballot
+
+
+def _card_may_sign(uow: UnitOfWork, code: str, ballot: EncryptedBallot, field: str = "ballot") -> StoredCard:
+    """The cheap refusals, before any proof (issue 20): an unknown, void or used card (one read), then the card's
+    signature (two multiplications). A request that fails here costs the hall less than a delegate's ballot,
+    whose ~12 multiplications a row are checked only after (``_verify``)."""
+    with uow:
+        card = _usable(uow.voting.card(code, ballot.credential.hex()))
+    if not verify_signature(ballot.signature, ballot.credential, BALLOT_SIGNATURE, ballot.digest()):
+        raise InvalidInput("ballot-refused", field=field,
+                           reason=VerificationError("ballot-signature", ballot=ballot.code))
+    return card
+
+
+def _verify(m: Manifest, election: Election, ballot: EncryptedBallot, field: str = "ballot") -> None:
+    """The whole check of a ballot (shape, signature, every row's proof): the hall's one large cost per delegate."""
+    try:
+        verify_ballot(m, bytes.fromhex(election.joint_key), ballot)
+    except VerificationError as error:
+        raise InvalidInput("ballot-refused", field=field, reason=error) from None
 
 
 def _open_election(uow: UnitOfWork, code: str) -> Election:
@@ -231,8 +253,15 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]
     only for the check of the state and the counts and for the commit: a cast still commits before
     the close or is refused (the close waits on the same lock, then counts).
     """
-    m, ballot = _read(_open_election(uow, code), data)
+    election = _open_election(uow, code)
+    m, ballot = _read(election, data)
     credential, tracking = ballot.credential.hex(), ballot.code
+    if _card_may_sign(uow, code, ballot).used:  # a retry of the stored ballot gets its code; any other, refused
+        with uow:
+            if uow.voting.ballot_code(code, credential) == tracking:
+                return tracking, ballot.short_code
+        raise InvalidInput("card-used", field="credential")
+    _verify(m, election, ballot)
     try:
         with uow:
             _usable(uow.voting.card(code, credential))
@@ -265,6 +294,12 @@ def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
     """Benaloh: publish a spoiled ballot with its nonces (a few per card); returns the choices and codes."""
     election = _open_election(uow, code)
     m, ballot = _read(election, data)
+    signer = _card_may_sign(uow, code, ballot)
+    if signer.used:
+        raise InvalidInput("card-used", field="credential")
+    if signer.challenges >= MAX_CHALLENGES:
+        raise InvalidInput("too-many-challenges", field="credential", limit=MAX_CHALLENGES)
+    _verify(m, election, ballot)
     try:
         revealed = read_secrets(opened, "secrets")
         verify_opening(m, bytes.fromhex(election.joint_key), ballot, revealed)

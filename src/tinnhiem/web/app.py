@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from tinnhiem.domain.errors import InvalidInput, NotAllowed, NotFound, NotSignedIn, QuorumNotMet, TinnhiemError
+from tinnhiem.domain.errors import Busy, InvalidInput, NotAllowed, NotFound, NotSignedIn, QuorumNotMet, TinnhiemError
 from tinnhiem.i18n import message
 from tinnhiem.services import accounts
 from tinnhiem.storage.db import Database
@@ -32,7 +32,7 @@ __all__ = ["Hall", "create_app"]  # Hall lives in web/deps.py; kept here for old
 
 HERE = Path(__file__).parent
 STATUS: dict[type[TinnhiemError], int] = {QuorumNotMet: 409, NotFound: 404, InvalidInput: 422, NotSignedIn: 401,
-                                         NotAllowed: 403, TinnhiemError: 400}
+                                         NotAllowed: 403, Busy: 503, TinnhiemError: 400}
 # (status, the framework's detail) -> our error code and the field it concerns; "" matches any detail
 HTTP_ERRORS: dict[tuple[int, str], tuple[str, str | None]] = {
     (403, "CSRF"): ("csrf", "csrf"), (400, ""): ("unreadable-body", "body"), (404, ""): ("page-not-found", None),
