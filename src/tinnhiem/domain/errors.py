@@ -94,6 +94,7 @@ MESSAGES: Mapping[str, str] = {
     "not-allowed": N_("Tài khoản «{value}» không có quyền làm việc này trong cuộc lấy phiếu này."),
     "account-not-found": N_("Không có tài khoản «{value}»."),
     "too-many-attempts": N_("Nhập sai quá nhiều lần. Hãy chờ {minutes} phút hoặc gặp Ban tổ chức."),
+    "body-too-slow": N_("Nội dung gửi lên quá chậm (quá {seconds} giây): hãy gửi lại."),
     "busy": N_("Máy chủ đang bận: hãy thử lại sau vài giây."),
     "already-voted": N_("Đại biểu đã bỏ phiếu rồi; mỗi đại biểu chỉ bỏ một phiếu."),
     "too-large": N_("Tệp quá lớn (tối đa {limit})."),

@@ -20,7 +20,7 @@ from tinnhiem.i18n import message
 from tinnhiem.services import accounts
 from tinnhiem.storage.db import Database
 from tinnhiem.web import routes_accounts, routes_admin, routes_committee, routes_paper, routes_public, routes_vote
-from tinnhiem.web.bounds import BoundedBodies, TooLarge, refusal
+from tinnhiem.web.bounds import BoundedBodies, TooLarge, TooSlow, refusal, slow_refusal
 from tinnhiem.web.deps import Hall
 from tinnhiem.web.limiter import SignInLimits
 from tinnhiem.web.live import Hub, Live
@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "message_en": message(error, "en")}
         if request.url.path.startswith("/api/"):
             return JSONResponse(body, status_code=status, headers=headers)
-        return hall.page(request, "error.html", status=status, error=body)
+        page = hall.page(request, "error.html", status=status, error=body)
+        page.headers.update(headers or {})
+        return page
 
     @app.exception_handler(TinnhiemError)
     async def tinnhiem_error(request: Request, error: TinnhiemError) -> Response:
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The framework's own refusals (no CSRF token, a body it cannot parse, no such page) in the same shape."""
         if isinstance(error, TooLarge):
             return refuse(request, refusal(error.bound), 413)
+        if isinstance(error, TooSlow):
+            return refuse(request, slow_refusal(), 408, {"Connection": "close"})
         code, field = HTTP_ERRORS.get((error.status_code, str(error.detail)), HTTP_ERRORS.get((error.status_code, ""),
                                                                                             ("http-error", None)))
         return refuse(request, TinnhiemError(code, field=field, status=error.status_code), error.status_code,
