@@ -263,8 +263,7 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]
         raise InvalidInput("card-used", field="credential")
     _verify(m, election, ballot)
     try:
-        with uow:
-            _usable(uow.voting.card(code, credential))
+        with uow:  # the card was found usable above; voided since, use_card below says so
             uow.voting.cast(code, credential, tracking, ballot.short_code, ballot_json(ballot),
                             [a.hex() for a in alphas(ballot)])
             election = uow.voting.lock_election(code)
@@ -308,7 +307,6 @@ def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
     credential = ballot.credential.hex()
     try:
         with uow:  # in the order of a cast: the writes first, the election's lock last (no cycle between them)
-            _usable(uow.voting.card(code, credential))
             uow.voting.spoil(code, credential, ballot.code, ballot.short_code, ballot_json(ballot),
                              secrets_json(revealed), [a.hex() for a in alphas(ballot)])
             if uow.voting.lock_election(code).state != "open":
