@@ -9,6 +9,7 @@ election's row lock, so a cast either commits before the close or is refused.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,18 @@ MAX_CHALLENGES = 3  # per card: enough to check a device, too few to flood the r
 SIGN_IN_TAG = "sign-in"
 
 
+_MANIFESTS: dict[str, Manifest] = {}  # per worker: a manifest read once (its hash and value points made once)
+
+
 def manifest(election: Election) -> Manifest:
-    return read_manifest(election.manifest)
+    """The election's manifest; each worker reads each one once (every sign-in and cast needs it)."""
+    key = json.dumps(election.manifest, sort_keys=True, ensure_ascii=False)
+    found = _MANIFESTS.get(key)
+    if found is None:
+        if len(_MANIFESTS) >= 64:
+            _MANIFESTS.clear()
+        found = _MANIFESTS[key] = read_manifest(election.manifest)
+    return found
 
 
 def _electronic_check_ins(uow: UnitOfWork, code: str) -> int:
@@ -205,44 +216,49 @@ def card_used(uow: UnitOfWork, code: str, credential: str) -> bool:
     return card is not None and card.used
 
 
-def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") -> tuple[Manifest, EncryptedBallot]:
-    """Read a submitted ballot (code, round, shape): decoding only, no proof checked yet."""
-    m = manifest(election)
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A posted ballot that passed the cheap checks: its election (open), manifest, ballot and card."""
+
+    election: Election
+    manifest: Manifest
+    ballot: EncryptedBallot
+    card: StoredCard
+
+
+def _cheap_checks(uow: UnitOfWork, code: str, data: Mapping[str, Any], field: str = "ballot") -> Posted:
+    """The refusals that cost less than a ballot's proofs, all made before any proof is checked (issue 20).
+
+    The ballot is decoded (no proof checked), then one transaction reads the election and the card; a closed
+    round, a ballot of another round, an unknown or void card, then a signature that is not the card's (two
+    multiplications) are refused by name. A delegate's ballot then costs its ~12 multiplications a row
+    (``_verify``); an attacker's refused request, one read.
+    """
     try:
         ballot = read_ballot(data, field)
-        if ballot.manifest_hash != m.hash:
-            raise VerificationError("ballot-round", ballot=ballot.code)
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field=field, reason=error) from None
-    return m, ballot
-
-
-def _card_may_sign(uow: UnitOfWork, code: str, ballot: EncryptedBallot, field: str = "ballot") -> StoredCard:
-    """The cheap refusals, before any proof (issue 20): an unknown, void or used card (one read), then the card's
-    signature (two multiplications). A request that fails here costs the hall less than a delegate's ballot,
-    whose ~12 multiplications a row are checked only after (``_verify``)."""
     with uow:
-        card = _usable(uow.voting.card(code, ballot.credential.hex()))
+        election = uow.voting.election(code)
+        card = uow.voting.card(code, ballot.credential.hex())
+    if election is None or election.state != "open":
+        raise InvalidInput("voting-not-open", field="round")
+    m = manifest(election)
+    if ballot.manifest_hash != m.hash:
+        raise InvalidInput("ballot-refused", field=field, reason=VerificationError("ballot-round", ballot=ballot.code))
+    usable = _usable(card)
     if not verify_signature(ballot.signature, ballot.credential, BALLOT_SIGNATURE, ballot.digest()):
         raise InvalidInput("ballot-refused", field=field,
                            reason=VerificationError("ballot-signature", ballot=ballot.code))
-    return card
+    return Posted(election, m, ballot, usable)
 
 
-def _verify(m: Manifest, election: Election, ballot: EncryptedBallot, field: str = "ballot") -> None:
+def _verify(posted: Posted, field: str = "ballot") -> None:
     """The whole check of a ballot (shape, signature, every row's proof): the hall's one large cost per delegate."""
     try:
-        verify_ballot(m, bytes.fromhex(election.joint_key), ballot)
+        verify_ballot(posted.manifest, bytes.fromhex(posted.election.joint_key), posted.ballot)
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field=field, reason=error) from None
-
-
-def _open_election(uow: UnitOfWork, code: str) -> Election:
-    with uow:
-        election = uow.voting.election(code)
-    if election is None or election.state != "open":
-        raise InvalidInput("voting-not-open", field="round")
-    return election
 
 
 def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]:
@@ -253,15 +269,15 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]
     only for the check of the state and the counts and for the commit: a cast still commits before
     the close or is refused (the close waits on the same lock, then counts).
     """
-    election = _open_election(uow, code)
-    m, ballot = _read(election, data)
+    posted = _cheap_checks(uow, code, data)
+    m, ballot = posted.manifest, posted.ballot
     credential, tracking = ballot.credential.hex(), ballot.code
-    if _card_may_sign(uow, code, ballot).used:  # a retry of the stored ballot gets its code; any other, refused
+    if posted.card.used:  # a retry of the stored ballot gets its code; any other, refused
         with uow:
             if uow.voting.ballot_code(code, credential) == tracking:
                 return tracking, ballot.short_code
         raise InvalidInput("card-used", field="credential")
-    _verify(m, election, ballot)
+    _verify(posted)
     try:
         with uow:  # the card was found usable above; voided since, use_card below says so
             uow.voting.cast(code, credential, tracking, ballot.short_code, ballot_json(ballot),
@@ -291,14 +307,13 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[str, str]
 def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any],
               opened: Mapping[str, Any]) -> tuple[list[int | None], str, str]:
     """Benaloh: publish a spoiled ballot with its nonces (a few per card); returns the choices and codes."""
-    election = _open_election(uow, code)
-    m, ballot = _read(election, data)
-    signer = _card_may_sign(uow, code, ballot)
-    if signer.used:
+    posted = _cheap_checks(uow, code, data)
+    election, m, ballot = posted.election, posted.manifest, posted.ballot
+    if posted.card.used:
         raise InvalidInput("card-used", field="credential")
-    if signer.challenges >= MAX_CHALLENGES:
+    if posted.card.challenges >= MAX_CHALLENGES:
         raise InvalidInput("too-many-challenges", field="credential", limit=MAX_CHALLENGES)
-    _verify(m, election, ballot)
+    _verify(posted)
     try:
         revealed = read_secrets(opened, "secrets")
         verify_opening(m, bytes.fromhex(election.joint_key), ballot, revealed)
