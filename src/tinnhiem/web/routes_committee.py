@@ -15,7 +15,7 @@ from tinnhiem.services import cards, key_ceremony, record, reserve, rounds, voti
 from tinnhiem.services.schemas import ClosingSignature, Deal, Shares, VoidCards
 from tinnhiem.web.deps import HallDep
 from tinnhiem.web.security import require_csrf
-from tinnhiem.web.staff import Organiser, StaffOf
+from tinnhiem.web.staff import Organiser, StaffOf, staff_of
 
 router = APIRouter()
 HEX32 = r"^[0-9a-f]{64}$"
