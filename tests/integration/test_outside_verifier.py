@@ -9,7 +9,9 @@ as they are: tests/data/outside-verifier/make_cases.py rebuilds each kind as a v
 name, same tampering or its nearest version-3 equivalent), keeps that verifier's verdict on the v2 record
 (`independent`) and the product's v2 verdict (`v2_expected`), and adds the forged records of issue 18
 (the server's own cards, a dropped ballot with its receipt, four challenges on one card) and a case for
-each new check. Each record must get its verdict, with every worker count, and never a traceback.
+each new check, and the whole committee substituted (a record that verifies alone and fails only against the
+hall's E or a delegate's receipt). Each record must get its verdict (given its receipts and its --election E),
+with every worker count, and never a traceback.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ v2-verdicts.json). Version 3 binds ballots to the election's identity E, makes s
 name no card and adds the committee's signatures, so those records cannot verify as they are.
 This script makes, for each, a version-3 record with the same tampering (same name; where the
 tampering no longer exists in version 3, its nearest equivalent, said in its description), the
-check version 3 must name, and the three forged records of issue 18. Deterministic (fixed seeds).
+check version 3 must name, and the three forged records of issue 18; then the whole committee substituted
+(checked alone, with --election the hall's E, with a hall receipt) and the receipt cases of §12.6. A case
+may carry receipts and an E to give with --election ("election", hex or null). Deterministic (fixed seeds).
 
     .venv/bin/python tests/data/outside-verifier/make_cases.py     # writes cases.json.gz beside it
 """
