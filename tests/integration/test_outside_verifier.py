@@ -1,10 +1,15 @@
-"""Records built by an independent verifier written from docs/protocol.md alone (it never read src/).
+"""The kinds of record an independent verifier built from docs/protocol.md alone (it never read src/).
 
-287 records, honest and tampered, each with that verifier's verdict. Before the fixes that came with
-them, `tinnhiem verify` called six of them valid that must be refused (a point spelt with bit 255 set:
-libsodium reads past that bit, so one card had two credentials and cast two counted ballots), and
-crashed on seventeen (an error raised in a worker process could not be sent back). Each record must
-now get its verdict, with every worker count, and never a traceback.
+That verifier built 287 version-2 records, honest and tampered, each with its verdict; before the fixes
+that came with them, `tinnhiem verify` called six valid that must be refused (a point spelt with bit 255
+set: libsodium reads past that bit, so one card had two credentials and cast two counted ballots), and
+crashed on seventeen (an error raised in a worker process could not be sent back). Version 3 binds
+ballots to the election's identity and adds the committee's signatures, so those records cannot verify
+as they are: tests/data/outside-verifier/make_cases.py rebuilds each kind as a version-3 record (same
+name, same tampering or its nearest version-3 equivalent), keeps that verifier's verdict on the v2 record
+(`independent`) and the product's v2 verdict (`v2_expected`), and adds the forged records of issue 18
+(the server's own cards, a dropped ballot with its receipt, four challenges on one card) and a case for
+each new check. Each record must get its verdict, with every worker count, and never a traceback.
 """
 
 from __future__ import annotations
@@ -18,33 +23,47 @@ import pytest
 
 from tinnhiem.cli.verify import verify_file
 from tinnhiem.crypto.errors import VerificationError
+from tinnhiem.crypto.record import read_receipt
 
 CASES: dict[str, dict[str, Any]] = json.loads(gzip.decompress(
     (Path(__file__).parents[1] / "data" / "outside-verifier" / "cases.json.gz").read_bytes()))
-# Where we name another check than the independent verifier, or another verdict, and why (protocol.md §11–§12).
+# Where version 3 names another check than version 2 did for the record of the same name, and why
+# (protocol.md §6, §11–§12).
 REVIEWED = {
-    # Its generator left unused cards live in closed records; closing voids them (§6.2), check `cards-voided`.
-    **dict.fromkeys(["ok-zero-ballots", "ok-4-challenges", "ok-weird-texts", "ok2-base", "ok-escaped-key",
-                     "ok-pretty-ascii", "ok-keys-reversed"], "cards-voided"),
-    "dup-same-ballot-cast-and-spoiled": "cards-voided",  # also duplicate; `cards-voided` (17) runs first
-    "junk-hugeint-total": "format",  # 5,000 digits: no JSON reader here holds it (§12: `format`)
-    "dm-missing-subject": "tally-sum", "dm-extra-subject": "tally-sum",  # one decryption entry per subject
-    "two-sig-round": "ballot-signature",  # ballot by ballot: cast ballots first, then spoiled (§12)
-    "two-spoiledsig-castproof": "ballot-proof",
-    "sur-hex": "format",  # a lone surrogate: not text at all (§12: `format`)
+    # The card list is covered by E (§6.2): a card taken off the list changes E, check `election` (14),
+    # before the ballot's own card is looked up (18).
+    "bc-unlisted-cast": "election",
+    # A spoiled ballot names no card (§6.5): a credential or a signature on one is a field §11 does not have.
+    "bc-unlisted-spoiled": "format", "sig-spoiled-copied": "format",
+    # v2's generator left unused cards live in closed records (`cards-voided`); the v3 records are made by
+    # the product's own simulation, which voids them at closing (§6.7), so the honest ones are valid and the
+    # cast-and-spoiled ballot is caught by `duplicate`.
+    **dict.fromkeys(["ok-4-challenges", "ok-escaped-key", "ok-keys-reversed", "ok-pretty-ascii", "ok-weird-texts",
+                     "ok-zero-ballots", "ok2-base"], "valid"),
+    "dup-same-ballot-cast-and-spoiled": "duplicate",
 }
+ISSUE_18 = {"forged-own-cards": "card-signatures", "forged-own-cards-same-e": "election",
+            "forged-dropped-ballot-receipt": "receipt", "forged-dropped-ballot-after-closing": "closing",
+            "forged-4-challenges-one-card": "format", "forged-challenges-over-limit": "challenge-limit"}
 
 
-def _verdict(path: Path, workers: int) -> str:
+def _verdict(path: Path, workers: int, receipts: list[dict[str, Any]]) -> str:
     try:
-        verify_file(path, workers)
+        verify_file(path, workers, tuple(read_receipt(r) for r in receipts))
     except VerificationError as error:
         return error.code
     return "valid"
 
 
 def test_the_reviewed_differences_are_the_only_ones() -> None:
-    assert {n: c["expected"] for n, c in CASES.items() if c["expected"] != c["independent"]} == REVIEWED
+    assert {n: c["expected"] for n, c in CASES.items()
+            if c["v2_expected"] is not None and c["expected"] != c["v2_expected"]} == REVIEWED
+
+
+def test_every_v2_kind_is_kept_and_issue_18_is_added() -> None:
+    """All 287 kinds of the outside verifier have their v3 record; issue 18's forged records name their check."""
+    assert 287 == sum(1 for c in CASES.values() if c["independent"] is not None)
+    assert ISSUE_18 == {n: CASES[n]["expected"] for n in ISSUE_18}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -52,7 +71,37 @@ def test_each_record_gets_its_verdict(name: str, tmp_path: Path) -> None:
     case = CASES[name]
     path = tmp_path / f"{name}.json"
     path.write_bytes(case["text"].encode("latin-1"))  # the bytes as built, not-UTF-8 ones included
-    expected = REVIEWED.get(name, case["independent"])
-    assert expected == _verdict(path, 1), case["description"]
-    if case["crashed_before"] or name.startswith("hb-"):
-        assert expected == _verdict(path, 2), case["description"]  # through the worker processes
+    expected = case["expected"]
+    assert expected == _verdict(path, 1, case["receipts"]), case["description"]
+    if case["crashed_before"] or name.startswith(("hb-", "forged-")):
+        assert expected == _verdict(path, 2, case["receipts"]), case["description"]  # through the workers
+
+
+def test_the_dropped_ballot_shows_only_through_its_receipt(tmp_path: Path) -> None:
+    """Issue 18: a ballot dropped before the committee counted leaves a record that verifies; the delegate's
+    receipt, signed by the server's key fixed in E, is what names the drop (check `receipt`)."""
+    case = CASES["forged-dropped-ballot-receipt"]
+    path = tmp_path / "dropped.json"
+    path.write_bytes(case["text"].encode("latin-1"))
+    assert "valid" == _verdict(path, 1, [])
+    assert "receipt" == _verdict(path, 1, case["receipts"])
+
+
+@pytest.mark.parametrize("name", ["forged-own-cards", "forged-dropped-ballot-receipt", "dup-within-ballot",
+                                  "hb-double-vote", "enc-upper-alpha", "ok-base"])
+def test_the_kept_script_rebuilds_the_kept_records(name: str) -> None:
+    """make_cases.py is deterministic: what it builds now is what cases.json.gz holds (spot checks)."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).parents[1] / "data" / "outside-verifier" / "make_cases.py"
+    spec = importlib.util.spec_from_file_location("make_cases", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_cases"] = module  # its dataclass looks itself up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["make_cases"]
+    built = module.CASES[name][1]()
+    assert (CASES[name]["text"], CASES[name]["expected"]) == (built[0].decode("latin-1"), built[1])

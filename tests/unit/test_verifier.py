@@ -472,3 +472,91 @@ def test_tinnhiem_verify_reports_a_receipt_the_record_lacks(
     verdict = json.loads(result.stdout)
     assert (1, "receipt") == (result.exit_code, verdict["check"])
     assert record["ballots"][2]["code"] in verdict["message"] and "the record lacks that ballot" in verdict["message_en"]
+
+
+def test_a_members_device_decrypts_only_the_sums_of_the_ballots_the_committee_confirmed(
+    simulated: Simulated, record: dict[str, Any]
+) -> None:
+    """Issue 19: before decrypting, a member's device checks the closed record up to the closing statement
+    and recomputes the sums. A server that hides ballots (statement kept) is refused `closing-count`; one
+    that sends one ballot's rows as the tally is refused `tally-sum`; the honest sums are returned."""
+    from tinnhiem.crypto.elgamal import Ciphertext
+    from tinnhiem.crypto.verify import sums_to_decrypt, verify_for_decryption
+
+    closed = copy.deepcopy(record) | {"state": "closed", "tally": None, "decryption": None}
+    checked = verify_for_decryption(closed)
+    assert simulated.record.sums == sums_to_decrypt(checked, simulated.record.sums)
+    one_ballot = tuple(Ciphertext(r.ciphertext.alpha, r.ciphertext.beta) for r in checked.ballots[0].rows)
+    with pytest.raises(VerificationError) as caught:
+        sums_to_decrypt(checked, one_ballot)
+    assert ("tally-sum", {"row": 1}) == (caught.value.code, caught.value.params)
+    hidden = copy.deepcopy(closed)
+    for _ in range(5):  # five of six ballots hidden, their cards voided; the statement the committee signed kept
+        gone = hidden["ballots"].pop(0)
+        next(c for c in hidden["cards"]["list"] if c["credential"] == gone["credential"]).update(void=True)
+    with pytest.raises(VerificationError) as caught:
+        verify_for_decryption(hidden)
+    assert ("closing-count", {"ballots": 1, "stated": 6}) == (caught.value.code, caught.value.params)
+    with pytest.raises(VerificationError) as caught:
+        verify_for_decryption(record)  # a tallied record is not one to decrypt
+    assert "complete" == caught.value.code
+
+
+def test_the_card_file_is_checked_against_the_election_file(simulated: Simulated) -> None:
+    """§6.2: the hall's election file round-trips and its ceremony is checked on the committee's laptop; the
+    server accepts the committee's card file only with E recomputed from its own data and ≥ k signatures.
+    Issue 18: the committee's 10 credentials plus the organiser's own do not pass, whatever E is written."""
+    from tinnhiem.crypto.group import base_mul
+    from tinnhiem.crypto.record import (
+        CardFile,
+        ElectionFile,
+        card_file_json,
+        election_file_json,
+        read_card_file,
+        read_election_file,
+    )
+    from tinnhiem.crypto.verify import check_card_file, check_election_file
+
+    r = simulated.record
+    election_file = ElectionFile(r.manifest, r.committee, r.member_names, r.commitments, r.joint_key, r.receipt_key)
+    assert election_file == read_election_file(election_file_json(election_file))
+    check_election_file(election_file)
+    cards = CardFile(r.manifest.round_id, r.election or b"", tuple(sorted(c.credential for c in r.cards)),
+                     r.card_signatures)
+    assert cards == read_card_file(card_file_json(cards))
+    assert r.election == check_card_file(election_file, cards)
+    own = (*cards.credentials, base_mul(4242))
+    refused = {
+        "own card, E kept": replace(cards, credentials=own),
+        "own card, E restated": replace(cards, credentials=own, election=election_hash_of(election_file, own)),
+        "one signature": replace(cards, signatures=cards.signatures[:1]),
+        "another receipt key": cards,
+    }
+    expected = {"own card, E kept": "election", "own card, E restated": "card-signatures",
+                "one signature": "card-signatures", "another receipt key": "election"}
+    for label, tampered in refused.items():
+        checked_against = replace(election_file, receipt_key=base_mul(5)) if label == "another receipt key" \
+            else election_file
+        with pytest.raises(VerificationError) as caught:
+            check_card_file(checked_against, tampered)
+        assert expected[label] == caught.value.code, label
+    bad = election_file_json(election_file)
+    bad["committee"]["commitments"][0]["proofs"].reverse()
+    with pytest.raises(VerificationError) as caught:
+        check_election_file(read_election_file(bad))
+    assert "coefficient-proof" == caught.value.code
+
+
+def election_hash_of(f: Any, credentials: Any) -> bytes:
+    from tinnhiem.crypto.election import election_hash
+
+    return election_hash(f.manifest, f.committee, f.commitments, f.joint_key, f.receipt_key, credentials)
+
+
+def test_a_closing_statement_before_the_close_is_named_as_such(record: dict[str, Any]) -> None:
+    """While voting is open there is no closing statement; one written early fails `closing`, saying why."""
+    tampered = copy.deepcopy(record) | {"state": "open", "tally": None, "decryption": None, "checkins": None}
+    tampered["cards"]["issued"] = None
+    with pytest.raises(VerificationError) as caught:
+        verify(tampered)
+    assert "closing" == caught.value.code and "while voting is not closed" in message(caught.value, "en")

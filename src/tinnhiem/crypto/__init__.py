@@ -23,7 +23,14 @@ The public functions a service calls (version 3):
   ``member_signature_json`` / ``read_member_signature``, ``signature_json`` / ``read_signature``,
   ``to_json`` / ``from_json`` (``tinnhiem-record/3``: ``Record`` with ``receipt_key``, ``election``,
   ``card_signatures``, ``checkins``, ``closing``).
+- files (record.py): ``ElectionFile`` / ``election_file_json`` / ``read_election_file`` (``tinnhiem-election/1``),
+  ``CardFile`` / ``card_file_json`` / ``read_card_file`` (``tinnhiem-cards/2``); verify.py:
+  ``check_election_file(f)`` (the laptop, before making cards), ``check_card_file(f, cards) -> E`` (the server,
+  on upload: ``election`` / ``card-signatures``, to be reported as ``cards-election`` / ``cards-signature``).
 - verify: ``verify(data, map_fn, receipts=())``, ``verify_for_decryption(data)`` (a member's device before
-  decrypting: returns the checked closed Record), ``receipt_findings(record, receipts)``,
-  ``recomputed_election(record)``.
+  decrypting: returns the checked closed Record; N or B unlike the statement: ``closing-count``),
+  ``sums_to_decrypt(record, sent=None)`` (the recomputed sums; a sent sum that differs: ``tally-sum``),
+  ``receipt_findings(record, receipts)``, ``recomputed_election(record)``.
+- testing.simulate: ``simulate_keyed(...) -> Simulated`` (record, committee secrets, receipt secret),
+  ``sign_as_committee(data, keyed, members)``, ``seeded_nonce``, ``seeded_bytes``.
 """

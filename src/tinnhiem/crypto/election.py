@@ -82,9 +82,10 @@ def _verify_member_signatures(committee: Committee, commitments: Sequence[Member
         raise InvalidProof(check, given=len(valid), needed=committee.threshold)
 
 
-def ballot_list_hash(codes: Iterable[bytes]) -> bytes:
-    """B = H("ballot-list", code₁, …, code_N)[:32]: the cast ballots' 32-byte codes, ascending."""
-    return hash_bytes("ballot-list", *sorted(codes))[:32]
+def ballot_list_hash(codes: Iterable[bytes | str]) -> bytes:
+    """B = H("ballot-list", code₁, …, code_N)[:32]: the cast ballots' 32-byte codes (given as bytes or as
+    64 hex digits), ascending."""
+    return hash_bytes("ballot-list", *sorted(bytes.fromhex(c) if isinstance(c, str) else c for c in codes))[:32]
 
 
 def closing_message(election: bytes, ballots: int, issued: int, paper: int, list_hash: bytes) -> bytes:

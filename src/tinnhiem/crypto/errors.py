@@ -67,6 +67,7 @@ CHECKS: Mapping[str, str] = {
 
 
 # The reasons of the check `closing` (words of the catalogue, so that they are translated too).
+CLOSING_EARLY = N_("hồ sơ có biên bản đóng bỏ phiếu khi việc bỏ phiếu chưa đóng")
 CLOSING_MISSING = N_("hồ sơ đã đóng bỏ phiếu mà không có biên bản đóng hoặc số điểm danh")
 CLOSING_COUNT = N_("số phiếu N hoặc mã băm danh sách phiếu B khác các phiếu trong hồ sơ")
 CLOSING_SIGNATURES = N_("không đủ chữ ký hợp lệ của Ban kiểm phiếu trên biên bản (mọi chữ ký phải hợp lệ, "

@@ -473,3 +473,66 @@ def from_json(data: Any) -> Record:
     return Record(manifest, committee, tuple(n for _, n in pairs), tuple(c for c, _ in pairs),
                   read_point(r["joint_key"], "joint_key"), card_list, issued, ballots, spoiled, sums, results,
                   r["state"], stated, receipt_key, election, card_signatures, checkins, closing)
+
+
+# The files between the hall and the committee's laptop (§6.2): nothing secret in either.
+ELECTION_FILE_FORMAT = "tinnhiem-election/1"
+CARDS_FILE_FORMAT = "tinnhiem-cards/2"
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionFile:
+    """What the hall exports for the committee's laptop: the manifest, the committee's public keys, K and R."""
+
+    manifest: Manifest
+    committee: Committee
+    member_names: tuple[str, ...]
+    commitments: tuple[MemberCommitment, ...]
+    joint_key: Point
+    receipt_key: Point
+
+
+@dataclass(frozen=True, slots=True)
+class CardFile:
+    """The committee's card list as uploaded: the credentials, E and at least k members' signatures over E."""
+
+    round_id: str
+    election: bytes
+    credentials: tuple[Point, ...]
+    signatures: tuple[MemberSignature, ...]
+
+
+def election_file_json(f: ElectionFile) -> dict[str, Any]:
+    return {"format": ELECTION_FILE_FORMAT, "manifest": f.manifest.to_json(), "manifest_hash": f.manifest.hash.hex(),
+            "committee": committee_json(f.committee, f.commitments, f.member_names),
+            "joint_key": f.joint_key.hex(), "receipt_key": f.receipt_key.hex()}
+
+
+def read_election_file(data: Any) -> ElectionFile:
+    """An election file, read as strictly as a record (exact keys, bounds, encodings); its proofs and key are
+    not checked here (``verify.check_election_file``)."""
+    r = _obj(data, ("format", "manifest", "manifest_hash", "committee", "joint_key", "receipt_key"), "")
+    if r["format"] != ELECTION_FILE_FORMAT:
+        raise VerificationError("format", reason=f"format: not {ELECTION_FILE_FORMAT}")
+    manifest = read_manifest(r["manifest"])
+    committee, pairs = _read_committee(r["committee"], _bytes(r["manifest_hash"], "manifest_hash"))
+    return ElectionFile(manifest, committee, tuple(n for _, n in pairs), tuple(c for c, _ in pairs),
+                        read_point(r["joint_key"], "joint_key"), read_point(r["receipt_key"], "receipt_key"))
+
+
+def card_file_json(f: CardFile) -> dict[str, Any]:
+    return {"format": CARDS_FILE_FORMAT, "round_id": f.round_id, "election": f.election.hex(),
+            "credentials": [c.hex() for c in sorted(f.credentials)],
+            "signatures": [member_signature_json(s) for s in sorted(f.signatures, key=lambda s: s.member)]}
+
+
+def read_card_file(data: Any) -> CardFile:
+    """A card file: exact keys, credentials strictly ascending, signatures strictly ascending by member."""
+    r = _obj(data, ("format", "round_id", "election", "credentials", "signatures"), "")
+    if r["format"] != CARDS_FILE_FORMAT:
+        raise VerificationError("format", reason=f"format: not {CARDS_FILE_FORMAT}")
+    credentials = _list(r["credentials"], "credentials", read_point)
+    signatures = _signatures(r["signatures"], "signatures")
+    _ascending(list(credentials), "credentials")
+    _by_member(signatures, "signatures")
+    return CardFile(_text(r["round_id"], "round_id"), _bytes(r["election"], "election"), credentials, signatures)

@@ -36,9 +36,10 @@ from tinnhiem.crypto.election import (
     verify_election_signatures,
     verify_receipt,
 )
-from tinnhiem.crypto.errors import CLOSING_COUNT, CLOSING_MISSING, TallyMismatch, VerificationError
+from tinnhiem.crypto.elgamal import Ciphertext
+from tinnhiem.crypto.errors import CLOSING_COUNT, CLOSING_EARLY, CLOSING_MISSING, TallyMismatch, VerificationError
 from tinnhiem.crypto.group import Point, base_mul
-from tinnhiem.crypto.record import Record, from_json
+from tinnhiem.crypto.record import CardFile, ElectionFile, Record, from_json
 from tinnhiem.crypto.tally import encrypted_sums
 
 MapFn = Callable[[Callable[..., None], Iterable[Any], Iterable[Any], Iterable[Any], Iterable[Any]], Iterable[None]]
@@ -142,18 +143,21 @@ def check_cards(record: Record) -> None:
         raise VerificationError("challenge-limit", spoiled=len(record.spoiled), limit=limit)
 
 
-def check_closing(record: Record) -> None:
+def check_closing(record: Record, count_check: str = "closing") -> None:
     """Once closed: N and B recomputed from the ballots equal the statement's, and ≥ k valid closing
-    signatures over E ‖ N ‖ issued ‖ P ‖ B. Before: no statement."""
+    signatures over E ‖ N ‖ issued ‖ P ‖ B. Before: no statement. (A member's device names a count that
+    differs ``closing-count``: ``count_check``.)"""
     closing = record.closing
     if record.state not in CLOSED:
         if closing is not None:
-            raise VerificationError("closing", reason=CLOSING_MISSING)
+            raise VerificationError("closing", reason=CLOSING_EARLY)
         return
     if closing is None or record.checkins is None or record.election is None or record.issued is None:
         raise VerificationError("closing", reason=CLOSING_MISSING)
     list_hash = ballot_list_hash(b.digest() for b in record.ballots)
     if closing.ballots != len(record.ballots) or closing.list_hash != list_hash:
+        if count_check == "closing-count":
+            raise VerificationError(count_check, ballots=len(record.ballots), stated=closing.ballots)
         raise VerificationError("closing", reason=CLOSING_COUNT)
     message = closing_message(record.election, closing.ballots, record.issued, record.checkins.paper, list_hash)
     verify_closing_signatures(record.committee, record.commitments, message, closing.signatures)
@@ -242,13 +246,14 @@ def check_tally(record: Record) -> tuple[int, ...]:
     return members
 
 
-def check_before_tally(record: Record, map_fn: MapFn = map, receipts: Sequence[Receipt] = ()) -> None:
+def check_before_tally(record: Record, map_fn: MapFn = map, receipts: Sequence[Receipt] = (),
+                       count_check: str = "closing") -> None:
     """Every check of §12 before the tally's, in order."""
     check_ceremony(record)
     check_election(record)
     check_cards(record)
     check_ballots(record, map_fn)
-    check_closing(record)
+    check_closing(record, count_check)
     check_receipts(record, receipts)
 
 
@@ -275,5 +280,36 @@ def verify_for_decryption(data: Mapping[str, Any], map_fn: MapFn = map) -> Recor
     record = from_json(data)
     if record.state != "closed":
         raise VerificationError("complete", state=record.state)
-    check_before_tally(record, map_fn)
+    check_before_tally(record, map_fn, count_check="closing-count")
     return record
+
+
+def sums_to_decrypt(record: Record, sent: Sequence[Ciphertext] | None = None) -> tuple[Ciphertext, ...]:
+    """The sums C_j a member's device decrypts: recomputed from the checked ballots; if the server ``sent``
+    sums too, each must be the recomputed one (else `tally-sum`, naming the first row that differs)."""
+    sums = encrypted_sums(record.manifest, record.ballots)
+    if sent is not None:
+        for j in range(max(len(sums), len(sent))):
+            if j >= len(sums) or j >= len(sent) or sums[j] != sent[j]:
+                raise TallyMismatch("tally-sum", row=j + 1)
+    return sums
+
+
+def check_election_file(f: ElectionFile) -> None:
+    """What the committee's laptop checks of the hall's election file before making cards: the checks of
+    §12.2 (manifest hash, capacity, threshold, members, coefficient proofs, joint key)."""
+    check_ceremony(Record(f.manifest, f.committee, f.member_names, f.commitments, f.joint_key, (), None, (), (), (),
+                          (), "ready", None, f.receipt_key))
+
+
+def check_card_file(f: ElectionFile, cards: CardFile) -> bytes:
+    """What the server checks of an uploaded card file against its own stored election: the round, E
+    recomputed from its own data and the file's credentials (`election`), at least k valid signatures from
+    distinct members, every one valid (`card-signatures`). Returns E."""
+    if cards.round_id != f.manifest.round_id:
+        raise VerificationError("format", reason="round_id: another round's cards")
+    election = election_hash(f.manifest, f.committee, f.commitments, f.joint_key, f.receipt_key, cards.credentials)
+    if cards.election != election:
+        raise VerificationError("election")
+    verify_election_signatures(f.committee, f.commitments, election, cards.signatures)
+    return election
