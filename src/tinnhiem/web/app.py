@@ -19,7 +19,15 @@ from tinnhiem.domain.errors import InvalidInput, NotAllowed, NotFound, NotSigned
 from tinnhiem.i18n import message
 from tinnhiem.services import accounts
 from tinnhiem.storage.db import Database
-from tinnhiem.web import routes_accounts, routes_admin, routes_committee, routes_paper, routes_public, routes_vote
+from tinnhiem.web import (
+    routes_accounts,
+    routes_admin,
+    routes_committee,
+    routes_paper,
+    routes_public,
+    routes_verify,
+    routes_vote,
+)
 from tinnhiem.web.bounds import BoundedBodies, TooLarge, refusal
 from tinnhiem.web.deps import Hall
 from tinnhiem.web.limiter import SignInLimits
@@ -95,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       dict(error.headers or {}))
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_paper):
+    for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_paper,
+                   routes_verify):
         app.include_router(module.router)
     return app
