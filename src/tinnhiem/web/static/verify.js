@@ -276,11 +276,11 @@
     const started = performance.now();
     const answer = V.checkOwnBallot(record.bytes, $("own-code").value, lastResult ? lastResult.record : null);
     const elapsed = performance.now() - started;
-    const say = (text, cls) => { const p = document.createElement("p"); p.className = cls; p.textContent = text; out.append(p); return p; };
-    if (answer.bad) { say(T("Mã theo dõi gồm 16 ký tự (mã ngắn, ví dụ ABCD-EFGH-IJKL-MNOP) hoặc 64 chữ số hex (mã đầy đủ)."), "alert"); return; }
-    if (answer.unreadable) { say(T("Không đọc được hồ sơ: bước {check} không đạt. Hãy kiểm tra toàn bộ hồ sơ.", { check: answer.unreadable }), "alert"); return; }
+    const addLine = (text, cls) => { const p = document.createElement("p"); p.className = cls; p.textContent = text; out.append(p); return p; };
+    if (answer.bad) { addLine(T("Mã theo dõi gồm 16 ký tự (mã ngắn, ví dụ ABCD-EFGH-IJKL-MNOP) hoặc 64 chữ số hex (mã đầy đủ)."), "alert"); return; }
+    if (answer.unreadable) { addLine(T("Không đọc được hồ sơ: bước {check} không đạt. Hãy kiểm tra toàn bộ hồ sơ.", { check: answer.unreadable }), "alert"); return; }
     if (!answer.found.length) {
-      say(T("Không có mã này trong các phiếu đã bỏ hoặc đã hủy để kiểm tra. Nếu đồng chí đã bỏ phiếu, hãy báo ngay cho Ban kiểm phiếu và giữ biên nhận."), "alert");
+      addLine(T("Không có mã này trong các phiếu đã bỏ hoặc đã hủy để kiểm tra. Nếu đồng chí đã bỏ phiếu, hãy báo ngay cho Ban kiểm phiếu và giữ biên nhận."), "alert");
       out.dataset.verdict = "missing";
       return;
     }
@@ -288,7 +288,7 @@
     for (const item of answer.found) {
       const ok = item.steps.every((s) => s.ok);
       allOk = allOk && ok;
-      say(item.spoiled ? T("Phiếu hủy để kiểm tra (không tính): {code}", { code: item.code }) : T("Phiếu đã bỏ: {code}", { code: item.code }), "full-code");
+      addLine(item.spoiled ? T("Phiếu hủy để kiểm tra (không tính): {code}", { code: item.code }) : T("Phiếu đã bỏ: {code}", { code: item.code }), "full-code");
       const list = document.createElement("ul");
       for (const s of item.steps) {
         const li = document.createElement("li");
@@ -298,9 +298,9 @@
       }
       out.append(list);
     }
-    if (answer.found.length > 1) say(T("Nhiều phiếu có cùng mã ngắn: so với mã đầy đủ (hoặc mã QR) trên máy của đồng chí."), "help");
-    say(allOk ? T("Phiếu của đồng chí có trong hồ sơ và mọi bước kiểm tra đều đạt.") : T("Phiếu này KHÔNG đạt mọi bước kiểm tra: hãy báo ngay cho Ban kiểm phiếu."), allOk ? "notice" : "alert");
-    say(T("Thời gian kiểm tra: {seconds} giây.", { seconds: (elapsed / 1000).toFixed(2) }), "help");
+    if (answer.found.length > 1) addLine(T("Nhiều phiếu có cùng mã ngắn: so với mã đầy đủ (hoặc mã QR) trên máy của đồng chí."), "help");
+    addLine(allOk ? T("Phiếu của đồng chí có trong hồ sơ và mọi bước kiểm tra đều đạt.") : T("Phiếu này KHÔNG đạt mọi bước kiểm tra: hãy báo ngay cho Ban kiểm phiếu."), allOk ? "notice" : "alert");
+    addLine(T("Thời gian kiểm tra: {seconds} giây.", { seconds: (elapsed / 1000).toFixed(2) }), "help");
     out.dataset.verdict = allOk ? "ok" : "failed";
     out.dataset.elapsedMs = String(Math.round(elapsed));
   });
