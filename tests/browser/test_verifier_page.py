@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, SHOTS, Hall
+from tests.browser.test_hall_round import axe_violations
 from tinnhiem.cli.verify import verify_file
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.record import read_receipt
@@ -146,7 +147,23 @@ def test_the_page_from_the_hall_before_during_and_after_and_with_a_tampered_reco
     expect(page.locator("#counts")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     shoot(page, f"{size}-verify-tampered")
+    assert [] == axe_violations(page, hall)
     assert not errors
+    page.close()
+
+
+def test_the_page_in_english_names_the_same_check(browser: Browser, hall: Hall) -> None:
+    page = browser.new_page(viewport=PHONE)
+    hall_records(page, {"TAMPERED": record_bytes("sig-other-card")})
+    page.goto(f"{hall.url}/verify?lang=en")
+    page.get_by_label("Round code").fill("TAMPERED")
+    page.get_by_role("button", name="Load the record from the hall").click()
+    page.get_by_role("button", name="Verify the whole record").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "ballot-signature", timeout=120_000)
+    expect(page.locator("#verdict")).to_contain_text("THE RECORD IS NOT VALID. First check failed: ballot-signature")
+    expect(page.locator("#verdict")).to_contain_text("signature")
+    shoot(page, "phone-verify-tampered-en")
+    page.goto(f"{hall.url}/verify?lang=vi")  # the session's language back for the tests after
     page.close()
 
 
