@@ -30,9 +30,9 @@ CHROMIUM = "/usr/bin/chromium"
 SCALES = {"60x12": (60, 12, 4.0, 5), "480x44": (480, 44, 1.0, 60)}  # ballots, subjects, CPU throttle, goal (s)
 
 
-def tallied_record(ballots: int, subjects: int) -> dict[str, Any]:
+def tallied_record(ballots: int, subjects: int, names: tuple[str, ...] = ()) -> dict[str, Any]:
     """A valid tallied record of ``ballots`` ballots × ``subjects`` subjects (committee 2 of 3)."""
-    manifest = Manifest(f"bench-{ballots}x{subjects}", tuple(f"Người {i}" for i in range(subjects)),
+    manifest = Manifest(f"bench-{ballots}x{subjects}", names or tuple(f"Người {i}" for i in range(subjects)),
                         ("cao", "tin_nhiem", "thap"), ballots, new_election_nonce())
     keyed = run_ceremony(manifest, 3, 2, random_scalar)
     key = ceremony.joint_key(keyed.commitments)

@@ -242,3 +242,21 @@ def _write(folder: Path, name: str) -> Path:
     path = folder / f"{name}.json"
     path.write_bytes(record_bytes(name))
     return path
+
+
+def test_a_valid_record_with_hostile_names_shows_them_as_text(browser: Browser, saved_page: Path, tmp_path: Path) -> None:
+    """The record is the server's word until checked: a subject's name is shown, never run."""
+    from bench.browser_verify import tallied_record
+
+    hostile = ('<img src=x onerror="window.pwned=1">', "</script><script>window.pwned=2</script>")
+    record = tmp_path / "hostile.json"
+    record.write_text(json.dumps(tallied_record(2, 2, hostile)), encoding="utf-8")
+    page = browser.new_page(viewport=PHONE)
+    page.goto(saved_page.as_uri())
+    page.set_input_files("#record-file", str(record))
+    page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "valid", timeout=120_000)
+    expect(page.locator("table.counts")).to_contain_text(hostile[0])
+    expect(page.locator("table.counts")).to_contain_text(hostile[1])
+    assert page.evaluate("window.pwned") is None and page.locator("table.counts img").count() == 0
+    page.close()
