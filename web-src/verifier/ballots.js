@@ -24,7 +24,7 @@ function readRows(rows) {
     const alpha = readPoint(row.alpha), beta = readPoint(row.beta);
     const cs = row.c.map(readScalar), zs = row.z.map(readScalar);
     if (alpha === null || beta === null || cs.includes(null) || zs.includes(null)) return null;
-    out.push({ alpha, beta, cs, zs });
+    out.push({ alpha, beta, cs, zs, alphaBytes: unhex(row.alpha), betaBytes: unhex(row.beta) });
   }
   return out;
 }
@@ -54,7 +54,8 @@ export function ballotFacts(ctx, entry, kind) {
     const E = unhex(b.election), N = unhex(b.nonce);
     for (let j = 0; j < rows.length; j++) {
       const r = rows[j];
-      if (!oneOfHolds(r.alpha, r.beta, r.cs, r.zs, ctx.values, ctx.key, ctx.keyBytes, rowContext(E, N, j))) {
+      if (!oneOfHolds(r.alpha, r.beta, r.cs, r.zs, ctx.values, ctx.key, ctx.keyBytes, rowContext(E, N, j),
+                      r.alphaBytes, r.betaBytes)) {
         facts.fail = "ballot-proof"; facts.row = j + 1; break;
       }
     }

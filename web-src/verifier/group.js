@@ -59,7 +59,8 @@ export function equalLogsHold(c, z, base, publicPoint, image, context) {
 }
 // One-of proof (§4.3): aᵢ = zᵢ·G − cᵢ·α, bᵢ = zᵢ·K − cᵢ·(β − Mᵢ); Σcᵢ = H("one-of", ctx, K, α, β, a₀, b₀, …).
 // bᵢ is computed as zᵢ·K + (cᵢ·vᵢ)·G − cᵢ·β (Mᵢ = vᵢ·G): two fixed-base multiplications and one variable.
-export function oneOfHolds(alpha, beta, cs, zs, values, key, keyBytes, context) {
+// α and β are hashed as read (their canonical encodings), not encoded again.
+export function oneOfHolds(alpha, beta, cs, zs, values, key, keyBytes, context, alphaBytes, betaBytes) {
   const parts = [];
   let total = 0n;
   for (let i = 0; i < values.length; i++) {
@@ -68,7 +69,7 @@ export function oneOfHolds(alpha, beta, cs, zs, values, key, keyBytes, context) 
     parts.push(mulG(z).subtract(mulP(c, alpha)).toBytes(),
                mulP(z, key).add(mulG(c * values[i])).subtract(mulP(c, beta)).toBytes());
   }
-  return mod(total) === hashToScalar("one-of", context, keyBytes, alpha.toBytes(), beta.toBytes(), ...parts);
+  return mod(total) === hashToScalar("one-of", context, keyBytes, alphaBytes, betaBytes, ...parts);
 }
 
 export { hex, unhex, ORDER };
