@@ -203,6 +203,18 @@ def test_the_saved_page_verifies_offline_from_a_file(browser: Browser, hall: Hal
     offline.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
     expect(offline.locator("#verdict")).to_have_attribute("data-check", "receipt", timeout=120_000)
     expect(offline.locator("#verdict")).to_contain_text("hồ sơ không có phiếu này")
+    # The same receipt given to "my ballot": the hall signed it, the record lacks it (check `receipt`); a receipt
+    # whose signature was altered proves nothing.
+    offline.set_input_files("#own-receipt", str(receipt))
+    offline.get_by_role("button", name="Kiểm tra phiếu này").click()
+    expect(offline.locator("#own-result")).to_have_attribute("data-receipt", "missing")
+    expect(offline.locator("#own-result")).to_contain_text("receipt")
+    forged = dict(CASES["forged-dropped-ballot-receipt"]["receipts"][0])
+    forged["signature"] = {**forged["signature"], "z": "00" * 31 + "01"}
+    receipt.write_text(json.dumps(forged), encoding="utf-8")
+    offline.set_input_files("#own-receipt", str(receipt))
+    offline.get_by_role("button", name="Kiểm tra phiếu này").click()
+    expect(offline.locator("#own-result")).to_have_attribute("data-receipt", "invalid")
     assert all(url.startswith(("file:", "blob:")) for url in requests), requests
     context.close()
 

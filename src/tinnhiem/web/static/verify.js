@@ -269,14 +269,43 @@
     "closing": T("Ban kiểm phiếu đã ký biên bản đóng bỏ phiếu có tính phiếu này"),
   };
 
-  $("own-check").addEventListener("click", () => {
+  $("own-check").addEventListener("click", async () => {
     if (!record) return;
     const out = $("own-result");
     out.textContent = "";
-    const started = performance.now();
-    const answer = V.checkOwnBallot(record.bytes, $("own-code").value, lastResult ? lastResult.record : null);
-    const elapsed = performance.now() - started;
+    delete out.dataset.verdict;
+    delete out.dataset.receipt;
     const addLine = (text, cls) => { const p = document.createElement("p"); p.className = cls; p.textContent = text; out.append(p); return p; };
+    const started = performance.now();
+    let parsed = lastResult ? lastResult.record : null;
+    const receiptFile = $("own-receipt").files[0];
+    if (receiptFile) {
+      // A receipt: the hall's signature under R over E ‖ code; its code is then the one looked up (check `receipt`).
+      let receipt, finding;
+      try {
+        receipt = V.readReceipt(new Uint8Array(await receiptFile.arrayBuffer()), receiptFile.name);
+        if (parsed === null) parsed = V.readRecord(record.bytes);
+        finding = V.receiptFinding(parsed, receipt);
+      } catch (error) {
+        addLine(error.check ? sentence(error.check, error.params) : String(error), "alert");
+        out.dataset.receipt = error.check || "error";
+        return;
+      }
+      out.dataset.receipt = finding;
+      if (finding === "invalid") {
+        addLine(T("Tệp biên nhận không mang chữ ký đúng của hội trường cho cuộc bầu này, nên không chứng minh điều gì."), "alert");
+      } else if (finding === "missing") {
+        addLine(T("Hội trường đã ký nhận phiếu này, nhưng hồ sơ không có nó: hãy báo ngay cho Ban kiểm phiếu và giữ tệp biên nhận làm bằng chứng."), "alert");
+        const name = document.createElement("code"); name.textContent = "receipt";
+        out.lastChild.append(" (", name, ")");
+        return;
+      } else {
+        addLine(T("Hội trường đã ký nhận phiếu này, và hồ sơ có nó."), "notice");
+      }
+      $("own-code").value = receipt.code;
+    }
+    const answer = V.checkOwnBallot(record.bytes, $("own-code").value, parsed);
+    const elapsed = performance.now() - started;
     if (answer.bad) { addLine(T("Mã theo dõi gồm 16 ký tự (mã ngắn, ví dụ ABCD-EFGH-IJKL-MNOP) hoặc 64 chữ số hex (mã đầy đủ)."), "alert"); return; }
     if (answer.unreadable) { addLine(T("Không đọc được hồ sơ: bước {check} không đạt. Hãy kiểm tra toàn bộ hồ sơ.", { check: answer.unreadable }), "alert"); return; }
     if (!answer.found.length) {
