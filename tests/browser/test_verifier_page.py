@@ -272,3 +272,15 @@ def test_a_valid_record_with_hostile_names_shows_them_as_text(browser: Browser, 
     expect(page.locator("table.counts")).to_contain_text(hostile[1])
     assert page.evaluate("window.pwned") is None and page.locator("table.counts img").count() == 0
     page.close()
+
+
+def test_without_web_workers_the_page_checks_on_its_own_thread(browser: Browser, saved_page: Path,
+                                                                 tmp_path: Path) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.add_init_script("delete window.Worker")
+    page.goto(saved_page.as_uri())
+    page.set_input_files("#record-file", str(_write(tmp_path, "dup-within-ballot")))
+    page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", CASES["dup-within-ballot"]["expected"],
+                                                       timeout=120_000)
+    page.close()

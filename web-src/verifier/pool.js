@@ -3,6 +3,7 @@
 // the page works the same from the hall and from a saved file (file://): on the hall it is the served
 // /static/build/verify-worker.js (the CSP admits scripts of the hall only), from a file a Blob of the same code.
 import workerSource from "../../src/tinnhiem/web/static/build/verify-worker.js.txt";
+import { runBallotsHere } from "./verify.js";
 
 const CHUNK = 4;
 
@@ -27,7 +28,13 @@ export function poolRunner({ workers = workerCount(), done = () => {} } = {}) {
     const out = { cast: new Array(record.ballots.length), spoiled: new Array(record.spoiled.length) };
     if (jobs.length === 0) { resolve(out); return; }
     let next = 0, finished = 0;
-    const pool = Array.from({ length: Math.min(workers, jobs.length) }, newWorker);
+    let pool;
+    try {
+      pool = Array.from({ length: Math.min(workers, jobs.length) }, newWorker);
+    } catch {  // no Web Workers here (an old browser, a page rule): the same checks on this thread
+      runBallotsHere(record, done).then(resolve, reject);
+      return;
+    }
     const stop = () => pool.forEach((w) => w.terminate());
     const give = (w, first) => {
       if (next >= jobs.length) return;
