@@ -28,6 +28,7 @@ from tinnhiem.web import (
     routes_paper,
     routes_public,
     routes_reports,
+    routes_verify,
     routes_vote,
 )
 from tinnhiem.web.bounds import BoundedBodies, TooLarge, TooSlow, refusal, slow_refusal
@@ -128,6 +129,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", CachedStatic(directory=HERE / "static"), name="static")
     for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_paper,
-                   routes_reports):
+                   routes_reports, routes_verify):
         app.include_router(module.router)
     return app
