@@ -47,7 +47,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(BUNDLE): node_modules/.installed web-src/ballot.js
+$(BUNDLE): node_modules/.installed web-src/ballot.js $(wildcard web-src/verifier/*.js) docs/schema/record.schema.json
 	npm run build
 
 # Debian packages: the Vietnamese-complete font, pdftoppm, and Chromium for the browser tests.

@@ -1,8 +1,16 @@
 """Load: delegates with 44-subject ballots (or 20), all at the chair's word (a burst) or spread (steady), on
-PostgreSQL with two workers. Each delegate's phone does what a real one does — the sign-in page, the
-election, the card's sign-in proof, the ballot page, then the election again and the cast — and every
-request is timed, as is the whole. In the "signed-in" scenarios every phone signed in beforehand (when the
-chair asked) and only fetches the election and casts at the chair's word. Server CPU (the app's processes,
+PostgreSQL with two workers. Each delegate's phone does what a real one does — the sign-in page and its
+scripts and style, the election, the card's sign-in proof, the ballot page and its scripts, then the
+election again and the cast — and every request is timed, as is the whole. Each phone keeps static files
+as a browser does (Cache-Control max-age, then If-None-Match), so a script it has is not fetched again.
+
+Per scenario: the floor (delegates × one ballot's check ÷ cores, the check measured in the same run on the
+same machine), the time from the first arrival to the last code given, their ratio, the server's CPU per
+delegate beyond one ballot's check (the hall's own overhead), and the machine's load average before and
+after (the machine may be shared: figures beside a load above the cores are not the hall's alone).
+
+In the "signed-in" scenarios every phone signed in beforehand (when the chair asked) and only fetches the
+election and casts at the chair's word. Server CPU (the app's processes,
 not PostgreSQL's) is read from /proc for the timed part only. The load generator runs on the same machine.
 
 Command: .venv/bin/python -m bench load [SCENARIO …] (every scenario of SCENARIOS by default)
@@ -18,6 +26,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -69,21 +78,51 @@ def _timer(timings: dict[str, list[float]], errors: list[str]) -> Any:
             errors.append(f"{name} transport {exc!r}"[:120])
             raise
         timings[name].append(time.perf_counter() - start)
-        if response.status_code not in (200, 303):
+        if response.status_code not in (200, 303, 304):
             errors.append(f"{name} {response.status_code} {response.text[:100]}")
         return response
     return timed
 
 
-async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any) -> str:
+STATIC = re.compile(r'(?:src|href)="(/static/[^"]+)"')
+
+
+class BrowserCache:
+    """What one phone's browser keeps of the static files: each path's ETag and how long it is fresh."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[str, float]] = {}
+        self.bytes = 0
+
+    async def page_files(self, client: httpx.AsyncClient, page: str, timed: Any) -> None:
+        """The scripts and style a page names, fetched together as a browser does (fresh ones not at all)."""
+        await asyncio.gather(*(self._fetch(client, path, timed) for path in dict.fromkeys(STATIC.findall(page))))
+
+    async def _fetch(self, client: httpx.AsyncClient, path: str, timed: Any) -> None:
+        etag, fresh_until = self.kept.get(path, ("", 0.0))
+        if time.monotonic() < fresh_until:
+            return
+        answer = await timed("static", client.get(path, headers={"If-None-Match": etag} if etag else {}))
+        self.bytes += len(answer.content)
+        control = answer.headers.get("cache-control", "")
+        age = re.search(r"max-age=(\d+)", control)
+        if "no-store" in control:
+            self.kept.pop(path, None)
+        else:
+            self.kept[path] = (answer.headers.get("etag", ""), time.monotonic() + (int(age.group(1)) if age else 0))
+
+
+async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any, cache: BrowserCache) -> str:
     """The phone scans its card: the sign-in page, the election, the sign-in proof, the ballot page; its CSRF token."""
     page = (await timed("page", client.get(f"/r/{code}/vote"))).text
+    await cache.page_files(client, page, timed)
     csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
     nonce = page.split('data-nonce="')[1].split('"')[0]
     election = (await timed("election", client.get(f"/api/rounds/{code}/election"))).json()
     body = sign_in_body(code, card, bytes.fromhex(election["election"]), nonce)
     await timed("sign_in", client.post(f"/api/rounds/{code}/sign-in", json=body, headers={"X-CSRF-Token": csrf}))
-    await timed("ballot_page", client.get(f"/r/{code}/vote/ballot"))
+    ballot_page = (await timed("ballot_page", client.get(f"/r/{code}/vote/ballot"))).text
+    await cache.page_files(client, ballot_page, timed)
     return csrf
 
 
@@ -108,14 +147,16 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
     errors: list[str] = []
     timed = _timer(timings, errors)
     tokens: list[str] = [""] * len(cards)
+    caches = [BrowserCache() for _ in cards]
     given: list[str | None] = [None] * len(cards)  # the tracking code each phone was given
+    given_at: list[float] = []  # when each code was given, after the first arrival
     if ready:
         gate = asyncio.Semaphore(8)
         untimed = _timer(collections.defaultdict(list), errors)
 
         async def early(i: int) -> None:
             async with gate:
-                tokens[i] = await _sign_in(clients[i], code, cards[i], untimed)
+                tokens[i] = await _sign_in(clients[i], code, cards[i], untimed, caches[i])
 
         await asyncio.gather(*(early(i) for i in range(len(cards))))
     cpu_before, start = cpu(), time.perf_counter()
@@ -124,8 +165,10 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
         await asyncio.sleep(max(0.0, start + i * seconds / len(cards) - time.perf_counter()))
         began = time.perf_counter()
         try:
-            csrf = tokens[i] or await _sign_in(clients[i], code, cards[i], timed)
+            csrf = tokens[i] or await _sign_in(clients[i], code, cards[i], timed, caches[i])
             given[i] = await _cast(clients[i], code, csrf, ballots[i], timed)
+            if given[i] is not None:
+                given_at.append(time.perf_counter() - start)
         except httpx.HTTPError:
             pass  # counted where it happened
         timings["delegate"].append(time.perf_counter() - began)
@@ -138,6 +181,8 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
         "casts": len(timings["cast"]), "errors": len(errors), "first_errors": errors[:3], "codes": given,
         "errors_by_step": dict(collections.Counter(e.split()[0] for e in errors)), "seconds": round(elapsed, 1),
         "server_cpu_s": round(server_cpu, 1), "server_cpu_ms_per_delegate": round(1000 * server_cpu / len(cards)),
+        "last_code_s": round(max(given_at, default=float("nan")), 2),
+        "static_kb_per_delegate": round(sum(c.bytes for c in caches) / 1024 / len(cards), 1),
         "latency_ms": {name: _percentiles(values) for name, values in timings.items() if values},
     }
 
@@ -156,12 +201,14 @@ def machine(url: str, code: str, ballot: dict[str, object]) -> dict[str, float]:
     for _ in range(1000):
         mul(s, point)
     mult_us = (time.perf_counter() - start) * 1000
-    checks = []
+    checks, cpu = [], []
     for _ in range(5):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         verify_cast_ballot(m, read.election, key, read)
         checks.append(time.perf_counter() - start)
-    return {"scalar_mult_us": round(mult_us, 1), "ballot_check_ms": round(statistics.median(checks) * 1000, 1)}
+        cpu.append(time.process_time() - start_cpu)
+    return {"scalar_mult_us": round(mult_us, 1), "ballot_check_ms": round(statistics.median(checks) * 1000, 1),
+            "ballot_check_cpu_ms": round(statistics.median(cpu) * 1000, 1)}
 
 
 def _percentiles(values: list[float]) -> dict[str, int]:
@@ -246,17 +293,21 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         database, secrets, ballots = prepared(url, code, delegates, f"Thử tải {delegates} đại biểu", subjects)
         measured = machine(url, code, ballots[0])
         env = os.environ | {"TINNHIEM_DATABASE_URL": url, "TINNHIEM_HOME": tempfile.mkdtemp(),
-                            "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "B"}
+                            "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "BENCH-HALL-2026"}
         server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT),
                                    "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{PORT}"
-        for _ in range(200):
+        deadline = time.monotonic() + 300  # a loaded machine starts two workers slowly: never begin before they answer
+        while True:
             try:
-                httpx.get(base, timeout=0.5)
+                httpx.get(base, timeout=5)
                 break
             except httpx.TransportError:
-                time.sleep(0.1)
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
         pid = server.pid
+        load_before = os.getloadavg()
         figures = asyncio.run(_campaign(base, code, secrets, ballots, seconds, ready, lambda: _cpu_seconds(pid)))
         with SqlUnitOfWork(Database(database.engine)) as check:
             figures["ballots_stored"] = check.voting.turnout(code)
@@ -264,6 +315,7 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         codes = [c for c in figures.pop("codes") if c is not None]  # type: ignore[attr-defined]
         figures["codes_given"] = len(codes)
         figures["lost_ballots"] = sum(c not in kept for c in codes)  # a code given, no ballot kept
+        figures |= against_floor(delegates, measured["ballot_check_cpu_ms"], figures, load_before, os.getloadavg())
     finally:
         if server is not None:
             server.terminate()
@@ -272,13 +324,41 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
             "database": "PostgreSQL"} | measured | figures
 
 
+def against_floor(delegates: int, check_ms: float, figures: dict[str, Any], before: tuple[float, ...],
+                  after: tuple[float, ...]) -> dict[str, object]:
+    """The floor no server of this machine beats (every ballot checked once, every core busy; the check's CPU time,
+    so that a shared machine's waiting is not counted in it), the last code's time beside it, what the hall spent
+    beyond the checks (per delegate and as a share of one check), and how many cores the server had."""
+    cores = os.cpu_count() or 1
+    floor = delegates * check_ms / 1000 / cores
+    overhead = figures["server_cpu_ms_per_delegate"] - check_ms
+    used = figures["server_cpu_s"] / figures["seconds"] if figures["seconds"] else 0.0
+    return {"cores": cores, "floor_s": round(floor, 2),
+            "last_code_over_floor": round(figures["last_code_s"] / floor, 2),
+            "overhead_ms_per_delegate": round(overhead, 1), "overhead_over_check": round(overhead / check_ms, 2),
+            "server_cores_used": round(used, 2),  # of ``cores``: below them, others' work had the rest
+            "load_average_before": [round(v, 2) for v in before], "load_average_after": [round(v, 2) for v in after]}
+
+
 SCENARIOS: dict[str, tuple[int, float, int, bool]] = {  # delegates, seconds they start over, subjects, signed in before
     "burst-500-in-10s": (500, 10.0, SUBJECTS, False), "steady-500-in-60s": (500, 60.0, SUBJECTS, False),
     "burst-500-in-10s-signed-in": (500, 10.0, SUBJECTS, True),
     "burst-500-in-10s-20-subjects": (500, 10.0, 20, False),
     "burst-500-in-10s-20-subjects-signed-in": (500, 10.0, 20, True),
     "steady-2000-in-60s-20-subjects": (2000, 60.0, 20, False),
+    "provincial-60-in-5s-12-subjects": (60, 5.0, 12, False),
 }
+
+
+def summary(scenario: str, f: dict[str, Any]) -> str:
+    """One line a person reads: the floor, the last code, their ratio, the p99 wait, the overhead, the load."""
+    return (f"{scenario}: floor {f['floor_s']} s ({f['delegates']} × {f['ballot_check_cpu_ms']} ms ÷ {f['cores']} "
+            "cores), "
+            f"last code {f['last_code_s']} s, ratio {f['last_code_over_floor']}; whole wait p99 "
+            f"{f['latency_ms'].get('delegate', {}).get('p99')} ms; overhead {f['overhead_ms_per_delegate']} ms a "
+            f"delegate ({f['overhead_over_check']} × a check); errors {f['errors']}, lost {f['lost_ballots']}; "
+            f"server had {f['server_cores_used']} of {f['cores']} cores; load average {f['load_average_before'][0]} → "
+            f"{f['load_average_after'][0]}")
 
 
 def main() -> None:
@@ -288,7 +368,9 @@ def main() -> None:
     kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     kept = kept if isinstance(kept, dict) and all(isinstance(v, dict) for v in kept.values()) else {}
     for scenario in chosen:
-        kept[scenario] = run(*SCENARIOS[scenario])
+        when = dt.datetime.now(dt.UTC).isoformat(timespec="minutes")
+        kept[scenario] = run(*SCENARIOS[scenario]) | {"measured_at": when}
         print(scenario, json.dumps(kept[scenario], indent=1))
-    RESULTS.mkdir(exist_ok=True)
-    path.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")
+        print(summary(scenario, kept[scenario]), flush=True)
+        RESULTS.mkdir(exist_ok=True)
+        path.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")  # each scenario kept as it ends

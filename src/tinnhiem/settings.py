@@ -13,6 +13,15 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ORGANISER_CODE_SYMBOLS = 12  # case, spaces and dashes aside (as the sign-in reads it); made ones have 16
+ORGANISER_CODE_DISTINCT = 6  # AAAAAAAAAAAA and 121212121212 are not passwords
+
+
+def strong_enough(code: str) -> bool:
+    """A first admin's password as typed at sign-in (case, spaces and dashes do not count): long and varied enough."""
+    typed = "".join(code.split()).replace("-", "").upper()
+    return len(typed) >= ORGANISER_CODE_SYMBOLS and len(set(typed)) >= ORGANISER_CODE_DISTINCT
+
 
 def _kept_secret(path: Path, make: str) -> str:
     if not path.exists():
@@ -89,8 +98,17 @@ class Settings(BaseSettings):
 
     @classmethod
     def from_env(cls) -> Settings:
-        """The environment's settings, with the database's URL and the hall's two secrets filled in."""
+        """The environment's settings, with the database's URL and the hall's two secrets filled in.
+
+        A TINNHIEM_ORGANISER_CODE that a guesser could try in an afternoon (1234, a name) is refused, naming
+        the variable and never its value: it is the first admin's password (docs/security.md).
+        """
         read = current()
+        if read.organiser_code and not strong_enough(read.organiser_code):
+            raise SystemExit("Cài đặt sai / Wrong setting: TINNHIEM_ORGANISER_CODE: mật khẩu quá yếu, cần ít nhất "
+                             f"{ORGANISER_CODE_SYMBOLS} chữ cái hoặc chữ số, {ORGANISER_CODE_DISTINCT} ký tự khác nhau "
+                             f"/ too weak a password: at least {ORGANISER_CODE_SYMBOLS} letters or digits, "
+                             f"{ORGANISER_CODE_DISTINCT} of them different (or leave it empty: one is made)")
         return read.model_copy(update={
             "database_url": read.database(),
             "secret_key": read.secret_key or _kept_secret(read.home / "secret.key", secrets.token_hex(32)),

@@ -95,3 +95,26 @@ def test_history_json_and_csv(demo_home: Path) -> None:
 def test_json_and_csv_together_are_refused(demo_home: Path) -> None:
     result = runner.invoke(app, ["rounds", "--json", "--csv"])
     assert 1 == result.exit_code and "" == result.stdout
+
+
+def test_csv_cells_that_look_like_formulas_stay_text(home: Path, tmp_path: Path) -> None:
+    """An attacker's round file names its body, title and subject as formulas: the CSV listings give each
+    one with a leading apostrophe, so Excel shows the text and runs nothing (reports/cells.py)."""
+    from tinnhiem.testing import demo
+
+    text = demo.demo_file("demo-2023.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Ban Chấp hành", "name: \"=Ban Chấp hành", 1).replace("Sơn Thủy\n  members", "Sơn Thủy\"\n  members", 1)
+    text = text.replace("title: Lấy phiếu", "title: \"+Lấy phiếu", 1).replace("2020–2025\n", "2020–2025\"\n", 1)
+    text = text.replace("{name: Ngô Quốc Dũng,", "{name: \"=HYPERLINK(\\\"http://x\\\",\\\"Ngô Quốc Dũng\\\")\",", 1)
+    text = text.replace("position: \"Ủy viên Ban Thường vụ, Bí thư Thành ủy", "position: \"@Ủy viên Ban Thường vụ, Bí thư Thành ủy", 1)
+    path = tmp_path / "formulas.yaml"
+    path.write_text(text, encoding="utf-8")
+    created = runner.invoke(app, ["round", "import", str(path), "--code", "f"])
+    assert 0 == created.exit_code, created.output
+    listing = runner.invoke(app, ["rounds", "--csv"]).stdout
+    (row,) = csv.DictReader(io.StringIO(listing.lstrip("\ufeff")))
+    assert row["body"].startswith("'=Ban") and row["title"].startswith("'+Lấy"), row
+    history = runner.invoke(app, ["history", '=HYPERLINK("http://x","Ngô Quốc Dũng")', "--csv"]).stdout
+    (person,) = csv.DictReader(io.StringIO(history.lstrip("\ufeff")))
+    assert person["name"].startswith("'=HYPERLINK(") and person["position"].startswith("'@Ủy viên"), person
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in (*row.values(), *person.values()))

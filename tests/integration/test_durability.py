@@ -33,7 +33,7 @@ PHONES = 24
 
 
 def start(home: Path, port: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {"TINNHIEM_HOME": str(home), "TINNHIEM_SECRET_KEY": "k", "TINNHIEM_ORGANISER_CODE": "O"}
+    env = os.environ | {"TINNHIEM_HOME": str(home), "TINNHIEM_SECRET_KEY": "k", "TINNHIEM_ORGANISER_CODE": "DURABLE-HALL-2026"}
     env.pop("TINNHIEM_DATABASE_URL", None)
     server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -100,6 +100,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: Counted) ->
     """One worker on Redis whose screens' read is ``counted``; fails if the server logged an error."""
     monkeypatch.setattr(routes_public, "screen_state", counted)
     monkeypatch.setattr(routes_public, "_state", lambda hall, code: counted(hall, code), raising=False)  # older name
+    monkeypatch.setattr(routes_public.rounds, "exists", lambda uow, code: True)  # rounds made up for the screens
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 's.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG", redis_url=REDIS))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

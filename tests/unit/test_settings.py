@@ -89,3 +89,20 @@ def test_a_person_sees_the_variable_to_fix(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(SystemExit) as stopped:
         current()
     assert str(stopped.value).startswith("Cài đặt sai / Wrong setting: TINNHIEM_SIGN_IN_ATTEMPTS='0': ")
+
+
+@pytest.mark.parametrize("weak", ["1234", "quantri", "ORG-1234", "aaaa-aaaa-aaaa-aaaa", "1212-1212-1212"])
+def test_a_weak_organiser_code_is_refused_by_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, weak: str) -> None:
+    """From an outside review: TINNHIEM_ORGANISER_CODE=1234 became the first admin's password. Now the hall does not start;
+    the message names the variable and never prints the value."""
+    monkeypatch.setenv("TINNHIEM_HOME", str(tmp_path))
+    monkeypatch.setenv("TINNHIEM_ORGANISER_CODE", weak)
+    with pytest.raises(SystemExit) as stopped:
+        Settings.from_env()
+    assert "TINNHIEM_ORGANISER_CODE" in str(stopped.value) and weak not in str(stopped.value)
+
+
+def test_a_strong_organiser_code_is_kept(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TINNHIEM_HOME", str(tmp_path))
+    monkeypatch.setenv("TINNHIEM_ORGANISER_CODE", "7QF2-MX9K-PA4D")
+    assert "7QF2-MX9K-PA4D" == Settings.from_env().organiser_code

@@ -472,6 +472,25 @@ def test_tinnhiem_verify_reports_a_receipt_the_record_lacks(
     verdict = json.loads(result.stdout)
     assert (1, "receipt") == (result.exit_code, verdict["check"])
     assert record["ballots"][2]["code"] in verdict["message"] and "the record lacks that ballot" in verdict["message_en"]
+    other = flip_byte(record["election"])
+    result = runner.invoke(app, ["verify", str(honest), "--election", other, "--workers", "1", "--json"])
+    verdict = json.loads(result.stdout)
+    assert (1, "election") == (result.exit_code, verdict["check"]), result.output
+    upper = "-".join(record["election"].upper()[i:i + 16] for i in range(0, 64, 16))  # as read off a projector
+    result = runner.invoke(app, ["verify", str(honest), "--election", upper, *args])
+    assert 0 == result.exit_code, result.output
+    result = runner.invoke(app, ["verify", str(honest), "--election", "abc"])
+    assert 2 == result.exit_code and "--election" in result.output
+    not_a_receipt = tmp_path / "not-a-receipt.json"
+    not_a_receipt.write_text("{\"format\": 1}", encoding="utf-8")
+    other_e = tmp_path / "other-e.json"
+    other_e.write_text(files["kept"].read_text(encoding="utf-8").replace(record["election"], other), encoding="utf-8")
+    result = runner.invoke(app, ["verify", str(honest), "--receipt", str(not_a_receipt), "--workers", "1", "--json"])
+    assert (0, ["invalid"]) == (result.exit_code, [r["finding"] for r in json.loads(result.stdout)["receipts"]])
+    result = runner.invoke(app, ["verify", str(honest), "--receipt", str(other_e), "--workers", "1", "--json"])
+    verdict = json.loads(result.stdout)
+    assert (1, "receipt-election") == (result.exit_code, verdict["check"])
+    assert "not the election the receipt was given in" in verdict["message_en"]
 
 
 def test_a_members_device_decrypts_only_the_sums_of_the_ballots_the_committee_confirmed(
@@ -560,3 +579,67 @@ def test_a_closing_statement_before_the_close_is_named_as_such(record: dict[str,
     with pytest.raises(VerificationError) as caught:
         verify(tampered)
     assert "closing" == caught.value.code and "while voting is not closed" in message(caught.value, "en")
+
+
+def test_a_substituted_committee_fails_against_the_halls_e_and_its_receipts(simulated: Simulated,
+                                                                             record: dict[str, Any]) -> None:
+    """The attack: the whole record rebuilt (same manifest and member names; a fresh ceremony, receipt key, cards,
+    E, signatures, ballots, tally, decryption) verifies alone. Given the hall's E it fails `election`; given a
+    delegate's receipt from the hall it fails `receipt-election` (not "invalid"); a receipt that fails its schema
+    proves nothing; the honest record passes both. E is compared as 32 bytes."""
+    from tinnhiem.crypto.election import sign_receipt
+    from tinnhiem.crypto.record import from_json
+    from tinnhiem.crypto.verify import receipt_findings
+    from tinnhiem.services.verification import receipt_or_none, verify_record
+    from tinnhiem.testing.simulate import seeded
+
+    forged = to_json(simulate_keyed(MANIFEST, [[2, 2, 2]] * 6, members=3, threshold=2, spoil=2, seed=77,
+                                    paper=2).record)
+    assert forged["manifest"] == record["manifest"] and forged["election"] != record["election"]
+    hall_e = bytes.fromhex(record["election"])
+    receipt = sign_receipt(simulated.receipt_secret, hall_e, bytes.fromhex(record["ballots"][0]["code"]), seeded(4))
+    assert 6 == verify(forged).ballots
+    with pytest.raises(VerificationError) as caught:
+        verify(forged, election=hall_e)
+    assert "election" == caught.value.code
+    assert "E" in message(caught.value, "en")
+    with pytest.raises(VerificationError) as caught:
+        verify(forged, receipts=[receipt])
+    assert ("receipt-election", record["ballots"][0]["code"]) == (caught.value.code, caught.value.params["ballot"])
+    assert ["other-election"] == receipt_findings(from_json(forged), [receipt])
+    assert 6 == verify(record, receipts=[receipt], election=hall_e).ballots
+    not_a_receipt = receipt_or_none({"format": "tinnhiem-receipt/1", "election": record["election"].upper(),
+                                     "code": record["ballots"][0]["code"], "signature": {"c": "0" * 64, "z": "0" * 64}})
+    assert not_a_receipt is None
+    assert 6 == verify_record(forged, receipts=(not_a_receipt,)).ballots
+
+
+def test_issued_is_null_until_voting_closes(record: dict[str, Any]) -> None:
+    """§11, check `cards-issued`: an open record that states cards handed out fails, before its ballots are
+    compared with that number."""
+    tampered = copy.deepcopy(record)
+    tampered.update(state="open", checkins=None, closing=None, tally=None, decryption=None)
+    with pytest.raises(VerificationError) as caught:
+        verify(tampered)
+    assert "cards-issued" == caught.value.code
+    tampered["cards"]["issued"] = None
+    with pytest.raises(VerificationError) as caught:
+        verify(tampered)
+    assert "complete" == caught.value.code  # everything before the tally holds
+
+
+@pytest.mark.parametrize("path", [("manifest", "levels"), ("manifest", "subjects"), ("committee", "commitments", 0,
+                                                                                       "name")])
+def test_a_lone_surrogate_anywhere_fails_format(record: dict[str, Any], path: tuple[Any, ...]) -> None:
+    """§12.1 stage 2: a lone surrogate anywhere fails `format` — under `levels` too (it said `levels`)."""
+    from tinnhiem.services.verification import verify_record
+
+    tampered = copy.deepcopy(record)
+    node: Any = tampered
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = ["\ud800"] if path[-1] in ("levels", "subjects") else "\udc00"
+    for check in (verify, verify_record):
+        with pytest.raises(VerificationError) as caught:
+            check(tampered)
+        assert "format" == caught.value.code

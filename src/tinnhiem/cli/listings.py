@@ -4,7 +4,8 @@ Columns are chosen by the terminal's width: dates and codes never wrap, long tit
 and positions fold in their own column, and below ``WIDE`` columns the body and the
 title (or the position) share one column so that names stay on one line. ``--json``
 and ``--csv`` print the same rows for programs and for Excel (CSV with a BOM, so
-Excel reads the diacritics).
+Excel reads the diacritics; a cell starting with = + - @ gets an apostrophe, so Excel shows it and runs
+nothing: reports/cells.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tinnhiem.cli.results import band_words
 from tinnhiem.domain.model import LEVEL_LABELS, REASON_LABELS, Level
 from tinnhiem.domain.percent import machine, printed
 from tinnhiem.domain.words import N_
+from tinnhiem.reports.cells import csv_text
 from tinnhiem.services.ports import RoundListing
 from tinnhiem.services.rounds import HistoryItem
 
@@ -50,7 +52,7 @@ def emit(rows: Sequence[Row], fmt: str) -> None:
     fields = list(dict.fromkeys(key for row in rows for key in row))
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: csv_text(value) for key, value in row.items()} for row in rows)
     sys.stdout.write("\ufeff" + buffer.getvalue())
 
 

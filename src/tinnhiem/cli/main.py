@@ -325,14 +325,22 @@ def verify_command(
     receipt: list[Path] = typer.Option([], "--receipt", callback=existing,
                                        help=t("Biên nhận phiếu (tinnhiem-receipt/1) cần đối chiếu với hồ sơ; "
                                               "lặp lại cho mỗi tệp.")),
+    election: str = typer.Option("", "--election", help=t("Mã nhận dạng cuộc bầu E (64 chữ số hex) hiện trên "
+                                                           "điện thoại, màn chiếu và biên bản: hồ sơ phải là "
+                                                           "cuộc bầu đó.")),
 ) -> None:
-    """Re-check a public record (§12), and each receipt given against it (check `receipt`)."""
-    from tinnhiem.cli.verify import read_receipts, receipt_notes, verify_file
+    """Re-check a public record (§12) — with --election, that it is the election the hall showed — and each
+    receipt given against it (checks `receipt-election`, `receipt`)."""
+    from tinnhiem.cli.verify import election_argument, read_receipts, receipt_notes, verify_file
     from tinnhiem.crypto.errors import VerificationError
 
     try:
+        expected = election_argument(election) if election else None
+    except ValueError:
+        raise typer.BadParameter(t("E phải là 64 chữ số hex."), param_hint="--election") from None
+    try:
         receipts = read_receipts(tuple(receipt))
-        verified = verify_file(record, workers or None, receipts)
+        verified = verify_file(record, workers or None, receipts, expected)
         notes = receipt_notes(record, receipts) if receipts else []
     except VerificationError as error:
         if as_json:
@@ -351,15 +359,15 @@ def verify_command(
         typer.echo(json.dumps({"valid": True, "ballots": verified.ballots, "spoiled": verified.spoiled,
                                "subjects": verified.subjects, "decrypting_members": list(verified.decrypting_members),
                                "counts": [list(c) for c in verified.counts], "empty": list(verified.empty),
-                               "receipts": [{"file": p.name, "code": r.code, "finding": note}
+                               "receipts": [{"file": p.name, "code": None if r is None else r.code, "finding": note}
                                             for p, r, note in zip(receipt, receipts, notes, strict=True)]}))
         return
     for path, note in zip(receipt, notes, strict=True):
         if note == "in-record":
             out.print(t("Biên nhận {file}: phiếu có trong hồ sơ.", file=path.name))
         else:
-            err.print(t("Biên nhận {file} không hợp lệ (chữ ký sai hoặc của cuộc bầu khác): nó không chứng minh "
-                        "được gì.", file=path.name))
+            err.print(t("Biên nhận {file} không hợp lệ (không đúng định dạng biên nhận hoặc chữ ký sai): nó không "
+                        "chứng minh được gì.", file=path.name))
     out.print(t("HỢP LỆ: {ballots} phiếu, {spoiled} phiếu hủy để kiểm tra, {subjects} người; giải "
                 "mã bởi thành viên {list}.",
                 ballots=verified.ballots, spoiled=verified.spoiled, subjects=verified.subjects, list=list(verified.decrypting_members)), style="bold green")

@@ -1,5 +1,6 @@
-"""``tinnhiem verify RECORD [--receipt FILE …]``: the record's schema, then every check of docs/protocol.md
-§12, ballots spread over processes; with receipts, the check ``receipt`` too."""
+"""``tinnhiem verify RECORD [--election E] [--receipt FILE …]``: the record's schema, then every check of
+docs/protocol.md §12, ballots spread over processes; with the E the hall showed, the record must be that
+election; with receipts, the checks ``receipt-election`` and ``receipt`` too."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from typing import Any
 
 from tinnhiem.crypto.election import Receipt
 from tinnhiem.crypto.errors import VerificationError
-from tinnhiem.crypto.record import from_json, read_receipt
+from tinnhiem.crypto.record import from_json
 from tinnhiem.crypto.verify import Verified, receipt_findings
-from tinnhiem.services.verification import verify_record
+from tinnhiem.services.verification import receipt_or_none, verify_record
 
 MAX_RECORD_BYTES = 2_000_000_000  # far above any real round (≈ 32 kB a ballot); refused before reading
 
@@ -37,21 +38,41 @@ def read_json(path: Path) -> Any:
         raise VerificationError("format", reason=f"{path.name}: {exc}") from None
 
 
-def read_receipts(paths: tuple[Path, ...]) -> tuple[Receipt, ...]:
-    """Receipt files (``tinnhiem-receipt/1``); a file that is not one fails ``format``, naming it."""
-    return tuple(read_receipt(read_json(path), path.name) for path in paths)
+def read_receipts(paths: tuple[Path, ...]) -> tuple[Receipt | None, ...]:
+    """Receipt files (``tinnhiem-receipt/1``); a file that is not JSON or fails the receipt schema is None: it
+    proves nothing (§12.6)."""
+    receipts: list[Receipt | None] = []
+    for path in paths:
+        try:
+            data = read_json(path)
+        except VerificationError:
+            receipts.append(None)
+            continue
+        receipts.append(receipt_or_none(data, path.name))
+    return tuple(receipts)
 
 
-def verify_file(path: Path, workers: int | None = None, receipts: tuple[Receipt, ...] = ()) -> Verified:
-    """Read the record and verify it with ``workers`` processes (default: every core)."""
+def election_argument(text: str) -> bytes:
+    """The E typed from a phone, the projector or the minutes: 64 hex digits (either case; spaces and
+    hyphens ignored), compared as 32 bytes. Anything else raises ValueError."""
+    digits = "".join(text.split()).replace("-", "")
+    if len(digits) != 64 or any(ch not in "0123456789abcdefABCDEF" for ch in digits):
+        raise ValueError("E is 64 hex digits")
+    return bytes.fromhex(digits)
+
+
+def verify_file(path: Path, workers: int | None = None, receipts: tuple[Receipt | None, ...] = (),
+                election: bytes | None = None) -> Verified:
+    """Read the record and verify it with ``workers`` processes (default: every core); ``election``: the E the
+    hall showed, which the record must be."""
     data = read_json(path)
     workers = workers or os.cpu_count() or 1
     if workers == 1:
-        return verify_record(data, receipts=receipts)
+        return verify_record(data, receipts=receipts, election=election)
     with ProcessPoolExecutor(workers) as pool:
-        return verify_record(data, lambda fn, *args: pool.map(fn, *args, chunksize=16), receipts)
+        return verify_record(data, lambda fn, *args: pool.map(fn, *args, chunksize=16), receipts, election)
 
 
-def receipt_notes(path: Path, receipts: tuple[Receipt, ...]) -> list[str]:
+def receipt_notes(path: Path, receipts: tuple[Receipt | None, ...]) -> list[str]:
     """For a record that verified: each receipt "in-record" or "invalid" (see crypto.verify.receipt_findings)."""
     return receipt_findings(from_json(read_json(path)), receipts)

@@ -31,14 +31,15 @@ CHECKS: Mapping[str, str] = {
     "joint-key": N_("Khóa chung không bằng tổng các khóa thành viên."),
     "share": N_("Phần khóa gửi cho thành viên {member} không khớp cam kết."),
     # §12, the election and the committee's signatures.
-    "election": N_("Mã nhận dạng cuộc bầu E không khớp thông tin cuộc lấy phiếu, khóa, khóa biên nhận và "
-                   "danh sách thẻ."),
+    "election": N_("Mã nhận dạng cuộc bầu E không đúng: {reason}."),
     "card-signatures": N_("Danh sách thẻ chỉ có {given} chữ ký hợp lệ của Ban kiểm phiếu, cần ít nhất {needed} "
                           "(mọi chữ ký ghi trong hồ sơ phải hợp lệ, mỗi thành viên một lần)."),
     "checkins": N_("Số thẻ đã phát ({issued}) khác số đại biểu điểm danh bỏ phiếu điện tử ({electronic})."),
     "closing": N_("Biên bản đóng bỏ phiếu không được xác nhận: {reason}."),
     "closing-count": N_("Máy chủ gửi {ballots} phiếu, khác biên bản đóng bỏ phiếu ({stated} phiếu) hoặc khác "
                         "danh sách phiếu đã xác nhận."),
+    "receipt-election": N_("Biên nhận phiếu {ballot} được cấp trong cuộc bầu {receipt}, không phải cuộc bầu E = "
+                           "{election} của hồ sơ: hồ sơ này không phải cuộc bầu mà biên nhận được cấp."),
     "receipt": N_("Máy chủ đã ký biên nhận phiếu {ballot} nhưng hồ sơ không có phiếu này."),
     "challenge-limit": N_("Có {spoiled} phiếu hủy để kiểm tra, vượt quá {limit} (3 lần số thẻ trong danh sách)."),
     # §12, cards and ballots.
@@ -65,6 +66,13 @@ CHECKS: Mapping[str, str] = {
     "no-discrete-log": N_("Không tìm được tổng phiếu của người thứ {row} trong phạm vi cho phép."),
 }
 
+
+# The reasons of the check `election` (§12.3).
+ELECTION_RECOMPUTED = N_("E tính lại từ thông tin cuộc lấy phiếu, khóa, khóa biên nhận và danh sách thẻ khác E "
+                         "ghi trong hồ sơ")
+ELECTION_GIVEN = N_("E ghi trong hồ sơ khác E đã công bố (trên điện thoại, màn chiếu và biên bản) được đưa vào "
+                    "để đối chiếu")
+ELECTION_NULL = N_("hồ sơ chưa có E (null) mà đã có thẻ, chữ ký, phiếu hoặc không còn ở trạng thái ready")
 
 # The reasons of the check `closing` (words of the catalogue, so that they are translated too).
 CLOSING_EARLY = N_("hồ sơ có biên bản đóng bỏ phiếu khi việc bỏ phiếu chưa đóng")

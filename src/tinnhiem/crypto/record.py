@@ -209,6 +209,30 @@ def to_json(record: Record) -> dict[str, Any]:
 # Reading (§12, the reading checks): exact fields, bounds, encodings; every failure names the field.
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
+
+
+def refuse_lone_surrogates(data: Any, where: str = "record") -> None:
+    """A text anywhere (a key or a value, at any depth) holding a lone surrogate (U+D800–U+DFFF, which JSON's
+    ``\\ud800`` escape can write but UTF-8 cannot carry) fails ``format`` (§12.1), before any other rule."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            texts: list[Any] = [item]
+        elif isinstance(item, Mapping):
+            texts = list(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            texts = []
+            stack.extend(item)
+        else:
+            continue
+        if any(isinstance(t, str) and _has_lone_surrogate(t) for t in texts):
+            raise VerificationError("format", reason=f"{where}: a text holds a lone surrogate (not UTF-8)")
+
+
 def _obj(data: Any, keys: tuple[str, ...], where: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise VerificationError("format", reason=f"{where or 'record'}: not an object")
@@ -339,6 +363,7 @@ def read_member_signature(d: Any, where: str) -> MemberSignature:
 
 def read_receipt(d: Any, where: str = "receipt") -> Receipt:
     """A receipt file (§6.6): exact keys, format tinnhiem-receipt/1, E and code 64 hex digits."""
+    refuse_lone_surrogates(d, where)
     r = _obj(d, ("format", "election", "code", "signature"), where)
     if r["format"] != RECEIPT_FORMAT:
         raise VerificationError("format", reason=f"{where}.format: not {RECEIPT_FORMAT}")
@@ -427,6 +452,7 @@ def from_json(data: Any) -> Record:
     """Read a record, running the reading checks of §12.1: one pass over the fields in the order of §11 (the
     first field that breaks a rule names its check: format, encoding, bounds or levels); then the order of
     every list; then the stated codes of the cast ballots (tracking-code), then of the spoiled ones."""
+    refuse_lone_surrogates(data)
     r = _obj(data, RECORD_KEYS, "")
     if r["format"] != FORMAT or r["group"] != GROUP or r["state"] not in STATES:
         raise VerificationError("format", reason="format, group or state")

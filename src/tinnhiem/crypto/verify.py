@@ -8,7 +8,7 @@ record's order, so the ballot named is the first failing one in that order.
 
 ``verify_for_decryption(data)`` runs every check up to and including the closing statement on a
 closed record (what a committee member's device does before it decrypts); ``receipt_findings``
-says of each receipt whether it is valid and whether its ballot is in the record.
+says of each receipt whether it is of this election, valid, and whether its ballot is in the record.
 """
 
 from __future__ import annotations
@@ -37,7 +37,16 @@ from tinnhiem.crypto.election import (
     verify_receipt,
 )
 from tinnhiem.crypto.elgamal import Ciphertext
-from tinnhiem.crypto.errors import CLOSING_COUNT, CLOSING_EARLY, CLOSING_MISSING, TallyMismatch, VerificationError
+from tinnhiem.crypto.errors import (
+    CLOSING_COUNT,
+    CLOSING_EARLY,
+    CLOSING_MISSING,
+    ELECTION_GIVEN,
+    ELECTION_NULL,
+    ELECTION_RECOMPUTED,
+    TallyMismatch,
+    VerificationError,
+)
 from tinnhiem.crypto.group import Point, base_mul
 from tinnhiem.crypto.record import CardFile, ElectionFile, Record, from_json
 from tinnhiem.crypto.tally import encrypted_sums
@@ -56,7 +65,7 @@ CHECKS = (
     "ballot-round", "ballot-shape", "ballot-signature", "ballot-proof",  # ballot by ballot
     "duplicate", "spoiled-opening",
     "closing",
-    "receipt",  # only with receipts given
+    "receipt-election", "receipt",  # only with receipts given, receipt by receipt
     "complete", "ballot-count",
     "tally-sum", "decryption-members", "decryption-quorum", "decryption-proof", "plaintext",  # subject by subject
 )
@@ -99,24 +108,30 @@ def recomputed_election(record: Record) -> bytes:
                          record.receipt_key, (c.credential for c in record.cards))
 
 
-def check_election(record: Record) -> None:
-    """E recomputed equals the stated E (null only before any card, i.e. in state ready with no card);
-    at least k valid committee signatures over it, every one listed valid, from distinct members."""
+def check_election(record: Record, expected: bytes | None = None) -> None:
+    """E recomputed equals the stated E (null only before any card, i.e. in state ready with no card); with
+    ``expected`` (the E the hall showed: phones, projector, minutes), the stated E is that one; at least k
+    valid committee signatures over it, every one listed valid, from distinct members."""
     if record.election is None:
         if record.state != "ready" or record.cards or record.card_signatures or record.ballots or record.spoiled:
-            raise VerificationError("election")
+            raise VerificationError("election", reason=ELECTION_NULL)
+        if expected is not None:
+            raise VerificationError("election", reason=ELECTION_GIVEN)
         return
     if record.election != recomputed_election(record):
-        raise VerificationError("election")
+        raise VerificationError("election", reason=ELECTION_RECOMPUTED)
+    if expected is not None and record.election != expected:
+        raise VerificationError("election", reason=ELECTION_GIVEN)
     verify_election_signatures(record.committee, record.commitments, record.election, record.card_signatures)
 
 
 def check_cards(record: Record) -> None:
-    """Issued and check-ins; each ballot's card listed and not void, used once; once closed, every card that
-    cast nothing void; N ≤ max_ballots; N ≤ cards handed out; spoiled ballots ≤ 3 × cards listed."""
+    """Issued (null exactly until closed) and check-ins; each ballot's card listed and not void, used once;
+    once closed, every card that cast nothing void; N ≤ max_ballots; N ≤ cards handed out; spoiled ballots
+    ≤ 3 × cards listed."""
     listed = {c.credential: c.void for c in record.cards}
     closed = record.state in CLOSED
-    if (record.issued is None and closed) or (record.issued or 0) > len(record.cards):
+    if (record.issued is None) == closed or (record.issued or 0) > len(record.cards):
         raise VerificationError("cards-issued", issued=record.issued, cards=len(record.cards))
     if closed != (record.checkins is not None) or (
         record.checkins is not None and record.checkins.electronic != record.issued
@@ -191,25 +206,37 @@ def check_unique(ballots: Sequence[CastBallot | EncryptedBallot]) -> None:
             seen.add(alpha)
 
 
-def receipt_valid(record: Record, receipt: Receipt) -> bool:
-    """A receipt proves something only if it is for this election and its signature verifies under R."""
-    return record.election is not None and receipt.election == record.election and verify_receipt(
-        receipt, record.receipt_key)
+def receipt_finding(record: Record, receipt: Receipt | None) -> str:
+    """What one receipt says of the record (§12.6), in this order: "invalid" (not a receipt: its file failed
+    the receipt schema; it proves nothing), "other-election" (its E is not the record's: check
+    ``receipt-election`` fails — this record is not the election the receipt was given in), "invalid" (its
+    signature does not verify under the record's R: it proves nothing), "in-record" (its code is among the
+    cast ballots' codes, compared as 32 bytes) or "missing" (the record lacks it: check ``receipt`` fails)."""
+    if receipt is None:
+        return "invalid"
+    if record.election is None or receipt.election != record.election:
+        return "other-election"
+    if not verify_receipt(receipt, record.receipt_key):
+        return "invalid"
+    codes = {bytes.fromhex(b.code) for b in record.ballots}
+    return "in-record" if bytes.fromhex(receipt.code) in codes else "missing"
 
 
-def receipt_findings(record: Record, receipts: Sequence[Receipt]) -> list[str]:
-    """For each receipt: "in-record" (valid, its ballot is among the cast ones), "missing" (valid, and the
-    record lacks its ballot: check receipt fails) or "invalid" (another election or a bad signature:
-    it proves nothing)."""
-    codes = {b.code for b in record.ballots}
-    return ["invalid" if not receipt_valid(record, r) else "in-record" if r.code in codes else "missing"
-            for r in receipts]
+def receipt_findings(record: Record, receipts: Sequence[Receipt | None]) -> list[str]:
+    """``receipt_finding`` of each receipt, in the order given."""
+    return [receipt_finding(record, r) for r in receipts]
 
 
-def check_receipts(record: Record, receipts: Sequence[Receipt]) -> None:
-    """A valid receipt whose ballot the record lacks: the server signed that it accepted it."""
-    for receipt, finding in zip(receipts, receipt_findings(record, receipts), strict=True):
-        if finding == "missing":
+def check_receipts(record: Record, receipts: Sequence[Receipt | None]) -> None:
+    """Receipt by receipt, in the order given: one of another election fails ``receipt-election``; a valid one
+    whose ballot the record lacks fails ``receipt`` (the server signed that it accepted it)."""
+    for receipt in receipts:
+        finding = receipt_finding(record, receipt)
+        if finding == "other-election" and receipt is not None:
+            stated = "null" if record.election is None else record.election.hex()
+            raise VerificationError("receipt-election", ballot=receipt.code, receipt=receipt.election.hex(),
+                                    election=stated)
+        if finding == "missing" and receipt is not None:
             raise VerificationError("receipt", ballot=receipt.code)
 
 
@@ -246,21 +273,23 @@ def check_tally(record: Record) -> tuple[int, ...]:
     return members
 
 
-def check_before_tally(record: Record, map_fn: MapFn = map, receipts: Sequence[Receipt] = (),
-                       count_check: str = "closing") -> None:
-    """Every check of §12 before the tally's, in order."""
+def check_before_tally(record: Record, map_fn: MapFn = map, receipts: Sequence[Receipt | None] = (),
+                       count_check: str = "closing", election: bytes | None = None) -> None:
+    """Every check of §12 before the tally's, in order (``election``: the E the hall showed, if given)."""
     check_ceremony(record)
-    check_election(record)
+    check_election(record, election)
     check_cards(record)
     check_ballots(record, map_fn)
     check_closing(record, count_check)
     check_receipts(record, receipts)
 
 
-def verify(data: Mapping[str, Any], map_fn: MapFn = map, receipts: Sequence[Receipt] = ()) -> Verified:
-    """Every check of §12, in order; the first failure raises and names itself."""
+def verify(data: Mapping[str, Any], map_fn: MapFn = map, receipts: Sequence[Receipt | None] = (),
+           election: bytes | None = None) -> Verified:
+    """Every check of §12, in order; the first failure raises and names itself. ``election``: the E the hall
+    showed (phones, projector, minutes), which the record's E must be (check ``election``)."""
     record = from_json(data)
-    check_before_tally(record, map_fn, receipts)
+    check_before_tally(record, map_fn, receipts, election=election)
     members = check_tally(record)
     return Verified(
         ballots=len(record.ballots),
@@ -310,6 +339,6 @@ def check_card_file(f: ElectionFile, cards: CardFile) -> bytes:
         raise VerificationError("format", reason="round_id: another round's cards")
     election = election_hash(f.manifest, f.committee, f.commitments, f.joint_key, f.receipt_key, cards.credentials)
     if cards.election != election:
-        raise VerificationError("election")
+        raise VerificationError("election", reason=ELECTION_RECOMPUTED)
     verify_election_signatures(f.committee, f.commitments, election, cards.signatures)
     return election

@@ -118,6 +118,8 @@ MESSAGES: Mapping[str, str] = {
     "not-allowed": N_("Tài khoản «{value}» không có quyền làm việc này trong cuộc lấy phiếu này."),
     "account-not-found": N_("Không có tài khoản «{value}»."),
     "too-many-attempts": N_("Nhập sai quá nhiều lần. Hãy chờ {minutes} phút hoặc gặp Ban tổ chức."),
+    "body-too-slow": N_("Nội dung gửi lên quá chậm (quá {seconds} giây): hãy gửi lại."),
+    "busy": N_("Máy chủ đang bận: hãy thử lại sau vài giây."),
     "already-voted": N_("Đại biểu đã bỏ phiếu rồi; mỗi đại biểu chỉ bỏ một phiếu."),
     "too-large": N_("Tệp quá lớn (tối đa {limit})."),
     "voting-not-open": N_("Chưa mở hoặc đã đóng bỏ phiếu."),
@@ -306,6 +308,13 @@ class EntriesDiffer(TinnhiemError):
     def __init__(self, mismatches: Sequence[object], **kwargs: Any) -> None:
         self.mismatches = tuple(mismatches)
         super().__init__("entries-differ", count=len(self.mismatches), **kwargs)
+
+
+class Busy(TinnhiemError):
+    """More requests of a costly kind at once than the hall serves (password checks, screens): try again soon."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__("busy", field=what)
 
 
 class NotFound(TinnhiemError):

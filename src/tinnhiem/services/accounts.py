@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nacl import pwhash
 from nacl.exceptions import InvalidkeyError
 
-from tinnhiem.domain.errors import InvalidInput, NotFound
+from tinnhiem.domain.errors import Busy, InvalidInput, NotFound
 from tinnhiem.domain.staff import FIRST_ADMIN, Grant, Role, Staff, committee_member, login_name, typed_password
 from tinnhiem.services.ports import Account, UnitOfWork
 
@@ -25,6 +28,28 @@ _UNKNOWN = pwhash.argon2id.str(b"not a password", opslimit=pwhash.argon2id.OPSLI
                                memlimit=pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode()  # login costs the same
 
 
+PASSWORD_CHECKS_AT_ONCE = 2  # per worker: Argon2id takes 64 MiB a check, so at most 128 MiB for passwords
+PASSWORD_CHECKS_WAITING = 6  # beyond these, a sign-in is refused at once ("busy"), holding no thread
+_checking = threading.BoundedSemaphore(PASSWORD_CHECKS_AT_ONCE)
+_admitted = threading.BoundedSemaphore(PASSWORD_CHECKS_AT_ONCE + PASSWORD_CHECKS_WAITING)
+
+
+@contextmanager
+def _password_turn() -> Iterator[None]:
+    """One Argon2 computation's turn (an outside review: 24 wrong sign-ins at once took 321 MiB more in one worker).
+
+    A few run at once, a few more wait their turn, the rest are refused with ``Busy``: whoever posts passwords
+    in a flood costs each worker at most PASSWORD_CHECKS_AT_ONCE × 64 MiB and eight waiting threads.
+    """
+    if not _admitted.acquire(blocking=False):
+        raise Busy("password")
+    try:
+        with _checking:
+            yield
+    finally:
+        _admitted.release()
+
+
 def new_password() -> str:
     """16 symbols of 30 (78 bits), shown as ABCD-EFGH-JKMN-PQRS."""
     symbols = "".join(secrets.choice(ALPHABET) for _ in range(16))
@@ -32,13 +57,15 @@ def new_password() -> str:
 
 
 def _hash(password: str) -> str:
-    return pwhash.argon2id.str(typed_password(password).encode(), opslimit=pwhash.argon2id.OPSLIMIT_INTERACTIVE,
+    with _password_turn():
+        return pwhash.argon2id.str(typed_password(password).encode(), opslimit=pwhash.argon2id.OPSLIMIT_INTERACTIVE,
                                memlimit=pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode()
 
 
 def _matches(password_hash: str, password: str) -> bool:
     try:
-        return pwhash.verify(password_hash.encode(), typed_password(password).encode())
+        with _password_turn():
+            return pwhash.verify(password_hash.encode(), typed_password(password).encode())
     except InvalidkeyError:
         return False
 

@@ -167,6 +167,12 @@ def history(uow: UnitOfWork, name_or_key: str) -> list[HistoryItem]:
     return items
 
 
+def exists(uow: UnitOfWork, code: str) -> bool:
+    """Whether round ``code`` is stored (one indexed read)."""
+    with uow:
+        return uow.rounds.exists(code)
+
+
 def listing(uow: UnitOfWork) -> list[RoundListing]:
     """Every stored round, oldest first."""
     with uow:

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ValidationError
 
 from tinnhiem.crypto.election import Receipt
 from tinnhiem.crypto.errors import VerificationError
+from tinnhiem.crypto.record import read_receipt, refuse_lone_surrogates
 from tinnhiem.crypto.verify import CHECKS, MapFn, Verified, verify
+from tinnhiem.services.schemas import Receipt as ReceiptSchema
 from tinnhiem.services.schemas import Record
 
 BOUNDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than", "too_short", "too_long"}
@@ -79,8 +81,22 @@ def validated(model: type[BaseModel], data: Any) -> None:
         raise schema_error(error) from None
 
 
-def verify_record(data: Any, map_fn: MapFn = map, receipts: tuple[Receipt, ...] = ()) -> Verified:
-    """The schema, then §12 in order; raises VerificationError naming the first failed check. With
-    ``receipts``, a valid receipt whose ballot the record lacks fails the check ``receipt``."""
+def receipt_or_none(data: Any, where: str = "receipt") -> Receipt | None:
+    """A receipt as read, or None for one that fails the receipt schema (§12.6: it proves nothing)."""
+    try:
+        refuse_lone_surrogates(data, where)
+        validated(ReceiptSchema, data)
+        return read_receipt(data, where)
+    except VerificationError:
+        return None
+
+
+def verify_record(data: Any, map_fn: MapFn = map, receipts: tuple[Receipt | None, ...] = (),
+                  election: bytes | None = None) -> Verified:
+    """A lone surrogate anywhere (``format``), the schema, then §12 in order; raises VerificationError naming
+    the first failed check. With ``election`` (the E the hall showed), the record's E must be it (check
+    ``election``). With ``receipts`` (None: a file that failed the receipt schema, which proves nothing), one
+    of another election fails ``receipt-election``, a valid one whose ballot the record lacks ``receipt``."""
+    refuse_lone_surrogates(data)
     validated(Record, data)
-    return verify(data, map_fn, receipts)
+    return verify(data, map_fn, receipts, election)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tinnhiem.crypto import ceremony
+from tinnhiem.crypto.ballot import SIGNATURE_TAG as BALLOT_SIGNATURE
 from tinnhiem.crypto.ballot import CastBallot, alphas, choices_of, verify_ballot, verify_cast_ballot, verify_opening
 from tinnhiem.crypto.credentials import SIGN_IN_TAG, Signature, sign_in_message, verify_signature
 from tinnhiem.crypto.election import ballot_list_hash, sign_receipt, verify_receipt
@@ -44,8 +45,18 @@ from tinnhiem.services.ports import Duplicate, Election, StoredCard, UnitOfWork
 __all__ = ["SIGN_IN_TAG"]
 
 
+_MANIFESTS: dict[str, Manifest] = {}  # per worker: a manifest read once (its hash and value points made once)
+
+
 def manifest(election: Election) -> Manifest:
-    return read_manifest(election.manifest)
+    """The election's manifest; each worker reads each one once (every sign-in and cast needs it)."""
+    key = json.dumps(election.manifest, sort_keys=True, ensure_ascii=False)
+    found = _MANIFESTS.get(key)
+    if found is None:
+        if len(_MANIFESTS) >= 64:
+            _MANIFESTS.clear()
+        found = _MANIFESTS[key] = read_manifest(election.manifest)
+    return found
 
 
 def _electronic_check_ins(uow: UnitOfWork, code: str) -> int:
@@ -239,24 +250,60 @@ def _identity(election: Election) -> bytes:
     return bytes.fromhex(election.election_id)
 
 
-def _read(election: Election, data: Mapping[str, Any], field: str = "ballot") -> tuple[Manifest, CastBallot]:
-    """Read and verify a submitted ballot (code, election E as stored here, shape, signature, proofs) before
-    anything is stored."""
-    m = manifest(election)
-    try:
-        ballot = read_ballot(data, field)
-        verify_cast_ballot(m, _identity(election), bytes.fromhex(election.joint_key), ballot)
-    except VerificationError as error:
-        raise InvalidInput("ballot-refused", field=field, reason=error) from None
-    return m, ballot
-
-
 def _open_election(uow: UnitOfWork, code: str) -> Election:
     with uow:
         election = uow.voting.election(code)
     if election is None or election.state != "open":
         raise InvalidInput("voting-not-open", field="round")
     return election
+
+
+def _refused(field: str, check: str, ballot: str) -> InvalidInput:
+    return InvalidInput("ballot-refused", field=field, reason=VerificationError(check, ballot=ballot))
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A posted ballot that passed the cheap checks: its election (open), manifest, ballot and card."""
+
+    election: Election
+    manifest: Manifest
+    ballot: CastBallot
+    card: StoredCard
+
+
+def _cheap_checks(uow: UnitOfWork, code: str, data: Mapping[str, Any], field: str = "ballot") -> Posted:
+    """The refusals that cost less than a ballot's proofs, all made before any proof is checked.
+
+    The ballot is decoded (no proof checked), then one transaction reads the election and the card; a closed
+    round, a ballot of another election, an unknown or void card, then a signature that is not the card's (two
+    multiplications) are refused by name. A delegate's ballot then costs its ~12 multiplications a row
+    (``_verify``); an attacker's refused request, one read.
+    """
+    try:
+        ballot = read_ballot(data, field)
+    except VerificationError as error:
+        raise InvalidInput("ballot-refused", field=field, reason=error) from None
+    with uow:
+        election = uow.voting.election(code)
+        card = uow.voting.card(code, ballot.credential.hex())
+    if election is None or election.state != "open":
+        raise InvalidInput("voting-not-open", field="round")
+    if ballot.election != _identity(election):
+        raise _refused(field, "ballot-round", ballot.code)
+    usable = _usable(card)
+    if not verify_signature(ballot.signature, ballot.credential, BALLOT_SIGNATURE, ballot.digest()):
+        raise _refused(field, "ballot-signature", ballot.code)
+    return Posted(election, manifest(election), ballot, usable)
+
+
+def _verify(posted: Posted, field: str = "ballot") -> None:
+    """The whole check of a ballot (E, shape, signature, every row's proof): the hall's one large cost per delegate."""
+    try:
+        verify_cast_ballot(posted.manifest, _identity(posted.election), bytes.fromhex(posted.election.joint_key),
+                           posted.ballot)
+    except VerificationError as error:
+        raise InvalidInput("ballot-refused", field=field, reason=error) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,16 +329,22 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> Accepted:
     """Store a verified, signed ballot: one per card, never more than the cards handed out.
 
     Returns the codes and the signed receipt. A retry of the very same ballot returns the same code (and a
-    receipt for it). The ballot is written first; the election's lock comes last, so that casts wait on one
-    another only for the check of the state and the counts and for the commit: a cast still commits before
-    the close or is refused (the close waits on the same lock, then counts).
+    receipt for it) without a second check. Cheap refusals come before any proof (``_cheap_checks``). The
+    ballot is written first; the election's lock comes last, so that casts wait on one another only for the
+    check of the state and the counts and for the commit: a cast still commits before the close or is
+    refused (the close waits on the same lock, then counts).
     """
-    election = _open_election(uow, code)
-    m, ballot = _read(election, data)
+    posted = _cheap_checks(uow, code, data)
+    election, m, ballot = posted.election, posted.manifest, posted.ballot
     credential, tracking = ballot.credential.hex(), ballot.code
-    try:
+    if posted.card.used:  # a retry of the stored ballot gets its code; any other, refused
         with uow:
-            _usable(uow.voting.card(code, credential))
+            if uow.voting.ballot_code(code, credential) == tracking:
+                return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
+        raise InvalidInput("card-used", field="credential")
+    _verify(posted)
+    try:
+        with uow:  # the card was found usable above; voided since, use_card below says so
             uow.voting.cast(code, credential, tracking, ballot.short_code, ballot_json(ballot),
                             [a.hex() for a in alphas(ballot)])
             locked = uow.voting.lock_election(code)
@@ -324,25 +377,36 @@ def challenge(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> tuple[list
 
     ``data`` is {"ballot": {code, election, nonce, rows}, "values": [...], "nonces": [...]}. Its α are kept
     unique with the cast ones (a ballot cast and challenged at once: one of them is kept). At most
-    3 × the cards listed are kept per round (challenge-limit). Returns the choices and the codes.
+    3 × the cards listed are kept per round (challenge-limit). The cheap refusals (a closed round, another
+    election, the bound reached) come before any proof. Returns the choices and the codes.
     """
-    election = _open_election(uow, code)
-    m = manifest(election)
-    key = bytes.fromhex(election.joint_key)
     try:
         spoiled = read_spoiled(data, "spoiled")
-        verify_ballot(m, _identity(election), key, spoiled.ballot)
-        verify_opening(m, key, spoiled.ballot, spoiled.secrets)
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field="spoiled", reason=error) from None
     ballot = spoiled.ballot
+    with uow:
+        election = uow.voting.election(code)
+        limit = SPOILED_PER_CARD * len(uow.voting.cards(code))
+        full = uow.voting.spoiled_count(code) >= limit
+    if election is None or election.state != "open":
+        raise InvalidInput("voting-not-open", field="round")
+    if ballot.election != _identity(election):
+        raise _refused("spoiled", "ballot-round", ballot.code)
+    if full:
+        raise InvalidInput("challenge-limit", field="spoiled", limit=limit)
+    m, key = manifest(election), bytes.fromhex(election.joint_key)
+    try:
+        verify_ballot(m, _identity(election), key, ballot)
+        verify_opening(m, key, ballot, spoiled.secrets)
+    except VerificationError as error:
+        raise InvalidInput("ballot-refused", field="spoiled", reason=error) from None
     try:
         with uow:  # in the order of a cast: the writes first, the election's lock last (no cycle between them)
             uow.voting.spoil(code, ballot.code, ballot.short_code, spoiled_json(spoiled)["ballot"],
                              secrets_json(spoiled.secrets), [a.hex() for a in alphas(ballot)])
             if uow.voting.lock_election(code).state != "open":
                 raise InvalidInput("voting-not-open", field="round")
-            limit = SPOILED_PER_CARD * len(uow.voting.cards(code))
             if uow.voting.spoiled_count(code) > limit:
                 raise InvalidInput("challenge-limit", field="spoiled", limit=limit)
             uow.commit()

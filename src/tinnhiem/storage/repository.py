@@ -141,6 +141,9 @@ class SqlRoundStore:
         self.session.flush()
         return row.code
 
+    def exists(self, code: str) -> bool:
+        return self.session.scalar(select(RoundRow.id).where(RoundRow.code == code)) is not None
+
     def _row(self, code: str) -> RoundRow:
         row = self.session.scalar(select(RoundRow).where(RoundRow.code == code))
         if row is None:

@@ -41,6 +41,15 @@ class Limiter:
                 pass
         return self.memory.hit(self.item, key)
 
+    def allows(self, key: str) -> bool:
+        """Whether one more attempt at ``key`` would be within the limit (nothing counted)."""
+        if self.shared is not None:
+            try:
+                return self.shared.test(self.item, key)
+            except redis.RedisError:
+                pass
+        return self.memory.test(self.item, key)
+
     def clear(self, key: str) -> None:
         """Forget ``key``'s attempts (after a right code: its holder starts afresh)."""
         if self.shared is not None:

@@ -57,6 +57,7 @@ class Live:
 
 
 Read = Callable[[str], dict[str, object]]
+MAX_STREAMS = 500  # per worker: a hall's projectors and organisers' pages are tens; each stream holds a connection
 
 
 class Room:
@@ -84,14 +85,22 @@ class Hub:
     burst are read and sent together. The last screen to leave stops the task.
     """
 
-    def __init__(self, live: Live, read: Read, keep_alive: float = 15.0, pause: float = 1.0) -> None:
+    def __init__(self, live: Live, read: Read, keep_alive: float = 15.0, pause: float = 1.0,
+                 max_streams: int = MAX_STREAMS) -> None:
         self.live, self.read, self.keep_alive, self.pause = live, read, keep_alive, pause
         self.rooms: dict[str, Room] = {}
+        self.streams, self.max_streams = 0, max_streams
+
+    @property
+    def full(self) -> bool:
+        """Whether this worker already serves its most streams (a new one is refused as busy)."""
+        return self.streams >= self.max_streams
 
     async def states(self, code: str) -> AsyncIterator[dict[str, object] | None]:
         """Each new state of the round as it is read (the current one first); None to keep the line alive."""
         room = self.rooms.setdefault(code, Room())
         room.watchers += 1
+        self.streams += 1
         if room.task is None:
             room.task = asyncio.create_task(self._watch(code, room))
         seen = 0
@@ -107,6 +116,7 @@ class Hub:
                     yield None
         finally:
             room.watchers -= 1
+            self.streams -= 1
             if room.watchers == 0 and self.rooms.get(code) is room:
                 del self.rooms[code]
                 if room.task is not None:

@@ -32,6 +32,10 @@ BOUNDS = [  # checked before the body is read (web/bounds.py): a signed-in accou
 ]
 
 
+KNOWN_LOGINS = "known_logins"  # in the signed session cookie: the accounts this browser has signed in to
+KNOWN_LOGINS_KEPT = 4
+
+
 @router.get("/admin", response_class=HTMLResponse)
 def admin_home(request: Request, hall: HallDep) -> Response:
     staff = signed_in(request)
@@ -48,17 +52,25 @@ def admin_home(request: Request, hall: HallDep) -> Response:
 @router.post("/admin/sign-in", dependencies=[Depends(require_csrf)])
 def admin_sign_in(request: Request, hall: HallDep, login: str = Form(..., max_length=64),
                   password: str = Form(..., max_length=64)) -> Response:
-    """Wrong passwords are counted per account (web/limiter.py); a right one is never refused, so nobody
-    locks an account out. What stops a guesser is the password's 64 to 78 random bits behind Argon2."""
-    limiter = hall.limits.organisers
+    """Wrong passwords are counted per account (web/limiter.py). Past the limit, a browser that never signed in to
+    the account is told "too many" before its password is even checked, the right one included: a guesser gets
+    nothing more from the hall. A browser that signed in to it before (its signed session cookie says so: a
+    device cookie) is not held by the limit, so a guesser cannot lock the account's holder out of their own
+    device (docs/security.md, "Sign-in limits")."""
+    limiter, account = hall.limits.organisers, login.strip().lower()
+    known: list[str] = list(request.session.get(KNOWN_LOGINS, []))
+    if account not in known and not limiter.allows(account):
+        many = InvalidInput("too-many-attempts", field="password", minutes=limiter.minutes)
+        return hall.page(request, "admin_sign_in.html", status=429, error=many, login=login)
     try:
         token = accounts.sign_in(hall.uow(), login, password)
     except InvalidInput as wrong:
-        if limiter.hit(login.strip().lower()):
+        if limiter.hit(account) or account in known:
             return hall.page(request, "admin_sign_in.html", status=401, error=wrong, login=login)
         many = InvalidInput("too-many-attempts", field="password", minutes=limiter.minutes)
         return hall.page(request, "admin_sign_in.html", status=429, error=many, login=login)
     request.session[SESSION_KEY] = token
+    request.session[KNOWN_LOGINS] = [*[k for k in known if k != account], account][-KNOWN_LOGINS_KEPT:]
     return RedirectResponse("/admin", status_code=303)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
+import anyio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 
-from tinnhiem.domain.errors import InvalidInput
+from tinnhiem.domain.errors import Busy, InvalidInput, NotFound
 from tinnhiem.domain.model import LEVEL_LABELS
 from tinnhiem.domain.percent import printed
 from tinnhiem.services import record as record_service
@@ -67,7 +68,18 @@ def screen(request: Request, hall: HallDep, code: str) -> HTMLResponse:
 
 @router.get("/r/{code}/events", include_in_schema=False)  # a stream: not for generated calls
 async def events(request: Request, hall: HallDep, code: str) -> StreamingResponse:
-    """Server-sent events: turnout and state, read once per change by the worker's hub (web/live.py)."""
+    """Server-sent events: turnout and state, read once per change by the worker's hub (web/live.py).
+
+    A round that does not exist is answered 404 before any stream, Redis subscription or timer starts; past
+    the worker's bound of streams (live.MAX_STREAMS), 503: streams for nothing cost the hall one read each.
+    """
+    if hall.hub.full:
+        raise Busy("events")
+    known = f"round-exists:{code}"  # rounds are not deleted: each worker asks once per round
+    if known not in hall.cache:
+        if not await anyio.to_thread.run_sync(rounds.exists, hall.uow(), code):
+            raise NotFound("round-not-found", field="round", value=code)
+        hall.cache[known] = True
 
     async def stream() -> AsyncIterator[str]:
         async for state in hall.hub.states(code):

@@ -6,7 +6,9 @@ v2-verdicts.json). Version 3 binds ballots to the election's identity E, makes s
 name no card and adds the committee's signatures, so those records cannot verify as they are.
 This script makes, for each, a version-3 record with the same tampering (same name; where the
 tampering no longer exists in version 3, its nearest equivalent, said in its description), the
-check version 3 must name, and the three forged records of issue 18. Deterministic (fixed seeds).
+check version 3 must name, and the three forged records of issue 18; then the whole committee substituted
+(checked alone, with --election the hall's E, with a hall receipt) and the receipt cases of §12.6. A case
+may carry receipts and an E to give with --election ("election", hex or null). Deterministic (fixed seeds).
 
     .venv/bin/python tests/data/outside-verifier/make_cases.py     # writes cases.json.gz beside it
 """
@@ -186,8 +188,9 @@ def replace_cast(r: Json, i: int, choices: list[int | None], rng: Callable[[], i
     r["ballots"][i] = new_cast(r, choices, card_of(r, i), rng, nonce)
 
 
-# Each builder returns (bytes of the record, expected check) or (bytes, check, receipts).
-Built = tuple[bytes, str] | tuple[bytes, str, list[Json]]
+# Each builder returns (bytes of the record, expected check), (bytes, check, receipts) or (bytes, check,
+# receipts, E given with --election as hex).
+Built = tuple[bytes, str] | tuple[bytes, str, list[Json]] | tuple[bytes, str, list[Json], str]
 CASES: dict[str, tuple[str, Callable[[], Built]]] = {}
 
 
@@ -878,7 +881,8 @@ def _over_cards(r: Json) -> None:
 
 edit("over-cards", "issued 4 < 5 cast ballots (and the electronic check-ins 4 too)", "ballots-over-cards",
      _over_cards)
-edit("over-cards-open", "open record with issued 4 < 5 ballots", "ballots-over-cards",
+edit("over-cards-open", "open record with issued 4 < 5 ballots (v3: issued is null until closed, §11: "
+     "cards-issued comes first)", "cards-issued",
      both(setter(("cards", "issued"), 4), setter(("state",), "open"), *(setter((k,), None) for k in
                                                                         ("tally", "decryption", "checkins", "closing"))))
 
@@ -1039,7 +1043,7 @@ SURROGATES: list[tuple[str, str, str, Callable[[str], str]]] = [
     ("sur-format", "format \"\\ud800\"", "format", lambda t: t.replace('"tinnhiem-record/3"', '"\\ud800"', 1)),
     ("sur-hex", "joint_key \"\\ud800\" + 63 hex", "format",
      lambda t: _replace_str(t, '"joint_key": ', '"\\ud800' + "0" * 63 + '"')),
-    ("sur-levels", "levels [\"\\ud800\"]", "levels", lambda t: t.replace('["cao", "tin_nhiem", "thap"]', '["\\ud800"]', 1)),
+    ("sur-levels", "levels [\"\\ud800\"] (a lone surrogate anywhere fails format, before levels)", "format", lambda t: t.replace('["cao", "tin_nhiem", "thap"]', '["\\ud800"]', 1)),
     ("sur-name", "a member name \"\\udc00\" (names are not hashed)", "format",
      lambda t: t.replace('"name": "Thành viên 1"', '"name": "\\udc00"', 1)),
     ("sur-round-id", "round_id \"\\ud83d\" (high surrogate only)", "format",
@@ -1200,6 +1204,88 @@ edit("v3-paper-checkins", "v3: the paper check-ins changed after the committee s
      setter(("checkins", "paper"), lambda n: n + 1))
 
 
+@cache
+def substituted() -> Base:
+    """The whole committee substituted: same manifest, same member names, a fresh ceremony (commitments, joint
+    key), receipt key, cards, E, signatures, every ballot (each one marked "thap" on every subject), tally
+    and decryption. Valid on its own: only the E the hall showed, or a receipt given in that hall, tells."""
+    return make_base(choices=[[2, 2, 2]] * len(CHOICES), seed=97)
+
+
+def _hall_receipt(i: int = 2) -> Json:
+    """A delegate's receipt from the hall's (honest) election, for its cast ballot i."""
+    r = base().record
+    return receipt_json(sign_receipt(base().sim.receipt_secret, bytes.fromhex(r["election"]),
+                                     bytes.fromhex(r["ballots"][i]["code"]), seeded(17)))
+
+
+@case("forged-substituted-committee", "the whole committee substituted (same manifest and names; fresh "
+                                      "commitments, joint key, receipt key, cards, E, signatures, ballots, tally "
+                                      "and decryption), checked alone: valid (nothing in a record ties it to a hall)")
+def _() -> Built:
+    return text_of(substituted().record), "valid"
+
+
+@case("forged-substituted-committee-election", "the substituted record checked with --election E of the hall "
+                                               "(phones, projector, minutes)")
+def _() -> Built:
+    return text_of(substituted().record), "election", [], base().record["election"]
+
+
+@case("forged-substituted-committee-receipt", "the substituted record checked with a delegate's receipt from "
+                                              "the hall: this record is not the election the receipt was given in")
+def _() -> Built:
+    return text_of(substituted().record), "receipt-election", [_hall_receipt()]
+
+
+@case("forged-substituted-committee-own-e", "the substituted record checked with --election its own E "
+                                            "(what a forger would print): valid; the E must come from the hall")
+def _() -> Built:
+    r = substituted().record
+    return text_of(r), "valid", [], r["election"]
+
+
+@case("election-given-upper-case", "the honest record with --election its E in upper case (compared as 32 bytes)")
+def _() -> Built:
+    r = honest()
+    return text_of(r), "valid", [], r["election"].upper()
+
+
+@case("receipt-in-record", "the honest record with a receipt of one of its ballots")
+def _() -> Built:
+    return text_of(honest()), "valid", [_hall_receipt()]
+
+
+@case("receipt-bad-signature", "the honest record with a receipt of its E whose signature is wrong (z + 1): it "
+                               "proves nothing, fails no check")
+def _() -> Built:
+    receipt = _hall_receipt()
+    receipt["signature"]["z"] = encode_scalar((int.from_bytes(bytes.fromhex(receipt["signature"]["z"]), "little") + 1)
+                                              % ORDER).hex()
+    return text_of(honest()), "valid", [receipt]
+
+
+@case("receipt-not-a-receipt", "the honest record with a receipt file that fails the receipt schema (an extra "
+                               "key): it proves nothing, fails no check")
+def _() -> Built:
+    return text_of(honest()), "valid", [_hall_receipt() | {"extra": 1}]
+
+
+@case("receipt-other-election-bad-signature", "the honest record with a receipt whose E is another (its "
+                                              "signature meaningless under this R): receipt-election, not invalid")
+def _() -> Built:
+    receipt = _hall_receipt()
+    receipt["election"] = flip(receipt["election"])
+    return text_of(honest()), "receipt-election", [receipt]
+
+
+@case("v3-issued-before-closing", "v3: a record in state open whose cards.issued is 7 (null until closed)")
+def _() -> Built:
+    r = honest()
+    r.update(state="open", checkins=None, closing=None, tally=None, decryption=None)
+    return text_of(r), "cards-issued"
+
+
 def cases() -> Iterator[tuple[str, Json]]:
     verdicts = json.loads((HERE / "v2-verdicts.json").read_text(encoding="utf-8"))
     for name in sorted(CASES):
@@ -1212,7 +1298,8 @@ def cases() -> Iterator[tuple[str, Json]]:
             "independent": v2["independent"] if v2 else None,  # the outside verifier's verdict on the v2 case
             "v2_expected": v2["expected"] if v2 else None,
             "crashed_before": bool(v2 and v2["crashed_before"]),
-            "receipts": made[2] if len(made) == 3 else [],
+            "receipts": made[2] if len(made) >= 3 else [],
+            "election": made[3] if len(made) == 4 else None,  # given with --election
             "text": made[0].decode("latin-1"),
         }
 

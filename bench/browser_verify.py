@@ -1,0 +1,135 @@
+"""The browser verifier (/verify, an outside review) in Debian's Chromium: a provincial record (60 ballots × 12 subjects)
+at 4× CPU throttle (CDP Emulation.setCPUThrottlingRate, a phone's speed) and a National-Assembly record (480 × 44)
+unthrottled, every check of docs/protocol.md §12 in Web Workers (navigator.hardwareConcurrency of them).
+
+Goals: 60 × 12 at 4× throttle ≤ 5 s; 480 × 44 ≤ 60 s on this machine. Chromium 156's CPU throttle
+slows the page's main thread only, not its dedicated workers (measured: 60 × 12 with 2 workers took 5.4 s
+unthrottled and 6.0 s at 4×), so the phone's figure is the one of the checks on the main thread alone at 4×
+(`main_thread_only`); the worker figure at 4× is kept beside it.
+Command: .venv/bin/python -m bench browser-verify   (figures saved in bench/results/browser-verify.json)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tinnhiem.crypto import ceremony
+from tinnhiem.crypto.ballot import cast_ballot
+from tinnhiem.crypto.decryption import decrypt_share
+from tinnhiem.crypto.election import ballot_list_hash, closing_message, election_hash, sign_closing, sign_election
+from tinnhiem.crypto.group import base_mul, random_scalar
+from tinnhiem.crypto.manifest import Manifest, new_election_nonce
+from tinnhiem.crypto.record import Card, Checkins, Closing, Record, to_json
+from tinnhiem.crypto.tally import encrypted_sums, results
+from tinnhiem.testing.simulate import random_choices, run_ceremony
+
+RESULTS = Path(__file__).parent / "results"
+CHROMIUM = "/usr/bin/chromium"
+SCALES = {"60x12": (60, 12, 4.0, 5), "480x44": (480, 44, 1.0, 60)}  # ballots, subjects, CPU throttle, goal (s)
+
+
+def tallied_record(ballots: int, subjects: int, names: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A valid tallied record of ``ballots`` ballots × ``subjects`` subjects (committee 2 of 3)."""
+    manifest = Manifest(f"bench-{ballots}x{subjects}", names or tuple(f"Người {i}" for i in range(subjects)),
+                        ("cao", "tin_nhiem", "thap"), ballots, new_election_nonce())
+    keyed = run_ceremony(manifest, 3, 2, random_scalar)
+    key = ceremony.joint_key(keyed.commitments)
+    receipt_key = base_mul(random_scalar())
+    choices = random_choices(manifest, ballots, seed=1)
+    card_keys = [random_scalar() for _ in choices]
+    election = election_hash(manifest, keyed.committee, keyed.commitments, key, receipt_key,
+                             [base_mul(s) for s in card_keys])
+    cast = [cast_ballot(manifest, election, key, c, s, random_scalar)[0]
+            for c, s in zip(choices, card_keys, strict=True)]
+    list_hash = ballot_list_hash(b.digest() for b in cast)
+    statement = closing_message(election, len(cast), len(cast), 0, list_hash)
+    sums = encrypted_sums(manifest, cast)
+    shares = {m: [decrypt_share(m, keyed.secrets[m], ct, manifest.hash, j, random_scalar) for j, ct in enumerate(sums)]
+              for m in (1, 2)}
+    record = Record(manifest, keyed.committee, ("A", "B", "C"), keyed.commitments, key,
+                    tuple(Card(base_mul(s), False) for s in card_keys), len(cast), tuple(cast), (), sums,
+                    results(manifest, sums, shares, len(cast)), receipt_key=receipt_key, election=election,
+                    card_signatures=tuple(sign_election(m, keyed.secrets[m], election, random_scalar) for m in (1, 2)),
+                    checkins=Checkins(len(cast), 0),
+                    closing=Closing(len(cast), list_hash, tuple(sign_closing(m, keyed.secrets[m], statement,
+                                                                             random_scalar) for m in (1, 2))))
+    return to_json(record)
+
+
+def offline_page() -> str:
+    """The self-contained verifier page a visitor saves from the hall (/verify/offline), rendered without a hall."""
+    from tinnhiem.web.routes_verify import offline_html
+
+    return offline_html("vi")
+
+
+MAIN_THREAD = """async (b64) => {
+  const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+  const started = performance.now();
+  const result = await TinnhiemVerifier.verifyRecordBytes(bytes);  // every ballot on the page's own thread
+  return { verdict: result.valid ? "valid" : result.check, ms: performance.now() - started };
+}"""
+
+
+def verify_in_browser(record: Path, page_file: Path, throttle: float, workers: bool = True) -> dict[str, Any]:
+    """Open the saved page from file://, give it the record, press the button; the page's own clock. With
+    ``workers`` False, the same checks on the page's main thread alone (CDP's CPU throttle surely applies
+    there; whether it slows dedicated workers too depends on the Chromium version)."""
+    import base64
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.set_default_timeout(3_600_000)
+        page.goto(page_file.as_uri())
+        if throttle != 1:
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        if workers:
+            page.set_input_files("#record-file", str(record))
+            page.wait_for_selector("#record-loaded:not([hidden])")
+            code = json.loads(record.read_bytes())["ballots"][0]["code"]  # a delegate's own ballot, first
+            page.fill("#own-code", page.evaluate("(c) => TinnhiemVerifier.shortCode(c)", code))
+            page.click("#own-check")
+            page.wait_for_selector("#own-result[data-verdict]")
+            own = {"verdict": page.get_attribute("#own-result", "data-verdict"),
+                   "seconds": round(float(page.get_attribute("#own-result", "data-elapsed-ms") or "nan") / 1000, 2)}
+            page.click("#verify-start")
+            page.wait_for_selector("#verdict[data-check]")
+            verdict = page.get_attribute("#verdict", "data-check")
+            elapsed = float(page.get_attribute("#verdict", "data-elapsed-ms") or "nan")
+        else:
+            found = page.evaluate(MAIN_THREAD, base64.b64encode(record.read_bytes()).decode())
+            verdict, elapsed, own = found["verdict"], found["ms"], None
+        count = page.evaluate("TinnhiemVerifier.workerCount()") if workers else 0
+        browser.close()
+    return {"verdict": verdict, "seconds": round(elapsed / 1000, 2), "workers": count, "cpu_throttle": throttle,
+            **({"own_ballot_by_short_code": own} if own else {})}
+
+
+def main() -> None:
+    figures: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 1)}}
+    with tempfile.TemporaryDirectory() as folder:
+        page_file = Path(folder) / "tinnhiem-verify.html"
+        page_file.write_text(offline_page(), encoding="utf-8")
+        for name, (ballots, subjects, throttle, goal) in SCALES.items():
+            start = time.perf_counter()
+            path = Path(folder) / f"{name}.json"
+            path.write_text(json.dumps(tallied_record(ballots, subjects)), encoding="utf-8")
+            built = time.perf_counter() - start
+            figures[name] = {"goal_s": goal, "record_bytes": path.stat().st_size,
+                             "record_built_in_python_s": round(built, 1),
+                             "web_workers": verify_in_browser(path, page_file, throttle)}
+            if throttle != 1:
+                figures[name]["main_thread_only"] = verify_in_browser(path, page_file, throttle, workers=False)
+            print(name, figures[name], flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "browser-verify.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=1))
