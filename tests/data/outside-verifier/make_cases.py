@@ -6,7 +6,7 @@ v2-verdicts.json). Version 3 binds ballots to the election's identity E, makes s
 name no card and adds the committee's signatures, so those records cannot verify as they are.
 This script makes, for each, a version-3 record with the same tampering (same name; where the
 tampering no longer exists in version 3, its nearest equivalent, said in its description), the
-check version 3 must name, and the three forged records of issue 18; then the whole committee substituted
+check version 3 must name, and the three forged records of an outside review; then the whole committee substituted
 (checked alone, with --election the hall's E, with a hall receipt) and the receipt cases of §12.6. A case
 may carry receipts and an E to give with --election ("election", hex or null). Deterministic (fixed seeds).
 
@@ -1120,7 +1120,7 @@ def _() -> Built:
     return text_of(r), "ballot-proof"
 
 
-# ---------------------------------------------------------------------------------------------- issue 18
+# ---------------------------------------------------------------------------------------------- an outside review
 def _own_cards(r: Json, restate: bool) -> None:
     """The server adds two cards of its own, casts a counted ballot with each, raises issued and the
     electronic check-ins by two (and the closing statement's N)."""
@@ -1137,7 +1137,7 @@ def _own_cards(r: Json, restate: bool) -> None:
     resort(r)
 
 
-@case("forged-own-cards", "issue 18: the server lists 2 cards of its own, votes with them and raises "
+@case("forged-own-cards", "an outside review: the server lists 2 cards of its own, votes with them and raises "
                           "cards.issued by 2; E restated over the new list, the committee's signatures kept")
 def _() -> Built:
     r = honest()
@@ -1145,14 +1145,14 @@ def _() -> Built:
     return text_of(r), "card-signatures"
 
 
-@case("forged-own-cards-same-e", "issue 18: the same, with E left as the committee signed it")
+@case("forged-own-cards-same-e", "an outside review: the same, with E left as the committee signed it")
 def _() -> Built:
     r = honest()
     _own_cards(r, restate=False)
     return text_of(r), "election"
 
 
-@case("forged-dropped-ballot-receipt", "issue 18: the server drops a cast ballot before closing and voids its "
+@case("forged-dropped-ballot-receipt", "an outside review: the server drops a cast ballot before closing and voids its "
                                        "card; the committee counts what it is shown; the delegate's receipt "
                                        "is given to the verifier")
 def _() -> Built:
@@ -1167,7 +1167,7 @@ def _() -> Built:
     return text_of(r), "receipt", [receipt_json(receipt)]
 
 
-@case("forged-dropped-ballot-after-closing", "issue 18: a cast ballot dropped after the committee signed the "
+@case("forged-dropped-ballot-after-closing", "an outside review: a cast ballot dropped after the committee signed the "
                                              "closing statement (its card voided, the count redone)")
 def _() -> Built:
     r = honest()
@@ -1177,7 +1177,7 @@ def _() -> Built:
     return text_of(r), "closing"
 
 
-@case("forged-4-challenges-one-card", "issue 18: four challenges on one card. A version-3 spoiled ballot names no "
+@case("forged-4-challenges-one-card", "an outside review: four challenges on one card. A version-3 spoiled ballot names no "
                                       "card, so the forger must add the card to each: refused as a field §11 "
                                       "does not have")
 def _() -> Built:
@@ -1187,7 +1187,7 @@ def _() -> Built:
     return text_of(r), "format"
 
 
-@case("forged-challenges-over-limit", "issue 18, what remains of the limit in version 3: 4 spoiled ballots in a "
+@case("forged-challenges-over-limit", "an outside review, what remains of the limit in version 3: 4 spoiled ballots in a "
                                       "round of 1 card (at most 3 per card listed)")
 def _() -> Built:
     return text_of(simulated(choices=[CHOICES[0]], spoil=4, void=0)), "challenge-limit"
