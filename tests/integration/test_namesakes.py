@@ -25,7 +25,9 @@ def office_files(folder: Path) -> list[str]:
     """The template's files with a list of delegates: three Nguyễn Văn An, two of them in the same unit."""
     text = demo.demo_file().read_text(encoding="utf-8")
     meta = folder / "thong-tin.yaml"
-    meta.write_text(text[: text.index("subjects:")], encoding="utf-8")
+    details = text[: text.index("subjects:")]  # the figures left blank, as the template allows
+    meta.write_text(details.replace(details[details.index("conference:"):].split("\n")[0], "conference: {}"),
+                    encoding="utf-8")
     subjects = folder / "danh-sach.csv"
     subjects.write_text("Họ và tên,Chức vụ\n" + "".join(f"{s['name']},\"{s['position']}\"\n" for s in
                         __import__("yaml").safe_load(text)["subjects"]), encoding="utf-8")
@@ -49,6 +51,7 @@ def test_import_warns_and_checkin_tells_namesakes_apart(home: Path, tmp_path: Pa
     created = runner.invoke(app, ["round", "create", *office_files(tmp_path), "--code", "r"], env=WIDE)
     assert 0 == created.exit_code, created.output
     assert "3 đại biểu trùng tên Nguyễn Văn An" in created.stdout
+    assert "Số được triệu tập: 5 (số đại biểu trong danh sách" in " ".join(created.stdout.split())
     assert "số 2 (Sở Tài chính, sinh 02/01/1970 · mã CB-01); số 4 (Sở Tài chính, sinh 09/05/1981" in created.stdout
 
     ambiguous = runner.invoke(app, ["checkin", "r", "nguyen van an"], env=WIDE)

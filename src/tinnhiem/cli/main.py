@@ -168,6 +168,9 @@ def create_command(
 
     round_, people = round_from_office_files(roundfile.load(meta), subjects, delegates, exemptions)
     new_code = rounds.create_round(_uow(), round_, people, code=code, actor="cli")
+    if round_.conference.convened is None and people:
+        out.print(t("Số được triệu tập: {count} (số đại biểu trong danh sách; sửa bằng tinnhiem round figures).",
+                    count=len(people)))
     for group in rounds.namesakes(people):  # said at import: check-in must tell them apart
         out.print(t("Chú ý: {count} đại biểu trùng tên {name}: {numbers}", count=len(group), name=group[0][1].name,
                     numbers="; ".join(f"{t('số')} {n}" + (f" ({', '.join(x for x in (d.unit, d.detail) if x)})"
