@@ -95,6 +95,9 @@ def test_kill_minus_9_with_casts_in_flight_loses_no_acknowledged_ballot(tmp_path
         server.wait()
     server = start(tmp_path, port)
     try:
+        closing = Database.open(f"sqlite:///{tmp_path / 'tinnhiem.sqlite3'}")
+        voting.close_voting(SqlUnitOfWork(closing), code)  # the record is published once voting has closed
+        closing.engine.dispose()
         record = httpx.get(f"{base}/api/rounds/{code}/record", timeout=10).json()
     finally:
         server.kill()

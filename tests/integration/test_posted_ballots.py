@@ -83,8 +83,8 @@ def test_the_honest_ballot_is_then_stored_as_the_server_rewrote_it(phone: Phone)
     reordered["rows"][0] = dict(reversed(list(reordered["rows"][0].items())))  # key order is not a field
     answer = phone.client.post(f"/api/rounds/{phone.code}/ballots", json=reordered)
     assert 200 == answer.status_code, answer.text
-    record = phone.client.get(f"/api/rounds/{phone.code}/record").json()
-    assert [ballot] == record["ballots"]
+    with SqlUnitOfWork(phone.app.state.hall.database) as uow:  # the record itself waits for the close
+        assert [ballot] == [stored for stored, _ in uow.voting.ballots(phone.code)]
 
 
 @pytest.mark.parametrize(("body", "headers", "status", "error", "field"), [

@@ -119,6 +119,8 @@ MESSAGES: Mapping[str, str] = {
     "voting-closed": N_("Đã đóng bỏ phiếu."),
     "voting-already-open": N_("Bỏ phiếu đã mở rồi."),
     "voting-not-closed": N_("Bỏ phiếu chưa đóng: chưa kiểm phiếu được."),
+    "record-after-close": N_("Hồ sơ công khai được công bố khi đã đóng bỏ phiếu; trong lúc bỏ phiếu chỉ công bố "
+                             "số phiếu đã nhận."),
     "round-tallied": N_("Đã kiểm phiếu xong cuộc này."),
     "not-counted-yet": N_("Chưa kiểm phiếu xong: hồ sơ chưa đầy đủ."),
     # The committee's ceremony and decryption, the double entry, the hall's files: one code per situation.

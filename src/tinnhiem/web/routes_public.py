@@ -82,7 +82,15 @@ def election(request: Request, hall: HallDep, code: str) -> JSONResponse:
 
 @router.get("/api/rounds/{code}/record")
 def record(request: Request, hall: HallDep, code: str) -> JSONResponse:
-    """The public record (docs/protocol.md §11), for observers and `tinnhiem verify`."""
+    """The public record (docs/protocol.md §11), for observers and `tinnhiem verify`: once voting has closed.
+
+    While voting is open, anyone on the hall's Wi-Fi polling the record would date each card's ballot
+    or challenge (a card's first appearance), and so pair a latecomer seen voting with their card: the
+    public pages then give counts only (the projector's turnout), and the phones the election's public
+    data (``/election``)."""
+    found = voting.election_view(hall.uow(), code)
+    if found is not None and found.state in ("ready", "open"):
+        raise InvalidInput("record-after-close", field="round")
     return JSONResponse(record_service.public_record(hall.uow(), code))
 
 
