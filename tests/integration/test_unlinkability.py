@@ -22,6 +22,7 @@ versions and recycled segments included), and the SQLite file with its ``-wal``.
 from __future__ import annotations
 
 import itertools
+import logging
 import random
 import sqlite3
 import struct
@@ -30,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from tinnhiem.crypto.ballot import encrypt_ballot
 from tinnhiem.crypto.credentials import public_credential, signing_key
@@ -38,6 +39,7 @@ from tinnhiem.crypto.record import ballot_json
 from tinnhiem.domain.model import Delegate
 from tinnhiem.services import cards, roundfile, rounds, voting
 from tinnhiem.storage.db import Database
+from tinnhiem.storage.erasure import erase_postgres_history, wait_for_older_snapshots
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
 from tinnhiem.testing.simulate import seeded, seeded_cards
@@ -416,3 +418,46 @@ def test_closing_leaves_the_sqlite_file_as_a_fresh_copy_of_its_rows(tmp_path: An
     counts = {i: (raw.count(i.encode()), copy.count(i.encode())) for i in identifiers}
     assert all(a == b for a, b in counts.values()), "older copies of a ballot's values in the file"
     assert len(raw) == len(copy) and raw[page:] == copy[page:], "the file's pages differ from a fresh copy's"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_database_role_without_the_rights_closing_needs_is_told_why(database: Database,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """Run by a role that may neither checkpoint nor switch the log (docs/operations.md lists the grants),
+    the erasure cannot reach pg_wal: it says so in the server's log, with PostgreSQL's reason, and returns
+    it; it does not fail (the close has committed already)."""
+    role = f"tinnhiem_hall_{random.SystemRandom().randrange(10**9)}"
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    limited = create_engine(database.engine.url.set(username=role))
+    try:
+        with caplog.at_level(logging.WARNING, logger="tinnhiem.storage.erasure"):
+            left = erase_postgres_history(limited, ["attendance"])
+    finally:
+        limited.dispose()
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP ROLE "{role}"'))
+    assert 1 == len(left) and "write-ahead log still holds the order of voting" in left[0]
+    assert "permission denied" in left[0] or "must be superuser" in left[0], left
+    assert left[0] in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_closing_waits_for_a_session_reading_from_before_it(database: Database) -> None:
+    """A session that still reads from a snapshot taken before closing (an autovacuum ANALYZE, a long report)
+    would make VACUUM FULL copy the replaced row versions it may see into the new files (one run in four
+    kept 81 xmins so before the wait). Closing waits for it; past the wait it says who held one."""
+    reader = database.engine.connect()
+    try:
+        reader.execute(text("BEGIN ISOLATION LEVEL REPEATABLE READ"))
+        reader.execute(text("SELECT count(*) FROM attendance")).scalar()  # its snapshot is taken: older than now
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as closing:
+            closing.execute(text("SELECT pg_current_xact_id()"))  # a transaction commits after the snapshot
+            held = wait_for_older_snapshots(closing, most_seconds=0.5)
+            reader.rollback()
+            released = wait_for_older_snapshots(closing, most_seconds=5)
+    finally:
+        reader.close()
+    assert 1 == len(held) and "held a snapshot from before closing" in held[0] and [] == released

@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError
 log = logging.getLogger(__name__)
 
 SEGMENT = re.compile(r"^[0-9A-F]{24}$")
+SNAPSHOT_WAIT = 60.0  # seconds closing waits for a session reading from before it (an ANALYZE, say)
 MOST_SWITCHES = 4096  # 64 GB of log: more segments than any max_wal_size here keeps; never loops for ever
 
 
@@ -63,16 +64,45 @@ def erase_postgres_history(engine: Engine, tables: Sequence[str],
     timings = {} if timings is None else timings
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         started = time.perf_counter()
-        connection.exec_driver_sql("VACUUM (FULL) " + ", ".join(f'"{t}"' for t in tables))
-        timings["vacuum_full"] = time.perf_counter() - started
         try:
-            left = push_out_write_ahead_log(connection, timings)
-        except DBAPIError as error:
-            left = [f"the write-ahead log still holds the order of voting: {str(error.orig).strip()} "
-                    "(docs/operations.md: the rights closing needs)"]
+            waiting = wait_for_older_snapshots(connection)
+            timings["wait_for_snapshots"] = time.perf_counter() - started
+            started = time.perf_counter()
+            connection.exec_driver_sql("VACUUM (FULL) " + ", ".join(f'"{t}"' for t in tables))
+        except DBAPIError as error:  # the close has committed: say what is left, do not fail it
+            left = [f"the table files still hold the order of voting: {str(error.orig).strip()}"]
+        else:
+            timings["vacuum_full"] = time.perf_counter() - started
+            try:
+                left = waiting + push_out_write_ahead_log(connection, timings)
+            except DBAPIError as error:
+                left = [f"the write-ahead log still holds the order of voting: {str(error.orig).strip()} "
+                        "(docs/operations.md: the rights closing needs)"]
     for line in left:
         log.warning("closing: %s", line)
     return left
+
+
+def wait_for_older_snapshots(connection: Connection, most_seconds: float = SNAPSHOT_WAIT) -> list[str]:
+    """Wait until no other session of this database holds a snapshot from before now (an ANALYZE of
+    autovacuum, a long read): VACUUM FULL copies every row version such a snapshot may still see, so
+    the closing's replaced versions would move into the new files. Returns who still held one, if any.
+
+    Needs to see other sessions' ``backend_xmin`` (pg_monitor, or superuser): else none is seen.
+    """
+    now = int(connection.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar() or 0) % 2**32
+    older = text("SELECT pid, backend_type FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+                 "AND age(backend_xmin) > age(CAST(CAST(:now AS text) AS xid))")
+    deadline = time.monotonic() + most_seconds
+    while True:
+        holders = connection.execute(older, {"now": now}).all()
+        if not holders:
+            return []
+        if time.monotonic() > deadline:
+            return [f"sessions {', '.join(f'{pid} ({kind})' for pid, kind in holders)} held a snapshot from "
+                    "before closing: VACUUM FULL kept the row versions they may still see"]
+        time.sleep(0.1)
 
 
 def _segment(connection: Connection) -> str:
