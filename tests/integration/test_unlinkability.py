@@ -26,6 +26,7 @@ import logging
 import random
 import sqlite3
 import struct
+import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -461,3 +462,23 @@ def test_closing_waits_for_a_session_reading_from_before_it(database: Database) 
     finally:
         reader.close()
     assert 1 == len(held) and "held a snapshot from before closing" in held[0] and [] == released
+
+
+def test_closing_on_sqlite_empties_the_log_once_a_reader_has_finished(tmp_path: Any) -> None:
+    """A reader in the middle of a read (a projector, say) holds SQLite's log back from being emptied; closing
+    waits for it (the busy timeout), and would say so if it never finished."""
+    from tinnhiem.storage.erasure import erase_sqlite_history
+
+    database = Database.open(f"sqlite:///{tmp_path / 'hall.sqlite3'}")
+    run_round(SqlUnitOfWork(database), seed=2030)
+    reader = sqlite3.connect(tmp_path / "hall.sqlite3", isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM ballots").fetchone()
+    finished = threading.Timer(1.0, reader.rollback)
+    finished.start()
+    try:
+        assert [] == erase_sqlite_history(database.engine)
+        assert 0 == (tmp_path / "hall.sqlite3-wal").stat().st_size
+    finally:
+        finished.join()
+        reader.close()
