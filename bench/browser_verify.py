@@ -1,4 +1,4 @@
-"""The browser verifier (/verify, an outside review) in Debian's Chromium: a provincial record (60 ballots × 12 subjects)
+"""The browser verifier in Debian's Chromium: a provincial record (60 ballots × 12 subjects)
 at 4× CPU throttle (CDP Emulation.setCPUThrottlingRate, a phone's speed) and a National-Assembly record (480 × 44)
 unthrottled, every check of docs/protocol.md §12 in Web Workers (navigator.hardwareConcurrency of them).
 

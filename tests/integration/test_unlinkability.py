@@ -13,19 +13,26 @@ The harder case is the late arrival: voting opens at the quorum, and each lateco
 at once, between the others' casts. PostgreSQL's ``xmin`` comes from one counter for every table, so
 an attacker lays check-ins and casts on one timeline and pairs each latecomer with the next ballot.
 Closing rewrites the tables written while voting was open in the order of their random keys, in
-one transaction, and vacuums them: no order of writing is left in the live rows.
+one transaction: no order of writing is left in the live rows. Then it erases what the files keep
+(storage/erasure.py), and the last tests read what closing leaves behind as the operator can: every
+file of PostgreSQL's database folder and every segment of its write-ahead log, byte by byte (dead row
+versions and recycled segments included), and the SQLite file with its ``-wal``.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import random
-from collections.abc import Hashable, Iterable, Mapping
+import sqlite3
+import struct
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from tinnhiem.crypto.ballot import cast_ballot
 from tinnhiem.crypto.credentials import public_credential, signing_key
@@ -33,8 +40,8 @@ from tinnhiem.crypto.record import ballot_json
 from tinnhiem.domain.model import Delegate
 from tinnhiem.services import cards, roundfile, rounds, voting
 from tinnhiem.storage.db import Database
+from tinnhiem.storage.erasure import erase_postgres_history, wait_for_older_snapshots
 from tinnhiem.storage.repository import SqlUnitOfWork
-from tinnhiem.storage.voting_store import WRITTEN_WHILE_OPEN
 from tinnhiem.testing import demo
 from tinnhiem.testing.hall import signed_cards
 from tinnhiem.testing.simulate import seeded, seeded_cards
@@ -154,7 +161,8 @@ def _timeline(delegate_side: Mapping[str, list[Row]], ballot_side: Mapping[str, 
     return best
 
 
-def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0) -> tuple[dict[int, int], dict[str, int]]:
+def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0, round_id: int | None = None,
+              before_close: Callable[[], None] | None = None) -> tuple[dict[int, int], dict[str, int]]:
     """Check-in in one random order with cards from a shuffled stack; votes in another. Returns the truth.
 
     With ``late`` > 0, that many delegates arrive after voting opened: each checks in and votes at once,
@@ -163,6 +171,11 @@ def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0) -> tuple[dict[int, i
     generator = random.Random(seed)
     round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
     names = [f"Đại biểu {i}" for i in range(1, DELEGATES + 1)]
+    if round_id is not None:  # a round id no other session's database uses: its bytes find this round's rows
+        with uow:
+            uow.session.execute(text("SELECT setval(pg_get_serial_sequence('rounds', 'id'), :v, false)"),
+                                {"v": round_id})
+            uow.commit()
     rounds.create_round(uow, replace(round_, conference=replace(round_.conference, convened=DELEGATES, present=None)),
                         tuple(Delegate(n) for n in names), code="u")
     shares = voting.set_up_election(uow, "u", ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(seed))
@@ -204,6 +217,8 @@ def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0) -> tuple[dict[int, i
     for kind, who in events:
         vote(check_in(who) if kind == "arrive" else who)  # type: ignore[arg-type]
     if late:
+        if before_close is not None:
+            before_close()
         voting.close_voting(uow, "u")
     return truth, identifiers
 
@@ -253,34 +268,218 @@ def test_the_attack_finds_a_link_when_one_is_stored(database: Database, uow: Sql
             connection.execute(text("DROP TABLE leak_ballots"))
 
 
+# --- What closing leaves behind: the raw bytes of the database's files, read as the operator reads them. ---
+
+PAGE = 8192  # PostgreSQL's block: heap pages and write-ahead log pages alike
+CHECK_IN = b"\x01\x17electronic"  # present = true, then the channel: a 1-byte varlena header (10 letters) and text
+HEX_TEXT = 0x83  # the 1-byte varlena header of a 64-letter text (a credential, a code)
+
+
+@dataclass
+class Found:
+    """What an operator finds of one round in raw bytes: per delegate and per ballot, every position
+    (a transaction id in the table files, a log position in the write-ahead log) a version of its row had."""
+
+    check_ins: dict[int, list[int]]
+    ballots: dict[int, list[int]]
+
+    def paired(self, truth: Mapping[int, int]) -> int:
+        """Each delegate with the ballot written first after their check-in was first written."""
+        first_ballot = sorted((min(at), b) for b, at in self.ballots.items())
+        hits = 0
+        for delegate, at in self.check_ins.items():
+            after = [b for position, b in first_ballot if position > min(at)]
+            hits += bool(after) and truth.get(delegate) == after[0]
+        return hits
+
+
+def _rows_of_round(data: bytes, round_id: int, identifiers: Mapping[str, int], delegates: set[int],
+                   position: Callable[[int], int | None], found: Found) -> None:
+    """Every row of the round in ``data``: it starts with the round's id (4 bytes, little-endian); an
+    attendance row goes on with the delegate's id and "electronic", a ballot row with its card's credential
+    and its code (two 64-letter texts). ``position(offset)`` dates a row from where it starts."""
+    prefix = struct.pack("<i", round_id)
+    at = data.find(prefix)
+    while at >= 0:
+        after = data[at + 4: at + 4 + 140]
+        delegate = struct.unpack("<i", after[:4])[0] if len(after) >= 4 else None
+        if delegate in delegates and after[4:4 + len(CHECK_IN)] == CHECK_IN:
+            when = position(at)
+            if when is not None:
+                found.check_ins.setdefault(delegate, []).append(when)  # type: ignore[arg-type]
+        elif len(after) >= 130 and after[0] == HEX_TEXT and after[65] == HEX_TEXT:  # credential, then code
+            ballot = identifiers.get(after[1:65].decode("latin-1"))
+            when = position(at)
+            if ballot is not None and when is not None:
+                found.ballots.setdefault(ballot, []).append(when)
+        at = data.find(prefix, at + 1)
+
+
+def read_table_files(connection: Any, round_id: int, identifiers: Mapping[str, int], delegates: set[int]) -> Found:
+    """Every file of the database's folder (tables, TOAST, indexes, old files not yet deleted), byte by byte:
+    each row of the round found with the ``xmin`` of its tuple header, line pointer or not (a VACUUM marks
+    a dead row's pointer unused and leaves its bytes)."""
+    folder = "base/" + str(connection.execute(text(
+        "SELECT oid FROM pg_database WHERE datname = current_database()")).scalar())
+    found = Found({}, {})
+    for name in connection.execute(text("SELECT pg_ls_dir(:f)"), {"f": folder}).scalars():
+        data = connection.execute(text("SELECT pg_read_binary_file(:p, 0, coalesce((pg_stat_file(:p, true)).size, 0), true)"),
+                                  {"p": f"{folder}/{name}"}).scalar()
+        if not data:
+            continue
+        data = bytes(data)
+
+        def xmin(at: int, data: bytes = data) -> int | None:
+            """The row's data starts right after its header (t_hoff bytes: 24 with no null, or 32)."""
+            for t_hoff in (24, 32):
+                header = at - t_hoff
+                if header >= 0 and header % 8 == 0 and data[header + 22] == t_hoff:
+                    return int(struct.unpack_from("<I", data, header)[0])
+            return None
+
+        _rows_of_round(data, round_id, identifiers, delegates, xmin, found)
+    return found
+
+
+def read_write_ahead_log(connection: Any, round_id: int, identifiers: Mapping[str, int],
+                         delegates: set[int]) -> tuple[Found, list[int]]:
+    """Every segment file in pg_wal (``pg_ls_waldir``, ``pg_read_binary_file``), recycled ones included:
+    each row of the round found, dated by its log position (the page header's address plus the offset),
+    and the address of every page. A recycled segment keeps its pages' old addresses until overwritten."""
+    found, pages = Found({}, {}), []
+    for name in connection.execute(text("SELECT name FROM pg_ls_waldir()")).scalars():
+        if len(name) != 24:
+            continue
+        data = connection.execute(text("SELECT pg_read_binary_file(:p, 0, coalesce((pg_stat_file(:p, true)).size, 0), true)"),
+                                  {"p": f"pg_wal/{name}"}).scalar()
+        if not data:
+            continue
+        data = bytes(data)
+        addresses = [struct.unpack_from("<Q", data, p + 8)[0] if data[p + 1] == 0xD1 else None
+                     for p in range(0, len(data), PAGE)]  # xlp_magic 0xD1xx, then xlp_pageaddr at byte 8
+        pages += [a for a in addresses if a]
+
+        def lsn(at: int, addresses: list[int | None] = addresses) -> int | None:
+            page = addresses[at // PAGE]
+            return None if page is None else page + at % PAGE
+
+        _rows_of_round(data, round_id, identifiers, delegates, lsn, found)
+    return found, pages
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)
-def test_closing_leaves_no_older_row_version_in_the_table_files(database: Database, uow: SqlUnitOfWork) -> None:
-    """Past the live rows: the raw pages of every table written while voting was open (and of their TOAST
-    tables), read with ``pageinspect`` as someone holding the files would, hold row versions of one
-    transaction only, the closing. Without the VACUUM after closing, the replaced versions — with the
-    ``xmin`` of each cast and check-in — stay in the pages."""
-    run_round(uow, seed=2028, late=12)
-    xmins: dict[str, set[int]] = {}
-    with database.engine.begin() as connection:
-        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
-        for table in WRITTEN_WHILE_OPEN:
-            toast = connection.execute(text("SELECT reltoastrelid::regclass::text FROM pg_class "
-                                            "WHERE oid = CAST(:t AS regclass) AND reltoastrelid <> 0"),
-                                       {"t": table.name}).scalar()
-            for relation in (table.name, toast) if toast else (table.name,):
-                pages = connection.execute(text("SELECT pg_relation_size(CAST(:r AS regclass)) / "
-                                                "current_setting('block_size')::int"), {"r": relation}).scalar()
-                for page in range(int(pages or 0)):
-                    xmins.setdefault(relation, set()).update(int(x) for x in connection.execute(text(
-                        "SELECT t_xmin::text FROM heap_page_items(get_raw_page(:r, :p)) WHERE t_xmin IS NOT NULL"),
-                        {"r": relation, "p": page}).scalars())
-    assert {"attendance", "ballots", "cards"} <= set(xmins)
-    assert 1 == len(set().union(*xmins.values())), {r: len(x) for r, x in xmins.items()}
+def test_closing_leaves_no_timeline_in_the_table_files_or_the_write_ahead_log(database: Database,
+                                                                                uow: SqlUnitOfWork) -> None:
+    """The attacker of an outside review reads what closing leaves behind, as superuser: every file of the database's
+    folder byte by byte (row versions whose line pointer VACUUM marked unused included), with each row's
+    ``xmin``; and every segment of pg_wal, recycled ones included, with each row's log position. The
+    latecomers (12 of 40 check in and vote at once) are paired with the next ballot on either timeline.
+
+    After closing: the rows of this round in the files carry one transaction, the closing's; pg_wal holds
+    no page written before closing began, and no check-in or ballot row; either timeline pairs at most
+    chance. Before this was built (VACUUM only): 13 of 40 by the files' ``xmin``, 13 of 40 by pg_wal."""
+    round_id = random.SystemRandom().randrange(10**8, 2**31 - 1)  # this round's rows, not other sessions'
+    start: dict[str, int] = {}
+
+    def before_close() -> None:
+        with database.engine.connect() as connection:
+            start["lsn"] = int(connection.execute(text(
+                "SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")).scalar() or 0)
+
+    truth, identifiers = run_round(uow, seed=2027, late=12, round_id=round_id, before_close=before_close)
+    with database.engine.connect() as connection:
+        log, pages = read_write_ahead_log(connection, round_id, identifiers, set(truth))
+        connection.execute(text("CHECKPOINT"))  # the table files as they are once the server wrote its buffers
+        files = read_table_files(connection, round_id, identifiers, set(truth))
+    stale = [p for p in pages if p < start["lsn"]]
+    old_rows = sum(p < start["lsn"] for at in [*log.check_ins.values(), *log.ballots.values()] for p in at)
+    xmins = {x for at in [*files.check_ins.values(), *files.ballots.values()] for x in at}
+    print(f"files: {len(xmins)} xmin(s), paired {files.paired(truth)} of {DELEGATES}; pg_wal: {len(pages)} pages, "
+          f"{len(stale)} from before closing, {old_rows} rows of the round from before closing, "
+          f"paired {log.paired(truth)}")
+    assert len(files.check_ins) == DELEGATES and len(files.ballots) == DELEGATES  # the live rows are read
+    assert files.paired(truth) <= CHANCE_BOUND and log.paired(truth) <= CHANCE_BOUND
+    assert 1 == len(xmins), f"{len(xmins)} transactions' row versions in the table files"
+    assert (0, 0) == (len(stale), old_rows), "pg_wal keeps what was written while voting was open"
 
 
-def test_closing_empties_the_sqlite_write_ahead_log(tmp_path: Any) -> None:
-    """SQLite writes each commit's pages, in order, to its write-ahead log; after closing it is empty."""
+def test_closing_leaves_the_sqlite_file_as_a_fresh_copy_of_its_rows(tmp_path: Any) -> None:
+    """SQLite writes each commit's pages, in order, to its write-ahead log, and places rows in pages in the
+    order they came; after closing the ``-wal`` file is empty and the database file is, page for page,
+    what a fresh copy of its live rows is (``VACUUM INTO``): no freed page, no older row, no page order
+    left from the voting."""
     database = Database.open(f"sqlite:///{tmp_path / 'hall.sqlite3'}")
-    run_round(SqlUnitOfWork(database), seed=2029, late=12)
-    assert 0 == (tmp_path / "hall.sqlite3-wal").stat().st_size
+    _, identifiers = run_round(SqlUnitOfWork(database), seed=2029, late=12)
+    assert 0 == (tmp_path / "hall.sqlite3-wal").stat().st_size  # read while the server still has it open
+    database.engine.dispose()
+    with sqlite3.connect(tmp_path / "hall.sqlite3") as connection:
+        page = connection.execute("PRAGMA page_size").fetchone()[0]
+        connection.execute(f"VACUUM INTO '{tmp_path / 'copy.sqlite3'}'")
+    raw, copy = (tmp_path / "hall.sqlite3").read_bytes(), (tmp_path / "copy.sqlite3").read_bytes()
+    counts = {i: (raw.count(i.encode()), copy.count(i.encode())) for i in identifiers}
+    assert all(a == b for a, b in counts.values()), "older copies of a ballot's values in the file"
+    assert len(raw) == len(copy) and raw[page:] == copy[page:], "the file's pages differ from a fresh copy's"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_database_role_without_the_rights_closing_needs_is_told_why(database: Database,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """Run by a role that may neither checkpoint nor switch the log (docs/operations.md lists the grants),
+    the erasure cannot reach pg_wal: it says so in the server's log, with PostgreSQL's reason, and returns
+    it; it does not fail (the close has committed already)."""
+    role = f"tinnhiem_hall_{random.SystemRandom().randrange(10**9)}"
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    limited = create_engine(database.engine.url.set(username=role))
+    try:
+        with caplog.at_level(logging.WARNING, logger="tinnhiem.storage.erasure"):
+            left = erase_postgres_history(limited, ["attendance"])
+    finally:
+        limited.dispose()
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP ROLE "{role}"'))
+    assert 1 == len(left) and "write-ahead log still holds the order of voting" in left[0]
+    assert "permission denied" in left[0] or "must be superuser" in left[0], left
+    assert left[0] in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_closing_waits_for_a_session_reading_from_before_it(database: Database) -> None:
+    """A session that still reads from a snapshot taken before closing (an autovacuum ANALYZE, a long report)
+    would make VACUUM FULL copy the replaced row versions it may see into the new files (one run in four
+    kept 81 xmins so before the wait). Closing waits for it; past the wait it says who held one."""
+    reader = database.engine.connect()
+    try:
+        reader.execute(text("BEGIN ISOLATION LEVEL REPEATABLE READ"))
+        reader.execute(text("SELECT count(*) FROM attendance")).scalar()  # its snapshot is taken: older than now
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as closing:
+            closing.execute(text("SELECT pg_current_xact_id()"))  # a transaction commits after the snapshot
+            held = wait_for_older_snapshots(closing, most_seconds=0.5)
+            reader.rollback()
+            released = wait_for_older_snapshots(closing, most_seconds=5)
+    finally:
+        reader.close()
+    assert 1 == len(held) and "held a snapshot from before closing" in held[0] and [] == released
+
+
+def test_closing_on_sqlite_empties_the_log_once_a_reader_has_finished(tmp_path: Any) -> None:
+    """A reader in the middle of a read (a projector, say) holds SQLite's log back from being emptied; closing
+    waits for it (the busy timeout), and would say so if it never finished."""
+    from tinnhiem.storage.erasure import erase_sqlite_history
+
+    database = Database.open(f"sqlite:///{tmp_path / 'hall.sqlite3'}")
+    run_round(SqlUnitOfWork(database), seed=2030)
+    reader = sqlite3.connect(tmp_path / "hall.sqlite3", isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM ballots").fetchone()
+    finished = threading.Timer(1.0, reader.rollback)
+    finished.start()
+    try:
+        assert [] == erase_sqlite_history(database.engine)
+        assert 0 == (tmp_path / "hall.sqlite3-wal").stat().st_size
+    finally:
+        finished.join()
+        reader.close()

@@ -47,6 +47,7 @@ from tinnhiem.services.ports import (
 from tinnhiem.storage.accounts_store import SqlAccountStore
 from tinnhiem.storage.attendance import SqlAttendance
 from tinnhiem.storage.db import Database
+from tinnhiem.storage.erasure import erase_postgres_history, erase_sqlite_history
 from tinnhiem.storage.reserve_store import DELETED_AT_CLOSING, SqlReserveStore
 from tinnhiem.storage.tables import (
     AttendanceRow,
@@ -329,23 +330,13 @@ class SqlUnitOfWork:
         self.session.commit()
 
     def drop_old_row_versions(self) -> None:
-        """After closing: the row versions that closing replaced leave the database's files.
-
-        PostgreSQL keeps a replaced row (with its ``xmin``) in the table's pages until VACUUM;
-        SQLite keeps the pages of past commits in its write-ahead log until a checkpoint truncates it
-        (and zeroes what it deletes: ``secure_delete``, storage/db.py).
-        """
+        """After closing: the row versions that closing replaced, and the log of the writes made while
+        voting was open, leave the database's files (storage/erasure.py, docs/security.md)."""
         engine = self.database.engine
         if engine.dialect.name == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in (*WRITTEN_WHILE_OPEN, *DELETED_AT_CLOSING))
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql(f"VACUUM {tables}")
-            return
-        raw = engine.raw_connection()
-        try:
-            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.close()
+            erase_postgres_history(engine, [t.name for t in (*WRITTEN_WHILE_OPEN, *DELETED_AT_CLOSING)])
+        else:
+            erase_sqlite_history(engine)
 
 
 class SqlPaperStore(SqlAttendance):

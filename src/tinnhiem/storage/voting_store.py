@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import Table, delete, func, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import InvalidInput
@@ -168,18 +169,31 @@ class SqlVotingStore:
                 alphas: Sequence[str]) -> None:
         """A ballot (cast or spoiled) and its ciphertexts, two statements; a repeated key: Duplicate.
 
+        A repeated key is refused without an error from the database (INSERT … ON CONFLICT DO NOTHING,
+        then the count of rows written): PostgreSQL logs a unique violation with the key, which would
+        put a card's credential, a tracking code or an α, and its time, in the server's log.
         Meant as a transaction's first writes (a Duplicate leaves it to be rolled back), before the
         election's lock: the lock is then held only to check the state, the card and the counts, and to commit.
         """
         try:
-            self.session.execute(insert(table).values(row))
-            self.session.execute(insert(CiphertextRow), [{"round_id": row["round_id"], "alpha": a} for a in alphas])
+            if not self._insert_new(table, [row]):
+                raise Duplicate(table.__tablename__)
+            if self._insert_new(CiphertextRow, [{"round_id": row["round_id"], "alpha": a}
+                                                for a in alphas]) != len(alphas):
+                raise Duplicate(CiphertextRow.__tablename__)
         except DBAPIError as exc:
             if NOT_OPEN in str(exc.orig):  # the close committed since the caller looked: the trigger refused
                 raise InvalidInput("voting-not-open", field="round") from None
-            if isinstance(exc, IntegrityError):
-                raise Duplicate(str(exc.orig)) from None
             raise
+
+    def _insert_new(self, table: type[BallotRow | SpoiledBallotRow | CiphertextRow],
+                    rows: list[dict[str, object]]) -> int:
+        """Insert the rows whose keys are new; the number written (the others are left, nothing raised)."""
+        if not rows:
+            return 0
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(table).values(rows).on_conflict_do_nothing()
+        return len(self.session.execute(statement.returning(table.round_id)).all())  # rowcount: -1 on psycopg
 
     def cast(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
              alphas: Sequence[str]) -> None:
