@@ -5,10 +5,13 @@ the seed, two members must agree, a wrong band is sent to a hand count, and noth
 from __future__ import annotations
 
 import hashlib
+import io
 import random
 from dataclasses import replace
 from pathlib import Path
 
+import docx
+import pypdfium2 as pdfium
 import pytest
 from typer.testing import CliRunner
 
@@ -17,6 +20,9 @@ from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import Conference, Round, VotingBody
 from tinnhiem.paper import audit, counting
 from tinnhiem.paper.forms import forms_for
+from tinnhiem.reports.content import minutes
+from tinnhiem.reports.docx import minutes_docx
+from tinnhiem.reports.pdf import minutes_pdf
 from tinnhiem.services import roundfile, rounds
 from tinnhiem.services.ports import StoredRow, StoredSheet
 from tinnhiem.storage.repository import SqlUnitOfWork
@@ -84,7 +90,7 @@ def test_a_right_count_is_confirmed_and_the_draw_follows_the_seed(uow: SqlUnitOf
     assert view.verdict.confirmed and not view.verdict.hand_count and view.read == len(view.draws)
     lines = audit.minutes_lines(view)
     assert "giới hạn rủi ro 5,00 %" in lines[0] and SEED in lines[0] and f"rút {view.read} lần" in lines[0]
-    assert "o1 0, o2 0, u1 0, u2 0" in lines[1]
+    assert lines[1] == "Khác biệt giữa máy và người đọc: không có (o1 0, o2 0, u1 0, u2 0)."
     assert lines[2] == "Kết luận: mọi kết quả được xác nhận với giới hạn rủi ro 5,00 %."
 
 
@@ -99,6 +105,17 @@ def test_a_reader_that_changed_a_band_sends_the_leader_to_a_hand_count(uow: SqlU
     text = " ".join(audit.minutes_lines(view))
     assert f"cần kiểm phiếu bằng tay cho: {round_.subjects[0].name}" in text
     assert "máy «Tín nhiệm thấp», người đọc «Tín nhiệm»" in text
+    assert f"{round_.subjects[0].name}, ngưỡng quá nửa: o2 " in text  # 156 reported: above half, below two thirds
+    assert f"{round_.subjects[0].name}, ngưỡng từ hai phần ba: u2 " in text
+    assert "mọi kết quả khác được xác nhận với giới hạn rủi ro 5,00 %" in text
+    # the minutes, written and opened again: PDF text and DOCX paragraphs
+    paper = audit.figures(uow, CODE)
+    words = minutes(rounds.count(uow, CODE), paper)
+    pdf = pdfium.PdfDocument(minutes_pdf(words))
+    printed = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", " ")
+    assert SEED in printed and "cần kiểm phiếu bằng tay cho" in printed
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(minutes_docx(words))).paragraphs]
+    assert [line for line in paragraphs if line in audit.minutes_lines(view)] == list(audit.minutes_lines(view))
 
 
 def test_nothing_changes_once_the_draw_is_known(uow: SqlUnitOfWork) -> None:

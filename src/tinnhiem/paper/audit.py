@@ -275,35 +275,53 @@ def place_words(view: AuditView, draw: Draw) -> str:
 def outcome_words(view: AuditView) -> str:
     """The verdict in a sentence for people and the minutes."""
     v = view.verdict
+    limit = rla.percent_text(view.alpha)
     if v.confirmed:
-        return f"mọi kết quả được xác nhận với giới hạn rủi ro {rla.percent_text(view.alpha)} %"
-    names = [view.round.subjects[i].name for i in v.hand_count]
+        return f"mọi kết quả được xác nhận với giới hạn rủi ro {limit} %"
     parts = []
-    if names:
-        parts.append("cần kiểm phiếu bằng tay cho: " + ", ".join(names))
+    if v.hand_count:
+        parts.append("cần kiểm phiếu bằng tay cho: " + ", ".join(view.round.subjects[i].name for i in v.hand_count))
     if v.open:
         parts.append(f"chưa đủ bằng chứng: cần rút đến {v.wanted} lần")
+    else:
+        parts.append(f"mọi kết quả khác được xác nhận với giới hạn rủi ro {limit} %")
     return "; ".join(parts)
+
+
+def discrepancy_words(view: AuditView) -> str:
+    """The discrepancies found, per outcome that has any (each class counted per draw)."""
+    per = [(s, s.found) for s in view.verdict.standings if s.found]
+    if not per:
+        return "không có (o1 0, o2 0, u1 0, u2 0)"
+    return "; ".join(
+        f"{view.round.subjects[s.assertion.subject].name}, ngưỡng {LINE_WORDS[s.assertion.line.name]}: "
+        + ", ".join(f"{k} {found[k]}" for k in (rla.O1, rla.O2, rla.U1, rla.U2) if found.get(k))
+        for s, found in per)
 
 
 def minutes_lines(view: AuditView) -> tuple[str, ...]:
     """The audit in the minutes: risk limit, seed, sheets drawn, discrepancies, outcome."""
-    found = view.found()
-    sheets = ", ".join(str(d.sheet.id) for d in view.draws[:view.read]) or "—"
-    classes = ", ".join(f"{k} {found.get(k, 0)}" for k in (rla.O1, rla.O2, rla.U1, rla.U2))
-    lines = [
+    read = view.draws[:view.read]
+    sheets = ", ".join(str(d.sheet.id) for d in read) or "—"
+    rows: dict[tuple[int, int, int, str, str], int] = {}
+    for d in read:
+        for x in d.differences:
+            key = (d.sheet.id or 0, x.row, x.subject, x.machine, x.people)
+            rows[key] = rows.get(key, 0) + 1
+    listed = "; ".join(
+        f"tờ {sheet}" + (f" dòng {row + 1} ({view.round.subjects[subject].name})" if row >= 0 else "")
+        + f": máy «{row_words(view.round, machine)}», người đọc «{row_words(view.round, people)}»"
+        + (f" (rút {times} lần)" if times > 1 else "")
+        for (sheet, row, subject, machine, people), times in rows.items())
+    return (
         f"Kiểm tra đối chiếu máy đọc với phiếu giấy (kiểm tra giới hạn rủi ro, so sánh từng tờ): giới hạn rủi ro "
         f"{rla.percent_text(view.alpha)} %; số ngẫu nhiên từ xúc xắc gieo công khai: {view.stored.seed}; "
-        f"rút {view.read} lần trong {len(view.stack)} tờ đã kiểm (SHA-256, docs/paper.md): tờ {sheets}.",
-        f"Khác biệt giữa máy và người đọc: {classes}"
-        + (": " + "; ".join(
-            f"tờ {d.sheet.id} dòng {x.row + 1} ({view.round.subjects[x.subject].name}): máy "
-            f"«{row_words(view.round, x.machine)}», người đọc «{row_words(view.round, x.people)}»"
-            for d in view.draws[:view.read] for x in d.differences if x.row >= 0) if any(
-            d.differences for d in view.draws[:view.read]) else "") + ".",
+        f"rút {view.read} lần trong {len(view.stack)} tờ đã kiểm theo thứ tự quét (SHA-256, docs/paper.md; tờ rút "
+        f"hai lần được tính hai lần): tờ {sheets}.",
+        f"Khác biệt giữa máy và người đọc: {discrepancy_words(view)}" + (f". Các dòng khác nhau: {listed}" if listed
+                                                                         else "") + ".",
         f"Kết luận: {outcome_words(view)}.",
-    ]
-    return tuple(lines)
+    )
 
 
 def figures(uow: UnitOfWork, code: str) -> PaperFigures | None:
