@@ -11,8 +11,9 @@ import cv2
 import numpy as np
 
 from tinnhiem.paper.forms import Forms
+from tinnhiem.paper.layout import MARGIN
 from tinnhiem.paper.raster import pdf_page
-from tinnhiem.paper.reader import MARGIN, PX_PER_MM, RowState, SheetReading, row_crop
+from tinnhiem.paper.reader import PX_PER_MM, RowState, SheetReading, row_crop
 from tinnhiem.services.ports import ImageStore, StoredSheet
 
 GREEN, ORANGE, GREY = (40, 150, 40), (0, 140, 255), (170, 170, 170)

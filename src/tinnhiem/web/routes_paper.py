@@ -7,8 +7,6 @@ the same at a terminal).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import cv2
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,26 +17,26 @@ from tinnhiem.paper import counting
 from tinnhiem.paper.forms import Forms, forms_for
 from tinnhiem.services import rounds
 from tinnhiem.storage.files import ImageFiles
+from tinnhiem.web.deps import Hall, get_hall
 from tinnhiem.web.security import device_mark, require_csrf
 from tinnhiem.web.staff import Member, StaffOf, signed_in, staff_of
-
-if TYPE_CHECKING:
-    from tinnhiem.web.app import Hall
 
 router = APIRouter()
 
 
-def _hall(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.hall
+def _hall(request: Request) -> Hall:
+    return get_hall(request)
 
 
 def _forms(hall: Hall, code: str) -> Forms:
     """The round's printed forms, made once per worker (printing and rasterising takes a moment)."""
     key = f"forms:{code}"
-    if key not in hall.cache:
-        round_, _ = rounds.load(hall.uow(), code)
-        hall.cache[key] = forms_for(round_, code)
-    return hall.cache[key]  # type: ignore[no-any-return]
+    cached = hall.cache.get(key)
+    if isinstance(cached, Forms):
+        return cached
+    round_, _ = rounds.load(hall.uow(), code)
+    made = hall.cache[key] = forms_for(round_, code)
+    return made
 
 
 def _images(request: Request) -> ImageFiles:
