@@ -171,3 +171,40 @@ def test_the_command_line_walks_an_audit(uow: SqlUnitOfWork, tmp_path: Path,
                              input="\n" * 0)
     assert out.exit_code == 0, out.output
     assert "thứ" in out.output and "giới hạn rủi ro" in out.output
+
+
+def test_the_committee_walks_the_audit_on_the_web(tmp_path: Path) -> None:
+    """The page: start with limit and seed, each member reads the drawn sheets blind (the machine's
+    reading is not on the page before both agree), the verdict; an organiser may look, not enter."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from tests.integration.test_web_admin import member as signed_member
+    from tests.integration.test_web_admin import second_device
+    from tinnhiem.web.app import create_app
+    from tinnhiem.web.settings import Settings
+
+    client = second_device(TestClient(create_app(Settings(
+        database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}", home=tmp_path, secret_key="secret", organiser_code="ORG"))))
+    database = client.app.state.hall.database  # type: ignore[attr-defined]
+    machine, paper = _stack(140, 156)
+    _load(SqlUnitOfWork(database), machine)
+    a, b = signed_member(client, CODE, A, "kiem"), signed_member(client, CODE, B, "phieu")
+    assert 403 == client.post(f"/committee/r/{CODE}/audit/start", data={"risk_limit": "5", "seed": SEED}).status_code
+    assert 422 == a.post(f"/committee/r/{CODE}/audit/start", data={"risk_limit": "5", "seed": "123",
+                                                                  "csrf": a.headers["X-CSRF-Token"]}).status_code
+    assert 200 == a.post(f"/committee/r/{CODE}/audit/start", data={"risk_limit": "5", "seed": SEED,
+                                                                  "csrf": a.headers["X-CSRF-Token"]}).status_code
+    page = a.get(f"/committee/r/{CODE}/audit").text
+    sheets = sorted({int(s) for s in re.findall(rf'/committee/r/{CODE}/audit/(\d+)"', page)})
+    assert "máy «" not in page and len(sheets) > 3  # blind: nothing of the machine's reading before two agree
+    for who in (a, b):  # the first sheets through the page, the rest as the same service call
+        for sheet in sheets[:3]:
+            data = {f"row-{i}": str(v) for i, v in enumerate(paper[sheet - 1])}
+            assert 200 == who.post(f"/committee/r/{CODE}/audit/{sheet}",
+                                   data={**data, "csrf": who.headers["X-CSRF-Token"]}).status_code
+    assert 403 == client.post(f"/committee/r/{CODE}/audit/{sheets[0]}", data={"row-0": "0"}).status_code
+    _read_all(SqlUnitOfWork(database), paper)
+    page = client.get(f"/committee/r/{CODE}/audit").text
+    assert "cần kiểm phiếu bằng tay cho: Nguyễn Văn Ân" in page and "máy «Tín nhiệm thấp»" in page
