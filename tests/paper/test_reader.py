@@ -24,6 +24,7 @@ CASES = {
     "faint tick": {"styles": ("faint",)},
     "seal stamped": {"seal_rate": 1.0},
     "edge shadow": {"shadow_rate": 1.0},
+    "soft shadow of a phone": {"soft_shadow_rate": 1.0, "empty_rate": 0.3},
     "strokes near the boxes": {"near_stray_rate": 1.0},
 }
 

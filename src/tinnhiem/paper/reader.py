@@ -177,10 +177,13 @@ def read_qr(image: np.ndarray, to_mm: np.ndarray) -> str | None:
 def darkness(page: np.ndarray) -> np.ndarray:
     """0 for paper, 1 for black, relative to the paper's local white (shadows and grey paper are not ink).
 
-    The local white is the brightest paper within about 6 mm (larger than any filled box), smoothed.
+    The local white is a flat field: the paper with every mark narrower than about 13 mm (any filled box,
+    any stroke, any printed line) closed over — the brightest within 6 mm, then the darkest of those
+    within 6 mm — smoothed. A shadow's slope is followed (closing gives a ramp back unchanged), where the
+    brightest paper alone would stand above the shaded side and make its empty boxes light ink.
     """
     small = cv2.resize(page, None, fx=1 / PX_PER_MM, fy=1 / PX_PER_MM, interpolation=cv2.INTER_AREA)
-    white = cv2.GaussianBlur(cv2.dilate(small, np.ones((13, 13), np.uint8)), (9, 9), 0)
+    white = cv2.GaussianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((13, 13), np.uint8)), (9, 9), 0)
     white = cv2.resize(white, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     return np.clip((white - page.astype(np.float32)) / np.maximum(white, 40.0), 0.0, 1.0)
 

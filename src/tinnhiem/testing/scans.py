@@ -3,7 +3,7 @@
 Marks of several styles (tick, cross, filled box, circle inside or round the box, light
 pencil, faint ticks), ambiguous smudges, stray writing, small strokes near a box, two
 marks in a row, empty rows; the red seal stamped in its place; then the scanner: a light
-or dark backdrop, an edge shadow, the page upside down, rotation, scale, blur and noise.
+or dark backdrop, an edge shadow, a phone's soft shadow, the page upside down, rotation, scale, blur and noise.
 ``rescan`` scans the same marked sheet again (another resolution, another file format).
 Everything is driven by a seed, so tests and the benchmark are reproducible.
 """
@@ -126,6 +126,21 @@ def _shadow(image: np.ndarray, rng: random.Random) -> np.ndarray:
     return shaded
 
 
+def _soft_shadow(image: np.ndarray, px: float, rng: random.Random) -> np.ndarray:
+    """The soft shadow of a phone or a hand over a photographed sheet: a wide patch, 25–45 % darker,
+    fading out over 15–35 mm, across the columns of boxes."""
+    h, w = image.shape
+    mask = np.zeros((h, w), np.float32)
+    centre = (int(rng.uniform(0.55, 0.8) * w), int(rng.uniform(0.3, 0.7) * h))
+    axes = (int(rng.uniform(0.25, 0.4) * w), int(rng.uniform(0.15, 0.3) * h))
+    cv2.ellipse(mask, centre, axes, rng.uniform(0, 180), 0, 360, 1.0, -1)
+    soft = int(rng.uniform(15, 35) * px) | 1
+    mask = cv2.GaussianBlur(mask, (soft, soft), 0)
+    shade = 1 - mask * rng.uniform(0.25, 0.45)
+    shaded: np.ndarray = np.clip(image.astype(np.float32) * shade, 0, 255).astype(np.uint8)
+    return shaded
+
+
 def _perturb(image: np.ndarray, rng: random.Random, max_angle: float, *, dark: bool = False,
              upside_down: bool = False) -> np.ndarray:
     """A scanner's view: the page on a slightly larger bed (light, or dark), turned, scaled, blurred, noisy."""
@@ -200,6 +215,7 @@ def make_scan(
     upside_down_rate: float = 0.1,
     near_stray_rate: float = 0.05,
     styles: Sequence[str] = STYLES,
+    soft_shadow_rate: float = 0.0,
 ) -> Scan:
     """Mark a blank sheet (rendered at ``dpi``) as a voter would, stamp the seal, then scan it badly."""
     rng = random.Random(seed)
@@ -213,6 +229,8 @@ def make_scan(
         _seal(image, px, rng)
     if rng.random() < shadow_rate:
         image = _shadow(image, rng)
+    if soft_shadow_rate and rng.random() < soft_shadow_rate:  # drawn only when asked: earlier seeds stay the same
+        image = _soft_shadow(image, px, rng)
     dark, upside_down = rng.random() < dark_rate, rng.random() < upside_down_rate
     scanned = _perturb(image, rng, max_angle, dark=dark, upside_down=upside_down)
     return Scan(scanned, tuple(rows), stray, dpi, image, upside_down, dark)
