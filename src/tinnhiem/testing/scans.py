@@ -130,7 +130,7 @@ def _soft_shadow(image: np.ndarray, px: float, rng: random.Random) -> np.ndarray
     """The soft shadow of a phone or a hand over a photographed sheet: a wide patch, 25–45 % darker,
     fading out over 15–35 mm, across the columns of boxes."""
     h, w = image.shape
-    mask = np.zeros((h, w), np.float32)
+    mask: np.ndarray = np.zeros((h, w), np.float32)
     centre = (int(rng.uniform(0.55, 0.8) * w), int(rng.uniform(0.3, 0.7) * h))
     axes = (int(rng.uniform(0.25, 0.4) * w), int(rng.uniform(0.15, 0.3) * h))
     cv2.ellipse(mask, centre, axes, rng.uniform(0, 180), 0, 360, 1.0, -1)
