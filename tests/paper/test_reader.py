@@ -29,6 +29,19 @@ CASES = {
 }
 
 
+def test_a_word_across_a_box_goes_to_people(forms: Forms, blanks: dict[float, list[np.ndarray]],
+                                            round_: Round) -> None:
+    """Writing across a row's boxes (faint ticks elsewhere): the sheet goes to the committee for its
+    writing; before, the word read as marks and the row was called "several boxes", invalid, unasked."""
+    layouts = sheets(round_, demo.DEMO_CODE, REGULAR)
+    for seed in range(6):
+        dpi = (150, 200, 300)[seed % 3]
+        scan = make_scan(blanks[dpi][seed % 2], layouts[seed % 2], dpi, 900 + seed,
+                         **(PLAIN | {"word_across_rate": 1.0, "styles": ("faint", "tick")}))
+        reading = forms.read(scan.image)
+        assert reading.needs_review and "stray-ink" in reading.problems, seed
+
+
 @pytest.fixture(scope="module")
 def round_() -> Round:
     return roundfile.parse_round(roundfile.load(demo.demo_file()))[0]

@@ -306,6 +306,32 @@ def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> boo
     return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
 
 
+def writing_across_boxes(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> bool:
+    """Writing in the columns of boxes: a group of ink (not print) in one row wider than 1.6 boxes and
+    lower than one.
+
+    A mark stays inside its box (with a slip of the pen beside it, about 1.5 boxes at most); a circle
+    drawn round a box is as tall as it is wide, and taller than the box; marks in two boxes stay 16 mm
+    apart. A word written across a box, its letters joined (gaps up to 4 mm), is wide and flat. The
+    sheet then goes to people: the row must not be called "several boxes" unasked.
+    """
+    ink = ((dark > 0.3) & (printed == 0)).astype(np.uint8)
+    first_box_x = MARGIN + STT_W + NAME_W + layout.position_w
+    side = layout.style.box
+    for i in range(len(layout.subjects)):
+        band = ink[_mm(layout.row_top(i)):_mm(layout.row_top(i + 1)),
+                   _mm(first_box_x - 1):_mm(first_box_x + layout.levels * BOX_COLUMN_W + 1)]
+        band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        # the letters of a word join (gaps up to 4 mm along the row); marks in two boxes stay apart (16 mm)
+        joined = cv2.morphologyEx(band, cv2.MORPH_CLOSE, np.ones((7, _mm(4)), np.uint8))
+        count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+        wide = stats[1:, cv2.CC_STAT_WIDTH] > 1.6 * side * PX_PER_MM
+        flat = stats[1:, cv2.CC_STAT_HEIGHT] < side * PX_PER_MM
+        if count > 1 and bool((wide & flat).any()):
+            return True
+    return False
+
+
 def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout],
             corners: np.ndarray | None = None) -> tuple[np.ndarray | None, SheetLayout | None]:
     """The homography of the page and its layout: upright first, else turned 180° (by the QR code)."""
@@ -357,7 +383,8 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
         return SheetReading(None, (), (Problem.NOT_THIS_ROUND,), page)
     mask = printed[layout.qr_text]
     dark, rows = read_rows(page, mask, layout)
-    problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, stray_ink(dark, mask, layout)),
+    writing = stray_ink(dark, mask, layout) or writing_across_boxes(dark, mask, layout)
+    problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, writing),
                                                    (Problem.BLACK_AND_WHITE, black_and_white(grey))) if seen)
     own_ink = ((dark > INK) & (mask == 0)).astype(np.uint8)
     _outside_corners(own_ink)

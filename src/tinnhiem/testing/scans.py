@@ -94,6 +94,16 @@ def _stray(image: np.ndarray, px: float, rng: random.Random) -> None:
         cv2.polylines(image, [points], False, rng.randint(0, 60), max(2, int(0.5 * px)), cv2.LINE_AA)
 
 
+def _word_across(image: np.ndarray, layout: SheetLayout, px: float, rng: random.Random) -> None:
+    """A word written across one row's boxes (from a box on into the gap and the next box)."""
+    boxes = layout.boxes()
+    row = rng.randrange(len(layout.subjects))
+    box = boxes[row * layout.levels + rng.randrange(layout.levels - 1)]
+    x, y = box.x + rng.uniform(-2, 2), box.y + box.side * rng.uniform(0.6, 0.9)
+    cv2.putText(image, rng.choice(["Dong y", "khong", "Ten toi"]), (int(x * px), int(y * px)),
+                cv2.FONT_HERSHEY_SIMPLEX, px / 5, rng.randint(0, 60), max(2, int(0.5 * px)), cv2.LINE_AA)
+
+
 def _near_stray(image: np.ndarray, box_x: float, box_y: float, side: float, px: float, rng: random.Random) -> None:
     """A small stroke beside a box, clear of it (a slip of the pen): the row's truth is unchanged."""
     x = box_x + side + rng.uniform(1.5, 3.5) if rng.random() < 0.5 else box_x - rng.uniform(3.5, 5.5)
@@ -216,6 +226,7 @@ def make_scan(
     near_stray_rate: float = 0.05,
     styles: Sequence[str] = STYLES,
     soft_shadow_rate: float = 0.0,
+    word_across_rate: float = 0.0,
 ) -> Scan:
     """Mark a blank sheet (rendered at ``dpi``) as a voter would, stamp the seal, then scan it badly."""
     rng = random.Random(seed)
@@ -225,6 +236,9 @@ def make_scan(
     stray = rng.random() < stray_rate
     if stray:
         _stray(image, px, rng)
+    if word_across_rate and rng.random() < word_across_rate:  # drawn only when asked: earlier seeds stay the same
+        _word_across(image, layout, px, rng)
+        stray = True
     if rng.random() < seal_rate:
         _seal(image, px, rng)
     if rng.random() < shadow_rate:
