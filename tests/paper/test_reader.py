@@ -42,6 +42,19 @@ def test_a_word_across_a_box_goes_to_people(forms: Forms, blanks: dict[float, li
         assert reading.needs_review and "stray-ink" in reading.problems, seed
 
 
+def test_a_row_is_shown_with_its_surroundings(forms: Forms, blanks: dict[float, list[np.ndarray]],
+                                              round_: Round) -> None:
+    """The picture of a row holds the row and a box's height above and below: a circle drawn round a
+    box is seen whole (it was cut to the row's height)."""
+    from tinnhiem.paper.reader import PX_PER_MM, row_crop
+
+    layout = sheets(round_, demo.DEMO_CODE, REGULAR)[0]
+    scan = make_scan(blanks[200][0], layout, 200, 3, **(PLAIN | {"styles": ("ring",)}))
+    reading = forms.read(scan.image)
+    strip = row_crop(reading, 1)
+    assert strip.shape[0] >= (layout.style.row_h + 2 * layout.style.box) * PX_PER_MM - 2
+
+
 @pytest.fixture(scope="module")
 def round_() -> Round:
     return roundfile.parse_round(roundfile.load(demo.demo_file()))[0]

@@ -100,12 +100,17 @@ def _crop(uow: UnitOfWork, images: ImageFiles, known: Forms, code: str, item: co
     return folder / name
 
 
-def _reading(item: counting.Pending) -> str:
+def box_words(levels: tuple[str, ...], ink: tuple[tuple[float, ...], ...]) -> list[str]:
+    """Each box of a row by its level's name, with every figure the reader decided on (faint ring included)."""
+    names = (t("mực trong ô"), t("nét nhạt"), t("độ trải"), t("vòng quanh ô"), t("vòng nhạt quanh ô"))
+    return [f"{level}: " + ", ".join(f"{name} {value:.0%}" for name, value in zip(names, box, strict=False))
+            for level, box in zip(levels, ink, strict=False)]
+
+
+def _reading(item: counting.Pending, levels: tuple[str, ...]) -> str:
     """The machine's reading of a row, in words, with its ink figures."""
     assert item.row is not None
-    figures = "; ".join(f"ô {i + 1}: mực {b[0]:.0%}, nét nhạt {b[1]:.0%}, vòng quanh {b[3]:.0%}"
-                        for i, b in enumerate(item.row.ink))
-    return t("Máy đọc: chưa chắc ({figures}).", figures=figures)
+    return t("Máy đọc: chưa chắc ({figures}).", figures="; ".join(box_words(levels, item.row.ink)))
 
 
 def _sheet_text(item: counting.Pending, picture: Path) -> str:
@@ -156,7 +161,8 @@ def review(uow: UnitOfWork, images: ImageFiles, code: str, member: str, folder: 
             continue
         subject = round_.subjects[item.row.subject]
         choices = ", ".join(f"{i + 1} = {LEVEL_LABELS[lv]}" for i, lv in enumerate(levels))
-        console.print(f"{subject.name} — {subject.position}. {_reading(item)} " + t("Ảnh") + f": {picture}")
+        names = tuple(t(LEVEL_LABELS[lv]) for lv in levels)
+        console.print(f"{subject.name} — {subject.position}. {_reading(item, names)} " + t("Ảnh") + f": {picture}")
         answer = typer.prompt(t("{choices}, 0 = không đánh dấu, 9 = nhiều ô", choices=choices), type=int)
         level = answer - 1 if 1 <= answer <= len(levels) else None
         counting.decide_row(uow, code, item.sheet.id or 0, item.row.row, level, multiple=answer == 9, member=member)

@@ -391,9 +391,14 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
     return SheetReading(layout, rows, problems, page, signature(own_ink, PX_PER_MM))
 
 
+def row_around(layout: SheetLayout) -> float:
+    """Millimetres of the rows above and below shown with a row: a whole circle drawn round a box fits."""
+    return max(4.0, layout.style.box)
+
+
 def row_crop(reading: SheetReading, row: int) -> np.ndarray:
-    """The straightened strip of one row, for the committee to look at."""
+    """The straightened strip of one row and its surroundings, for the committee to look at."""
     assert reading.layout is not None
-    top = reading.layout.row_top(row)
-    bottom = top + reading.layout.style.row_h
-    return reading.page[_mm(top - 1):_mm(bottom + 1), _mm(MARGIN - 2):_mm(PAGE_W - MARGIN + 2)]
+    top = reading.layout.row_top(row) - row_around(reading.layout)
+    bottom = reading.layout.row_top(row) + reading.layout.style.row_h + row_around(reading.layout)
+    return reading.page[_mm(max(top, 0)):_mm(bottom), _mm(MARGIN - 2):_mm(PAGE_W - MARGIN + 2)]
