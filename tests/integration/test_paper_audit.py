@@ -162,15 +162,25 @@ def test_bad_limits_and_seeds_write_nothing(uow: SqlUnitOfWork) -> None:
     assert audit.view(uow, CODE) is None
 
 
-def test_the_command_line_walks_an_audit(uow: SqlUnitOfWork, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_line_walks_an_audit(uow: SqlUnitOfWork, monkeypatch: pytest.MonkeyPatch) -> None:
+    """paper audit: start (the sheets to pull, by number, file, page and place), each member's
+    readings typed at the prompts, the verdict."""
     machine, paper = _stack(180, 180)
     _load(uow, machine)
     monkeypatch.setattr("tinnhiem.cli.main._uow", lambda: uow)
-    out = CliRunner().invoke(app, ["paper", "audit", CODE, "--risk-limit", "5", "--seed", SEED, "--member", A],
-                             input="\n" * 0)
+    out = CliRunner().invoke(app, ["paper", "audit", CODE, "--risk-limit", "5", "--seed", SEED, "--member", A])
     assert out.exit_code == 0, out.output
-    assert "thứ" in out.output and "giới hạn rủi ro" in out.output
+    assert "giới hạn rủi ro 5,00 %" in out.output and "«stack.pdf», trang" in out.output and "/300" in out.output
+    again = CliRunner().invoke(app, ["paper", "audit", CODE, "--risk-limit", "5", "--seed", "9" * 20, "--member", B])
+    assert again.exit_code == 1 and "không đổi được nữa" in again.output  # one seed only
+    view = audit.view(uow, CODE)
+    assert view is not None
+    order = list(dict.fromkeys(d.sheet.source_page for d in view.draws))
+    typed = "".join("y\n" + "".join(f"{v + 1}\n" for v in paper[page]) for page in order)
+    for member in (A, B):
+        out = CliRunner().invoke(app, ["paper", "audit", CODE, "--member", member, "--read"], input=typed)
+        assert out.exit_code == 0, out.output[-2000:]
+    assert "Kết luận: mọi kết quả được xác nhận với giới hạn rủi ro 5,00 %" in out.output
 
 
 def test_the_committee_walks_the_audit_on_the_web(tmp_path: Path) -> None:
