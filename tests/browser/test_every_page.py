@@ -14,7 +14,7 @@ SIZES = {"phone": {"width": 390, "height": 844}, "projector": {"width": 1920, "h
 PUBLIC = ["/", "/r/{code}/vote", "/r/{code}/screen", "/r/{code}/lookup", "/r/{code}/lookup?tracking=AAAA-BBBB",
           "/committee/r/{code}", "/admin", "/r/{code}/vote?lang=en"]
 ORGANISER = ["/admin", "/admin/new", "/admin/reports", "/admin/r/{code}", "/admin/r/{code}/checkin", "/committee/r/{code}/cards",
-             "/committee/r/{code}/paper", "/committee/r/{code}/totals", "/admin/r/{code}/documents"]
+             "/committee/r/{code}/paper", "/committee/r/{code}/audit", "/committee/r/{code}/totals", "/admin/r/{code}/documents"]
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))

@@ -177,6 +177,8 @@ def test_the_committee_decides_doubtful_paper_rows_on_the_web(client: TestClient
     assert pending and pending[0].row is None  # the sheet with writing on it comes first
     first = pending[0]
     assert f"/committee/r/p/paper/{first.sheet.id}/-1.png" in page
+    # a doubtful row shows its boxes by the levels' names, with every figure, faint ring included
+    assert "<strong>Tín nhiệm cao</strong>: mực trong ô" in page and "vòng nhạt quanh ô" in page
     assert client.get(f"/committee/r/p/paper/{first.sheet.id}/-1.png").content.startswith(b"\x89PNG")
     assert 200 == vinh.post(f"/committee/r/p/paper/{first.sheet.id}/-1",
                             data={"decision": "valid", "csrf": vinh.headers["X-CSRF-Token"]}).status_code

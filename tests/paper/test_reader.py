@@ -24,8 +24,35 @@ CASES = {
     "faint tick": {"styles": ("faint",)},
     "seal stamped": {"seal_rate": 1.0},
     "edge shadow": {"shadow_rate": 1.0},
+    "soft shadow of a phone": {"soft_shadow_rate": 1.0, "empty_rate": 0.3},
     "strokes near the boxes": {"near_stray_rate": 1.0},
 }
+
+
+def test_a_word_across_a_box_goes_to_people(forms: Forms, blanks: dict[float, list[np.ndarray]],
+                                            round_: Round) -> None:
+    """Writing across a row's boxes (faint ticks elsewhere): the sheet goes to the committee for its
+    writing; before, the word read as marks and the row was called "several boxes", invalid, unasked."""
+    layouts = sheets(round_, demo.DEMO_CODE, REGULAR)
+    for seed in range(6):
+        dpi = (150, 200, 300)[seed % 3]
+        scan = make_scan(blanks[dpi][seed % 2], layouts[seed % 2], dpi, 900 + seed,
+                         **(PLAIN | {"word_across_rate": 1.0, "styles": ("faint", "tick")}))
+        reading = forms.read(scan.image)
+        assert reading.needs_review and "stray-ink" in reading.problems, seed
+
+
+def test_a_row_is_shown_with_its_surroundings(forms: Forms, blanks: dict[float, list[np.ndarray]],
+                                              round_: Round) -> None:
+    """The picture of a row holds the row and a box's height above and below: a circle drawn round a
+    box is seen whole (it was cut to the row's height)."""
+    from tinnhiem.paper.reader import PX_PER_MM, row_crop
+
+    layout = sheets(round_, demo.DEMO_CODE, REGULAR)[0]
+    scan = make_scan(blanks[200][0], layout, 200, 3, **(PLAIN | {"styles": ("ring",)}))
+    reading = forms.read(scan.image)
+    strip = row_crop(reading, 1)
+    assert strip.shape[0] >= (layout.style.row_h + 2 * layout.style.box) * PX_PER_MM - 2
 
 
 @pytest.fixture(scope="module")

@@ -120,3 +120,43 @@ def test_services_import_no_io_library() -> None:
             if name.split(".")[0] in IO_LIBRARIES:
                 wrong.append(f"{path.relative_to(SRC)}: {name}")
     assert [] == wrong
+
+
+def _module(path: Path) -> str:
+    parts = ["tinnhiem", *path.relative_to(SRC).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_import_cycles_between_modules() -> None:
+    """No module reaches itself through its imports, top level or not, typing-only included
+    (web/app.py ↔ routes_paper.py through ``Hall``, storage/attendance.py ↔ repository.py were two)."""
+    modules = {_module(p): p for p in SRC.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        named = set()  # "from tinnhiem.web import routes_paper" imports the module tinnhiem.web.routes_paper
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                named |= {f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules}
+        for imported in imports(path) | named:
+            while imported and imported not in modules:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name and not name.startswith(imported + "."):
+                targets.add(imported)
+        graph[name] = targets
+    cycles = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(" → ".join([*trail[trail.index(nxt):], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert [] == cycles

@@ -293,9 +293,9 @@ def documents_command(
     stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
     paper = None
     if not Path(round_ref).is_file() and "paper" in result.channels:
-        from tinnhiem.paper.counting import paper_figures
+        from tinnhiem.paper.audit import figures
 
-        paper = paper_figures(_uow(), round_ref)
+        paper = figures(_uow(), round_ref)
     for path in write_documents(result, folder or home() / "documents", stem, paper).values():
         out.print(str(path))
 
@@ -515,6 +515,30 @@ def paper_count_command(
     uow = _uow()
     count_paper(uow, code, forms(uow, code), member)
     show_result(rounds.count(uow, code))
+
+
+@paper_app.command("audit", help=t("Kiểm tra đối chiếu máy đọc với phiếu giấy (giới hạn rủi ro)."))
+@reports_errors
+def paper_audit_command(
+    code: str = typer.Argument(..., metavar="ROUND", help=t("Mã cuộc lấy phiếu.")),
+    member: str = typer.Option(..., help=t("Thành viên Ban kiểm phiếu.")),
+    risk_limit: str = typer.Option("", "--risk-limit", help=t("Giới hạn rủi ro, phần trăm (ví dụ 5); chỉ "
+                                                               "khi bắt đầu.")),
+    seed: str = typer.Option("", help=t("Số ngẫu nhiên: ít nhất 20 chữ số từ xúc xắc gieo công khai; chỉ "
+                                        "khi bắt đầu.")),
+    read: bool = typer.Option(False, "--read", help=t("Nhập những gì đọc được trên các tờ đã rút.")),
+) -> None:
+    """A risk-limiting audit of the paper count."""
+    from tinnhiem.cli.paper import read_audit, show_audit
+    from tinnhiem.paper import audit
+
+    uow = _uow()
+    view = audit.view(uow, code)
+    if view is None or risk_limit or seed:
+        view = audit.start(uow, code, risk_limit, seed, member=member)
+    if read:
+        view = read_audit(uow, code, member, out)
+    show_audit(view, out)
 
 
 @app.command("checkin", help=t("Ghi nhận đại biểu có mặt và hình thức bỏ phiếu (chỉ một)."))

@@ -16,7 +16,7 @@ from tinnhiem.cli.i18n import t
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVEL_LABELS, LEVELS
 from tinnhiem.domain.staff import committee_member
-from tinnhiem.paper import counting
+from tinnhiem.paper import audit, counting
 from tinnhiem.paper.forms import Forms, forms_for
 from tinnhiem.paper.raster import page_count, pdf_pages
 from tinnhiem.services import rounds
@@ -100,12 +100,17 @@ def _crop(uow: UnitOfWork, images: ImageFiles, known: Forms, code: str, item: co
     return folder / name
 
 
-def _reading(item: counting.Pending) -> str:
+def box_words(levels: tuple[str, ...], ink: tuple[tuple[float, ...], ...]) -> list[str]:
+    """Each box of a row by its level's name, with every figure the reader decided on (faint ring included)."""
+    names = (t("mực trong ô"), t("nét nhạt"), t("độ trải"), t("vòng quanh ô"), t("vòng nhạt quanh ô"))
+    return [f"{level}: " + ", ".join(f"{name} {value:.0%}" for name, value in zip(names, box, strict=False))
+            for level, box in zip(levels, ink, strict=False)]
+
+
+def _reading(item: counting.Pending, levels: tuple[str, ...]) -> str:
     """The machine's reading of a row, in words, with its ink figures."""
     assert item.row is not None
-    figures = "; ".join(f"ô {i + 1}: mực {b[0]:.0%}, nét nhạt {b[1]:.0%}, vòng quanh {b[3]:.0%}"
-                        for i, b in enumerate(item.row.ink))
-    return t("Máy đọc: chưa chắc ({figures}).", figures=figures)
+    return t("Máy đọc: chưa chắc ({figures}).", figures="; ".join(box_words(levels, item.row.ink)))
 
 
 def _sheet_text(item: counting.Pending, picture: Path) -> str:
@@ -156,9 +161,74 @@ def review(uow: UnitOfWork, images: ImageFiles, code: str, member: str, folder: 
             continue
         subject = round_.subjects[item.row.subject]
         choices = ", ".join(f"{i + 1} = {LEVEL_LABELS[lv]}" for i, lv in enumerate(levels))
-        console.print(f"{subject.name} — {subject.position}. {_reading(item)} " + t("Ảnh") + f": {picture}")
+        names = tuple(t(LEVEL_LABELS[lv]) for lv in levels)
+        console.print(f"{subject.name} — {subject.position}. {_reading(item, names)} " + t("Ảnh") + f": {picture}")
         answer = typer.prompt(t("{choices}, 0 = không đánh dấu, 9 = nhiều ô", choices=choices), type=int)
         level = answer - 1 if 1 <= answer <= len(levels) else None
         counting.decide_row(uow, code, item.sheet.id or 0, item.row.row, level, multiple=answer == 9, member=member)
         decided += 1
     return decided
+
+
+def _draw_status(view: audit.AuditView, draw: audit.Draw) -> str:
+    if draw.agreed is not None:
+        if not draw.differences:
+            return t("đã đối chiếu: khớp với máy")
+        return t("đã đối chiếu: khác máy ở") + " " + "; ".join(
+            f"{t('dòng')} {x.row + 1}: {t('máy')} «{t(audit.row_words(view.round, x.machine))}», "
+            f"{t('người đọc')} «{t(audit.row_words(view.round, x.people))}»"
+            + (f" ({', '.join(c for _, c in x.classes)})" if x.classes else "")
+            for x in draw.differences)
+    if draw.differ:
+        return t("hai người đọc khác nhau: đọc lại")
+    if draw.readings:
+        return t("{count} người đã đọc, cần hai", count=len(draw.readings))
+    return t("chưa đọc")
+
+
+def show_audit(view: audit.AuditView, console: Console) -> None:
+    """The audit as it stands: limit, seed, the sheets to pull, what was read, the verdict."""
+    from tinnhiem.domain.audit import percent_text
+
+    console.print(t("Kiểm tra đối chiếu: giới hạn rủi ro {limit} %, số ngẫu nhiên {seed}; {drawn} lần rút trong "
+                    "{stack} tờ đã kiểm.", limit=percent_text(view.alpha), seed=view.stored.seed,
+                    drawn=len(view.draws), stack=len(view.stack)))
+    for draw in view.draws:
+        console.print(f"{draw.index:>4}. {audit.place_words(view, draw)} — {_draw_status(view, draw)}")
+    for standing in view.verdict.standings:
+        if standing.assertion.certain:
+            continue
+        subject = view.round.subjects[standing.assertion.subject].name
+        console.print(t("{subject}, ngưỡng {line}: rủi ro {risk} %", subject=subject,
+                        line=t(audit.LINE_WORDS[standing.assertion.line.name]),
+                        risk=percent_text(standing.risk)) + (" ✓" if standing.confirmed else ""))
+    console.print(t("Kết luận") + ": " + t(audit.outcome_words(view)))
+
+
+def read_audit(uow: UnitOfWork, code: str, member: str, console: Console) -> audit.AuditView:
+    """Ask the member, sheet by drawn sheet, what the paper shows (the machine's reading is not shown
+    before both members have read it)."""
+    view = audit.view(uow, code)
+    if view is None:
+        raise InvalidInput("audit-not-started", field="round")
+    levels = view.round.levels
+    choices = ", ".join(f"{i + 1} = {t(LEVEL_LABELS[lv])}" for i, lv in enumerate(levels))
+    done: set[int] = set()
+    name = committee_member(view.round, member)
+    while True:
+        todo = [d for d in view.draws if d.sheet.id not in done and d.agreed is None
+                and (d.differ or all(r.member != name for r in d.readings))]
+        if not todo:
+            return view
+        draw = todo[0]
+        done.add(draw.sheet.id or 0)
+        console.print(t("Lấy tờ") + f" {audit.place_words(view, draw)}")
+        void = not typer.confirm(t("Phiếu hợp lệ?"), default=True)
+        rows: list[str] = []
+        for row in draw.sheet.rows:
+            subject = view.round.subjects[row.subject]
+            answer = typer.prompt(f"{row.row + 1}. {subject.name} — " + t(
+                "{choices}, 0 = không đánh dấu, 9 = nhiều ô", choices=choices), type=int)
+            rows.append(str(answer - 1) if 1 <= answer <= len(levels) else
+                        audit.MULTIPLE if answer == 9 else audit.EMPTY)
+        view = audit.enter(uow, code, draw.sheet.id or 0, rows, void=void, member=name)

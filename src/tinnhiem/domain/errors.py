@@ -105,6 +105,20 @@ MESSAGES: Mapping[str, str] = {
     "reason-required": N_("Cần ghi rõ lý do."),
     "sheet-unplaced": N_("Tờ phiếu {sheet} chưa được định vị: hãy đánh dấu bốn góc, hoặc quyết định phiếu không "
                          "hợp lệ."),
+    "audit-seed": N_("Số ngẫu nhiên (hạt giống) cần ít nhất {digits} chữ số, chỉ chữ số 0–9: đọc từ xúc xắc "
+                     "gieo công khai."),
+    "audit-risk-limit": N_("Giới hạn rủi ro «{value}» không hợp lệ: ghi một tỷ lệ phần trăm lớn hơn 0 và không "
+                           "quá 50 (ví dụ 5)."),
+    "audit-started": N_("Cuộc kiểm tra đối chiếu đã bắt đầu với giới hạn rủi ro và số ngẫu nhiên đã ghi; không "
+                        "đổi được nữa."),
+    "audit-not-started": N_("Chưa bắt đầu kiểm tra đối chiếu: hãy ghi giới hạn rủi ro và số ngẫu nhiên."),
+    "audit-before-count": N_("Chỉ kiểm tra đối chiếu sau khi đã kiểm phiếu giấy (tinnhiem paper count)."),
+    "audit-count-stale": N_("Các tờ phiếu đã thay đổi sau khi kiểm: hãy kiểm phiếu giấy lại rồi mới kiểm tra đối "
+                            "chiếu."),
+    "audit-frozen": N_("Đang kiểm tra đối chiếu: các tờ phiếu và quyết định đã chốt, không thay đổi được nữa."),
+    "audit-not-drawn": N_("Tờ {sheet} không nằm trong các tờ được rút để kiểm tra."),
+    "audit-reading": N_("Cách đọc tờ {sheet} không đúng: cần {rows} dòng, mỗi dòng là một mức, «trống» hoặc "
+                        "«nhiều ô»."),
     "too-many-sheets": N_("Có {sheets} tờ phiếu loại «{sheet}» nhưng chỉ {issued} phiếu giấy được phát."),
     "record-mismatch": N_("Hồ sơ điện tử không thuộc cuộc lấy phiếu này (mã hoặc danh sách người khác)."),
     "bad-code": N_("Mã đăng nhập không đúng. Hãy xem lại thẻ đại biểu."),

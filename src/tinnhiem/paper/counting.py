@@ -121,6 +121,7 @@ def import_sheet(
     reading = forms.read(image)
     sheet = stored_sheet(reading, source, page, sha256)
     with uow:
+        _not_audited(uow, code)
         original_id = _copy_of(uow, code, sheet)
         if original_id is not None:
             sheet = _as_copy(sheet, original_id)
@@ -151,7 +152,14 @@ def pending(uow: UnitOfWork, code: str) -> list[Pending]:
 
 
 def _member(uow: UnitOfWork, code: str, member: str) -> str:
+    _not_audited(uow, code)
     return committee_member(uow.rounds.get(code), member)
+
+
+def _not_audited(uow: UnitOfWork, code: str) -> None:
+    """Refuse a change to the sheets once the audit has started: the draw is known by then."""
+    if uow.paper.audit(code) is not None:
+        raise InvalidInput("audit-frozen", field="sheet")
 
 
 def decide_sheet(uow: UnitOfWork, code: str, sheet_id: int, *, void: bool, member: str) -> None:

@@ -37,3 +37,9 @@ def forms_for(round_: Round, code: str) -> Forms:
                                   interpolation=cv2.INTER_AREA)
             printed[layout.qr_text] = printed_mask(template)
     return Forms(layouts, printed, pdfs)
+
+
+def layouts_for(round_: Round, code: str) -> Forms:
+    """The layouts alone, without printing the templates: enough to count decided sheets, not to read."""
+    layouts = {layout.qr_text: layout for style in (REGULAR, LARGE) for layout in sheets(round_, code, style)}
+    return Forms(layouts, {}, {})

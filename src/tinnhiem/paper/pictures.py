@@ -11,8 +11,9 @@ import cv2
 import numpy as np
 
 from tinnhiem.paper.forms import Forms
+from tinnhiem.paper.layout import MARGIN
 from tinnhiem.paper.raster import pdf_page
-from tinnhiem.paper.reader import MARGIN, PX_PER_MM, RowState, SheetReading, row_crop
+from tinnhiem.paper.reader import PX_PER_MM, RowState, SheetReading, row_around, row_crop
 from tinnhiem.services.ports import ImageStore, StoredSheet
 
 GREEN, ORANGE, GREY = (40, 150, 40), (0, 140, 255), (170, 170, 170)
@@ -38,7 +39,7 @@ def row_picture(reading: SheetReading, row: int) -> np.ndarray:
     assert reading.layout is not None
     strip = cv2.cvtColor(row_crop(reading, row), cv2.COLOR_GRAY2BGR)
     layout, found = reading.layout, reading.rows[row]
-    top = layout.row_top(row) - 1
+    top = max(layout.row_top(row) - row_around(layout), 0)
     boxes = layout.boxes()[row * layout.levels:(row + 1) * layout.levels]
     for box, ink in zip(boxes, found.ink, strict=True):
         colour = GREEN if ink.marked else GREY if ink.empty else ORANGE

@@ -117,6 +117,13 @@ def _sheet_mark(pdf: FPDF, layout: SheetLayout) -> None:
     pdf.cell(w, h, text, align="C")
 
 
+def _lines(pdf: FPDF, width: float, height: float, text: str) -> list[str]:
+    """The lines ``text`` would take in a cell ``width`` wide (fpdf2's dry run, typed)."""
+    lines = pdf.multi_cell(width, height, text, dry_run=True, output="LINES")
+    assert isinstance(lines, list)
+    return [str(line) for line in lines]
+
+
 def _fitted_lines(pdf: FPDF, sub: str, note: str, style: Style) -> None:
     """The subtitle and the round's line under the title, as large as the style asks, shrunk (never
     below the regular print's sizes) only if they would reach the table."""
@@ -125,9 +132,9 @@ def _fitted_lines(pdf: FPDF, sub: str, note: str, style: Style) -> None:
     sizes = (style.subtitle, style.note)
     while True:
         pdf.set_font(FONT, "B", sizes[0])
-        first = len(pdf.multi_cell(width, sizes[0] * 0.5, sub, dry_run=True, output="LINES")) * sizes[0] * 0.5
+        first = len(_lines(pdf, width, sizes[0] * 0.5, sub)) * sizes[0] * 0.5
         pdf.set_font(FONT, "I", sizes[1])
-        second = len(pdf.multi_cell(width, sizes[1] * 0.5, note, dry_run=True, output="LINES")) * sizes[1] * 0.5
+        second = len(_lines(pdf, width, sizes[1] * 0.5, note)) * sizes[1] * 0.5
         if top + first + second <= TABLE_TOP - 3 or sizes <= (REGULAR.subtitle, REGULAR.note):
             break
         sizes = (max(REGULAR.subtitle, sizes[0] - 0.5), max(REGULAR.note, sizes[1] - 0.5))
@@ -145,7 +152,7 @@ def _cell_text(
     """Text fitted inside a cell: wraps between words, and shrinks until it fits the row (no word broken)."""
     while True:
         pdf.set_font(FONT, "B" if bold else "", size)
-        lines = pdf.multi_cell(w - 2, size * 0.45, text, dry_run=True, output="LINES")
+        lines = _lines(pdf, w - 2, size * 0.45, text)
         words_fit = all(pdf.get_string_width(word) <= w - 2 - 2 * pdf.c_margin for word in text.split())
         if (words_fit and len(lines) * size * 0.45 <= h - 1) or size <= 7:
             break

@@ -177,10 +177,13 @@ def read_qr(image: np.ndarray, to_mm: np.ndarray) -> str | None:
 def darkness(page: np.ndarray) -> np.ndarray:
     """0 for paper, 1 for black, relative to the paper's local white (shadows and grey paper are not ink).
 
-    The local white is the brightest paper within about 6 mm (larger than any filled box), smoothed.
+    The local white is a flat field: the paper with every mark narrower than about 13 mm (any filled box,
+    any stroke, any printed line) closed over — the brightest within 6 mm, then the darkest of those
+    within 6 mm — smoothed. A shadow's slope is followed (closing gives a ramp back unchanged), where the
+    brightest paper alone would stand above the shaded side and make its empty boxes light ink.
     """
     small = cv2.resize(page, None, fx=1 / PX_PER_MM, fy=1 / PX_PER_MM, interpolation=cv2.INTER_AREA)
-    white = cv2.GaussianBlur(cv2.dilate(small, np.ones((13, 13), np.uint8)), (9, 9), 0)
+    white = cv2.GaussianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((13, 13), np.uint8)), (9, 9), 0)
     white = cv2.resize(white, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     return np.clip((white - page.astype(np.float32)) / np.maximum(white, 40.0), 0.0, 1.0)
 
@@ -303,6 +306,32 @@ def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> boo
     return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
 
 
+def writing_across_boxes(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> bool:
+    """Writing in the columns of boxes: a group of ink (not print) in one row wider than 1.6 boxes and
+    lower than one.
+
+    A mark stays inside its box (with a slip of the pen beside it, about 1.5 boxes at most); a circle
+    drawn round a box is as tall as it is wide, and taller than the box; marks in two boxes stay 16 mm
+    apart. A word written across a box, its letters joined (gaps up to 4 mm), is wide and flat. The
+    sheet then goes to people: the row must not be called "several boxes" unasked.
+    """
+    ink = ((dark > 0.3) & (printed == 0)).astype(np.uint8)
+    first_box_x = MARGIN + STT_W + NAME_W + layout.position_w
+    side = layout.style.box
+    for i in range(len(layout.subjects)):
+        band = ink[_mm(layout.row_top(i)):_mm(layout.row_top(i + 1)),
+                   _mm(first_box_x - 1):_mm(first_box_x + layout.levels * BOX_COLUMN_W + 1)]
+        band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        # the letters of a word join (gaps up to 4 mm along the row); marks in two boxes stay apart (16 mm)
+        joined = cv2.morphologyEx(band, cv2.MORPH_CLOSE, np.ones((7, _mm(4)), np.uint8))
+        count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+        wide = stats[1:, cv2.CC_STAT_WIDTH] > 1.6 * side * PX_PER_MM
+        flat = stats[1:, cv2.CC_STAT_HEIGHT] < side * PX_PER_MM
+        if count > 1 and bool((wide & flat).any()):
+            return True
+    return False
+
+
 def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout],
             corners: np.ndarray | None = None) -> tuple[np.ndarray | None, SheetLayout | None]:
     """The homography of the page and its layout: upright first, else turned 180° (by the QR code)."""
@@ -354,16 +383,22 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
         return SheetReading(None, (), (Problem.NOT_THIS_ROUND,), page)
     mask = printed[layout.qr_text]
     dark, rows = read_rows(page, mask, layout)
-    problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, stray_ink(dark, mask, layout)),
+    writing = stray_ink(dark, mask, layout) or writing_across_boxes(dark, mask, layout)
+    problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, writing),
                                                    (Problem.BLACK_AND_WHITE, black_and_white(grey))) if seen)
     own_ink = ((dark > INK) & (mask == 0)).astype(np.uint8)
     _outside_corners(own_ink)
     return SheetReading(layout, rows, problems, page, signature(own_ink, PX_PER_MM))
 
 
+def row_around(layout: SheetLayout) -> float:
+    """Millimetres of the rows above and below shown with a row: a whole circle drawn round a box fits."""
+    return max(4.0, layout.style.box)
+
+
 def row_crop(reading: SheetReading, row: int) -> np.ndarray:
-    """The straightened strip of one row, for the committee to look at."""
+    """The straightened strip of one row and its surroundings, for the committee to look at."""
     assert reading.layout is not None
-    top = reading.layout.row_top(row)
-    bottom = top + reading.layout.style.row_h
-    return reading.page[_mm(top - 1):_mm(bottom + 1), _mm(MARGIN - 2):_mm(PAGE_W - MARGIN + 2)]
+    top = reading.layout.row_top(row) - row_around(reading.layout)
+    bottom = reading.layout.row_top(row) + reading.layout.style.row_h + row_around(reading.layout)
+    return reading.page[_mm(max(top, 0)):_mm(bottom), _mm(MARGIN - 2):_mm(PAGE_W - MARGIN + 2)]

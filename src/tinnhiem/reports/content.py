@@ -72,6 +72,7 @@ class PaperFigures:
     voided: int  # sheets decided void (R-VALID-1)
     withdrawn: tuple[str, ...]  # one reason per sheet taken out of the count
     counted: int  # sheets counted (valid or void)
+    audit: tuple[str, ...] = ()  # the risk-limiting audit: limit, seed, sheets drawn, discrepancies, outcome
 
 
 def _paper_lines(paper: PaperFigures | None) -> tuple[str, ...]:
@@ -80,7 +81,7 @@ def _paper_lines(paper: PaperFigures | None) -> tuple[str, ...]:
     line = (f"Phiếu giấy: máy đọc {paper.read} tờ; Ban kiểm phiếu xem xét và quyết định {paper.decided} tờ hoặc dòng; "
             f"{paper.voided} tờ không hợp lệ; rút ra {len(paper.withdrawn)} tờ; kiểm {paper.counted} tờ.")
     reasons = [f"Tờ rút ra {i}: {why}." for i, why in enumerate(paper.withdrawn, start=1)]
-    return (line, *reasons)
+    return (line, *reasons, *paper.audit)
 
 
 def base_contradiction(result: RoundResult) -> str | None:

@@ -174,6 +174,27 @@ class Attendee:
     detail: str = ""  # date of birth or Mã cán bộ, when the list gives it (tells namesakes apart)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredAudit:
+    """A risk-limiting audit of a round's paper count: its limit and seed, fixed once, and the
+    draws asked for so far."""
+
+    risk_limit: str  # a fraction, "1/20"
+    seed: str  # the digits the committee typed after the public throw
+    drawn: int  # draws asked for so far
+    started_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReading:
+    """What one member read on a drawn sheet: each row "0", "1", … (a level), "empty" or "multiple"."""
+
+    sheet_id: int
+    member: str
+    rows: tuple[str, ...]
+    void: bool
+
+
 class PaperStore(Protocol):
     def add_sheet(self, code: str, sheet: StoredSheet) -> int | None: ...
     def sheets(self, code: str) -> list[StoredSheet]: ...
@@ -187,6 +208,11 @@ class PaperStore(Protocol):
     def attendance(self, code: str) -> list[Attendee]: ...
     def attend_number(self, code: str, number: int, channel: str, by: str = "") -> Attendee: ...
     def leave(self, code: str, number: int, keep_channel: bool = False) -> Attendee: ...
+    def start_audit(self, code: str, audit: StoredAudit) -> bool: ...
+    def audit(self, code: str) -> StoredAudit | None: ...
+    def extend_audit(self, code: str, drawn: int) -> None: ...
+    def audit_readings(self, code: str) -> list[AuditReading]: ...
+    def save_audit_reading(self, code: str, reading: AuditReading) -> None: ...
 
 
 class ImageStore(Protocol):

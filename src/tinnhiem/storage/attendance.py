@@ -1,12 +1,10 @@
 """The check-in list in the database: delegates in list order with their channel, a tap, an undo.
 
-Mixed into ``repository.SqlPaperStore`` (which has ``session`` and ``rounds``). Attendance says that a
+Mixed into ``repository.SqlPaperStore`` (which has ``session``). Attendance says that a
 delegate is present and how they vote, never what: no ballot has a delegate column.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
@@ -16,32 +14,28 @@ from sqlalchemy.orm import Session
 from tinnhiem.domain.errors import InvalidInput, NotFound
 from tinnhiem.domain.words import N_
 from tinnhiem.services.ports import Attendee
+from tinnhiem.storage.round_ids import round_id
 from tinnhiem.storage.tables import AttendanceRow, DelegateRow
-
-if TYPE_CHECKING:
-    from tinnhiem.storage.repository import SqlRoundStore
 
 CHANNEL_WORDS = {"electronic": N_("bỏ phiếu điện tử"), "paper": N_("phiếu giấy")}
 
 
 class SqlAttendance:
     session: Session
-    rounds: SqlRoundStore
 
     def attendance(self, code: str) -> list[Attendee]:
         """Every delegate in list order, with their channel once checked in (and not undone)."""
-        round_row = self.rounds._row(code)
         rows = self.session.execute(
             select(DelegateRow.number, DelegateRow.name, DelegateRow.unit, AttendanceRow.channel, AttendanceRow.present,
                    DelegateRow.detail)
             .outerjoin(AttendanceRow, AttendanceRow.delegate_id == DelegateRow.id)
-            .where(DelegateRow.round_id == round_row.id).order_by(DelegateRow.number))
+            .where(DelegateRow.round_id == round_id(self.session, code)).order_by(DelegateRow.number))
         return [Attendee(number, name, unit, channel if present else None, detail)
                 for number, name, unit, channel, present, detail in rows]
 
     def _numbered(self, code: str, number: int) -> DelegateRow:
         delegate = self.session.scalar(select(DelegateRow).where(
-            DelegateRow.round_id == self.rounds._row(code).id, DelegateRow.number == number))
+            DelegateRow.round_id == round_id(self.session, code), DelegateRow.number == number))
         if delegate is None:
             raise NotFound("delegate-not-found", field="number", value=str(number))
         return delegate

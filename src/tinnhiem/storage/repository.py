@@ -49,6 +49,7 @@ from tinnhiem.storage.attendance import SqlAttendance
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.erasure import erase_postgres_history, erase_sqlite_history
 from tinnhiem.storage.reserve_store import DELETED_AT_CLOSING, SqlReserveStore
+from tinnhiem.storage.paper_audit import SqlPaperAudit
 from tinnhiem.storage.tables import (
     AttendanceRow,
     AuditRow,
@@ -339,8 +340,8 @@ class SqlUnitOfWork:
             erase_sqlite_history(engine)
 
 
-class SqlPaperStore(SqlAttendance):
-    """Scanned sheets, their rows and decisions, and attendance, per ``services.ports.PaperStore``."""
+class SqlPaperStore(SqlAttendance, SqlPaperAudit):
+    """Scanned sheets, their rows and decisions, attendance and the audit, per ``services.ports.PaperStore``."""
 
     def __init__(self, session: Session, rounds: SqlRoundStore) -> None:
         self.session = session
@@ -369,7 +370,8 @@ class SqlPaperStore(SqlAttendance):
     def sheets(self, code: str) -> list[StoredSheet]:
         round_row = self.rounds._row(code)
         rows = self.session.scalars(
-            select(PaperSheetRow).where(PaperSheetRow.round_id == round_row.id).order_by(PaperSheetRow.id))
+            select(PaperSheetRow).where(PaperSheetRow.round_id == round_row.id).order_by(PaperSheetRow.id)
+            .options(selectinload(PaperSheetRow.rows)))  # one query for every sheet's rows, not one per sheet
         return [self._sheet(s) for s in rows]
 
     def same_content(self, code: str, content_hash: str) -> list[StoredSheet]:

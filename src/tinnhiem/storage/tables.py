@@ -195,6 +195,32 @@ class PaperRowRow(Base):
     ink: Mapped[list[list[float]] | None] = mapped_column(JSON)  # per box: inside, light, spread, ring
 
 
+class PaperAuditRow(Base):
+    """A round's risk-limiting audit of the paper count (docs/paper.md, "Audit"): one per round, its
+    risk limit and seed fixed when it starts (a second seed would let one choose the draw)."""
+
+    __tablename__ = "paper_audits"
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    risk_limit: Mapped[str] = mapped_column(String(40))  # a fraction, "1/20"
+    seed: Mapped[str] = mapped_column(String(200))
+    drawn: Mapped[int]  # draws asked for so far
+    started_by: Mapped[str] = mapped_column(String(300))
+    __table_args__ = (CheckConstraint("drawn >= 0", name="drawn"),)
+
+
+class PaperAuditReadingRow(Base):
+    """What one member read on one drawn sheet: one reading per member and sheet (replaced when read again)."""
+
+    __tablename__ = "paper_audit_readings"
+    __table_args__ = (UniqueConstraint("sheet_id", "member", name="uq_paper_audit_readings_sheet_member"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("paper_audits.round_id", ondelete="CASCADE"), index=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("paper_sheets.id", ondelete="CASCADE"))
+    member: Mapped[str] = mapped_column(String(300))
+    rows: Mapped[list[str]] = mapped_column(JSON, default=list)  # per row: "0", "1", … (a level), empty, multiple
+    void: Mapped[bool]
+
+
 class AttendanceRow(Base):
     """A delegate's presence and how they vote: one row per delegate and round, one channel only.
 

@@ -3,7 +3,7 @@
 Marks of several styles (tick, cross, filled box, circle inside or round the box, light
 pencil, faint ticks), ambiguous smudges, stray writing, small strokes near a box, two
 marks in a row, empty rows; the red seal stamped in its place; then the scanner: a light
-or dark backdrop, an edge shadow, the page upside down, rotation, scale, blur and noise.
+or dark backdrop, an edge shadow, a phone's soft shadow, the page upside down, rotation, scale, blur and noise.
 ``rescan`` scans the same marked sheet again (another resolution, another file format).
 Everything is driven by a seed, so tests and the benchmark are reproducible.
 """
@@ -94,6 +94,16 @@ def _stray(image: np.ndarray, px: float, rng: random.Random) -> None:
         cv2.polylines(image, [points], False, rng.randint(0, 60), max(2, int(0.5 * px)), cv2.LINE_AA)
 
 
+def _word_across(image: np.ndarray, layout: SheetLayout, px: float, rng: random.Random) -> None:
+    """A word written across one row's boxes (from a box on into the gap and the next box)."""
+    boxes = layout.boxes()
+    row = rng.randrange(len(layout.subjects))
+    box = boxes[row * layout.levels + rng.randrange(layout.levels - 1)]
+    x, y = box.x + rng.uniform(-2, 2), box.y + box.side * rng.uniform(0.6, 0.9)
+    cv2.putText(image, rng.choice(["Dong y", "khong", "Ten toi"]), (int(x * px), int(y * px)),
+                cv2.FONT_HERSHEY_SIMPLEX, px / 5, rng.randint(0, 60), max(2, int(0.5 * px)), cv2.LINE_AA)
+
+
 def _near_stray(image: np.ndarray, box_x: float, box_y: float, side: float, px: float, rng: random.Random) -> None:
     """A small stroke beside a box, clear of it (a slip of the pen): the row's truth is unchanged."""
     x = box_x + side + rng.uniform(1.5, 3.5) if rng.random() < 0.5 else box_x - rng.uniform(3.5, 5.5)
@@ -123,6 +133,21 @@ def _shadow(image: np.ndarray, rng: random.Random) -> np.ndarray:
     ramp = np.clip(1 - np.arange(w) / (depth * w), 0, 1) * rng.uniform(60, 120)
     shade = np.tile(ramp if rng.random() < 0.5 else ramp[::-1], (h, 1))
     shaded: np.ndarray = np.clip(image.astype(np.float32) - shade, 0, 255).astype(np.uint8)
+    return shaded
+
+
+def _soft_shadow(image: np.ndarray, px: float, rng: random.Random) -> np.ndarray:
+    """The soft shadow of a phone or a hand over a photographed sheet: a wide patch, 25–45 % darker,
+    fading out over 15–35 mm, across the columns of boxes."""
+    h, w = image.shape
+    mask: np.ndarray = np.zeros((h, w), np.float32)
+    centre = (int(rng.uniform(0.55, 0.8) * w), int(rng.uniform(0.3, 0.7) * h))
+    axes = (int(rng.uniform(0.25, 0.4) * w), int(rng.uniform(0.15, 0.3) * h))
+    cv2.ellipse(mask, centre, axes, rng.uniform(0, 180), 0, 360, 1.0, -1)
+    soft = int(rng.uniform(15, 35) * px) | 1
+    mask = cv2.GaussianBlur(mask, (soft, soft), 0)
+    shade = 1 - mask * rng.uniform(0.25, 0.45)
+    shaded: np.ndarray = np.clip(image.astype(np.float32) * shade, 0, 255).astype(np.uint8)
     return shaded
 
 
@@ -200,6 +225,8 @@ def make_scan(
     upside_down_rate: float = 0.1,
     near_stray_rate: float = 0.05,
     styles: Sequence[str] = STYLES,
+    soft_shadow_rate: float = 0.0,
+    word_across_rate: float = 0.0,
 ) -> Scan:
     """Mark a blank sheet (rendered at ``dpi``) as a voter would, stamp the seal, then scan it badly."""
     rng = random.Random(seed)
@@ -209,10 +236,15 @@ def make_scan(
     stray = rng.random() < stray_rate
     if stray:
         _stray(image, px, rng)
+    if word_across_rate and rng.random() < word_across_rate:  # drawn only when asked: earlier seeds stay the same
+        _word_across(image, layout, px, rng)
+        stray = True
     if rng.random() < seal_rate:
         _seal(image, px, rng)
     if rng.random() < shadow_rate:
         image = _shadow(image, rng)
+    if soft_shadow_rate and rng.random() < soft_shadow_rate:  # drawn only when asked: earlier seeds stay the same
+        image = _soft_shadow(image, px, rng)
     dark, upside_down = rng.random() < dark_rate, rng.random() < upside_down_rate
     scanned = _perturb(image, rng, max_angle, dark=dark, upside_down=upside_down)
     return Scan(scanned, tuple(rows), stray, dpi, image, upside_down, dark)

@@ -7,38 +7,36 @@ the same at a terminal).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import cv2
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import Totals
-from tinnhiem.paper import counting
+from tinnhiem.paper import audit, counting
 from tinnhiem.paper.forms import Forms, forms_for
 from tinnhiem.services import rounds
 from tinnhiem.storage.files import ImageFiles
+from tinnhiem.web.deps import Hall, get_hall
 from tinnhiem.web.security import device_mark, require_csrf
 from tinnhiem.web.staff import Member, StaffOf, signed_in, staff_of
-
-if TYPE_CHECKING:
-    from tinnhiem.web.app import Hall
 
 router = APIRouter()
 
 
-def _hall(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.hall
+def _hall(request: Request) -> Hall:
+    return get_hall(request)
 
 
 def _forms(hall: Hall, code: str) -> Forms:
     """The round's printed forms, made once per worker (printing and rasterising takes a moment)."""
     key = f"forms:{code}"
-    if key not in hall.cache:
-        round_, _ = rounds.load(hall.uow(), code)
-        hall.cache[key] = forms_for(round_, code)
-    return hall.cache[key]  # type: ignore[no-any-return]
+    cached = hall.cache.get(key)
+    if isinstance(cached, Forms):
+        return cached
+    round_, _ = rounds.load(hall.uow(), code)
+    made = hall.cache[key] = forms_for(round_, code)
+    return made
 
 
 def _images(request: Request) -> ImageFiles:
@@ -177,3 +175,43 @@ async def submit_totals(request: Request, code: str, member: Member) -> HTMLResp
         hall.live.changed(code)
     return hall.page(request, "totals.html", round=round_, code=code, outcome=outcome, differ=differ,
                      staff=signed_in(request), member=member)
+
+
+LEVEL_NAMES = {"cao": "Tín nhiệm cao", "tin_nhiem": "Tín nhiệm", "thap": "Tín nhiệm thấp",
+               "khong_tin_nhiem": "Không tín nhiệm"}
+
+
+@router.get("/committee/r/{code}/audit", response_class=HTMLResponse)
+def audit_page(request: Request, code: str, staff: StaffOf) -> HTMLResponse:
+    """The risk-limiting audit: its start (limit, seed), the sheets to pull, each member's reading, the verdict."""
+    from tinnhiem.domain.audit import percent_text
+
+    hall = _hall(request)
+    round_, _ = rounds.load(hall.uow(), code)
+    view = audit.view(hall.uow(), code)
+    return hall.page(request, "paper_audit.html", round=round_, code=code, view=view, staff=staff,
+                     member=staff.member_of(code), outcome=audit.outcome_words(view) if view else "",
+                     percent=percent_text, lines=audit.LINE_WORDS, level_names=LEVEL_NAMES,
+                     words=lambda value: audit.row_words(round_, value))
+
+
+@router.post("/committee/r/{code}/audit/start", dependencies=[Depends(require_csrf)])
+def audit_start(request: Request, code: str, member: Member, risk_limit: str = Form(..., max_length=20),
+                seed: str = Form(..., max_length=200)) -> Response:
+    """Fix the risk limit and the seed (once) and draw the first sheets."""
+    audit.start(_hall(request).uow(), code, risk_limit, seed, member=member)
+    return RedirectResponse(f"/committee/r/{code}/audit", status_code=303)
+
+
+@router.post("/committee/r/{code}/audit/{sheet}", dependencies=[Depends(require_csrf)])
+async def audit_read(request: Request, code: str, sheet: int, member: Member) -> Response:
+    """One member's reading of one drawn sheet, row by row (``row-N``: a level's number, empty, multiple)."""
+    form = await request.form()
+    rows = []
+    for n in range(len([k for k in form if str(k).startswith("row-")])):
+        value = form.get(f"row-{n}")
+        if not isinstance(value, str):
+            raise InvalidInput("audit-reading", field=f"row-{n}", sheet=sheet, rows=n + 1)
+        rows.append(value)
+    audit.enter(_hall(request).uow(), code, sheet, rows, void=form.get("void") == "1", member=member)
+    return RedirectResponse(f"/committee/r/{code}/audit#rut-1", status_code=303)
