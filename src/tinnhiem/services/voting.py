@@ -339,9 +339,10 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> Accepted:
     credential, tracking = ballot.credential.hex(), ballot.code
     if posted.card.used:  # a retry of the stored ballot gets its code; any other, refused
         with uow:
-            if uow.voting.ballot_code(code, credential) == tracking:
-                return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
-        raise InvalidInput("card-used", field="credential")
+            stored = uow.voting.ballot_code(code, credential)
+        if stored != tracking:
+            raise InvalidInput("card-used", field="credential")
+        return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
     _verify(posted)
     try:
         with uow:  # the card was found usable above; voided since, use_card below says so

@@ -48,8 +48,8 @@ from tinnhiem.storage.accounts_store import SqlAccountStore
 from tinnhiem.storage.attendance import SqlAttendance
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.erasure import erase_postgres_history, erase_sqlite_history
-from tinnhiem.storage.reserve_store import DELETED_AT_CLOSING, SqlReserveStore
 from tinnhiem.storage.paper_audit import SqlPaperAudit
+from tinnhiem.storage.reserve_store import DELETED_AT_CLOSING, SqlReserveStore
 from tinnhiem.storage.tables import (
     AttendanceRow,
     AuditRow,
