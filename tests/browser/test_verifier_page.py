@@ -324,6 +324,13 @@ def test_the_halls_e_unmasks_a_substituted_committee(browser: Browser, hall: Hal
     expect(page.locator("#verdict")).to_contain_text("khác E đã công bố")
     expect(page.locator("#check-list li.failed")).to_have_attribute("data-check", "election")
     shoot(page, f"{size}-verify-election-mismatch")
+    # "My ballot" in the substituted record: with the hall's E given, the step `election` fails.
+    page.get_by_label("Mã theo dõi phiếu (mã ngắn hoặc mã đầy đủ)").fill(
+        json.loads(record_bytes("forged-substituted-committee"))["ballots"][0]["code"])
+    page.get_by_role("button", name="Kiểm tra phiếu này").click()
+    expect(page.locator("#own-result")).to_have_attribute("data-verdict", "failed")
+    expect(page.locator("#own-result li.failed")).to_have_count(1)
+    expect(page.locator("#own-result li.failed")).to_contain_text("(election)")
     e_field.fill("")
     page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
     expect(page.locator("#verdict")).to_have_attribute("data-check", "valid", timeout=120_000)

@@ -1,8 +1,9 @@
 // A delegate's own ballot (issue 24): find it in the record by its short or full tracking code and check it
 // alone — that the record is of the election the committee signed (E and ≥ k card signatures; with the E the hall
 // showed, that one), that the ballot reads, hashes to its code, belongs to E, has the round's shape, carries its
-// card's signature and valid proofs, that its card is listed and not void, and that the closing statement the committee signed counts it
-// (N and B recomputed from the record's codes, ≥ k closing signatures). About a second on a phone.
+// card's signature and valid proofs, that its card is listed and not void, and that the closing statement the
+// committee signed counts it (N and B recomputed from the record's codes, ≥ k closing signatures). About a second
+// on a phone.
 import { ballotListHash, closingMessage, electionHash, hex, shortCode, unhex } from "../ballot.js";
 import { readPoint, readScalar, signatureHolds } from "./group.js";
 import { ballotContext, ballotFacts } from "./ballots.js";
