@@ -178,6 +178,17 @@ def test_the_page_in_english_names_the_same_check(browser: Browser, hall: Hall) 
     expect(page.locator("#verdict")).to_contain_text("THE RECORD IS NOT VALID. First check failed: ballot-signature")
     expect(page.locator("#verdict")).to_contain_text("signature")
     shoot(page, "phone-verify-tampered-en")
+    # The E field in English: the hall's E against the substituted committee's record, the reason translated.
+    hall_records(page, {"ROUND": record_bytes("forged-substituted-committee")},
+                 {"ROUND": CASES["forged-substituted-committee-election"]["election"]})
+    page.get_by_label("Round code").fill("ROUND")
+    page.get_by_role("button", name="Load the record from the hall").click()
+    expect(page.get_by_label("Election code E announced by the hall")).to_have_value(
+        CASES["forged-substituted-committee-election"]["election"])
+    page.get_by_role("button", name="Verify the whole record").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "election", timeout=120_000)
+    expect(page.locator("#verdict")).to_contain_text("The election's identity E is wrong: the record's E differs")
+    shoot(page, "phone-verify-election-mismatch-en")
     page.goto(f"{hall.url}/verify?lang=vi")  # the session's language back for the tests after
     page.close()
 
