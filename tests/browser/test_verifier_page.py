@@ -21,9 +21,10 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, SHOTS, Hall
 from tests.browser.test_hall_round import axe_violations
-from tinnhiem.cli.verify import verify_file
+from tinnhiem.cli.verify import election_argument, verify_file
 from tinnhiem.crypto.errors import VerificationError
-from tinnhiem.crypto.record import read_receipt
+from tinnhiem.crypto.verify import CHECKS
+from tinnhiem.services.verification import receipt_or_none
 from tinnhiem.web.routes_verify import offline_html
 
 CASES: dict[str, dict[str, Any]] = json.loads(gzip.decompress(
@@ -37,8 +38,10 @@ def record_bytes(name: str) -> bytes:
 def command_line_verdict(name: str, tmp_path: Path) -> str:
     path = tmp_path / f"{name}.json"
     path.write_bytes(record_bytes(name))
+    election = CASES[name]["election"]
     try:
-        verify_file(path, 1, tuple(read_receipt(r) for r in CASES[name]["receipts"]))
+        verify_file(path, 1, tuple(receipt_or_none(r) for r in CASES[name]["receipts"]),
+                    None if election is None else election_argument(election))
     except VerificationError as error:
         return error.code
     return "valid"
@@ -65,7 +68,7 @@ RUN_ALL = """async (cases) => {
   for (const c of cases) {
     const bytes = Uint8Array.from(atob(c.b64), (ch) => ch.charCodeAt(0));
     const receipts = c.receipts.map((r) => V.readReceipt(new TextEncoder().encode(JSON.stringify(r))));
-    const result = await V.verifyRecordBytes(bytes, { runBallots: V.poolRunner(), receipts });
+    const result = await V.verifyRecordBytes(bytes, { runBallots: V.poolRunner(), receipts, election: c.election });
     out[c.name] = result.valid ? "valid" : result.check;
   }
   return out;
@@ -80,20 +83,24 @@ def test_every_outside_verifier_record_gets_the_command_lines_verdict_in_chromiu
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(saved_page.as_uri())
-    cases = [{"name": n, "b64": base64.b64encode(record_bytes(n)).decode(), "receipts": c["receipts"]}
-             for n, c in sorted(CASES.items())]
+    assert list(CHECKS) == page.evaluate("TinnhiemVerifier.CHECKS")  # the same checks, in the same order
+    cases = [{"name": n, "b64": base64.b64encode(record_bytes(n)).decode(), "receipts": c["receipts"],
+              "election": c["election"]} for n, c in sorted(CASES.items())]
     page.set_default_timeout(1_800_000)
     found = page.evaluate(RUN_ALL, cases)
     assert {n: c["expected"] for n, c in CASES.items()} == found
     assert len(found) >= 300 and not errors
     sample = ["ok-base", "forged-own-cards", "forged-dropped-ballot-receipt", "hb-double-vote", "sur-hex",
-              "junk-hugeint-total", "fmt-dup-escaped-key", "lvl-cao-x3", "pt-total-plus1", "two-sig-round"]
+              "junk-hugeint-total", "fmt-dup-escaped-key", "lvl-cao-x3", "pt-total-plus1", "two-sig-round",
+              "sur-levels", "over-cards-open", "election-given-upper-case", "receipt-not-a-receipt",
+              "receipt-other-election-bad-signature", *(n for n in CASES if n.startswith("forged-substituted"))]
     assert {n: found[n] for n in sample} == {n: command_line_verdict(n, tmp_path) for n in sample}
     page.close()
 
 
-def hall_records(page: Page, records: dict[str, bytes]) -> None:
-    """The hall serves these records (a closed round's record as GET /api/rounds/ROUND/record gives it)."""
+def hall_records(page: Page, records: dict[str, bytes], elections: dict[str, str] | None = None) -> None:
+    """The hall serves these records (a closed round's record as GET /api/rounds/ROUND/record gives it) and, for
+    the rounds in ``elections``, the E it announced (GET /api/rounds/ROUND/election, what the phones showed)."""
     def record(route: Route) -> None:
         code = route.request.url.split("/api/rounds/")[1].split("/")[0]
         if code in records:
@@ -102,6 +109,14 @@ def hall_records(page: Page, records: dict[str, bytes]) -> None:
             route.fulfill(status=400, body=json.dumps({"message": "Hồ sơ công khai được công bố khi đóng bỏ phiếu."}),
                           content_type="application/json")
     page.route("**/api/rounds/*/record", record)
+    def election(route: Route) -> None:
+        code = route.request.url.split("/api/rounds/")[1].split("/")[0]
+        if elections and code in elections:
+            route.fulfill(status=200, body=json.dumps({"election": elections[code]}), content_type="application/json")
+        else:
+            route.fulfill(status=404, body=json.dumps({"message": "Không có cuộc lấy phiếu này."}),
+                          content_type="application/json")
+    page.route("**/api/rounds/*/election", election)
     page.route("**/api/records", lambda route: route.fulfill(
         status=200, body=json.dumps({"rounds": list(records)}), content_type="application/json"))
 
@@ -163,6 +178,17 @@ def test_the_page_in_english_names_the_same_check(browser: Browser, hall: Hall) 
     expect(page.locator("#verdict")).to_contain_text("THE RECORD IS NOT VALID. First check failed: ballot-signature")
     expect(page.locator("#verdict")).to_contain_text("signature")
     shoot(page, "phone-verify-tampered-en")
+    # The E field in English: the hall's E against the substituted committee's record, the reason translated.
+    hall_records(page, {"ROUND": record_bytes("forged-substituted-committee")},
+                 {"ROUND": CASES["forged-substituted-committee-election"]["election"]})
+    page.get_by_label("Round code").fill("ROUND")
+    page.get_by_role("button", name="Load the record from the hall").click()
+    expect(page.get_by_label("Election code E announced by the hall")).to_have_value(
+        CASES["forged-substituted-committee-election"]["election"])
+    page.get_by_role("button", name="Verify the whole record").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "election", timeout=120_000)
+    expect(page.locator("#verdict")).to_contain_text("The election's identity E is wrong: the record's E differs")
+    shoot(page, "phone-verify-election-mismatch-en")
     page.goto(f"{hall.url}/verify?lang=vi")  # the session's language back for the tests after
     page.close()
 
@@ -283,4 +309,65 @@ def test_without_web_workers_the_page_checks_on_its_own_thread(browser: Browser,
     page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
     expect(page.locator("#verdict")).to_have_attribute("data-check", CASES["dup-within-ballot"]["expected"],
                                                        timeout=120_000)
+    page.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_halls_e_unmasks_a_substituted_committee(browser: Browser, hall: Hall, size: str, tmp_path: Path) -> None:
+    """The attack: the whole committee substituted, the record rebuilt (same manifest and names), which verifies
+    alone. Loaded from the hall by round, the page pre-fills the E the hall announced, and the record fails
+    `election`; the field emptied, it is "valid" with a note that E was not compared; a delegate's receipt from
+    the hall fails it with `receipt-election` (whole record and "my ballot"); the honest record passes with the
+    hall's E typed by hand in capitals with hyphens; a typed E that is not 64 hex digits is refused by name."""
+    page = browser.new_page(viewport=PHONE if size == "phone" else PROJECTOR)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    hall_e = CASES["forged-substituted-committee-election"]["election"]
+    hall_records(page, {"ROUND": record_bytes("forged-substituted-committee")}, {"ROUND": hall_e})
+    page.goto(f"{hall.url}/verify")
+    page.get_by_label("Mã cuộc lấy phiếu").fill("ROUND")
+    page.get_by_role("button", name="Tải hồ sơ từ hội trường").click()
+    expect(page.locator("#record-name")).to_have_text("ROUND")
+    e_field = page.get_by_label("Mã cuộc bầu E do hội trường công bố")
+    expect(e_field).to_have_value(hall_e)
+    page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "election", timeout=120_000)
+    expect(page.locator("#verdict")).to_contain_text("khác E đã công bố")
+    expect(page.locator("#check-list li.failed")).to_have_attribute("data-check", "election")
+    shoot(page, f"{size}-verify-election-mismatch")
+    # "My ballot" in the substituted record: with the hall's E given, the step `election` fails.
+    page.get_by_label("Mã theo dõi phiếu (mã ngắn hoặc mã đầy đủ)").fill(
+        json.loads(record_bytes("forged-substituted-committee"))["ballots"][0]["code"])
+    page.get_by_role("button", name="Kiểm tra phiếu này").click()
+    expect(page.locator("#own-result")).to_have_attribute("data-verdict", "failed")
+    expect(page.locator("#own-result li.failed")).to_have_count(1)
+    expect(page.locator("#own-result li.failed")).to_contain_text("(election)")
+    e_field.fill("")
+    page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "valid", timeout=120_000)
+    expect(page.locator("#verdict")).to_contain_text("Chưa đối chiếu với E do hội trường công bố")
+    receipt = tmp_path / "receipt.json"
+    receipt.write_text(json.dumps(CASES["forged-substituted-committee-receipt"]["receipts"][0]), encoding="utf-8")
+    page.set_input_files("#receipt-files", str(receipt))
+    page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "receipt-election", timeout=120_000)
+    expect(page.locator("#verdict")).to_contain_text("không phải cuộc bầu mà biên nhận được cấp")
+    page.set_input_files("#own-receipt", str(receipt))
+    page.get_by_role("button", name="Kiểm tra phiếu này").click()
+    expect(page.locator("#own-result")).to_have_attribute("data-receipt", "other-election")
+    expect(page.locator("#own-result")).to_contain_text("receipt-election")
+    # The honest record from a file, the hall's E typed by hand (capitals, hyphens, spaces): valid, E shown.
+    page.set_input_files("#receipt-files", [])
+    page.set_input_files("#record-file", str(_write(tmp_path, "ok-base")))
+    typed = "-".join(hall_e.upper()[i:i + 8] for i in range(0, 64, 8))
+    e_field.fill(f" {typed} ")
+    page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "valid", timeout=120_000)
+    expect(page.locator("#verdict")).to_contain_text(hall_e)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    shoot(page, f"{size}-verify-election-given")
+    e_field.fill(hall_e[:63] + "g")
+    page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
+    expect(page.locator("#election-error")).to_contain_text("64 chữ số hex")
+    assert not errors
     page.close()

@@ -81,6 +81,25 @@ def test_the_lookup_page_reads_a_receipt_and_says_when_its_ballot_is_missing(pho
     assert 422 == unreadable.status_code and "biên nhận" in unreadable.text
 
 
+def test_a_receipt_of_another_election_says_so_in_both_languages(phone: Phone, tmp_path: Path) -> None:
+    """A delegate pastes the receipt another hall (another election, its own E and R) signed: the page says it is
+    of another election — not merely "proves nothing", not "missing" — and looks nothing up, in Vietnamese and in
+    English; the same receipt on its own hall's page is in the record."""
+    (tmp_path / "other").mkdir()
+    other = Phone(tmp_path / "other")
+    receipt = other.sign_in(1).post(f"/api/rounds/{other.code}/ballots", json=other.ballot(1)).json()["receipt"]
+    assert receipt["election"] != phone.election["election"]
+    look = TestClient(phone.app)
+    page = look.get(f"/r/{phone.code}/lookup", params={"receipt": json.dumps(receipt)}).text
+    assert "được cấp trong một cuộc bầu khác" in page
+    assert "không chứng minh được gì" not in page and "không có trong các phiếu đã bỏ" not in page
+    assert 'id="found"' not in page and "Không có mã này" not in page
+    english = look.get(f"/r/{phone.code}/lookup", params={"receipt": json.dumps(receipt), "lang": "en"}).text
+    assert "was given in another election" in english
+    home = TestClient(other.app).get(f"/r/{other.code}/lookup", params={"receipt": json.dumps(receipt)}).text
+    assert "phiếu của nó có trong các phiếu đã bỏ" in home and "cuộc bầu khác" not in home
+
+
 def test_a_challenge_is_posted_without_session_or_card_and_stored_without_them(phone: Phone) -> None:
     """A fresh client with no cookie and no CSRF token posts the spoiled ballot: accepted, no cookie set, no
     credential stored; a spoiled ballot that carries a card is refused naming the field."""

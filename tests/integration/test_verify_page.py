@@ -26,9 +26,15 @@ def test_only_closed_rounds_are_listed_and_the_saved_page_stands_alone(tmp_path:
     assert f'<option value="{code}">' not in client.get("/verify").text
     voting.close_voting(uow, code)
     assert {"rounds": [code]} == client.get("/api/records").json()
-    assert 200 == client.get(f"/api/rounds/{code}/record").status_code
+    served = client.get(f"/api/rounds/{code}/record")
+    assert 200 == served.status_code
+    # What the page pre-fills as "E announced by the hall" for a record loaded by round: the round's E as the
+    # phones were given it, still served once closed; an honest hall's record states that same E.
+    announced = client.get(f"/api/rounds/{code}/election").json()["election"]
+    assert 64 == len(announced) and announced == served.json()["election"]
     page = client.get("/verify")
     assert f'<option value="{code}">' in page.text and 'src="/static/build/verifier.js"' in page.text
+    assert 'id="election-e"' in page.text
     saved = client.get("/verify/offline?lang=en")
     assert 'attachment; filename="tinnhiem-verify.html"' == saved.headers["content-disposition"]
     html = saved.text

@@ -1,5 +1,5 @@
 // The verifier page's bundle (window.TinnhiemVerifier): every check of docs/protocol.md §12 in the browser.
-export { CHECKS, Failed, verifyRecordBytes, readReceipt, readRecord, receiptFinding, runBallotsHere } from "./verify.js";
+export { CHECKS, Failed, electionArgument, verifyRecordBytes, readReceipt, readRecord, receiptFinding, runBallotsHere } from "./verify.js";
 export { poolRunner, workerCount } from "./pool.js";
 export { checkOwnBallot, normaliseCode } from "./own.js";
 export { shortCode } from "../ballot.js";

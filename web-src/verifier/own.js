@@ -1,8 +1,9 @@
 // A delegate's own ballot: find it in the record by its short or full tracking code and check it
-// alone — that the record is of the election the committee signed (E and ≥ k card signatures), that the
-// ballot reads, hashes to its code, belongs to E, has the round's shape, carries its card's signature and valid
-// proofs, that its card is listed and not void, and that the closing statement the committee signed counts it
-// (N and B recomputed from the record's codes, ≥ k closing signatures). About a second on a phone.
+// alone — that the record is of the election the committee signed (E and ≥ k card signatures; with the E the hall
+// showed, that one), that the ballot reads, hashes to its code, belongs to E, has the round's shape, carries its
+// card's signature and valid proofs, that its card is listed and not void, and that the closing statement the
+// committee signed counts it (N and B recomputed from the record's codes, ≥ k closing signatures). About a second
+// on a phone.
 import { ballotListHash, closingMessage, electionHash, hex, shortCode, unhex } from "../ballot.js";
 import { readPoint, readScalar, signatureHolds } from "./group.js";
 import { ballotContext, ballotFacts } from "./ballots.js";
@@ -26,7 +27,8 @@ function signers(r, tag, message, signatures, keyOf) {
 }
 
 // Resolves {found: [{code, spoiled}], steps: [{step, ok}], ok} for the code given.
-export function checkOwnBallot(bytes, codeText, record = null) {
+// `expected`: the E the hall showed (lower-case hex, see electionArgument), which the record's must be; or null.
+export function checkOwnBallot(bytes, codeText, record = null, expected = null) {
   const wanted = normaliseCode(codeText);
   if (!wanted) return { bad: true };
   let r = record;
@@ -36,11 +38,11 @@ export function checkOwnBallot(bytes, codeText, record = null) {
   const matches = (code) => (wanted.full ? code === wanted.full : shortCode(code) === wanted.short);
   const found = [...r.ballots.filter((b) => matches(b.code)).map((b) => ({ code: b.code, spoiled: false, ballot: b })),
                  ...r.spoiled.filter((s) => matches(s.ballot.code)).map((s) => ({ code: s.ballot.code, spoiled: true, ballot: s }))];
-  const results = found.map((item) => ({ code: item.code, spoiled: item.spoiled, steps: stepsFor(r, item) }));
+  const results = found.map((item) => ({ code: item.code, spoiled: item.spoiled, steps: stepsFor(r, item, expected) }));
   return { found: results };
 }
 
-function stepsFor(r, item) {
+function stepsFor(r, item, expected) {
   const steps = [];
   const step = (name, ok) => { steps.push({ step: name, ok }); return ok; };
   const keyCache = new Map();
@@ -59,7 +61,7 @@ function stepsFor(r, item) {
     return keyCache.get(member);
   };
   const electionOk = r.election !== null && hex(electionHash(r)) === r.election;
-  step("election", electionOk);
+  step("election", electionOk && (expected === null || r.election === expected));
   step("card-signatures", electionOk && signers(r, "election-signature", unhex(r.election), r.cards.signatures, keyOf));
   const facts = ballotFacts(ballotContext(r), item.ballot, item.spoiled ? "spoiled" : "cast");
   step("encoding", facts.encoding);

@@ -116,3 +116,21 @@ export function parseStrict(text) {
 }
 
 export const readJson = (bytes) => parseStrict(decodeUtf8(bytes));
+
+// A text anywhere (a key or a value, at any depth) holding a lone surrogate: `format` before anything else is
+// judged (crypto/record.refuse_lone_surrogates, protocol §12.1 stage 2).
+export function holdsLoneSurrogate(data) {
+  const stack = [data];
+  while (stack.length) {
+    const item = stack.pop();
+    if (item instanceof BadText) return true;
+    if (Array.isArray(item)) stack.push(...item);
+    else if (item !== null && typeof item === "object" && !(item instanceof JsonFloat)) {
+      for (const key of Object.keys(item)) {
+        if (hasLoneSurrogate(key)) return true;
+        stack.push(item[key]);
+      }
+    }
+  }
+  return false;
+}

@@ -6,7 +6,7 @@ import { ballotListHash, cardListHash, closingMessage, electionHash, hashBytes, 
   unhex } from "../ballot.js";
 import { Point, ZERO, ORDER, equalLogsHold, knowledgeHolds, mod, mulG, mulP, readPoint, readScalar,
   signatureHolds } from "./group.js";
-import { ReadFailed, readJson } from "./strict-json.js";
+import { BadText, JsonFloat, ReadFailed, holdsLoneSurrogate, readJson } from "./strict-json.js";
 import { firstFault, schemaFaults } from "./schema.js";
 import recordSchema from "../../docs/schema/record.schema.json";
 import { ballotContext, ballotFacts } from "./ballots.js";
@@ -21,7 +21,7 @@ export const CHECKS = [
   "ballot-round", "ballot-shape", "ballot-signature", "ballot-proof",
   "duplicate", "spoiled-opening",
   "closing",
-  "receipt",
+  "receipt-election", "receipt",
   "complete", "ballot-count",
   "tally-sum", "decryption-members", "decryption-quorum", "decryption-proof", "plaintext",
 ];
@@ -30,6 +30,11 @@ const CHALLENGES_PER_CARD = 3;
 export const CLOSING_EARLY = "hồ sơ có biên bản đóng bỏ phiếu khi việc bỏ phiếu chưa đóng";
 export const CLOSING_MISSING = "hồ sơ đã đóng bỏ phiếu mà không có biên bản đóng hoặc số điểm danh";
 export const CLOSING_COUNT = "số phiếu N hoặc mã băm danh sách phiếu B khác các phiếu trong hồ sơ";
+export const ELECTION_RECOMPUTED = "E tính lại từ thông tin cuộc lấy phiếu, khóa, khóa biên nhận và danh sách thẻ khác E "
+  + "ghi trong hồ sơ";
+export const ELECTION_GIVEN = "E ghi trong hồ sơ khác E đã công bố (trên điện thoại, màn chiếu và biên bản) được đưa vào "
+  + "để đối chiếu";
+export const ELECTION_NULL = "hồ sơ chưa có E (null) mà đã có thẻ, chữ ký, phiếu hoặc không còn ở trạng thái ready";
 export const CLOSING_SIGNATURES = "không đủ chữ ký hợp lệ của Ban kiểm phiếu trên biên bản (mọi chữ ký phải hợp lệ, "
   + "mỗi thành viên một lần, ít nhất k)";
 
@@ -47,13 +52,22 @@ export async function runBallotsHere(record, onDone = () => {}) {
   return { cast, spoiled };
 }
 
-// Read (check `format`), then the schema's faults (format, encoding, bounds, levels).
+// The E the hall showed (phone, projector, minutes) as typed: 64 hex digits, either case, spaces and hyphens
+// ignored, compared as 32 bytes (cli/verify.election_argument); its lower-case hex, or null if it is not one.
+export function electionArgument(text) {
+  const digits = String(text).replace(/\s/g, "").replace(/-/g, "");
+  return /^[0-9a-fA-F]{64}$/.test(digits) ? digits.toLowerCase() : null;
+}
+
+// Read (check `format`), a lone surrogate anywhere (`format`), then the schema's faults (format, encoding,
+// bounds, levels).
 export function readRecord(bytes) {
   let data;
   try { data = readJson(bytes); } catch (e) {
     if (e instanceof ReadFailed) fail("format", { reason: e.message });
     throw e;
   }
+  if (holdsLoneSurrogate(data)) fail("format", { reason: "record: a text holds a lone surrogate (not UTF-8)" });
   const fault = firstFault(schemaFaults(recordSchema, data));
   if (fault) fail(fault.check, fault);
   return data;
@@ -132,12 +146,17 @@ function checkCeremony(r) {
   if (hex(joint.toBytes()) !== r.joint_key) fail("joint-key");
 }
 
-function checkElection(r) {
+// `expected`: the E the hall showed (lower-case hex, see electionArgument), or null.
+function checkElection(r, expected = null) {
   if (r.election === null) {
-    if (r.state !== "ready" || r.cards.list.length || r.cards.signatures.length || r.ballots.length || r.spoiled.length) fail("election");
+    if (r.state !== "ready" || r.cards.list.length || r.cards.signatures.length || r.ballots.length || r.spoiled.length) {
+      fail("election", { reason: ELECTION_NULL });
+    }
+    if (expected !== null) fail("election", { reason: ELECTION_GIVEN });
     return;
   }
-  if (hex(electionHash(r)) !== r.election) fail("election");
+  if (hex(electionHash(r)) !== r.election) fail("election", { reason: ELECTION_RECOMPUTED });
+  if (expected !== null && r.election !== expected) fail("election", { reason: ELECTION_GIVEN });
   const valid = validSigners(r, "election-signature", unhex(r.election), r.cards.signatures);
   if (valid.size !== r.cards.signatures.length || valid.size < r.committee.threshold) {
     fail("card-signatures", { given: valid.size, needed: r.committee.threshold });
@@ -147,7 +166,7 @@ function checkElection(r) {
 function checkCards(r) {
   const listed = new Map(r.cards.list.map((c) => [c.credential, c.void]));
   const closed = CLOSED.includes(r.state);
-  if ((r.cards.issued === null && closed) || (r.cards.issued || 0) > r.cards.list.length) {
+  if ((r.cards.issued === null) === closed || (r.cards.issued || 0) > r.cards.list.length) {
     fail("cards-issued", { issued: r.cards.issued, cards: r.cards.list.length });
   }
   if (closed !== (r.checkins !== null) || (r.checkins !== null && r.checkins.electronic !== r.cards.issued)) {
@@ -202,28 +221,48 @@ function checkClosing(r) {
   if (valid.size !== r.closing.signatures.length || valid.size < r.committee.threshold) fail("closing", { reason: CLOSING_SIGNATURES });
 }
 
-// A receipt file (§6.6), read as `tinnhiem verify --receipt` reads it; throws Failed("format") if it is not one.
-export function readReceipt(bytes, name = "receipt") {
+// A receipt file (§6.6), read as `tinnhiem verify --receipt` reads it (services/verification.receipt_or_none):
+// null if it is not JSON or fails the receipt schema (exact keys, format, E, code and signature 64 lower-case hex
+// digits, the signature's scalars canonical, no lone surrogate): such a file proves nothing.
+export function readReceipt(bytes) {
   let d;
-  try { d = readJson(bytes); } catch (e) { fail("format", { reason: `${name}: ${e.message}` }); }
-  const keys = d && typeof d === "object" && !Array.isArray(d) ? Object.keys(d).sort().join(",") : "";
+  try { d = readJson(bytes); } catch (e) { if (e instanceof ReadFailed) return null; throw e; }
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof BadText) && !(v instanceof JsonFloat);
   const hex64 = (v) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
-  if (keys !== "code,election,format,signature" || d.format !== "tinnhiem-receipt/1" || !hex64(d.election) || !hex64(d.code)
-      || !d.signature || typeof d.signature !== "object" || Object.keys(d.signature).sort().join(",") !== "c,z") {
-    fail("format", { reason: `${name}: not a tinnhiem-receipt/1` });
+  if (holdsLoneSurrogate(d) || !isObject(d) || Object.keys(d).sort().join(",") !== "code,election,format,signature"
+      || d.format !== "tinnhiem-receipt/1" || !hex64(d.election) || !hex64(d.code)
+      || !isObject(d.signature) || Object.keys(d.signature).sort().join(",") !== "c,z"
+      || !hex64(d.signature.c) || !hex64(d.signature.z) || !scalarOk(d.signature.c) || !scalarOk(d.signature.z)) {
+    return null;
   }
-  if (!scalarOk(d.signature.c) || !scalarOk(d.signature.z)) fail("encoding", { field: `${name}.signature` });
   return d;
 }
 
-// "in-record", "missing" (valid, and the record lacks its ballot) or "invalid" (proves nothing).
+// What one receipt says of the record (§12.6), in this order (crypto/verify.receipt_finding): "invalid" (not a
+// receipt: null), "other-election" (its E is not the record's: check `receipt-election`), "invalid" (its
+// signature does not verify under R: proves nothing), "in-record" or "missing" (check `receipt`). E and codes
+// are lower-case hex on both sides (the schemas), so comparing the texts compares the 32 bytes.
 export function receiptFinding(r, receipt) {
+  if (receipt === null) return "invalid";
+  if (r.election === null || receipt.election !== r.election) return "other-election";
   const R = readPoint(r.receipt_key);
-  const valid = r.election !== null && receipt.election === r.election && R !== null
-    && signatureHolds(readScalar(receipt.signature.c), readScalar(receipt.signature.z), R, "receipt",
-      new Uint8Array([...unhex(receipt.election), ...unhex(receipt.code)]));
-  if (!valid) return "invalid";
+  const signed = R !== null && signatureHolds(readScalar(receipt.signature.c), readScalar(receipt.signature.z), R, "receipt",
+    new Uint8Array([...unhex(receipt.election), ...unhex(receipt.code)]));
+  if (!signed) return "invalid";
   return r.ballots.some((b) => b.code === receipt.code) ? "in-record" : "missing";
+}
+
+// Receipt by receipt, in the order given: one of another election fails `receipt-election`, a valid one whose
+// ballot the record lacks fails `receipt`. Returns each receipt's finding.
+function checkReceipts(r, receipts) {
+  return receipts.map((receipt) => {
+    const finding = receiptFinding(r, receipt);
+    if (finding === "other-election") {
+      fail("receipt-election", { ballot: receipt.code, receipt: receipt.election, election: r.election === null ? "null" : r.election });
+    }
+    if (finding === "missing") fail("receipt", { ballot: receipt.code });
+    return finding;
+  });
 }
 
 function lagrange(member, members) {
@@ -289,8 +328,12 @@ function checkTally(r) {
 }
 
 // Every check of §12 in order. Resolves {valid: true, …counts} or {valid: false, check, params}; `progress(step)`
-// names each stage as it starts ("reading", "ballots", "committee", …).
-export async function verifyRecordBytes(bytes, { runBallots = runBallotsHere, receipts = [], progress = () => {} } = {}) {
+// names each stage as it starts ("reading", "ballots", "committee", …). `receipts`: as readReceipt gives them
+// (null: not a receipt); `election`: the E the hall showed, as typed (electionArgument), or null.
+export async function verifyRecordBytes(bytes, { runBallots = runBallotsHere, receipts = [], election = null,
+  progress = () => {} } = {}) {
+  const expected = election === null ? null : electionArgument(election);
+  if (election !== null && expected === null) throw new Error("E is 64 hex digits");
   try {
     progress("reading");
     const r = readRecord(bytes);
@@ -299,16 +342,15 @@ export async function verifyRecordBytes(bytes, { runBallots = runBallotsHere, re
     progress("checks");
     checkReading(r, facts);
     checkCeremony(r);
-    checkElection(r);
+    checkElection(r, expected);
     checkCards(r);
     checkBallots(r, facts, r.manifest.subjects.length);
     checkClosing(r);
-    const findings = receipts.map((receipt) => receiptFinding(r, receipt));
-    findings.forEach((f, i) => { if (f === "missing") fail("receipt", { ballot: receipts[i].code }); });
+    const findings = checkReceipts(r, receipts);
     progress("tally");
     const tally = checkTally(r);
     return { valid: true, record: r, ballots: r.ballots.length, spoiled: r.spoiled.length, subjects: r.manifest.subjects,
-             levels: r.manifest.levels, ...tally, receipts: findings };
+             levels: r.manifest.levels, ...tally, receipts: findings, election: expected };
   } catch (e) {
     if (e instanceof Failed) return { valid: false, check: e.check, params: e.params };
     return { valid: false, check: "error", params: { reason: String(e && e.stack || e) } }; // a fault of this page

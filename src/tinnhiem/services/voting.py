@@ -433,12 +433,15 @@ def lookup(uow: UnitOfWork, code: str, text: str) -> list[tuple[str, bool]]:
 
 @dataclass(frozen=True, slots=True)
 class ReceiptCheck:
-    """A receipt as the lookup page reads it: whether the hall's key R signed it for this election, and
-    whether its ballot is among the ballots stored (a valid receipt without its ballot is evidence)."""
+    """A receipt as the lookup page reads it (docs/protocol.md §12.6): whether it was given in another election
+    (its E is not this round's: ``other_election``, its signature not looked at, its code not looked up), whether
+    the hall's key R signed it, and whether its ballot is among the ballots stored (a valid receipt without its
+    ballot is evidence)."""
 
     code: str
     valid: bool
     found: list[tuple[str, bool]]
+    other_election: bool = False
 
     @property
     def missing(self) -> bool:
@@ -455,6 +458,7 @@ def check_receipt(uow: UnitOfWork, code: str, text: str) -> ReceiptCheck:
         election = uow.voting.election(code)
     if election is None or election.election_id is None or election.receipt_key is None:
         raise InvalidInput("no-election", field="round", value=code)
-    valid = receipt.election.hex() == election.election_id and verify_receipt(
-        receipt, bytes.fromhex(election.receipt_key))
+    if receipt.election != bytes.fromhex(election.election_id):
+        return ReceiptCheck(receipt.code, False, [], other_election=True)
+    valid = verify_receipt(receipt, bytes.fromhex(election.receipt_key))
     return ReceiptCheck(receipt.code, valid, lookup(uow, code, receipt.code))

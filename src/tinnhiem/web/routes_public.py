@@ -112,7 +112,7 @@ def lookup(request: Request, hall: HallDep, code: str, tracking: str = Query("",
     checks a receipt: signed by the hall's receipt key, and is its ballot among those cast?"""
     if receipt.strip():
         checked = voting.check_receipt(hall.uow(), code, receipt)
-        return hall.page(request, "lookup.html", code=code, tracking=checked.code, found=checked.found,
-                         receipt=checked)
+        return hall.page(request, "lookup.html", code=code, tracking=checked.code,
+                         found=None if checked.other_election else checked.found, receipt=checked)
     found = voting.lookup(hall.uow(), code, tracking) if tracking.strip() else None
     return hall.page(request, "lookup.html", code=code, tracking=tracking, found=found, receipt=None)

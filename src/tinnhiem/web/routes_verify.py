@@ -15,7 +15,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tinnhiem import i18n
-from tinnhiem.crypto.errors import CHECKS, CLOSING_COUNT, CLOSING_EARLY, CLOSING_MISSING, CLOSING_SIGNATURES
+from tinnhiem.crypto.errors import (
+    CHECKS,
+    CLOSING_COUNT,
+    CLOSING_EARLY,
+    CLOSING_MISSING,
+    CLOSING_SIGNATURES,
+    ELECTION_GIVEN,
+    ELECTION_NULL,
+    ELECTION_RECOMPUTED,
+)
 from tinnhiem.services.published import published_rounds
 from tinnhiem.web.deps import HallDep
 from tinnhiem.web.i18n import language
@@ -26,9 +35,11 @@ STATIC = HERE / "static"
 
 
 def check_messages(lang: str) -> dict[str, str]:
-    """Each check's sentence as `tinnhiem verify` prints it, and the reasons of `closing`, in ``lang``."""
+    """Each check's sentence as `tinnhiem verify` prints it, and the reasons of `election` and `closing`, in
+    ``lang``."""
     texts = {code: i18n.gettext(lang, text) for code, text in CHECKS.items()}
-    for reason in (CLOSING_EARLY, CLOSING_MISSING, CLOSING_COUNT, CLOSING_SIGNATURES):
+    for reason in (ELECTION_RECOMPUTED, ELECTION_GIVEN, ELECTION_NULL, CLOSING_EARLY, CLOSING_MISSING, CLOSING_COUNT,
+                   CLOSING_SIGNATURES):
         texts[reason] = i18n.gettext(lang, reason)
     return texts
 

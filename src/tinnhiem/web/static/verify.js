@@ -24,7 +24,7 @@
     "committee-members": T("Các thành viên Ban kiểm phiếu được đánh số 1…n, mỗi người một lần"),
     "coefficient-proof": T("Khóa của từng thành viên Ban kiểm phiếu có chứng minh đúng"),
     "joint-key": T("Khóa chung là tổng khóa các thành viên"),
-    "election": T("Mã nhận dạng cuộc bầu E khớp khóa, khóa biên nhận và danh sách thẻ"),
+    "election": T("Mã nhận dạng cuộc bầu E khớp khóa, khóa biên nhận và danh sách thẻ, và khớp E do hội trường công bố (nếu có)"),
     "card-signatures": T("Ít nhất k thành viên Ban kiểm phiếu đã ký danh sách thẻ"),
     "cards-issued": T("Số thẻ đã phát không vượt số thẻ trong danh sách"),
     "checkins": T("Số thẻ đã phát bằng số đại biểu điểm danh bỏ phiếu điện tử"),
@@ -41,6 +41,7 @@
     "duplicate": T("Không bản mã nào bị sao chép giữa các phiếu"),
     "spoiled-opening": T("Mỗi phiếu hủy để kiểm tra mở ra đúng nội dung đã mã hóa"),
     "closing": T("Ít nhất k thành viên Ban kiểm phiếu đã ký biên bản đóng bỏ phiếu với đúng số phiếu và danh sách phiếu"),
+    "receipt-election": T("Mọi biên nhận đưa vào được cấp trong đúng cuộc bầu của hồ sơ"),
     "receipt": T("Mọi biên nhận hợp lệ đưa vào đều có phiếu trong hồ sơ"),
     "complete": T("Hồ sơ đã có kết quả kiểm phiếu"),
     "ballot-count": T("Số phiếu ghi trong kết quả bằng số phiếu trong hồ sơ"),
@@ -93,12 +94,25 @@
     return new Uint8Array(await response.arrayBuffer());
   }
 
+  // The E the hall announced for this round (what the phones showed), to pre-fill the field; null if none.
+  async function hallElection(code) {
+    const response = await fetch(`/api/rounds/${encodeURIComponent(code)}/election`, { credentials: "omit" });
+    if (!response.ok) return null;
+    const data = await response.json().catch(() => ({}));
+    return typeof data.election === "string" ? data.election : null;
+  }
+
   if ($("from-hall")) {
     $("from-hall").addEventListener("submit", async (event) => {
       event.preventDefault();
       const code = $("round-code").value.trim();
       if (!code) return;
-      try { loaded(await fetchRecord(code), code); } catch (error) { showSourceError(error.message); }
+      try {
+        const bytes = await fetchRecord(code);
+        const announced = await hallElection(code).catch(() => null);
+        if (announced !== null) $("election-e").value = announced;
+        loaded(bytes, code);
+      } catch (error) { showSourceError(error.message); }
     });
     $("from-hash").addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -119,10 +133,24 @@
     if (file) loaded(new Uint8Array(await file.arrayBuffer()), file.name);
   });
 
+  // Each receipt file as `tinnhiem verify --receipt` reads it (null: not a receipt, it proves nothing).
   async function receiptsGiven() {
     const out = [];
-    for (const file of $("receipt-files").files) out.push(V.readReceipt(new Uint8Array(await file.arrayBuffer()), file.name));
+    for (const file of $("receipt-files").files) out.push(V.readReceipt(new Uint8Array(await file.arrayBuffer())));
     return out;
+  }
+
+  // The E typed or pre-filled: {election: lower-case hex or null}, or {bad: true} (said under the field).
+  function electionGiven() {
+    const text = $("election-e").value.trim();
+    $("election-error").hidden = true;
+    if (!text) return { election: null };
+    const election = V.electionArgument(text);
+    if (election !== null) return { election };
+    $("election-error").textContent = T("Mã E gồm 64 chữ số hex (0–9, a–f; chữ hoa hay thường, dấu gạch đều được).");
+    $("election-error").hidden = false;
+    $("election-e").focus();
+    return { bad: true };
   }
 
   function renderChecks(result) {
@@ -132,7 +160,7 @@
     V.CHECKS.forEach((check, i) => {
       const li = document.createElement("li");
       let state, mark;
-      if (check === "receipt" && !result.receiptsGiven) { state = "skipped"; mark = T("không có biên nhận"); }
+      if ((check === "receipt" || check === "receipt-election") && !result.receiptsGiven) { state = "skipped"; mark = T("không có biên nhận"); }
       else if (result.valid || i < failedAt) { state = "passed"; mark = T("đạt"); }
       else if (i === failedAt) { state = "failed"; mark = T("KHÔNG ĐẠT"); }
       else { state = "not-run"; mark = T("chưa kiểm tra"); }
@@ -174,19 +202,15 @@
 
   $("verify-start").addEventListener("click", async () => {
     if (!record) return;
+    const given = electionGiven();
+    if (given.bad) return;
     const button = $("verify-start");
     button.disabled = true;
     for (const id of ["verdict", "counts", "check-details"]) $(id).hidden = true;
     $("progress-box").hidden = false;
     const bar = $("progress"), text = $("progress-text");
     bar.value = 0;
-    let receipts = [];
-    try { receipts = await receiptsGiven(); } catch (error) {
-      receipts = null;
-      showResult({ valid: false, check: error.check || "format", params: error.params || {} }, 0, true);
-      button.disabled = false;
-      return;
-    }
+    const receipts = await receiptsGiven();
     const started = performance.now();
     let total = 0, done = 0;
     const runBallots = (r) => {
@@ -204,7 +228,7 @@
       if (stage === "tally") bar.value = 980;
       if (STAGES[stage]) text.textContent = STAGES[stage];
     };
-    const result = await V.verifyRecordBytes(record.bytes, { runBallots, receipts, progress });
+    const result = await V.verifyRecordBytes(record.bytes, { runBallots, receipts, progress, election: given.election });
     result.receiptsGiven = receipts.length > 0;
     bar.value = 1000;
     showResult(result, performance.now() - started, false);
@@ -234,9 +258,23 @@
       why.textContent = result.check === "error" ? T("Trang kiểm tra gặp lỗi: {reason}", result.params) : sentence(result.check, result.params);
       verdict.append(why);
     }
+    if (result.valid) {
+      const e = document.createElement("p");
+      if (result.election) {
+        e.textContent = T("E của hồ sơ đúng là E do hội trường công bố:") + " ";
+        const code = document.createElement("code");
+        code.className = "full-code";
+        code.textContent = result.election;
+        e.append(code);
+      } else {
+        e.className = "help";
+        e.textContent = T("Chưa đối chiếu với E do hội trường công bố: hồ sơ nhất quán, nhưng chưa chứng tỏ đó là cuộc bầu của hội trường.");
+      }
+      verdict.append(e);
+    }
     if (result.valid && result.receipts && result.receipts.length) {
       const r = document.createElement("p");
-      r.textContent = T("Biên nhận: {inRecord} có phiếu trong hồ sơ, {invalid} không có chữ ký đúng của hội trường (không chứng minh gì).",
+      r.textContent = T("Biên nhận: {inRecord} có phiếu trong hồ sơ, {invalid} không chứng minh được gì (không phải tệp biên nhận hoặc không có chữ ký đúng của hội trường).",
         { inRecord: result.receipts.filter((f) => f === "in-record").length, invalid: result.receipts.filter((f) => f === "invalid").length });
       verdict.append(r);
     }
@@ -255,7 +293,7 @@
   }
 
   const OWN_STEPS = {
-    "election": T("Hồ sơ thuộc đúng cuộc bầu (mã E khớp khóa và danh sách thẻ)"),
+    "election": T("Hồ sơ thuộc đúng cuộc bầu (mã E khớp khóa và danh sách thẻ, và khớp E do hội trường công bố nếu có)"),
     "card-signatures": T("Danh sách thẻ có chữ ký của Ban kiểm phiếu"),
     "encoding": T("Phiếu được ghi đúng cách"),
     "tracking-code": T("Mã theo dõi khớp nội dung phiếu"),
@@ -276,6 +314,8 @@
     delete out.dataset.verdict;
     delete out.dataset.receipt;
     const addLine = (text, cls) => { const p = document.createElement("p"); p.className = cls; p.textContent = text; out.append(p); return p; };
+    const given = electionGiven();
+    if (given.bad) return;
     const started = performance.now();
     let parsed = lastResult ? lastResult.record : null;
     const receiptFile = $("own-receipt").files[0];
@@ -283,7 +323,7 @@
       // A receipt: the hall's signature under R over E ‖ code; its code is then the one looked up (check `receipt`).
       let receipt, finding;
       try {
-        receipt = V.readReceipt(new Uint8Array(await receiptFile.arrayBuffer()), receiptFile.name);
+        receipt = V.readReceipt(new Uint8Array(await receiptFile.arrayBuffer()));
         if (parsed === null) parsed = V.readRecord(record.bytes);
         finding = V.receiptFinding(parsed, receipt);
       } catch (error) {
@@ -294,6 +334,12 @@
       out.dataset.receipt = finding;
       if (finding === "invalid") {
         addLine(T("Tệp biên nhận không mang chữ ký đúng của hội trường cho cuộc bầu này, nên không chứng minh điều gì."), "alert");
+        if (receipt === null) return; // not a receipt: no code to look up
+      } else if (finding === "other-election") {
+        addLine(T("Biên nhận này được cấp trong một cuộc bầu khác: hồ sơ này không phải cuộc bầu mà biên nhận được cấp."), "alert");
+        const name = document.createElement("code"); name.textContent = "receipt-election";
+        out.lastChild.append(" (", name, ")");
+        return;
       } else if (finding === "missing") {
         addLine(T("Hội trường đã ký nhận phiếu này, nhưng hồ sơ không có nó: hãy báo ngay cho Ban kiểm phiếu và giữ tệp biên nhận làm bằng chứng."), "alert");
         const name = document.createElement("code"); name.textContent = "receipt";
@@ -304,7 +350,7 @@
       }
       $("own-code").value = receipt.code;
     }
-    const answer = V.checkOwnBallot(record.bytes, $("own-code").value, parsed);
+    const answer = V.checkOwnBallot(record.bytes, $("own-code").value, parsed, given.election);
     const elapsed = performance.now() - started;
     if (answer.bad) { addLine(T("Mã theo dõi gồm 16 ký tự (mã ngắn, ví dụ ABCD-EFGH-IJKL-MNOP) hoặc 64 chữ số hex (mã đầy đủ)."), "alert"); return; }
     if (answer.unreadable) { addLine(T("Không đọc được hồ sơ: bước {check} không đạt. Hãy kiểm tra toàn bộ hồ sơ.", { check: answer.unreadable }), "alert"); return; }
