@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tinnhiem.crypto.ballot import encrypt_ballot
+from tinnhiem.crypto.ballot import cast_ballot
 from tinnhiem.crypto.credentials import signing_key
 from tinnhiem.crypto.record import ballot_json
 from tinnhiem.services import voting
@@ -35,9 +35,10 @@ def test_polling_the_record_while_voting_is_open_dates_no_card(tmp_path: Path) -
     with uow:
         election = uow.voting.election(code)
     assert election is not None
+    assert election.election_id is not None
     manifest, key = voting.manifest(election), bytes.fromhex(election.joint_key)
-    ballot = ballot_json(encrypt_ballot(manifest, key, [0] * len(manifest.subjects),
-                                        signing_key(code, made.secrets[0]), seeded(1))[0])
+    ballot = ballot_json(cast_ballot(manifest, bytes.fromhex(election.election_id), key, [0] * len(manifest.subjects),
+                                     signing_key(code, made.secrets[0]), seeded(1))[0])
     wifi = TestClient(app)
 
     def poll() -> tuple[int, str]:

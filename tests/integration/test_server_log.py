@@ -21,16 +21,17 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, text
 
-from tinnhiem.crypto.ballot import encrypt_ballot
+from tinnhiem.crypto.ballot import cast_ballot, encrypt_ballot, sign_ballot
 from tinnhiem.crypto.credentials import signing_key
-from tinnhiem.crypto.record import ballot_json, secrets_json
+from tinnhiem.crypto.record import ballot_json, encrypted_ballot_json, secrets_json
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import Delegate
 from tinnhiem.services import cards, roundfile, rounds, voting
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
-from tinnhiem.testing.simulate import seeded, seeded_cards
+from tinnhiem.testing.hall import signed_cards
+from tinnhiem.testing.simulate import seeded, seeded_bytes, seeded_cards
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("database", ["postgresql"], indirect=True)]
 
@@ -63,39 +64,42 @@ def test_a_resent_or_copied_ballot_leaves_no_card_in_the_server_log(database: Da
     seed = random.SystemRandom().randrange(2**32)  # cards of this run only: other sessions share the log
     round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
     rounds.create_round(uow, replace(round_), tuple(Delegate(f"Đại biểu {i}") for i in range(1, 56)), code=CODE)
-    voting.set_up_election(uow, CODE, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(seed))
+    shares = voting.set_up_election(uow, CODE, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(seed))
     stack = seeded_cards(CODE, 6, seed)
-    cards.upload(uow, CODE, cards.card_set(CODE, stack).public)
+    cards.upload(uow, CODE, signed_cards(uow, CODE, stack, {s.member: s.share for s in shares[:2]}).public)
     for i in range(1, 41):
         rounds.attend(uow, CODE, f"Đại biểu {i}", "electronic")
     voting.open_voting(uow, CODE)
     with uow:
         election = uow.voting.election(CODE)
     assert election is not None
-    manifest, key = voting.manifest(election), bytes.fromhex(election.joint_key)
+    assert election.election_id is not None
+    manifest, key, identity = voting.manifest(election), bytes.fromhex(election.joint_key), \
+        bytes.fromhex(election.election_id)
 
     def ballot(card: int, choice: int, nonce: int) -> dict[str, Any]:
-        encrypted = encrypt_ballot(manifest, key, [choice] * len(manifest.subjects),
-                                   signing_key(CODE, stack[card]), seeded(seed + nonce))[0]
-        return ballot_json(encrypted)
+        cast = cast_ballot(manifest, identity, key, [choice] * len(manifest.subjects),
+                           signing_key(CODE, stack[card]), seeded(seed + nonce), seeded_bytes(seed + nonce))[0]
+        return ballot_json(cast)
 
     with database.engine.connect() as connection:
         path = _log_file(connection)
         start = _log_size(connection, path)
     sent = [ballot(card, card % 3, card) for card in range(4)]
     for data in sent:
-        code, _ = voting.cast(uow, CODE, data)
-        assert (code, code) == (voting.cast(uow, CODE, data)[0], voting.cast(uow, CODE, data)[0])  # resent twice
+        code = voting.cast(uow, CODE, data).code
+        assert (code, code) == (voting.cast(uow, CODE, data).code, voting.cast(uow, CODE, data).code)  # resent twice
     with pytest.raises(InvalidInput) as caught:
         voting.cast(uow, CODE, ballot(0, 2, 100))  # the card's second, different ballot
     assert "card-used" == caught.value.code
-    encrypted, opened = encrypt_ballot(manifest, key, [1] * len(manifest.subjects), signing_key(CODE, stack[4]),
-                                       seeded(seed + 101))
-    voting.challenge(uow, CODE, ballot_json(encrypted), secrets_json(opened))
+    encrypted, opened = encrypt_ballot(manifest, identity, key, [1] * len(manifest.subjects), seeded(seed + 101),
+                                       seeded_bytes(seed + 101))
+    voting.challenge(uow, CODE, {"ballot": encrypted_ballot_json(encrypted)} | secrets_json(opened))
+    signed = ballot_json(sign_ballot(encrypted, signing_key(CODE, stack[4]), seeded(seed + 102)))
     with pytest.raises(InvalidInput) as caught:
-        voting.cast(uow, CODE, ballot_json(encrypted))  # a challenged ballot cast after all: its α are known
+        voting.cast(uow, CODE, signed)  # a challenged ballot cast after all: its α are known
     assert "ballot-copied" == caught.value.code
-    sent.append(ballot_json(encrypted))
+    sent.append(signed)
     with database.engine.connect() as connection:
         written = connection.execute(text("SELECT pg_read_file(:p, :start, :length)"), {
             "p": path, "start": start, "length": _log_size(connection, path) - start}).scalar() or ""
