@@ -296,7 +296,12 @@ def documents_command(
         from tinnhiem.paper.counting import paper_figures
 
         paper = paper_figures(_uow(), round_ref)
-    for path in write_documents(result, folder or home() / "documents", stem, paper).values():
+    election = None
+    if not Path(round_ref).is_file() and "electronic" in result.channels:
+        from tinnhiem.services import voting
+
+        election = voting.identity(_uow(), round_ref)
+    for path in write_documents(result, folder or home() / "documents", stem, paper, election).values():
         out.print(str(path))
 
 
