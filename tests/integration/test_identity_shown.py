@@ -93,3 +93,33 @@ def test_the_phone_shows_the_receipts_e(tmp_path: Path) -> None:
     assert 'id="done-election"' in page and "Mã cuộc bỏ phiếu" in page
     script = phone.client.get("/static/vote.js").text
     assert 'getElementById("done-election").textContent = grouped(receipt.election)' in script
+
+
+def test_the_command_line_documents_and_signable_minutes_print_e(home: Path, tmp_path: Path) -> None:
+    """`tinnhiem documents ROUND` and the minutes to sign (`tinnhiem minutes …`, cli/minutes.fresh_minutes) of a
+    stored round voted electronically carry E as the web's minutes do."""
+    from typer.testing import CliRunner
+
+    from tinnhiem.cli.main import app
+    from tinnhiem.cli.minutes import fresh_minutes
+    from tinnhiem.storage.db import Database
+
+    uow = SqlUnitOfWork(Database.open())
+    code, _, _ = prepare_hall(uow, tmp_path / "keys")
+    with uow:
+        election = uow.voting.election(code)
+    assert election is not None and election.election_id is not None
+    e = election.election_id
+    rounds.correct_figures(uow, code, {"present": 53, "ballots_issued": 53, "ballots_returned": 53})
+    subjects = rounds.load(uow, code)[0].subjects
+    with uow:
+        uow.rounds.save_totals(code, tuple(Totals({Level.HIGH: 1, Level.CONFIDENCE: 0, Level.LOW: 0}, 0)
+                                           for _ in subjects), channel="electronic")
+        uow.commit()
+    result = CliRunner().invoke(app, ["documents", code, "--out", str(tmp_path / "out")])
+    assert 0 == result.exit_code, result.output
+    docx = next((tmp_path / "out").glob("*-bien-ban.docx"))
+    assert grouped(e) in "\n".join(p.text for p in Document(io.BytesIO(docx.read_bytes())).paragraphs)
+    signable = fresh_minutes(code, rounds.count(uow, code))
+    text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(signable)).pages).split())
+    assert grouped(e) in text
