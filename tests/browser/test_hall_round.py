@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import PHONE, PROJECTOR, SHOTS, Hall, both_sizes, on_one_line
+from tinnhiem.reports.content import grouped
 from tinnhiem.services.verification import verify_record
 
 SHORT = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
@@ -93,6 +94,8 @@ def vote(browser: Browser, hall: Hall, card: str, choices: list[int | None], *,
     expect(page.locator("#receipt-bad")).to_be_hidden()
     code, full = page.locator("#done-code").inner_text(), page.locator("#done-full").inner_text()
     assert on_one_line(page, "#done-code")
+    election = grouped(page.request.get(f"{hall.url}/api/rounds/{hall.code}/election").json()["election"])
+    expect(page.locator("#done-election")).to_have_text(election)  # E, as the projector and the minutes print it
     if challenge_first:
         assert code != spoiled
         both_sizes(page, "receipt")
@@ -114,6 +117,7 @@ def vote(browser: Browser, hall: Hall, card: str, choices: list[int | None], *,
     page.reload()
     expect(page.get_by_text("Thẻ này đã bỏ phiếu. Cảm ơn đồng chí.")).to_be_visible()
     expect(page.locator("#kept-code")).to_have_text(code)
+    expect(page.locator("#kept-election")).to_have_text(election)
     assert page.evaluate(f"sessionStorage.getItem('tinnhiem-card-{hall.code}')") is None  # the card left the tab
     context.close()
     return code, full
@@ -137,6 +141,9 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     screen = browser.new_page(viewport=PROJECTOR)
     screen.goto(f"{hall.url}/r/{hall.code}/screen")
     expect(screen.locator("#voted")).to_have_text("0")
+    e = screen.request.get(f"{hall.url}/api/rounds/{hall.code}/election").json()["election"]
+    expect(screen.locator("#election-id .lead")).to_have_text(grouped(e[:16]))  # the cards are stored: E is shown
+    expect(screen.locator("#election-id .full")).to_have_text(grouped(e))
 
     sign_in = browser.new_page(viewport=PHONE)
     sign_in.goto(f"{hall.url}/r/{hall.code}/vote")
@@ -187,6 +194,8 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     # race the page's own reload)
     expect(screen.locator("table.results")).to_contain_text("Nguyễn Văn Ân", timeout=20_000)
     screen.screenshot(path=shots / "projector-results.png", full_page=True)
+    expect(screen.locator("#election-id .lead")).to_have_text(grouped(e[:16]))
+    assert screen.evaluate("document.documentElement.scrollHeight <= window.innerHeight"), "the results fit"
     first_row = screen.locator("table.results tbody tr").first.inner_text()
     assert "2 (66,67%)" in first_row  # two of three ballots chose "cao" for the first subject (base: 3 returned)
 
@@ -208,3 +217,6 @@ def test_a_whole_round_in_the_browser(browser: Browser, hall: Hall, shots: Path)
     minutes = organiser.request.get(f"{hall.url}/admin/r/{hall.code}/minutes.pdf")
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(minutes.body())).pages)
     assert "BIÊN BẢN KIỂM PHIẾU" in text and "Nguyễn Văn Ân" in text
+    assert f"mã cuộc bỏ phiếu (E), để đối chiếu với hồ sơ công khai: {grouped(e)}." in text
+    (shots / "minutes-hall-round.pdf").write_bytes(minutes.body())
+    assert e == record["election"]  # the very E the record carries

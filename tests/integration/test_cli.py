@@ -218,3 +218,46 @@ def test_an_account_is_added_and_its_lost_password_renewed_on_the_server(home: P
     assert staff is not None and staff.admin
     refused = runner.invoke(app, ["account", "add", "Lan Nguyen", "--name", "X"])
     assert 1 == refused.exit_code and "login" in refused.stderr
+
+
+def _csv(stdout: str) -> list[dict[str, str]]:
+    import csv
+
+    assert stdout.startswith("\ufeff")  # Excel reads the diacritics
+    return list(csv.DictReader(stdout[1:].splitlines()))
+
+
+def test_verify_csv_gives_the_verdict_then_one_row_per_check(home: Path, tmp_path: Path) -> None:
+    """--csv, as --json: the verdict, each check of §12 in order, each receipt; a receipt file named like a
+    formula reaches the spreadsheet as text; a tampered record names its failed check and concludes nothing else."""
+    from tinnhiem.crypto.verify import CHECKS
+
+    assert 0 == runner.invoke(app, ["demo"]).exit_code
+    good = home / "documents" / "son-thuy-2026-ho-so-cong-khai.json"
+    result = runner.invoke(app, ["verify", str(good), "--workers", "1", "--csv"])
+    assert 0 == result.exit_code, result.output
+    rows = _csv(result.stdout)
+    assert ["verdict", *CHECKS] == [r["check"] for r in rows]
+    assert ("valid", "ballots=53; spoiled=") == (rows[0]["result"], rows[0]["detail"][:20])
+    assert {"not-run"} == {r["result"] for r in rows if r["check"] in ("receipt-election", "receipt")}
+    assert {"passed"} == {r["result"] for r in rows[1:] if r["check"] not in ("receipt-election", "receipt")}
+
+    formula = tmp_path / '=HYPERLINK("x.vn",1).json'
+    formula.write_text("{}", encoding="utf-8")
+    rows = _csv(runner.invoke(app, ["verify", str(good), "--workers", "1", "--csv", "--receipt", str(formula)]).stdout)
+    assert {"check": "receipt-file", "result": "invalid", "detail": "'" + formula.name} == rows[-1]
+    assert {"passed"} == {r["result"] for r in rows if r["check"] in ("receipt-election", "receipt")}
+
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["decryption"][0]["counts"][0] += 1
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["verify", str(bad), "--workers", "1", "--csv"])
+    assert 1 == result.exit_code
+    rows = _csv(result.stdout)
+    failed = [r for r in rows[1:] if r["result"] == "failed"]
+    assert [("invalid", failed[0]["check"])] == [(rows[0]["result"], rows[0]["detail"])]
+    assert 1 == len(failed) and "người thứ 1" in failed[0]["detail"]
+    assert {"not-concluded"} == {r["result"] for r in rows[1:] if r is not failed[0]}
+    both = runner.invoke(app, ["verify", str(good), "--json", "--csv"])
+    assert 2 == both.exit_code and "Traceback" not in both.output

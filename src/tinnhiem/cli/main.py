@@ -296,7 +296,12 @@ def documents_command(
         from tinnhiem.paper.audit import figures
 
         paper = figures(_uow(), round_ref)
-    for path in write_documents(result, folder or home() / "documents", stem, paper).values():
+    election = None
+    if not Path(round_ref).is_file() and "electronic" in result.channels:
+        from tinnhiem.services import voting
+
+        election = voting.identity(_uow(), round_ref)
+    for path in write_documents(result, folder or home() / "documents", stem, paper, election).values():
         out.print(str(path))
 
 
@@ -325,6 +330,8 @@ def verify_command(
                                                                            "điện tử.")),
     workers: int = typer.Option(0, help=t("Số tiến trình (0: mọi lõi).")),
     as_json: bool = typer.Option(False, "--json", help=t("Kết quả dạng JSON cho máy đọc.")),
+    as_csv: bool = typer.Option(False, "--csv", help=t("Kết quả dạng CSV (mở được bằng Excel): kết luận, rồi mỗi "
+                                                       "phép kiểm tra một dòng.")),
     receipt: list[Path] = typer.Option([], "--receipt", callback=existing,
                                        help=t("Biên nhận phiếu (tinnhiem-receipt/1) cần đối chiếu với hồ sơ; "
                                               "lặp lại cho mỗi tệp.")),
@@ -333,10 +340,13 @@ def verify_command(
                                                            "cuộc bầu đó.")),
 ) -> None:
     """Re-check a public record (§12) — with --election, that it is the election the hall showed — and each
-    receipt given against it (checks `receipt-election`, `receipt`)."""
-    from tinnhiem.cli.verify import election_argument, read_receipts, receipt_notes, verify_file
+    receipt given against it (checks `receipt-election`, `receipt`); --json or --csv for programs and Excel."""
+    from tinnhiem.cli import listings
+    from tinnhiem.cli.verify import check_rows, election_argument, read_receipts, receipt_notes, verify_file
     from tinnhiem.crypto.errors import VerificationError
 
+    if as_json and as_csv:
+        raise typer.BadParameter(t("Chọn một: --json hoặc --csv."), param_hint="--json/--csv")
     try:
         expected = election_argument(election) if election else None
     except ValueError:
@@ -346,7 +356,9 @@ def verify_command(
         verified = verify_file(record, workers or None, receipts, expected)
         notes = receipt_notes(record, receipts) if receipts else []
     except VerificationError as error:
-        if as_json:
+        if as_csv:
+            listings.emit(check_rows(None, (error.code, message(error, "vi"))), "csv")
+        elif as_json:
             verdict = {"valid": False, "check": error.code, "message": message(error, "vi"),
                        "message_en": message(error, "en")}
             text = json.dumps(verdict, ensure_ascii=False)
@@ -358,6 +370,9 @@ def verify_command(
         else:
             err.print(f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — {error.code}\n{escape(bilingual(error))}", highlight=False)
         raise typer.Exit(EXIT_CODES[TinnhiemError]) from None
+    if as_csv:
+        listings.emit(check_rows(verified, None, tuple(receipt), notes), "csv")
+        return
     if as_json:
         typer.echo(json.dumps({"valid": True, "ballots": verified.ballots, "spoiled": verified.spoiled,
                                "subjects": verified.subjects, "decrypting_members": list(verified.decrypting_members),

@@ -52,7 +52,12 @@ def fresh_minutes(round_ref: str, result: RoundResult) -> bytes:
         from tinnhiem.paper.counting import paper_figures
 
         paper = paper_figures(_uow(), round_ref)
-    pdf, places = signable_minutes_pdf(minutes(result, paper), keywords=signing.RESULT_MARK + result_hash(result))
+    election = None
+    if not Path(round_ref).is_file() and "electronic" in result.channels:
+        from tinnhiem.services import voting
+
+        election = voting.identity(_uow(), round_ref)
+    pdf, places = signable_minutes_pdf(minutes(result, paper, election), keywords=signing.RESULT_MARK + result_hash(result))
     return signing.prepare(pdf, places)
 
 

@@ -1,11 +1,12 @@
-"""``tinnhiem verify RECORD [--election E] [--receipt FILE …]``: the record's schema, then every check of
-docs/protocol.md §12, ballots spread over processes; with the E the hall showed, the record must be that
+"""``tinnhiem verify RECORD [--election E] [--receipt FILE …] [--json | --csv]``: the record's schema, then every
+check of docs/protocol.md §12, ballots spread over processes; with the E the hall showed, the record must be that
 election; with receipts, the checks ``receipt-election`` and ``receipt`` too."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,10 @@ from typing import Any
 from tinnhiem.crypto.election import Receipt
 from tinnhiem.crypto.errors import VerificationError
 from tinnhiem.crypto.record import from_json
-from tinnhiem.crypto.verify import Verified, receipt_findings
+from tinnhiem.crypto.verify import CHECKS, Verified, receipt_findings
 from tinnhiem.services.verification import receipt_or_none, verify_record
 
+RECEIPT_CHECKS = ("receipt-election", "receipt")  # run only when receipts are given
 MAX_RECORD_BYTES = 2_000_000_000  # far above any real round (≈ 32 kB a ballot); refused before reading
 
 
@@ -76,3 +78,28 @@ def verify_file(path: Path, workers: int | None = None, receipts: tuple[Receipt 
 def receipt_notes(path: Path, receipts: tuple[Receipt | None, ...]) -> list[str]:
     """For a record that verified: each receipt "in-record" or "invalid" (see crypto.verify.receipt_findings)."""
     return receipt_findings(from_json(read_json(path)), receipts)
+
+
+def check_rows(verified: Verified | None, failed: tuple[str, str] | None = None, receipts: tuple[Path, ...] = (),
+               notes: Sequence[str] = ()) -> list[dict[str, str]]:
+    """``verify --csv``: the verdict, then one row per check of §12 in the order they run, then one per receipt.
+
+    A valid record passed every check (the receipts' two only when receipts were given, else "not-run"). The
+    verifier stops at the first failure (``failed``: its check and message): that check "failed", every other
+    "not-concluded", since a check done ballot by ballot may have stopped part-way. Cells are made safe for a
+    spreadsheet by the caller (reports/cells.py)."""
+    if verified is None:
+        code, said = failed or ("", "")
+        said = said.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate echoed from the record
+        rows = [{"check": "verdict", "result": "invalid", "detail": code}]
+        rows += [{"check": c, "result": "failed" if c == code else "not-concluded", "detail": said if c == code else ""}
+                 for c in CHECKS]
+        return rows
+    summary = (f"ballots={verified.ballots}; spoiled={verified.spoiled}; subjects={verified.subjects}; "
+               f"decrypting_members={' '.join(map(str, verified.decrypting_members))}")
+    rows = [{"check": "verdict", "result": "valid", "detail": summary}]
+    rows += [{"check": c, "result": "not-run" if c in RECEIPT_CHECKS and not receipts else "passed", "detail": ""}
+             for c in CHECKS]
+    rows += [{"check": "receipt-file", "result": note, "detail": path.name}
+             for path, note in zip(receipts, notes, strict=True)]
+    return rows

@@ -84,6 +84,19 @@ def _paper_lines(paper: PaperFigures | None) -> tuple[str, ...]:
     return (line, *reasons, *paper.audit)
 
 
+def grouped(hex_digits: str) -> str:
+    """A long hexadecimal value in groups of four, to be read aloud and compared: "1a2b 3c4d …"."""
+    return " ".join(hex_digits[i:i + 4] for i in range(0, len(hex_digits), 4))
+
+
+def _election_lines(result: RoundResult, election: str | None) -> tuple[str, ...]:
+    """The election's identity E (docs/protocol.md §12), when the round was voted electronically: an observer
+    compares it with the E of the public record (`tinnhiem verify RECORD --election E`)."""
+    if election is None or "electronic" not in result.channels:
+        return ()
+    return (f"Bỏ phiếu điện tử: mã cuộc bỏ phiếu (E), để đối chiếu với hồ sơ công khai: {grouped(election)}.",)
+
+
 def base_contradiction(result: RoundResult) -> str | None:
     """Why the percentages cannot be shown, when the ballots counted contradict their base, else None.
 
@@ -212,8 +225,9 @@ def _exemption_lines(result: RoundResult, party: bool) -> list[str]:
     return lines
 
 
-def minutes(result: RoundResult, paper: PaperFigures | None = None) -> Minutes:
-    """The words of the minutes of ``result`` (docs/documents.md, docs/rules.md §7); ``paper``: the scanned sheets."""
+def minutes(result: RoundResult, paper: PaperFigures | None = None, election: str | None = None) -> Minutes:
+    """The words of the minutes of ``result`` (docs/documents.md, docs/rules.md §7); ``paper``: the scanned sheets;
+    ``election``: the election's identity E in hexadecimal, printed when the round was voted electronically."""
     round_ = result.round
     party = round_.body.kind is BodyKind.PARTY
     left, right = _headers(result)
@@ -228,6 +242,7 @@ def minutes(result: RoundResult, paper: PaperFigures | None = None) -> Minutes:
         f"Ban kiểm phiếu gồm: {named or BLANK}.",
         *_conference_lines(round_.conference, party),
         *_paper_lines(paper),
+        *_election_lines(result, election),
         "Kết quả kiểm phiếu cụ thể như sau (xếp theo thứ tự như trong phiếu):",
     )
     base_note = refused or f"(Tỷ lệ % tính trên {BASE_LABELS[result.base_kind]}: {result.base}.)"

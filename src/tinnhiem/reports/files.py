@@ -24,21 +24,22 @@ def file_stem(code: str, result: RoundResult) -> str:
     return f"{code}-{result.round.date.isoformat()}"
 
 
-def render_document(result: RoundResult, kind: str, paper: PaperFigures | None = None) -> bytes:
-    """One document of ``DOCUMENTS``, rendered alone (a download renders only what it sends)."""
+def render_document(result: RoundResult, kind: str, paper: PaperFigures | None = None,
+                    election: str | None = None) -> bytes:
+    """One document of ``DOCUMENTS``, rendered alone (a download renders only what it sends); ``election``: E."""
     if kind == "minutes.pdf":
-        return minutes_pdf(minutes(result, paper))
+        return minutes_pdf(minutes(result, paper, election))
     if kind == "minutes.docx":
-        return minutes_docx(minutes(result, paper))
+        return minutes_docx(minutes(result, paper, election))
     if kind == "results.xlsx":
         return results_xlsx(result)
     return announcement_text(result).encode("utf-8")
 
 
 def write_documents(result: RoundResult, folder: Path, stem: str,
-                    paper: PaperFigures | None = None) -> dict[str, Path]:
+                    paper: PaperFigures | None = None, election: str | None = None) -> dict[str, Path]:
     """Minutes (PDF, DOCX), results (XLSX) and announcement (TXT); all rendered before any is written."""
-    words = minutes(result, paper)
+    words = minutes(result, paper, election)
     rendered = {
         "minutes_pdf": (f"{stem}-bien-ban.pdf", minutes_pdf(words)),
         "minutes_docx": (f"{stem}-bien-ban.docx", minutes_docx(words)),

@@ -217,6 +217,13 @@ def election_view(uow: UnitOfWork, code: str) -> Election | None:
         return uow.voting.election(code)
 
 
+def identity(uow: UnitOfWork, code: str) -> str | None:
+    """The election's identity E (hexadecimal) once the committee's signed card list is stored, else None: what the
+    projector, the minutes and the phones' receipts show, for observers to compare with the public record's."""
+    found = election_view(uow, code)
+    return None if found is None else found.election_id
+
+
 @dataclass(frozen=True, slots=True)
 class Turnout:
     """What the hall's screens and the organisers' page show live: the state, ballots cast, delegates present."""

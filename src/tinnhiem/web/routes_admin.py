@@ -239,7 +239,8 @@ def document(request: Request, hall: HallDep, code: str, kind: str) -> Response:
 
             paper = paper_figures(hall.uow(), code)
         suffix, media = DOCUMENTS[kind]
-        data, name = render_document(result, kind, paper), f"{file_stem(code, result)}-{suffix}"
+        election = voting.identity(hall.uow(), code) if "electronic" in result.channels else None
+        data, name = render_document(result, kind, paper, election), f"{file_stem(code, result)}-{suffix}"
     else:
         raise InvalidInput("unknown-value", field="document", value=kind,
                            choices=", ".join([*DOCUMENTS, "record.json"]))

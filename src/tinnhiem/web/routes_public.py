@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from tinnhiem.domain.errors import Busy, InvalidInput, NotFound
 from tinnhiem.domain.model import LEVEL_LABELS
 from tinnhiem.domain.percent import printed
+from tinnhiem.reports.content import grouped
 from tinnhiem.services import record as record_service
 from tinnhiem.services import rounds, voting
 from tinnhiem.web.deps import Hall, HallDep
@@ -47,7 +48,8 @@ def screen_pages(count: int, most: int = SCREEN_ROWS) -> list[range]:
 @router.get("/r/{code}/screen", response_class=HTMLResponse)
 def screen(request: Request, hall: HallDep, code: str) -> HTMLResponse:
     """The projector: turnout while voting is open, the results once counted, every row in view
-    (pages that turn by themselves, and by key, when the subjects are many)."""
+    (pages that turn by themselves, and by key, when the subjects are many); once the committee's card list is
+    stored, the election's identity E, for observers to compare with the public record's (docs/protocol.md §12)."""
     round_, _ = rounds.load(hall.uow(), code)
     problem: InvalidInput | None = None
     try:
@@ -62,8 +64,10 @@ def screen(request: Request, hall: HallDep, code: str) -> HTMLResponse:
         for i, s in enumerate(result.subjects, start=1)
     ]
     pages = [[rows[i] for i in page] for page in screen_pages(len(rows))]
+    identity = voting.identity(hall.uow(), code)
+    election = None if identity is None else {"lead": grouped(identity[:16]), "full": grouped(identity)}
     return hall.page(request, "screen.html", round=round_, code=code, live=screen_state(hall, code), rows=rows,
-                     pages=pages, problem=problem)
+                     pages=pages, problem=problem, election=election)
 
 
 @router.get("/r/{code}/events", include_in_schema=False)  # a stream: not for generated calls

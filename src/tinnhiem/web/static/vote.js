@@ -64,6 +64,7 @@
   function showReceipt(receipt, short) {
     document.getElementById("done-code").textContent = short;
     document.getElementById("done-full").textContent = receipt.code;
+    document.getElementById("done-election").textContent = grouped(receipt.election);
     document.getElementById("done-qr").innerHTML = Tinnhiem.qrSvg(receipt.code, say("Mã QR của mã theo dõi đầy đủ"));
     document.getElementById("receipt-bad").hidden = receiptValid(receipt, receipt.code);
     document.getElementById("receipt-save").onclick = () => {
@@ -134,6 +135,9 @@
   if (unsent) cast(JSON.parse(unsent)).catch((e) => error(e.message));
 })();
 
+// The election's identity E as the projector and the minutes print it: groups of four hexadecimal digits.
+function grouped(hex) { return String(hex || "").replace(/(.{4})(?=.)/g, "$1 "); }
+
 // On the page of a card that has voted: the receipt this phone kept, to show and download again.
 (function () {
   const kept = document.getElementById("kept-receipt");
@@ -142,6 +146,7 @@
   if (!stored) return;
   const { receipt, short } = JSON.parse(stored);
   document.getElementById("kept-code").textContent = short;
+  document.getElementById("kept-election").textContent = grouped(receipt.election);
   document.getElementById("kept-json").textContent = JSON.stringify(receipt);
   kept.hidden = false;
 })();
