@@ -36,7 +36,7 @@ def counted_without_base(hall: Hall) -> str:
     for i in range(1, 55):
         rounds.attend(uow, CODE, f"Đại biểu {i}", "electronic")
     with uow:
-        uow.voting.create_election(CODE, Election({}, {}, "", "tallied"))  # only its state matters here
+        uow.voting.create_election(CODE, Election({}, {}, "", "tallied"), "")  # only its state matters here
         uow.commit()
     return CODE
 
