@@ -1,11 +1,10 @@
 // Group operations for the verifier, on decoded points (each point decoded once, encoded once for a hash): the
 // same arithmetic as web-src/ballot.js and src/tinnhiem/crypto, only public values, so the variable-time
 // multiplications are fine here. Reading a value from the record follows §2.2 exactly (record.read_point).
-import { ristretto255 } from "@noble/curves/ed25519.js";
 import { hashToScalar, hex, unhex, ORDER } from "../ballot.js";
+import { ZERO, decode, fixedBase, mulG, mulP, ready } from "./arith.js";
 
-export const Point = ristretto255.Point;
-export const ZERO = Point.ZERO;
+export { ZERO, fixedBase, mulG, mulP, ready };  // the arithmetic backend (arith.js: libsodium WASM, else noble)
 const HEX64 = /^[0-9a-f]{64}$/;
 const IDENTITY_HEX = "00".repeat(32);
 export const mod = (a) => ((a % ORDER) + ORDER) % ORDER;
@@ -16,12 +15,12 @@ export function leToBigint(bytes) {
   return v;
 }
 
-// A point read from outside: 64 lower-case hex digits of a canonical ristretto255 encoding (noble refuses the
-// non-canonical ones, bit 255 included); the identity only where allowed. null when invalid.
+// A point read from outside: 64 lower-case hex digits of a canonical ristretto255 encoding (both backends refuse
+// the non-canonical ones, bit 255 included: arith.js); the identity only where allowed. null when invalid.
 export function readPoint(text, allowIdentity = false) {
   if (typeof text !== "string" || !HEX64.test(text)) return null;
   if (text === IDENTITY_HEX) return allowIdentity ? ZERO : null;
-  try { return Point.fromHex(text); } catch { return null; }
+  return decode(unhex(text));
 }
 // A scalar read from outside: 64 lower-case hex digits of a value < ℓ. null when invalid.
 export function readScalar(text) {
@@ -31,13 +30,6 @@ export function readScalar(text) {
 }
 
 export const bytesOf = (p) => p.toBytes();
-// G with a table of 8-bit windows (built on first use): a fixed-base multiplication costs ~32 additions.
-let table = null;
-const G = () => table || (table = Point.BASE.multiply(1n).precompute(8, false));
-export const mulG = (s) => (mod(s) === 0n ? ZERO : G().multiplyUnsafe(mod(s)));
-// A point used for many multiplications (the joint key K): the same table.
-export const fixedBase = (p) => (p.equals(ZERO) ? p : Point.fromBytes(p.toBytes()).precompute(8, false));
-export const mulP = (s, p) => (mod(s) === 0n || p.equals(ZERO) ? ZERO : p.multiplyUnsafe(mod(s)));
 
 // Schnorr signature (§6.1): valid iff c = H(tag, S, m, z·G − c·S).
 export function signatureHolds(c, z, publicPoint, tag, message) {

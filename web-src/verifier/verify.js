@@ -4,8 +4,8 @@
 // (pool.js) and gives back each ballot's facts in the record's order.
 import { ballotListHash, cardListHash, closingMessage, electionHash, hashBytes, hex, manifestHash, manifestValues,
   unhex } from "../ballot.js";
-import { Point, ZERO, ORDER, equalLogsHold, knowledgeHolds, mod, mulG, mulP, readPoint, readScalar,
-  signatureHolds } from "./group.js";
+import { ZERO, ORDER, equalLogsHold, knowledgeHolds, mod, mulG, mulP, readPoint, readScalar,
+  signatureHolds, ready } from "./group.js";
 import { ReadFailed, readJson } from "./strict-json.js";
 import { firstFault, schemaFaults } from "./schema.js";
 import recordSchema from "../../docs/schema/record.schema.json";
@@ -40,6 +40,7 @@ const fail = (check, params) => { throw new Failed(check, params); };
 
 // In-process ballots (tests, a worker-less browser): the same facts, one after the other.
 export async function runBallotsHere(record, onDone = () => {}) {
+  await ready();
   const ctx = ballotContext(record);
   const cast = [], spoiled = [];
   for (const b of record.ballots) { cast.push(ballotFacts(ctx, b, "cast")); onDone(1); }
@@ -292,6 +293,7 @@ function checkTally(r) {
 // names each stage as it starts ("reading", "ballots", "committee", …).
 export async function verifyRecordBytes(bytes, { runBallots = runBallotsHere, receipts = [], progress = () => {} } = {}) {
   try {
+    await ready();  // the arithmetic backend (arith.js), before any point is read
     progress("reading");
     const r = readRecord(bytes);
     progress("ballots");
@@ -315,4 +317,4 @@ export async function verifyRecordBytes(bytes, { runBallots = runBallotsHere, re
   }
 }
 
-export { cardListHash, Point };
+export { cardListHash };
