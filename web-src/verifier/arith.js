@@ -12,9 +12,9 @@ import { ORDER } from "../ballot.js";
 const mod = (a) => ((a % ORDER) + ORDER) % ORDER;
 const IDENTITY = new Uint8Array(32);
 
-function scalarBytes(s) {  // s in [0, ℓ) as 32 little-endian bytes
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) { out[i] = Number(s & 0xffn); s >>= 8n; }
+function scalarBytes(s) {  // s in [0, ℓ) as 32 little-endian bytes (through hex: fewer BigInt operations)
+  const h = s.toString(16).padStart(64, "0"), out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = parseInt(h.substring(62 - 2 * i, 64 - 2 * i), 16);
   return out;
 }
 function sameBytes(a, b) {
