@@ -5,7 +5,9 @@ unthrottled, every check of docs/protocol.md §12 in Web Workers (navigator.hard
 Goals: 60 × 12 at 4× throttle ≤ 5 s; 480 × 44 ≤ 60 s on this machine. Chromium 156's CPU throttle
 slows the page's main thread only, not its dedicated workers (measured: 60 × 12 with 2 workers took 5.4 s
 unthrottled and 6.0 s at 4×), so the phone's figure is the one of the checks on the main thread alone at 4×
-(`main_thread_only`); the worker figure at 4× is kept beside it.
+(`main_thread_only`); the worker figure at 4× is kept beside it. The arithmetic is libsodium's WASM
+(web-src/verifier/arith.js); `main_thread_only_noble` is the same run on @noble/curves, the reference, for a
+comparison under the same load (the 2 cores are shared: each figure carries the load average before and after).
 Command: .venv/bin/python -m bench browser-verify   (figures saved in bench/results/browser-verify.json)
 """
 
@@ -68,18 +70,26 @@ def offline_page() -> str:
     return offline_html("vi")
 
 
-MAIN_THREAD = """async (b64) => {
+MAIN_THREAD = """async ([b64, backend]) => {
   const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+  TinnhiemVerifier.forceBackend(backend);  // null: libsodium's WASM when it loads (arith.js); "noble": the reference
+  await TinnhiemVerifier.ready();
   const started = performance.now();
   const result = await TinnhiemVerifier.verifyRecordBytes(bytes);  // every ballot on the page's own thread
   return { verdict: result.valid ? "valid" : result.check, ms: performance.now() - started };
 }"""
 
 
-def verify_in_browser(record: Path, page_file: Path, throttle: float, workers: bool = True) -> dict[str, Any]:
+def load() -> float:
+    return round(os.getloadavg()[0], 1)
+
+
+def verify_in_browser(record: Path, page_file: Path, throttle: float, workers: bool = True,
+                      backend: str | None = None) -> dict[str, Any]:
     """Open the saved page from file://, give it the record, press the button; the page's own clock. With
     ``workers`` False, the same checks on the page's main thread alone (CDP's CPU throttle surely applies
-    there; whether it slows dedicated workers too depends on the Chromium version)."""
+    there; whether it slows dedicated workers too depends on the Chromium version). ``backend`` "noble" forces the
+    reference arithmetic (main thread only). The machine's 1-minute load average before and after, beside."""
     import base64
 
     from playwright.sync_api import sync_playwright
@@ -89,6 +99,8 @@ def verify_in_browser(record: Path, page_file: Path, throttle: float, workers: b
         page = browser.new_page()
         page.set_default_timeout(3_600_000)
         page.goto(page_file.as_uri())
+        arith = page.evaluate("TinnhiemVerifier.ready()")
+        load_before = load()
         if throttle != 1:
             cdp = page.context.new_cdp_session(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
@@ -106,11 +118,13 @@ def verify_in_browser(record: Path, page_file: Path, throttle: float, workers: b
             verdict = page.get_attribute("#verdict", "data-check")
             elapsed = float(page.get_attribute("#verdict", "data-elapsed-ms") or "nan")
         else:
-            found = page.evaluate(MAIN_THREAD, base64.b64encode(record.read_bytes()).decode())
+            found = page.evaluate(MAIN_THREAD, [base64.b64encode(record.read_bytes()).decode(), backend])
             verdict, elapsed, own = found["verdict"], found["ms"], None
+            arith = backend or arith
         count = page.evaluate("TinnhiemVerifier.workerCount()") if workers else 0
         browser.close()
     return {"verdict": verdict, "seconds": round(elapsed / 1000, 2), "workers": count, "cpu_throttle": throttle,
+            "arithmetic": arith, "load_average_1min": [load_before, load()],
             **({"own_ballot_by_short_code": own} if own else {})}
 
 
@@ -129,6 +143,8 @@ def main() -> None:
                              "web_workers": verify_in_browser(path, page_file, throttle)}
             if throttle != 1:
                 figures[name]["main_thread_only"] = verify_in_browser(path, page_file, throttle, workers=False)
+                figures[name]["main_thread_only_noble"] = verify_in_browser(path, page_file, throttle, workers=False,
+                                                                            backend="noble")
             print(name, figures[name], flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "browser-verify.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")

@@ -5,7 +5,7 @@
 // committee signed counts it (N and B recomputed from the record's codes, ≥ k closing signatures). About a second
 // on a phone.
 import { ballotListHash, closingMessage, electionHash, hex, shortCode, unhex } from "../ballot.js";
-import { readPoint, readScalar, signatureHolds } from "./group.js";
+import { mulP, readPoint, readScalar, signatureHolds } from "./group.js";
 import { ballotContext, ballotFacts } from "./ballots.js";
 import { Failed, readRecord } from "./verify.js";
 
@@ -52,7 +52,7 @@ function stepsFor(r, item, expected) {
       for (const c of r.committee.commitments) {
         c.K.forEach((k, j) => {
           const p = readPoint(k);
-          const term = p === null ? null : p.multiplyUnsafe(BigInt(member) ** BigInt(j));
+          const term = p === null ? null : mulP(BigInt(member) ** BigInt(j), p);
           acc = acc === null ? term : (term === null ? acc : acc.add(term));
         });
       }

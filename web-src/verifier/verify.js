@@ -4,8 +4,8 @@
 // (pool.js) and gives back each ballot's facts in the record's order.
 import { ballotListHash, cardListHash, closingMessage, electionHash, hashBytes, hex, manifestHash, manifestValues,
   unhex } from "../ballot.js";
-import { Point, ZERO, ORDER, equalLogsHold, knowledgeHolds, mod, mulG, mulP, readPoint, readScalar,
-  signatureHolds } from "./group.js";
+import { ZERO, ORDER, equalLogsHold, knowledgeHolds, mod, mulG, mulP, readPoint, readScalar,
+  signatureHolds, ready } from "./group.js";
 import { BadText, JsonFloat, ReadFailed, holdsLoneSurrogate, readJson } from "./strict-json.js";
 import { firstFault, schemaFaults } from "./schema.js";
 import recordSchema from "../../docs/schema/record.schema.json";
@@ -45,6 +45,7 @@ const fail = (check, params) => { throw new Failed(check, params); };
 
 // In-process ballots (tests, a worker-less browser): the same facts, one after the other.
 export async function runBallotsHere(record, onDone = () => {}) {
+  await ready();
   const ctx = ballotContext(record);
   const cast = [], spoiled = [];
   for (const b of record.ballots) { cast.push(ballotFacts(ctx, b, "cast")); onDone(1); }
@@ -335,6 +336,7 @@ export async function verifyRecordBytes(bytes, { runBallots = runBallotsHere, re
   const expected = election === null ? null : electionArgument(election);
   if (election !== null && expected === null) throw new Error("E is 64 hex digits");
   try {
+    await ready();  // the arithmetic backend (arith.js), before any point is read
     progress("reading");
     const r = readRecord(bytes);
     progress("ballots");
@@ -357,4 +359,4 @@ export async function verifyRecordBytes(bytes, { runBallots = runBallotsHere, re
   }
 }
 
-export { cardListHash, Point };
+export { cardListHash };

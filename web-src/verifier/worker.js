@@ -1,10 +1,13 @@
 // A Web Worker of the verifier: checks the ballots it is handed (ballots.js) and answers with their facts.
 import { ballotContext, ballotFacts } from "./ballots.js";
+import { ready } from "./group.js";
 
 let ctx = null;
-self.onmessage = (event) => {
+const loaded = ready();  // libsodium (WASM), else noble: arith.js
+self.onmessage = async (event) => {
   const { id, context, kind, entries } = event.data;
   try {
+    await loaded;
     if (context) ctx = ballotContext(context);
     self.postMessage({ id, facts: entries.map((e) => ballotFacts(ctx, e, kind)) });
   } catch (error) {

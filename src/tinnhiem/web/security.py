@@ -13,8 +13,10 @@ from fastapi import HTTPException, Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " \
-      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+# 'wasm-unsafe-eval' lets the verifier page compile libsodium's WebAssembly (inlined in its bundle, served from the
+# hall: web-src/verifier/arith.js); it admits no JavaScript eval and no other origin.
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " \
+      "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 
 HSTS = "max-age=86400"  # one conference day: the hall's name may serve plain http again another day
