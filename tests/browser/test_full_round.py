@@ -126,6 +126,8 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
         page.get_by_role("button", name="Xem lại phiếu").click()
         if i == 0:  # checks the device first, then marks again
             page.get_by_role("button", name="Kiểm tra máy trước khi bỏ phiếu").click()
+            code_shown = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
+            expect(page.locator("#tracking")).to_have_text(code_shown)  # encrypted on the phone: wait for it
             short = page.locator("#tracking").inner_text()
             page.get_by_role("button", name="Mở ra để kiểm tra").click()
             expect(page.locator("#opened")).to_contain_text("Phạm Chủ Tịch: Tín nhiệm cao")

@@ -8,29 +8,25 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from tinnhiem.cli.common import EXIT_CODES, _json_file, _result, _uow, err, existing, out, reports_errors
 from tinnhiem.cli.entry import double_entry
 from tinnhiem.cli.i18n import t
 from tinnhiem.cli.minutes import minutes_app
 from tinnhiem.cli.report import report_app
-from tinnhiem.domain.errors import EntriesDiffer, InvalidInput, NotFound, TinnhiemError
+from tinnhiem.domain.errors import InvalidInput, TinnhiemError
 from tinnhiem.domain.model import Round
-from tinnhiem.domain.tally import RoundResult, tally
+from tinnhiem.domain.tally import RoundResult
 from tinnhiem.i18n import bilingual, message
 from tinnhiem.reports.files import write_documents
 from tinnhiem.services import roundfile, rounds
 from tinnhiem.storage.db import Database, home
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
-
-EXIT_CODES: dict[type[TinnhiemError], int] = {InvalidInput: 1, NotFound: 3, EntriesDiffer: 4, TinnhiemError: 1}
 
 app = typer.Typer(
     help=t("tinnhiem: lấy phiếu tín nhiệm chính xác, có thể kiểm tra."),
@@ -50,63 +46,10 @@ app.add_typer(minutes_app, name="minutes")
 app.add_typer(report_app, name="report")
 account_app = typer.Typer(help=t("Tài khoản của Ban tổ chức và Ban kiểm phiếu (chạy trên máy chủ)."))
 app.add_typer(account_app, name="account")
-out = Console()
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
 # A phone's idle connection stays open this long. Uvicorn's 5 s is too short for a burst: with every
 # core busy, the server's loop runs late, the 5 s timer fires before the phone's next request, already
 # sent, is read, and the phone sees the connection dropped (bench/load.py, 2,000 in 60 s: 838 of 2,000).
 KEEP_ALIVE_S = 75
-
-
-def reports_errors(command: F) -> F:
-    """Print a TinnhiemError in Vietnamese and English and exit non-zero; nothing else is written."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TinnhiemError as error:
-            err.print(f"[bold red]Lỗi / Error[/]\n{escape(bilingual(error))}", highlight=False)
-            code = next(c for kind, c in EXIT_CODES.items() if isinstance(error, kind))
-            raise typer.Exit(code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def existing(value: Path | list[Path] | None) -> Path | list[Path] | None:
-    """A file given on the command line exists; otherwise said in both languages (not Click's English)."""
-    for path in value if isinstance(value, list) else [value] if value is not None else []:
-        if not path.is_file():
-            missing = InvalidInput("file-missing", value=str(path))
-            err.print(f"[bold red]Lỗi / Error[/]\n{escape(bilingual(missing))}", highlight=False)
-            raise typer.Exit(EXIT_CODES[InvalidInput])
-    return value
-
-
-def _json_file(path: Path) -> Any:
-    """A JSON file's content; a file that is not JSON is said by name, not with a traceback."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidInput("file-unreadable", field=str(path), reason=str(error)) from None
-
-
-def _uow() -> SqlUnitOfWork:
-    return SqlUnitOfWork(Database.open())
-
-
-def _result(round_ref: str) -> RoundResult:
-    """A round file's result, or a stored round's by its code."""
-    path = Path(round_ref)
-    if not path.is_file() and path.suffix.lower() in (".yaml", ".yml", ".json"):
-        raise InvalidInput("file-missing", value=round_ref)
-    if path.is_file():
-        round_, totals = roundfile.parse_round(roundfile.load(path))
-        if totals is None:
-            raise InvalidInput("no-counts", field="subjects[0].counts", value=round_ref)
-        return tally(round_, totals)
-    return rounds.count(_uow(), round_ref)
 
 
 def show_result(result: RoundResult) -> None:

@@ -43,15 +43,15 @@ def result_hash(result: RoundResult) -> str:
 
 def fresh_minutes(round_ref: str, result: RoundResult) -> bytes:
     """The minutes of ``result`` with every signature field made, nobody signed yet."""
-    from tinnhiem.cli.main import _uow
+    from tinnhiem.cli.common import _uow
     from tinnhiem.reports.content import minutes
     from tinnhiem.reports.pdf import signable_minutes_pdf
 
     paper = None
     if not Path(round_ref).is_file() and "paper" in result.channels:
-        from tinnhiem.paper.counting import paper_figures
+        from tinnhiem.paper.audit import figures
 
-        paper = paper_figures(_uow(), round_ref)
+        paper = figures(_uow(), round_ref)
     election = None
     if not Path(round_ref).is_file() and "electronic" in result.channels:
         from tinnhiem.services import voting
@@ -92,7 +92,7 @@ def sign_command(
                                                                                      "trong, màu xanh).")),
 ) -> None:
     """Sign the minutes as one committee member."""
-    from tinnhiem.cli.main import _result, out, reports_errors
+    from tinnhiem.cli.common import _result, out, reports_errors
     from tinnhiem.storage.db import home
 
     @reports_errors
@@ -124,7 +124,7 @@ def sign_command(
 
 def show_check(check: MinutesCheck) -> None:
     """A table of the signatures in order, then the verdict."""
-    from tinnhiem.cli.main import err, out
+    from tinnhiem.cli.common import err, out
 
     table = Table(title=t("Chữ ký trên biên bản, theo thứ tự ký"))
     for heading in ("#", t("Ô ký"), t("Người ký (chứng thư)"), t("Lúc ký (giờ Việt Nam)"), t("Phạm vi"),
@@ -158,7 +158,7 @@ def verify_command(
                                                                                        "được.")),
 ) -> None:
     """Check every signature of the minutes."""
-    from tinnhiem.cli.main import reports_errors
+    from tinnhiem.cli.common import reports_errors
 
     @reports_errors
     def run() -> MinutesCheck:

@@ -43,7 +43,7 @@ def export_command(
     out_file: Path = typer.Option(None, "--out", help=t("Tệp gói báo cáo (ZIP).")),
 ) -> None:
     """Write the signed report package of a round."""
-    from tinnhiem.cli.main import _result, out, reports_errors
+    from tinnhiem.cli.common import _result, out, reports_errors
     from tinnhiem.storage.db import home
 
     @reports_errors
@@ -72,7 +72,7 @@ def export_command(
 
 
 def show_rollup(summary: Rollup) -> None:
-    from tinnhiem.cli.main import out
+    from tinnhiem.cli.common import out
 
     table = Table(title=t("Tổng hợp kết quả lấy phiếu tín nhiệm"))
     for heading in ("STT", t("Đơn vị"), t("Họ và tên"), t("Chức vụ"), t("QL"), t("Thấp"), t("Mức")):
@@ -100,7 +100,7 @@ def import_command(
     folder: Path = typer.Option(None, "--out", help=t("Thư mục ghi bảng tổng hợp.")),
 ) -> None:
     """Import packages and write the roll-up."""
-    from tinnhiem.cli.main import err, out, reports_errors
+    from tinnhiem.cli.common import err, out, reports_errors
     from tinnhiem.reports.rollup import rollup_pdf, rollup_xlsx
     from tinnhiem.storage.db import home
 
