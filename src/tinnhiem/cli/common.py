@@ -77,3 +77,19 @@ def _result(round_ref: str) -> RoundResult:
     return rounds.count(_uow(), round_ref)
 
 
+
+
+def minutes_extras(round_ref: str, result: RoundResult) -> tuple[Any, str | None]:
+    """What the minutes add for a stored round: the paper figures (with the audit) and the election's E."""
+    if Path(round_ref).is_file():
+        return None, None
+    paper, election = None, None
+    if "paper" in result.channels:
+        from tinnhiem.paper.audit import figures
+
+        paper = figures(_uow(), round_ref)
+    if "electronic" in result.channels:
+        from tinnhiem.services import voting
+
+        election = voting.identity(_uow(), round_ref)
+    return paper, election

@@ -13,7 +13,17 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from tinnhiem.cli.common import EXIT_CODES, _json_file, _result, _uow, err, existing, out, reports_errors
+from tinnhiem.cli.common import (
+    EXIT_CODES,
+    _json_file,
+    _result,
+    _uow,
+    err,
+    existing,
+    minutes_extras,
+    out,
+    reports_errors,
+)
 from tinnhiem.cli.entry import double_entry
 from tinnhiem.cli.i18n import t
 from tinnhiem.cli.minutes import minutes_app
@@ -234,16 +244,7 @@ def documents_command(
     """Write minutes, results and announcement."""
     result = _result(round_ref)
     stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
-    paper = None
-    if not Path(round_ref).is_file() and "paper" in result.channels:
-        from tinnhiem.paper.audit import figures
-
-        paper = figures(_uow(), round_ref)
-    election = None
-    if not Path(round_ref).is_file() and "electronic" in result.channels:
-        from tinnhiem.services import voting
-
-        election = voting.identity(_uow(), round_ref)
+    paper, election = minutes_extras(round_ref, result)
     for path in write_documents(result, folder or home() / "documents", stem, paper, election).values():
         out.print(str(path))
 

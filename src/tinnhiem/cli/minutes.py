@@ -43,20 +43,11 @@ def result_hash(result: RoundResult) -> str:
 
 def fresh_minutes(round_ref: str, result: RoundResult) -> bytes:
     """The minutes of ``result`` with every signature field made, nobody signed yet."""
-    from tinnhiem.cli.common import _uow
+    from tinnhiem.cli.common import minutes_extras
     from tinnhiem.reports.content import minutes
     from tinnhiem.reports.pdf import signable_minutes_pdf
 
-    paper = None
-    if not Path(round_ref).is_file() and "paper" in result.channels:
-        from tinnhiem.paper.audit import figures
-
-        paper = figures(_uow(), round_ref)
-    election = None
-    if not Path(round_ref).is_file() and "electronic" in result.channels:
-        from tinnhiem.services import voting
-
-        election = voting.identity(_uow(), round_ref)
+    paper, election = minutes_extras(round_ref, result)
     pdf, places = signable_minutes_pdf(minutes(result, paper, election), keywords=signing.RESULT_MARK + result_hash(result))
     return signing.prepare(pdf, places)
 
