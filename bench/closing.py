@@ -26,12 +26,13 @@ from tinnhiem.crypto.ballot import encrypt_ballot
 from tinnhiem.crypto.credentials import signing_key
 from tinnhiem.crypto.record import ballot_json
 from tinnhiem.domain.model import Delegate
-from tinnhiem.services import cards, roundfile, rounds, voting
+from tinnhiem.services import cards, reserve, roundfile, rounds, voting
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.erasure import erase_postgres_history
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.storage.voting_store import WRITTEN_WHILE_OPEN
 from tinnhiem.testing import demo
+from tinnhiem.testing.hall import COMMITTEE, seal_reserve
 from tinnhiem.testing.simulate import seeded, seeded_cards
 
 RESULTS = Path(__file__).parent / "results"
@@ -50,6 +51,7 @@ def _round(uow: SqlUnitOfWork) -> None:
     cards.upload(uow, "b", cards.card_set("b", stack).public)
     for name in names[: DELEGATES - LATE]:
         rounds.attend(uow, "b", name, "electronic")
+    seal_reserve(uow, "b", stack[DELEGATES - LATE:])  # the latecomers' cards: one released at each late check-in
     voting.open_voting(uow, "b")
     with uow:
         election = uow.voting.election("b")
@@ -58,6 +60,7 @@ def _round(uow: SqlUnitOfWork) -> None:
     for i, name in enumerate(names):
         if i >= DELEGATES - LATE:
             rounds.attend(uow, "b", name, "electronic")
+            reserve.release(uow, "b", member=COMMITTEE[0])
         choices = [generator.randrange(3) for _ in manifest.subjects]
         voting.cast(uow, "b", ballot_json(encrypt_ballot(manifest, key, choices, signing_key("b", stack[i]),
                                                          seeded(i))[0]))

@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tinnhiem.domain.staff import Role
+from tinnhiem.services import accounts
 from tinnhiem.services.cards import CardSet
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
@@ -151,3 +153,23 @@ def ceremony_on_devices(browser: Browser, hall_url: str, code: str, codes: list[
         files.append(folder / f"{member}.key")
         download.value.save_as(files[-1])
     return files
+
+
+def staff_phone(browser: Browser, hall: Hall, login: str, password: str) -> Page:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{hall.url}/admin")
+    page.get_by_label("Tên đăng nhập").fill(login)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("button", name="Đăng xuất").first).to_be_visible()
+    return page
+
+
+def committee_account(hall: Hall, code: str, login: str, member: str) -> str:
+    """An account with the committee role in round ``code``, as the admin gives it on the round's page."""
+    uow = SqlUnitOfWork(hall.database)
+    if login not in {a.login for a in accounts.listing(uow)}:
+        password = accounts.create(uow, login, member, actor="quantri")
+        (hall.keys[0].parent / f"{login}.password").write_text(password)
+    accounts.grant(uow, code, login, Role.COMMITTEE, member=member, actor="quantri")
+    return (hall.keys[0].parent / f"{login}.password").read_text()

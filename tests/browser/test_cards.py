@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import PHONE, SHOTS, Hall, both_sizes, shows_all_typed
-from tinnhiem.domain.staff import Role
-from tinnhiem.services import accounts, cards, rounds, voting
+from tests.browser.conftest import PHONE, SHOTS, Hall, both_sizes, committee_account, shows_all_typed, staff_phone
+from tinnhiem.services import cards, reserve, rounds, voting
 from tinnhiem.services.cards import new_secret
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing.conference import prepare_conference
@@ -45,30 +44,10 @@ def test_a_card_never_uploaded_is_refused_with_the_reason(browser: Browser, hall
     page.context.close()
 
 
-def staff_phone(browser: Browser, hall: Hall, login: str, password: str) -> Page:
-    page = browser.new_page(viewport=PHONE)
-    page.goto(f"{hall.url}/admin")
-    page.get_by_label("Tên đăng nhập").fill(login)
-    page.get_by_label("Mật khẩu", exact=True).fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất").first).to_be_visible()
-    return page
-
-
-def committee_account(hall: Hall, code: str, login: str, member: str) -> str:
-    """An account with the committee role in round ``code``, as the admin gives it on the round's page."""
-    uow = SqlUnitOfWork(hall.database)
-    if login not in {a.login for a in accounts.listing(uow)}:
-        password = accounts.create(uow, login, member, actor="quantri")
-        (hall.keys[0].parent / f"{login}.password").write_text(password)
-    accounts.grant(uow, code, login, Role.COMMITTEE, member=member, actor="quantri")
-    return (hall.keys[0].parent / f"{login}.password").read_text()
-
-
 def test_the_void_page_voids_a_card_and_its_sign_in_is_refused(browser: Browser, hall: Hall) -> None:
     """An organiser (here the admin) is refused by name; a committee member types a reserve card on the page; that
     card is then refused, the other reserve is not."""
-    voided, kept = hall.cards.secrets[-1], hall.cards.secrets[-2]  # the two kept in reserve (53 handed out)
+    voided, kept = hall.cards.secrets[-1], hall.cards.secrets[-2]  # the two sealed in reserve (53 handed out)
     organiser = staff_phone(browser, hall, "quantri", hall.organiser)
     organiser.goto(f"{hall.url}/committee/r/{hall.code}/cards")
     organiser.get_by_label("Mã các thẻ (mỗi dòng một thẻ)").fill(voided)
@@ -97,6 +76,13 @@ def test_the_void_page_voids_a_card_and_its_sign_in_is_refused(browser: Browser,
     page = open_card(browser, hall, voided)
     refused(page, hall, "Thẻ này đã bị hủy (không được phát hoặc đã đóng bỏ phiếu).")
     page.context.close()
+    page = open_card(browser, hall, kept)  # the other reserve card is not void: still sealed, and said so
+    refused(page, hall, "Thẻ này là thẻ dự phòng đang niêm phong: chỉ dùng được sau khi Ban kiểm phiếu mở một thẻ "
+                        "dự phòng cho đại biểu đến muộn.")
+    page.context.close()
+    uow = SqlUnitOfWork(hall.database)  # a latecomer is checked in and handed it; a member releases one
+    rounds.check_in(uow, hall.code, rounds.check_in_list(uow, hall.code).delegates[-1].number, "electronic")
+    reserve.release(uow, hall.code, member="Hà Văn Tâm")
     page = open_card(browser, hall, kept)
     expect(page).to_have_url(f"{hall.url}/r/{hall.code}/vote/ballot")
     page.context.close()

@@ -25,7 +25,7 @@ from tinnhiem.services import cards, keyfiles, record, roundfile, rounds, voting
 from tinnhiem.services.keyfiles import MemberSecrets
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
-from tinnhiem.testing.hall import signed_cards
+from tinnhiem.testing.hall import seal_reserve, signed_cards
 from tinnhiem.testing.simulate import seeded, seeded_bytes, seeded_cards
 from tinnhiem.web.app import create_app
 from tinnhiem.web.settings import Settings
@@ -53,6 +53,7 @@ def closed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Closed]:
     cards.upload(uow, CODE, signed_cards(uow, CODE, secrets, {s.member: s.share for s in shares[:2]}).public)
     for i in range(1, 11):
         rounds.attend(uow, CODE, f"Đại biểu {i}", "electronic")
+    seal_reserve(uow, CODE, secrets[10:])
     voting.open_voting(uow, CODE)
     with uow:
         election = uow.voting.election(CODE)

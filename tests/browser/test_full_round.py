@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import PHONE, Hall, ceremony_on_devices
+from tests.browser.conftest import PHONE, Hall, ceremony_on_devices, committee_account, staff_phone
 from tinnhiem.cli.hall import unlock_members
 from tinnhiem.services.cards import make_cards, read_election_file
 from tinnhiem.services.verification import verify_record
@@ -105,6 +105,15 @@ def test_a_round_from_setup_to_minutes_in_the_browser(browser: Browser, hall: Ha
         organiser.get_by_role("button", name=f"{name}: Điện tử", exact=True).click()
         expect(organiser.locator("#checkin-done-name")).to_have_text(re.compile(rf"^✓ \d+\. {re.escape(name)}"))
     expect(organiser.locator("#present-count")).to_have_text("4")
+    organiser.get_by_role("button", name="Mở bỏ phiếu").click()  # 5 cards for 4 delegates: one nobody holds
+    expect(organiser.get_by_role("alert")).to_contain_text("Chưa mở được: 1 thẻ chưa phát cho ai mà vẫn dùng được")
+    chair = staff_phone(browser, hall, "truongban", committee_account(hall, ROUND, "truongban", "Trưởng Ban Kiểm"))
+    chair.goto(f"{hall.url}/committee/r/{ROUND}/cards")  # the chair seals it as the reserve
+    chair.get_by_label("Mã các thẻ (mỗi dòng một thẻ)").fill(secrets[4])
+    chair.get_by_role("button", name="Niêm phong làm thẻ dự phòng").click()
+    expect(chair.locator("#status")).to_have_text("Đã niêm phong 1 thẻ dự phòng.")
+    chair.close()
+    organiser.goto(f"{hall.url}/admin/r/{ROUND}")
     organiser.get_by_role("button", name="Mở bỏ phiếu").click()
     expect(organiser.locator("#election-state")).to_have_attribute("data-state", "open")
     expect(organiser.locator("#cards_file")).to_have_count(0)  # no new cards once voting is open

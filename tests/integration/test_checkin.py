@@ -121,15 +121,17 @@ def test_attendance_is_fixed_by_the_electronic_vote(database: Database) -> None:
     Closed: nothing changes."""
     from tinnhiem.domain.errors import InvalidInput
     from tinnhiem.services import cards, voting
-    from tinnhiem.testing.hall import signed_cards
+    from tinnhiem.testing.hall import seal_reserve, signed_cards
     from tinnhiem.testing.simulate import seeded, seeded_cards
 
     uow = SqlUnitOfWork(database)
     code = prepare_conference(uow, 6, "chot")
     shares = voting.set_up_election(uow, code, ["Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh"], 2, seeded(1))
-    cards.upload(uow, code, signed_cards(uow, code, seeded_cards(code, 8, 1), {s.member: s.share for s in shares[:2]}).public)
+    stack = seeded_cards(code, 8, 1)
+    cards.upload(uow, code, signed_cards(uow, code, stack, {s.member: s.share for s in shares[:2]}).public)
     for number in range(4):
         rounds.check_in(uow, code, number, "electronic")
+    seal_reserve(uow, code, stack[4:])
     voting.open_voting(uow, code)
     rounds.check_in(uow, code, 4, "electronic")  # a latecomer
     rounds.check_in(uow, code, 5, "paper")

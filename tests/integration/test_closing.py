@@ -29,7 +29,7 @@ from tinnhiem.services.voting import MemberShare
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
-from tinnhiem.testing.hall import signed_cards
+from tinnhiem.testing.hall import seal_reserve, signed_cards
 from tinnhiem.testing.simulate import seeded, seeded_bytes, seeded_cards
 
 CODE = "dong"
@@ -50,6 +50,7 @@ class ClosedHall:
         cards.upload(uow, CODE, signed_cards(uow, CODE, self.cards, {s.member: s.share for s in self.shares[:2]}).public)
         for i in range(1, 11):
             rounds.attend(uow, CODE, f"Đại biểu {i}", "electronic")
+        seal_reserve(uow, CODE, self.cards[10:])
         voting.open_voting(uow, CODE)
         with uow:
             election = uow.voting.election(CODE)

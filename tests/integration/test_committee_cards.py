@@ -30,7 +30,7 @@ from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.storage.tables import AuditRow, CardReserveRow, CardRow, SignInKeyRow
 from tinnhiem.testing.conference import prepare_conference
-from tinnhiem.testing.hall import sign_in_body, signed_cards
+from tinnhiem.testing.hall import seal_reserve, sign_in_body, signed_cards
 from tinnhiem.testing.simulate import seeded, seeded_cards
 from tinnhiem.web.app import create_app
 from tinnhiem.web.settings import Settings
@@ -48,6 +48,11 @@ def small_round(uow: SqlUnitOfWork, code: str) -> list[str]:
     for number in range(6):
         rounds.check_in(uow, code, number, "electronic", actor="lan")
     return secrets_
+
+
+def seal_rest(uow: SqlUnitOfWork, code: str) -> None:
+    """The committee seals cards 6–9, handed to nobody, so that voting can open (every card accounted for)."""
+    seal_reserve(uow, code, seeded_cards(code, 10, seed=7)[6:], member=MEMBERS[0])
 
 
 def credential(code: str, secret: str) -> str:
@@ -135,6 +140,7 @@ def test_an_organiser_cannot_void_seal_or_release_and_is_audited(database: Datab
         assert not uow.voting.card(code, target[0]).void  # type: ignore[union-attr]
     assert [("lan", "{'reason': 'not a committee member'}")] * 2 == audit(database, "cards-void-refused")
     assert 1 == len(audit(database, "cards-seal-refused"))
+    seal_rest(uow, code)
     voting.open_voting(uow, code)
     rounds.check_in(uow, code, 6, "electronic", actor="lan")
     with pytest.raises(NotAllowed):
@@ -209,6 +215,7 @@ def test_once_open_paper_does_not_become_electronic(database: Database) -> None:
     code = "mot-cach"
     small_round(uow, code)
     rounds.check_in(uow, code, 6, "paper", actor="lan")
+    seal_rest(uow, code)
     voting.open_voting(uow, code)
     rounds.undo_check_in(uow, code, 6, actor="lan")
     assert (6, 0) == tuple(rounds.check_in_list(uow, code).by_channel[c] for c in ("electronic", "paper"))
@@ -270,6 +277,7 @@ def test_the_session_cookie_does_not_name_the_card(tmp_path: Path) -> None:
     client, database = hall_app(tmp_path)
     code = "cookie"
     card = small_round(SqlUnitOfWork(database), code)
+    seal_rest(SqlUnitOfWork(database), code)
     voting.open_voting(SqlUnitOfWork(database), code)
     assert 200 == signed_in_phone(client, code, card[0]).status_code
     seen = cookie_as_read_on_the_wifi(client)
@@ -294,6 +302,7 @@ def test_redis_keys_do_not_name_the_card_and_go_at_closing(tmp_path: Path) -> No
     client, database = hall_app(tmp_path, REDIS)
     code = f"redis-{uuid.uuid4().hex[:8]}"
     card = small_round(SqlUnitOfWork(database), code)
+    seal_rest(SqlUnitOfWork(database), code)
     voting.open_voting(SqlUnitOfWork(database), code)
     page = client.get(f"/r/{code}/vote").text
     client.headers["X-CSRF-Token"] = page.split('name="csrf-token" content="')[1].split('"')[0]

@@ -38,12 +38,12 @@ from tinnhiem.crypto.ballot import cast_ballot
 from tinnhiem.crypto.credentials import public_credential, signing_key
 from tinnhiem.crypto.record import ballot_json
 from tinnhiem.domain.model import Delegate
-from tinnhiem.services import cards, roundfile, rounds, voting
+from tinnhiem.services import cards, reserve, roundfile, rounds, voting
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.erasure import erase_postgres_history, wait_for_older_snapshots
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
-from tinnhiem.testing.hall import signed_cards
+from tinnhiem.testing.hall import seal_reserve, signed_cards
 from tinnhiem.testing.simulate import seeded, seeded_cards
 
 DELEGATES = 40
@@ -187,12 +187,15 @@ def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0, round_id: int | None
     handed: dict[int, str] = {}
     arrivals = generator.sample(names, len(names))
 
-    def check_in(name: str) -> int:
+    def check_in(name: str, late: bool = False) -> int:
         rounds.attend(uow, "u", name, "electronic")
+        if late:
+            reserve.release(uow, "u", member="Hà Văn Tâm")
         handed[ids[name]] = stack.pop()  # nobody writes this down: only the test knows it
         return ids[name]
 
     early = [check_in(name) for name in arrivals[: len(names) - late]]
+    seal_reserve(uow, "u", stack)  # the cards nobody holds yet: sealed, one released per latecomer
     voting.open_voting(uow, "u")
     with uow:
         election = uow.voting.election("u")
@@ -215,7 +218,7 @@ def run_round(uow: SqlUnitOfWork, seed: int, late: int = 0, round_id: int | None
     for name in arrivals[len(names) - late:]:  # a latecomer comes in somewhere among the others' casts
         events.insert(generator.randrange(len(events) + 1), ("arrive", name))
     for kind, who in events:
-        vote(check_in(who) if kind == "arrive" else who)  # type: ignore[arg-type]
+        vote(check_in(who, late=True) if kind == "arrive" else who)  # type: ignore[arg-type]
     if late:
         if before_close is not None:
             before_close()

@@ -24,14 +24,15 @@ from tinnhiem.services import cards, record, roundfile, rounds, voting
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.testing import demo
-from tinnhiem.testing.hall import signed_cards
+from tinnhiem.testing.hall import seal_reserve, signed_cards
 from tinnhiem.testing.simulate import seeded, seeded_bytes, seeded_cards
 
 CODE = "hall"
 
 
 class Hall:
-    """The demo round, 55 delegates, a 3-member committee (k = 2), 45 cards, 40 checked in: voting open."""
+    """The demo round, 55 delegates, a 3-member committee (k = 2), 45 cards, 40 checked in, the other 5 sealed in
+    reserve: voting open."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         round_ = roundfile.parse_round(roundfile.load(demo.demo_file()))[0]
@@ -43,6 +44,7 @@ class Hall:
         cards.upload(uow, CODE, signed_cards(uow, CODE, self.cards, two).public)
         for i in range(1, 41):
             rounds.attend(uow, CODE, f"Đại biểu {i}", "electronic")
+        seal_reserve(uow, CODE, self.cards[40:])
         voting.open_voting(uow, CODE)
         with uow:
             election = uow.voting.election(CODE)
@@ -180,10 +182,16 @@ def test_a_card_list_with_one_point_spelt_twice_is_refused(uow: SqlUnitOfWork, h
     assert "cards-file" == caught.value.code
 
 
-def test_never_more_ballots_than_cards_handed_out(uow: SqlUnitOfWork, hall: Hall) -> None:
-    """40 electronic check-ins, 45 cards: the 41st ballot is refused although its card is valid."""
+def test_never_more_ballots_than_cards_handed_out(database: Database, uow: SqlUnitOfWork, hall: Hall) -> None:
+    """40 electronic check-ins, 45 cards, 5 of them sealed: a sealed card is refused; an operator who lifts the
+    seals in the database still cannot cast a 41st ballot (its card is valid, no delegate stands behind it)."""
     for card in range(40):
         voting.cast(uow, CODE, hall.ballot(card, [card % 3] * 12, seed=100 + card))
+    with pytest.raises(InvalidInput) as caught:
+        voting.cast(uow, CODE, hall.ballot(40, [0] * 12, seed=99))
+    assert "card-sealed" == caught.value.code
+    with database.engine.begin() as connection:  # the operator, straight into the table
+        connection.execute(text("UPDATE cards SET sealed = false"))
     with pytest.raises(InvalidInput) as caught:
         voting.cast(uow, CODE, hall.ballot(40, [0] * 12, seed=99))
     assert "ballots-over-cards" == caught.value.code
@@ -288,7 +296,14 @@ def test_voting_opens_only_with_quorum_and_cards(uow: SqlUnitOfWork) -> None:
     with pytest.raises(InvalidInput) as caught:
         voting.open_voting(uow, "q")
     assert "no-cards" == caught.value.code
-    cards.upload(uow, "q", signed_cards(uow, "q", seeded_cards("q", 40, 1), shares).public)
+    made = seeded_cards("q", 40, 1)
+    cards.upload(uow, "q", signed_cards(uow, "q", made, shares).public)
+    with pytest.raises(InvalidInput) as caught:  # 40 cards, 36 handed out: 4 loose cards could vote for nobody
+        voting.open_voting(uow, "q")
+    assert ("cards-not-accounted", "cards", 4) == (caught.value.code, caught.value.field, caught.value.params["loose"])
+    assert "4 thẻ chưa phát" in caught.value.message()
+    seal_reserve(uow, "q", made[36:39])
+    cards.void(uow, "q", [public_credential("q", made[39]).hex()], member="Tạ Quang Vinh")
     voting.open_voting(uow, "q")
 
 

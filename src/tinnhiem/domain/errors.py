@@ -170,6 +170,9 @@ MESSAGES: Mapping[str, str] = {
     "cards-other-round": N_("Tệp thẻ thuộc cuộc lấy phiếu khác («{value}»)."),
     "cards-after-open": N_("Đã mở bỏ phiếu: không thay được thẻ nữa."),
     "no-cards": N_("Chưa có thẻ bỏ phiếu: Ban kiểm phiếu cần làm thẻ và Ban tổ chức tải tệp thẻ lên."),
+    "cards-not-accounted": N_("Chưa mở được: {loose} thẻ chưa phát cho ai mà vẫn dùng được ({usable} thẻ dùng được, "
+                              "{electronic} đại biểu bỏ phiếu điện tử đã ghi nhận). Ban kiểm phiếu cần niêm phong "
+                              "các thẻ dự phòng hoặc hủy các thẻ thừa trước khi mở."),
     "bad-card": N_("Mã thẻ không đúng. Kiểm tra lại 20 ký tự trên thẻ."),
     "card-unknown": N_("Thẻ này không thuộc cuộc bỏ phiếu này."),
     "card-void": N_("Thẻ này đã bị hủy (không được phát hoặc đã đóng bỏ phiếu)."),

@@ -149,9 +149,19 @@ def open_voting(uow: UnitOfWork, code: str, actor: str = "") -> None:
         if 3 * present < 2 * convened:
             raise QuorumNotMet("quorum-not-met", field="conference.present", present=present, convened=convened,
                                needed=quorum_needed(convened))
+        cards_accounted_for(uow, code)
         uow.voting.set_state(code, "open")
         uow.rounds.audit(code, "voting-opened", actor, {"present": present})
         uow.commit()
+
+
+def cards_accounted_for(uow: UnitOfWork, code: str) -> None:
+    """Every card usable when voting opens is in a delegate's hand: one per electronic check-in. A card nobody
+    took and nobody sealed or voided could cast a ballot no delegate stands behind (docs/security.md)."""
+    now = uow.reserve.reserve(code)
+    if now.unsealed > now.electronic:
+        raise InvalidInput("cards-not-accounted", field="cards", loose=now.unsealed - now.electronic,
+                           usable=now.unsealed, electronic=now.electronic)
 
 
 def close_voting(uow: UnitOfWork, code: str, actor: str = "") -> int:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tinnhiem.domain.model import Conference, Delegate
-from tinnhiem.services import cards, keyfiles, roundfile, rounds, voting
+from tinnhiem.services import cards, keyfiles, reserve, roundfile, rounds, voting
 from tinnhiem.services.cards import CardSet, election_file, make_cards, read_election_file, signed_set
 from tinnhiem.services.ports import UnitOfWork
 from tinnhiem.testing.demo import demo_file
@@ -33,7 +33,7 @@ COMMITTEE = ("Hà Văn Tâm", "Lâm Thị Kim Oanh", "Tạ Quang Vinh")
 
 def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive") -> tuple[str, list[Path], CardSet]:
     """Store the electronic demo round (once): its keys, 55 voting cards, 53 delegates checked in
-    electronically (53 cards handed out, 2 kept in reserve), voting open.
+    electronically (53 cards handed out, 2 sealed in reserve by the committee), voting open.
 
     The card secrets are kept beside the key files, as the committee's laptop would keep them until
     printing; a real server never sees them (services/cards.py).
@@ -64,8 +64,17 @@ def prepare_hall(uow: UnitOfWork, key_folder: Path, strength: str = "interactive
     cards.upload(uow, HALL_CODE, made.public, actor="demo")
     for name in names[:53]:
         rounds.attend(uow, HALL_CODE, name, "electronic")
+    seal_reserve(uow, HALL_CODE, made.secrets[53:])
     voting.open_voting(uow, HALL_CODE, actor="demo")
     return HALL_CODE, paths, made
+
+
+def seal_reserve(uow: UnitOfWork, code: str, card_secrets: Sequence[str], member: str = COMMITTEE[0]) -> int:
+    """The committee seals the cards nobody was handed (scanned as on its page), so that voting can open."""
+    from tinnhiem.crypto.credentials import public_credential
+
+    return reserve.seal(uow, code, [public_credential(code, c).hex() for c in card_secrets], member=member,
+                        actor="demo")
 
 
 def signed_cards(uow: UnitOfWork, code: str, card_secrets: Sequence[str], shares: Mapping[int, int]) -> CardSet:
