@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None  # live updates and sign-in limits across workers
     sign_in_attempts: int = Field(default=10, ge=1, le=1000)  # sign-ins allowed per card per window (web/limiter.py)
     organiser_attempts: int = Field(default=10, ge=1, le=1000)  # sign-ins allowed to the organisers' account per window
+    spoiled_per_address: int = Field(default=12, ge=1, le=10_000)  # spoiled ballots per client address per window
     attempt_window: int = Field(default=600, ge=1, le=86_400)  # seconds
     lang: Literal["vi", "en"] = "vi"  # the command line's language
     font_dir: Path | None = None  # a folder with LiberationSerif-*.ttf-named files, tried first

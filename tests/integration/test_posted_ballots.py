@@ -138,3 +138,42 @@ def test_a_worker_checks_and_stores_only_a_few_casts_at_once(tmp_path: Path, mon
         thread.join()
     assert [200] * 6 == answers and 6 == phone.stored()[0]
     assert CASTS_AT_ONCE == most == 2
+
+
+def test_one_address_cannot_use_up_the_rounds_spoiled_ballots(tmp_path: Path) -> None:
+    """A spoiled ballot takes no card and no session, and a round takes at most 3 × its cards of them: before, one
+    phone posting opened ballots in a loop used up the round's budget (and a ballot check's CPU each) and every
+    delegate after it was refused `challenge-limit`. Now each address has its own few per window, counted before
+    any proof is checked; another address still spoils; the key in Redis is not the address."""
+    import secrets
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"  # a secret key of this run's: Redis is shared with other runs
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 's.sqlite3'}", home=tmp_path,
+                              secret_key=secrets.token_hex(16),
+                              organiser_code="ORG", spoiled_per_address=3, redis_url=url))
+    code, _, cards = prepare_hall(SqlUnitOfWork(app.state.hall.database), tmp_path / "keys")
+    with SqlUnitOfWork(app.state.hall.database) as uow:
+        election = uow.voting.election(code)
+    assert election is not None and election.election_id is not None
+    manifest, key, e = voting.manifest(election), bytes.fromhex(election.joint_key), bytes.fromhex(election.election_id)
+
+    def opened(seed: int) -> dict[str, Any]:
+        cast, secrets_ = cast_ballot(manifest, e, key, [seed % 3] * 12, signing_key(code, cards.secrets[0]),
+                                     seeded(seed))
+        return {"ballot": encrypted_ballot_json(cast.ballot)} | secrets_json(secrets_)
+
+    prober, other = TestClient(app, client=("192.168.1.66", 50001)), TestClient(app, client=("192.168.1.67", 50002))
+    assert [200, 200, 200] == [prober.post(f"/api/rounds/{code}/spoiled", json=opened(s)).status_code for s in range(3)]
+    refused = prober.post(f"/api/rounds/{code}/spoiled", json=opened(3))
+    assert (422, "too-many-spoiled", "spoiled") == (refused.status_code, refused.json()["error"],
+                                                    refused.json()["field"])
+    assert "3 phiếu kiểm tra máy" in refused.json()["message"]
+    broken = opened(4) | {"ballot": {**opened(4)["ballot"], "rows": opened(5)["ballot"]["rows"]}}  # proofs not checked
+    assert "too-many-spoiled" == prober.post(f"/api/rounds/{code}/spoiled", json=broken).json()["error"]
+    assert 200 == other.post(f"/api/rounds/{code}/spoiled", json=opened(6)).status_code
+    with SqlUnitOfWork(app.state.hall.database) as uow:
+        assert 4 == len(uow.voting.ballots(code, spoiled=True))
+    keys = [k.decode() for k in redis.Redis.from_url(url).scan_iter(match="*tinnhiem-spoiled*")]
+    assert keys and not any("192.168" in k for k in keys)

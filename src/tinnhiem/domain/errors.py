@@ -181,6 +181,8 @@ MESSAGES: Mapping[str, str] = {
                       "dự phòng cho đại biểu đến muộn."),
     "sign-in-proof": N_("Không xác nhận được thẻ: hãy quét lại mã QR hoặc nhập lại mã thẻ."),
     "receipt-unreadable": N_("Không đọc được biên nhận: dán nguyên văn biên nhận (tinnhiem-receipt/1) máy đã lưu."),
+    "too-many-spoiled": N_("Máy này đã gửi {limit} phiếu kiểm tra máy trong {minutes} phút: hãy chờ rồi thử lại, "
+                           "hoặc bỏ phiếu."),
     "challenge-limit": N_("Đã có đủ {limit} phiếu kiểm tra máy trong cuộc bỏ phiếu này: không nhận thêm."),
     "ballots-over-cards": N_("Đã có {ballots} phiếu cho {issued} thẻ được phát: không nhận thêm."),
     "ballot-limit": N_("Đã đủ số phiếu tối đa {max_ballots} của cuộc bỏ phiếu."),

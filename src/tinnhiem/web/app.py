@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(title="tinnhiem", version="0.1.0", docs_url=None, redoc_url=None)
     limits = SignInLimits.make(settings.redis_url, settings.organiser_attempts, settings.sign_in_attempts,
-                               settings.attempt_window)
+                               settings.attempt_window, settings.spoiled_per_address)
     hall = Hall(settings, Database.open(settings.database()), Jinja2Templates(directory=HERE / "templates"),
                 limits, Live(settings.redis_url))
     hall.hub = Hub(hall.live, lambda code: routes_public.screen_state(hall, code))

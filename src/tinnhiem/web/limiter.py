@@ -75,15 +75,18 @@ class Limiter:
 
 @dataclass
 class SignInLimits:
-    """The organisers' sign-in and the delegates' cards are limited separately."""
+    """The organisers' sign-in and the delegates' cards are limited separately; spoiled ballots per address."""
 
     organisers: Limiter
     cards: Limiter
+    spoiled: Limiter
 
     @classmethod
-    def make(cls, redis_url: str | None, organiser_attempts: int, card_attempts: int, window: int) -> SignInLimits:
+    def make(cls, redis_url: str | None, organiser_attempts: int, card_attempts: int, window: int,
+             spoiled_per_address: int = 12) -> SignInLimits:
         return cls(Limiter("organisers", organiser_attempts, window, redis_url),
-                   Limiter("cards", card_attempts, window, redis_url))
+                   Limiter("cards", card_attempts, window, redis_url),
+                   Limiter("spoiled", spoiled_per_address, window, redis_url))
 
 
 def card_key(round_code: str, credential: str, secret: bytes) -> str:
@@ -91,6 +94,14 @@ def card_key(round_code: str, credential: str, secret: bytes) -> str:
     S itself: whoever reads Redis (or a copy of its file) cannot match a key to the card list without the secret,
     which lives in the database until closing (services/reserve.py)."""
     return f"{round_code}:{hmac.new(secret, credential.encode(), hashlib.sha256).hexdigest()}"
+
+
+def address_key(round_code: str, address: str, secret: bytes) -> str:
+    """A client address's key for spoiled ballots: the round and HMAC-SHA256(the hall's secret key, address).
+    A spoiled ballot takes no card and no session, so the only thing to count is where it comes from; the
+    address itself is not written to Redis. The one exception to "never per address": a spoiled ballot
+    is nobody's vote, and the round's own cap (3 × its cards) would otherwise be used up by one phone."""
+    return f"{round_code}:{hmac.new(secret, address.encode(), hashlib.sha256).hexdigest()}"
 
 
 def round_prefix(round_code: str) -> str:

@@ -175,6 +175,7 @@ def open_voting(request: Request, hall: HallDep, code: str, staff: Organiser) ->
 def close_voting(request: Request, hall: HallDep, code: str, staff: Organiser) -> Response:
     voting.close_voting(hall.uow(), code, actor=staff.login)  # the sign-in limiter's secret deleted with it
     hall.limits.cards.forget(round_prefix(code))  # and the round's failed sign-ins dropped from Redis
+    hall.limits.spoiled.forget(round_prefix(code))  # and its spoiled ballots' counts per address
     return _changed(hall, code)
 
 

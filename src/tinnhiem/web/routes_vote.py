@@ -21,7 +21,7 @@ from tinnhiem.services import reserve, rounds, voting
 from tinnhiem.services.ports import Election
 from tinnhiem.services.schemas import Ballot, SignIn, Spoiled
 from tinnhiem.web.deps import Hall, HallDep
-from tinnhiem.web.limiter import card_key
+from tinnhiem.web.limiter import address_key, card_key
 from tinnhiem.web.security import require_csrf
 from tinnhiem.web.staff import signed_in
 
@@ -102,7 +102,12 @@ def cast(request: Request, hall: HallDep, code: str, ballot: Ballot) -> JSONResp
 @router.post("/api/rounds/{code}/spoiled")
 def spoiled(request: Request, hall: HallDep, code: str, body: Spoiled) -> JSONResponse:
     """Benaloh: a spoiled ballot, opened, is checked and published. It names no card and takes no session
-    (the phone posts it without cookies, and no card signs it): the server cannot tie the opening to a card."""
+    (the phone posts it without cookies, and no card signs it): the server cannot tie the opening to a card.
+    Counted per client address before it is checked: one phone cannot use up the round's spoiled ballots."""
+    limiter = hall.limits.spoiled
+    address = request.client.host if request.client else ""
+    if not limiter.hit(address_key(code, address, hall.settings.secret_key.encode())):
+        raise InvalidInput("too-many-spoiled", field="spoiled", limit=limiter.amount, minutes=limiter.minutes)
     choices, tracking, short = voting.challenge(hall.uow(), code, body.model_dump())
     return JSONResponse({"choices": choices, "code": tracking, "short": short})
 
