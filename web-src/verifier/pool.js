@@ -68,7 +68,8 @@ function runOnPool(record, workers, done) {
   return new Promise((resolve, reject) => {
     let next = 0, finished = 0, summed = 0;
     const partial = [];
-    const stop = (error) => { dropWorkers(); reject(error); };
+    const release = () => used.forEach((u) => { u.onmessage = null; u.onerror = null; });  // the record is let go
+    const stop = (error) => { release(); dropWorkers(); reject(error); };
     const give = (w, first) => {
       if (next >= jobs.length) return;
       const id = next++;
@@ -81,7 +82,11 @@ function runOnPool(record, workers, done) {
         if (answer.error) { stop(new Error(answer.error)); return; }
         if (answer.id === undefined) {  // a worker's partial sums
           partial.push(answer.sums);
-          if (++summed === used.length) { out.sums = addPartial(partial, record.manifest.subjects.length); resolve(out); }
+          if (++summed === used.length) {
+            release();
+            try { out.sums = addPartial(partial, record.manifest.subjects.length); } catch { out.sums = null; }
+            resolve(out);
+          }
           return;
         }
         const job = jobs[answer.id];
