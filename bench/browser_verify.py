@@ -9,7 +9,9 @@ target (Target.setAutoAttach, then the command in that session) Chromium 156 ans
 for pages, not workers" (the bench asks again on each run and records the answer in `worker_throttle`). So the
 phone's figure (`at_4x_s`) is 4 × the critical path's CPU time in an unthrottled run: the CPU seconds of the page's
 main thread plus those of the busiest worker thread, read from /proc (the renderer's threads, "DedicatedWorker" for
-the workers), which a shared machine's load does not inflate as it does the wall time. Beside it: the unthrottled
+the workers), which a shared machine's load does not inflate as it does the wall time; `renderer_cpu_s` is every
+renderer thread's CPU during the check (the garbage collector's and the compositor's too), so on a phone of as
+many cores 4 × it / cores is a second bound. Beside it: the unthrottled
 wall time and 4 × that wall time (the upper bound, load included), and the same checks on the main thread alone
 under CDP's real 4× throttle (`main_thread_only`, and `main_thread_only_noble` with @noble/curves, the reference
 arithmetic). Each figure carries the 1-minute load average before and after (the 2 cores are shared).
@@ -127,6 +129,19 @@ def renderer_threads() -> dict[tuple[int, int], tuple[str, float]]:
     return threads
 
 
+def renderer_cpu() -> float:
+    """CPU seconds so far of this process's Chromium renderers, every thread (ended ones included)."""
+    total = 0.0
+    for pid in _descendants(os.getpid()):
+        try:
+            if b"--type=renderer" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / TICK
+        except OSError:
+            continue
+    return total
+
+
 def cpu_spent(before: dict[tuple[int, int], tuple[str, float]],
               after: dict[tuple[int, int], tuple[str, float]]) -> dict[str, Any]:
     """CPU seconds between two readings: the busiest renderer main thread (the page's), each worker thread."""
@@ -195,16 +210,16 @@ def verify_in_browser(record: Path, page_file: Path, throttle: float, workers: b
             page.wait_for_selector("#own-result[data-verdict]")
             own = {"verdict": page.get_attribute("#own-result", "data-verdict"),
                    "seconds": round(float(page.get_attribute("#own-result", "data-elapsed-ms") or "nan") / 1000, 2)}
-            before = renderer_threads()
+            before, total = renderer_threads(), renderer_cpu()
             page.click("#verify-start")
             page.wait_for_selector("#verdict[data-check]")
-            cpu = cpu_spent(before, renderer_threads())
+            cpu = cpu_spent(before, renderer_threads()) | {"renderer_cpu_s": round(renderer_cpu() - total, 2)}
             verdict = page.get_attribute("#verdict", "data-check")
             elapsed = float(page.get_attribute("#verdict", "data-elapsed-ms") or "nan")
         else:
-            before = renderer_threads()
+            before, total = renderer_threads(), renderer_cpu()
             found = page.evaluate(MAIN_THREAD, [base64.b64encode(record.read_bytes()).decode(), backend])
-            cpu = cpu_spent(before, renderer_threads())
+            cpu = cpu_spent(before, renderer_threads()) | {"renderer_cpu_s": round(renderer_cpu() - total, 2)}
             verdict, elapsed, own = found["verdict"], found["ms"], None
             arith = backend or arith
         count = page.evaluate("TinnhiemVerifier.workerCount()") if workers else 0
