@@ -174,3 +174,23 @@ def test_the_hall_s_csp_lets_the_page_compile_libsodium_and_a_stricter_one_falls
     assert strict.evaluate("() => TinnhiemVerifier.ready()") == "noble"
     assert strict.evaluate(run, bytes_b64) is True
     strict.close()
+
+
+def test_the_workers_give_the_sums_of_the_cast_rows_the_main_thread_adds(page: Page) -> None:
+    """The Web Workers add the rows of the cast ballots they check (the homomorphic tally) and the coordinator adds
+    their partial sums: the same points as every row added on the page's own thread, on a record with spoiled
+    ballots; a record whose ballot does not read gives no sums (the coordinator then adds the rows itself)."""
+    sums = """async (b64) => {
+      const V = TinnhiemVerifier, bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const r = V.readRecord(bytes), hex = (p) => Array.from(p.toBytes(), (x) => x.toString(16).padStart(2, "0")).join("");
+      const show = (s) => s && s.alpha.map((a, j) => [hex(a), hex(s.beta[j])]);
+      const pooled = await V.poolRunner({ workers: 2 })(r), here = await V.runBallotsHere(r);
+      const J = r.manifest.subjects.length;
+      const tally = r.tally === null ? null : r.tally.rows.slice(0, J).map((ct) => [ct.alpha, ct.beta]);
+      return { pooled: show(pooled.sums), here: show(here.sums), tally, spoiled: r.spoiled.length };
+    }"""
+    honest = page.evaluate(sums, base64.b64encode(CASES["ok-base"]["text"].encode("latin-1")).decode())
+    assert honest["spoiled"] > 0 and honest["pooled"] is not None
+    assert honest["pooled"] == honest["here"] == honest["tally"]
+    broken = page.evaluate(sums, base64.b64encode(CASES["enc-identity-alpha"]["text"].encode("latin-1")).decode())
+    assert broken["pooled"] is None and broken["here"] is None

@@ -300,6 +300,26 @@ def test_a_valid_record_with_hostile_names_shows_them_as_text(browser: Browser, 
     page.close()
 
 
+def test_the_workers_start_with_the_page_before_any_record(browser: Browser, saved_page: Path,
+                                                          tmp_path: Path) -> None:
+    """The page starts its Web Workers (one per core) when it loads, and they load the WASM then: a check finds them
+    ready, none is started or stopped by it."""
+    page = browser.new_page(viewport=PHONE)
+    page.goto(saved_page.as_uri())
+    count = page.evaluate("TinnhiemVerifier.workerCount()")
+    for _ in range(100):
+        if len(page.workers) == count:
+            break
+        page.wait_for_timeout(50)
+    assert len(page.workers) == count
+    started = list(page.workers)
+    page.set_input_files("#record-file", str(_write(tmp_path, "ok-base")))
+    page.get_by_role("button", name="Kiểm tra toàn bộ hồ sơ").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-check", "valid", timeout=120_000)
+    assert list(page.workers) == started
+    page.close()
+
+
 def test_without_web_workers_the_page_checks_on_its_own_thread(browser: Browser, saved_page: Path,
                                                                  tmp_path: Path) -> None:
     page = browser.new_page(viewport=PHONE)

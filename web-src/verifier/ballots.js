@@ -29,8 +29,23 @@ function readRows(rows) {
   return out;
 }
 
-// kind "cast": a ballot of `ballots`; "spoiled": an entry of `spoiled` ({ballot, values, nonces}).
-export function ballotFacts(ctx, entry, kind) {
+// The homomorphic tally's part of the ballots one thread checked (§8): for each subject j, the sums of the cast
+// ballots' αⱼ and βⱼ, added from the points already decoded for the proofs, so that the coordinator only adds a few
+// partial sums. `ok` turns false once a cast ballot does not read or lacks the round's rows: then the coordinator
+// adds the rows itself (checks before the tally fail on such a record anyway).
+export function rowSums(subjects) {
+  return { ok: true, alpha: new Array(subjects).fill(ZERO), beta: new Array(subjects).fill(ZERO) };
+}
+function addRows(sums, rows) {
+  if (rows === null || rows.length !== sums.alpha.length) { sums.ok = false; return; }
+  rows.forEach((r, j) => { sums.alpha[j] = sums.alpha[j].add(r.alpha); sums.beta[j] = sums.beta[j].add(r.beta); });
+}
+// The sums as bytes (to leave a worker): [[α₀, β₀], …], or null when not `ok`.
+export const sumsBytes = (sums) => (sums.ok ? sums.alpha.map((a, j) => [a.toBytes(), sums.beta[j].toBytes()]) : null);
+
+// kind "cast": a ballot of `ballots`; "spoiled": an entry of `spoiled` ({ballot, values, nonces}). `sums` (cast
+// ballots only, optional): rowSums to add this ballot's rows to.
+export function ballotFacts(ctx, entry, kind, sums = null) {
   const b = kind === "cast" ? entry : entry.ballot;
   const facts = { encoding: true, code: true, fail: null, row: 0, opens: true };
   const rows = readRows(b.rows);
@@ -44,6 +59,9 @@ export function ballotFacts(ctx, entry, kind) {
     if (nonces.includes(null)) facts.encoding = false;
   }
   if (rows === null) facts.encoding = false;
+  if (sums !== null) {
+    if (facts.encoding) addRows(sums, rows); else sums.ok = false;
+  }
   if (!facts.encoding) return facts;
   facts.code = hex(ballotDigest(b.election, b.nonce, b.rows)) === b.code;
   const t = ctx.values.length;

@@ -9,7 +9,7 @@ import { ZERO, ORDER, equalLogsHold, knowledgeHolds, mod, mulG, mulP, readPoint,
 import { BadText, JsonFloat, ReadFailed, holdsLoneSurrogate, readJson } from "./strict-json.js";
 import { firstFault, schemaFaults } from "./schema.js";
 import recordSchema from "../../docs/schema/record.schema.json";
-import { ballotContext, ballotFacts } from "./ballots.js";
+import { ballotContext, ballotFacts, rowSums } from "./ballots.js";
 
 // §12: every check, in the order the verifier runs them (crypto/verify.CHECKS).
 export const CHECKS = [
@@ -43,14 +43,15 @@ export class Failed extends Error {
 }
 const fail = (check, params) => { throw new Failed(check, params); };
 
-// In-process ballots (tests, a worker-less browser): the same facts, one after the other.
+// In-process ballots (tests, a worker-less browser): the same facts, one after the other, and the sums of the cast
+// ballots' rows (null if one does not read).
 export async function runBallotsHere(record, onDone = () => {}) {
   await ready();
   const ctx = ballotContext(record);
-  const cast = [], spoiled = [];
-  for (const b of record.ballots) { cast.push(ballotFacts(ctx, b, "cast")); onDone(1); }
+  const cast = [], spoiled = [], sums = rowSums(ctx.subjects);
+  for (const b of record.ballots) { cast.push(ballotFacts(ctx, b, "cast", sums)); onDone(1); }
   for (const s of record.spoiled) { spoiled.push(ballotFacts(ctx, s, "spoiled")); onDone(1); }
-  return { cast, spoiled };
+  return { cast, spoiled, sums: sums.ok ? sums : null };
 }
 
 // The E the hall showed (phone, projector, minutes) as typed: 64 hex digits, either case, spaces and hyphens
@@ -266,6 +267,12 @@ function checkReceipts(r, receipts) {
   });
 }
 
+// Each member's Lagrange weight at 0 for one set of decrypting members, computed once per set (memo).
+function lagrangeWeights(members, memo) {
+  const key = members.join(",");
+  if (!memo.has(key)) memo.set(key, new Map(members.map((m) => [m, lagrange(m, members)])));
+  return memo.get(key);
+}
 function lagrange(member, members) {
   let num = 1n, den = 1n;
   for (const o of members) {
@@ -279,20 +286,27 @@ function inverse(a) { // a^(ℓ−2) mod ℓ
   return result;
 }
 
-function checkTally(r) {
+// The encrypted sum of each subject's rows: from the ballot threads' partial sums when they gave them, else added
+// here.
+function encryptedSums(r, facts) {
+  if (facts.sums) return facts.sums.alpha.map((alpha, j) => ({ alpha, beta: facts.sums.beta[j] }));
+  return r.manifest.subjects.map((_, j) => r.ballots.reduce(
+    (acc, b) => ({ alpha: acc.alpha.add(readPoint(b.rows[j].alpha)), beta: acc.beta.add(readPoint(b.rows[j].beta)) }),
+    { alpha: ZERO, beta: ZERO }));
+}
+
+function checkTally(r, facts) {
   const n = r.ballots.length;
   if (r.state !== "tallied" || r.tally === null || r.decryption === null) fail("complete", { state: r.state });
   if (r.tally.ballots !== n) fail("ballot-count", { stated: r.tally.ballots, actual: n });
   const J = r.manifest.subjects.length;
-  const sums = r.manifest.subjects.map((_, j) => r.ballots.reduce(
-    (acc, b) => ({ alpha: acc.alpha.add(readPoint(b.rows[j].alpha)), beta: acc.beta.add(readPoint(b.rows[j].beta)) }),
-    { alpha: ZERO, beta: ZERO }));
+  const sums = encryptedSums(r, facts);
   if (r.tally.rows.length !== J || r.decryption.length !== J) {
     fail("tally-sum", { row: Math.min(r.tally.rows.length, r.decryption.length, J) + 1 });
   }
   const values = manifestValues(r.manifest);
   const base = BigInt(r.manifest.max_ballots + 1), L = r.manifest.levels.length;
-  const keys = new Map();
+  const keys = new Map(), weights = new Map();
   let members = [];
   const counts = [], empty = [];
   for (let j = 0; j < J; j++) {
@@ -313,7 +327,8 @@ function checkTally(r) {
     }
     const total = BigInt(result.total);
     let acc = ZERO;
-    for (const s of result.shares) acc = acc.add(mulP(lagrange(s.member, members), readPoint(s.M, true)));
+    const lambda = lagrangeWeights(members, weights);
+    for (const s of result.shares) acc = acc.add(mulP(lambda.get(s.member), readPoint(s.M, true)));
     if (total > BigInt(n) * values[values.length - 1] || !ct.beta.subtract(acc).equals(mulG(total))) fail("plaintext", { row: j + 1 });
     let rest = total;
     const digits = [];
@@ -350,7 +365,7 @@ export async function verifyRecordBytes(bytes, { runBallots = runBallotsHere, re
     checkClosing(r);
     const findings = checkReceipts(r, receipts);
     progress("tally");
-    const tally = checkTally(r);
+    const tally = checkTally(r, facts);
     return { valid: true, record: r, ballots: r.ballots.length, spoiled: r.spoiled.length, subjects: r.manifest.subjects,
              levels: r.manifest.levels, ...tally, receipts: findings, election: expected };
   } catch (e) {

@@ -8,6 +8,7 @@
   const $ = (id) => document.getElementById(id);
   const messages = JSON.parse($("check-messages").textContent);
   const english = document.documentElement.lang === "en";
+  V.startWorkers();  // the Web Workers start now and load the WASM, so that a check finds them ready
 
   // What each check of §12 establishes, in plain words (the names are those of `tinnhiem verify`).
   const PLAIN = {
