@@ -207,8 +207,12 @@ def test_the_committee_walks_the_audit_on_the_web(tmp_path: Path) -> None:
     assert 200 == a.post(f"/committee/r/{CODE}/audit/start", data={"risk_limit": "5", "seed": SEED,
                                                                   "csrf": a.headers["X-CSRF-Token"]}).status_code
     page = a.get(f"/committee/r/{CODE}/audit").text
-    sheets = sorted({int(s) for s in re.findall(rf'/committee/r/{CODE}/audit/(\d+)"', page)})
+    forms = re.findall(rf'/committee/r/{CODE}/audit/(\d+)"', page)
+    drawn = audit.view(SqlUnitOfWork(database), CODE)
+    assert drawn is not None
+    sheets = sorted({d.sheet.id or 0 for d in drawn.draws})
     assert "máy «" not in page and len(sheets) > 3  # blind: nothing of the machine's reading before two agree
+    assert [str(drawn.draws[0].sheet.id)] == forms  # one sheet at a time: the first drawn, the others below it
     for who in (a, b):  # the first sheets through the page, the rest as the same service call
         for sheet in sheets[:3]:
             data = {f"row-{i}": str(v) for i, v in enumerate(paper[sheet - 1])}

@@ -214,4 +214,4 @@ async def audit_read(request: Request, code: str, sheet: int, member: Member) ->
             raise InvalidInput("audit-reading", field=f"row-{n}", sheet=sheet, rows=n + 1)
         rows.append(value)
     audit.enter(_hall(request).uow(), code, sheet, rows, void=form.get("void") == "1", member=member)
-    return RedirectResponse(f"/committee/r/{code}/audit#rut-1", status_code=303)
+    return RedirectResponse(f"/committee/r/{code}/audit#doc", status_code=303)  # the next sheet to read
