@@ -14,6 +14,7 @@ from rich.markup import escape
 from tinnhiem.cli.i18n import t
 from tinnhiem.domain.audit import percent_text
 from tinnhiem.paper.audit_file import CHECK_WORDS, AuditCheck, Finding, check
+from tinnhiem.reports.content import grouped
 
 MAX_BYTES = 200_000_000  # far above any stack (≈ 300 bytes a sheet); refused before reading
 
@@ -45,7 +46,7 @@ def _summary(data: dict[str, Any], console: Console) -> None:
                            code=round_.get("code", ""), limit=percent_text(Fraction(data["risk_limit"])),
                            seed=data["seed"], sheets=len(data["stack"]), base=round_["base"])), highlight=False)
     console.print(escape(t("Mã chồng phiếu: {stack} — phải đúng mã bạn đã thấy trên trang trước khi bắt đầu.",
-                           stack=data["stack_hash"])), highlight=False)
+                           stack=grouped(str(data["stack_hash"])))), highlight=False)
 
 
 def show_audit_check(path: Path, console: Console) -> bool:

@@ -492,13 +492,14 @@ def paper_audit_command(
     """A risk-limiting audit of the paper count."""
     from tinnhiem.cli.paper import read_audit, show_audit
     from tinnhiem.paper import audit
+    from tinnhiem.reports.content import grouped
 
     uow = _uow()
     view = audit.view(uow, code)
     if view is None or risk_limit or seed:
         seen = stack or audit.counted_stack_hash(uow, code)
         view = audit.start(uow, code, risk_limit, seed, member=member, seen_stack=seen)
-        out.print(t("Mã chồng phiếu đã kiểm (SHA-256): {stack}", stack=seen))
+        out.print(t("Mã chồng phiếu đã kiểm (SHA-256): {stack}", stack=grouped("".join(seen.split()))))
     if read:
         view = read_audit(uow, code, member, out)
     show_audit(view, out)

@@ -185,6 +185,7 @@ LEVEL_NAMES = {"cao": "Tín nhiệm cao", "tin_nhiem": "Tín nhiệm", "thap": "
 def audit_page(request: Request, code: str, staff: StaffOf) -> HTMLResponse:
     """The risk-limiting audit: its start (limit, seed), the sheets to pull, each member's reading, the verdict."""
     from tinnhiem.domain.audit import percent_text
+    from tinnhiem.reports.content import grouped
 
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
@@ -192,7 +193,7 @@ def audit_page(request: Request, code: str, staff: StaffOf) -> HTMLResponse:
     stack = audit.counted_stack_hash(hall.uow(), code)
     return hall.page(request, "paper_audit.html", round=round_, code=code, view=view, staff=staff, stack=stack,
                      member=staff.member_of(code), outcome=audit.outcome_words(view) if view else "",
-                     percent=percent_text, lines=audit.LINE_WORDS, level_names=LEVEL_NAMES,
+                     shown_stack=grouped(stack), percent=percent_text, lines=audit.LINE_WORDS, level_names=LEVEL_NAMES,
                      words=lambda value: audit.row_words(round_, value))
 
 
