@@ -139,7 +139,8 @@ def test_the_command_line_checks_a_file(uow: SqlUnitOfWork, tmp_path: Path, monk
     assert "✓ draws — The sheets drawn follow the seed" in out.output
 
 
-def test_a_start_is_refused_when_the_stack_changed_since_the_member_looked(uow: SqlUnitOfWork) -> None:
+def test_a_start_is_refused_when_the_stack_changed_since_the_member_looked(uow: SqlUnitOfWork,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     machine, _ = _stack(180, 180)
     _load(uow, machine)
     seen = audit.counted_stack_hash(uow, CODE)
@@ -148,6 +149,11 @@ def test_a_start_is_refused_when_the_stack_changed_since_the_member_looked(uow: 
     with pytest.raises(InvalidInput) as refused:
         audit.start(uow, CODE, "5", SEED, member=A, seen_stack=seen)
     assert refused.value.code == "audit-stack-changed" and refused.value.field == "seen_stack"
+    monkeypatch.setattr("tinnhiem.cli.main._uow", lambda: uow)
+    monkeypatch.setenv("TINNHIEM_LANG", "vi")
+    out = CliRunner().invoke(app, ["paper", "audit", CODE, "--risk-limit", "5", "--seed", SEED, "--member", A,
+                                   "--stack", grouped(seen)])
+    assert out.exit_code == 1 and "Chồng phiếu đã kiểm đã thay đổi" in " ".join(out.output.split())
     assert audit.view(uow, CODE) is None  # nothing started
     now = audit.counted_stack_hash(uow, CODE)
     assert now != seen
@@ -155,6 +161,8 @@ def test_a_start_is_refused_when_the_stack_changed_since_the_member_looked(uow: 
     with uow:
         logged = uow.session.scalars(select(AuditRow.detail).where(AuditRow.action == "paper-audit-started")).one()
     assert logged["stack"] == now
+    view = audit.view(uow, CODE)
+    assert view is not None and view.stack_hash == now
 
 
 def _change_the_stack(uow: SqlUnitOfWork) -> None:

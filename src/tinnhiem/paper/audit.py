@@ -88,6 +88,7 @@ class AuditView:
     read: int  # draws read and agreed, from the first without a gap
     claims: tuple[rla.Assertion, ...]
     verdict: rla.Verdict
+    stack_hash: str  # of the counted stack the draws are made from (``audit_file.stack_hash``)
 
     def found(self) -> dict[str, int]:
         """Discrepancy classes over the draws read, every outcome together."""
@@ -174,7 +175,8 @@ def _view(uow: UnitOfWork, code: str, stored: StoredAudit, counted: _Counted) ->
     votes = audit_file.overstatements(kind, counted.claims, [(counted.sheets[d.place - 1], d.agreed.rows, d.agreed.void)
                                                              for d in draws[:read] if d.agreed is not None])
     verdict = rla.verdict(counted.claims, alpha, votes, read)
-    return AuditView(counted.round, stored, alpha, counted.stack, tuple(draws), read, counted.claims, verdict)
+    return AuditView(counted.round, stored, alpha, counted.stack, tuple(draws), read, counted.claims, verdict,
+                     audit_file.stack_hash(counted.sheets))
 
 
 def start(uow: UnitOfWork, code: str, risk_limit: str, seed: str, *, member: str, seen_stack: str) -> AuditView:

@@ -190,7 +190,7 @@ def audit_page(request: Request, code: str, staff: StaffOf) -> HTMLResponse:
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
     view = audit.view(hall.uow(), code)
-    stack = audit.counted_stack_hash(hall.uow(), code)
+    stack = view.stack_hash if view is not None else audit.counted_stack_hash(hall.uow(), code)
     return hall.page(request, "paper_audit.html", round=round_, code=code, view=view, staff=staff, stack=stack,
                      member=staff.member_of(code), outcome=audit.outcome_words(view) if view else "",
                      shown_stack=grouped(stack), percent=percent_text, lines=audit.LINE_WORDS, level_names=LEVEL_NAMES,
