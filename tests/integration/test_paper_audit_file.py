@@ -109,6 +109,9 @@ def test_a_server_that_lies_is_caught_by_the_named_check(uow: SqlUnitOfWork) -> 
         assert found.first_failed == name, (lie.__name__, found)
         earlier = audit_file.CHECKS[:audit_file.CHECKS.index(name)]
         assert all(f.passed for f in found.findings if f.name in earlier), lie.__name__
+    seen = audit.counted_stack_hash(uow, CODE)
+    assert audit_file.check(data, grouped(seen)).ok  # the hash the member noted, as the page groups it
+    assert audit_file.check(data, "0" * 64).first_failed == "stack-hash"
     assert audit_file.check("not an object").first_failed == "format"
     assert audit_file.check({**data, "stack": "x"}).first_failed == "format"
 
@@ -131,6 +134,8 @@ def test_the_command_line_checks_a_file(uow: SqlUnitOfWork, tmp_path: Path, monk
     assert "cần kiểm phiếu bằng tay cho: Nguyễn Văn Ân" in out.output
     out = CliRunner().invoke(app, ["paper", "audit-check", str(lying)])
     assert out.exit_code == 1 and "✗ verdict" in out.output and "KHÔNG KHỚP" in out.output
+    out = CliRunner().invoke(app, ["paper", "audit-check", str(clean), "--stack", "e084 " + "0" * 60])
+    assert out.exit_code == 1 and "✗ stack-hash" in out.output and "khác mã bạn đã ghi" in " ".join(out.output.split())
     out = CliRunner().invoke(app, ["paper", "audit-check", str(broken)])
     assert out.exit_code == 1 and "✗ format" in out.output and "– verdict" in out.output
     monkeypatch.setenv("TINNHIEM_LANG", "en")

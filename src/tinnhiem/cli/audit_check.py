@@ -49,10 +49,11 @@ def _summary(data: dict[str, Any], console: Console) -> None:
                            stack=grouped(str(data["stack_hash"])))), highlight=False)
 
 
-def show_audit_check(path: Path, console: Console) -> bool:
-    """Print each check passed or failed; True when every check passed."""
+def show_audit_check(path: Path, console: Console, seen_stack: str | None = None) -> bool:
+    """Print each check passed or failed; True when every check passed. ``seen_stack``: the stack hash
+    the member noted on the page before the start."""
     data = read(path)
-    result: AuditCheck = check(data)
+    result: AuditCheck = check(data, seen_stack)
     if result.findings[0].passed and isinstance(data, dict):
         _summary(data, console)
     for finding in result.findings:

@@ -510,11 +510,13 @@ def paper_audit_command(
 def paper_audit_check_command(
     file: Path = typer.Argument(..., metavar="FILE", callback=existing, dir_okay=False,
                                 help=t("Tệp kiểm tra đối chiếu (tinnhiem-audit/1) tải từ trang kiểm tra đối chiếu.")),
+    stack: str = typer.Option("", "--stack", help=t("Mã chồng phiếu bạn đã ghi trên trang trước khi bắt đầu: "
+                                                    "chồng phiếu trong tệp phải có đúng mã này.")),
 ) -> None:
     """Recompute the paper audit from the downloaded file alone; exit 1 on any difference."""
     from tinnhiem.cli.audit_check import show_audit_check
 
-    if not show_audit_check(file, out):
+    if not show_audit_check(file, out, stack or None):
         raise typer.Exit(1)
 
 

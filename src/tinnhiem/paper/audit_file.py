@@ -349,7 +349,7 @@ def _parse(data: object) -> _Audit:
                   {k: tuple(v) for k, v in readings.items()})
 
 
-def _stack_hash(data: Mapping[str, Any], audit: _Audit) -> Finding:
+def _stack_hash(data: Mapping[str, Any], audit: _Audit, seen: str | None) -> Finding:
     places = [s.place for s in audit.stack]
     if places != list(range(1, len(places) + 1)):
         return Finding("stack-hash", False, N_("các tờ không đánh số thứ tự 1…{count} trong chồng"),
@@ -360,6 +360,9 @@ def _stack_hash(data: Mapping[str, Any], audit: _Audit) -> Finding:
     if found != data["stack_hash"]:
         return Finding("stack-hash", False, N_("tính lại được {found}, tệp ghi {given}"),
                        {"found": found, "given": data["stack_hash"]})
+    if seen is not None and "".join(seen.split()).lower() != found:
+        return Finding("stack-hash", False, N_("chồng phiếu trong tệp có mã {found}, khác mã bạn đã ghi {seen}"),
+                       {"found": found, "seen": seen})
     return Finding("stack-hash", True)
 
 
@@ -436,15 +439,16 @@ def _short(value: object) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
-def check(data: object) -> AuditCheck:
-    """Recompute the audit from the exported file alone; each check in ``CHECKS`` order."""
+def check(data: object, seen_stack: str | None = None) -> AuditCheck:
+    """Recompute the audit from the exported file alone; each check in ``CHECKS`` order. ``seen_stack``:
+    the stack hash the member noted before the start, which the file's stack must have."""
     try:
         audit = _parse(data)
     except Unreadable as exc:
         return AuditCheck((Finding("format", False, N_("không đọc được «{part}»"), {"part": str(exc)}),
                            *(Finding(name, None) for name in CHECKS[1:])))
     top: Mapping[str, Any] = data  # type: ignore[assignment]  # a dict: _parse said so
-    findings = [Finding("format", True), _stack_hash(top, audit), _stack_totals(top, audit), _draws(audit)]
+    findings = [Finding("format", True), _stack_hash(top, audit, seen_stack), _stack_totals(top, audit), _draws(audit)]
     if findings[-1].passed:
         steps: tuple[tuple[str, Callable[[_Recomputed], dict[str, Any]]], ...] = (
             ("discrepancies", lambda r: discrepancies_json(r.read, r.drawn, r.verdict)),
