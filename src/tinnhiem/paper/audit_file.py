@@ -113,9 +113,14 @@ def claims(kind: VoteKind, base: int, electronic: Sequence[int], sheets: Sequenc
            ) -> tuple[rla.Assertion, ...]:
     """The outcomes to confirm: each subject's count of the line's level (the stack's plus ``electronic``)
     against each line of the rule set."""
-    index = LEVELS[kind].index(counted_level(kind))
-    paper = [sum(low(s, subject, index) for s in sheets) for subject in range(len(electronic))]
-    rows = [sum(any(s == subject for s, _ in sheet.rows) for sheet in sheets) for subject in range(len(electronic))]
+    level = str(LEVELS[kind].index(counted_level(kind)))
+    paper, rows = [0] * len(electronic), [0] * len(electronic)
+    for sheet in sheets:  # one pass: a sheet counts once for each subject it holds a row of, and is low on
+        for subject in {s for s, _ in sheet.rows if 0 <= s < len(electronic)}:
+            rows[subject] += 1
+        if not sheet.void:
+            for subject in {s for s, v in sheet.rows if v == level and 0 <= s < len(electronic)}:
+                paper[subject] += 1
     return rla.assertions(lines(kind), base, [p + e for p, e in zip(paper, electronic, strict=True)],
                           electronic, max(len(sheets), 1), rows)
 
@@ -292,10 +297,9 @@ class _Audit:
     readings: Mapping[int, tuple[tuple[str, tuple[str, ...], bool], ...]]  # sheet number → (member, rows, void)
 
 
-def _sheet(raw: object, n: int, subjects: int, levels: int) -> StackSheet:
+def _sheet(raw: object, n: int, subjects: int, allowed: frozenset[str]) -> StackSheet:
     where = f"stack[{n}]"
     item = _dict(raw, where)
-    allowed = {EMPTY, MULTIPLE, *(str(i) for i in range(levels))}
     rows = []
     for r in _list(item.get("rows"), where + ".rows"):
         pair = _list(r, where + ".rows")
@@ -331,8 +335,8 @@ def _parse(data: object) -> _Audit:
     electronic = tuple(_int(n, "electronic") for n in _list(top.get("electronic"), "electronic"))
     if len(electronic) != len(names) or base <= 0:
         raise Unreadable("electronic")
-    levels = len(LEVELS[kind])
-    stack = tuple(_sheet(s, n, len(names), levels) for n, s in enumerate(_list(top.get("stack"), "stack")))
+    allowed = frozenset({EMPTY, MULTIPLE, *(str(i) for i in range(len(LEVELS[kind])))})
+    stack = tuple(_sheet(s, n, len(names), allowed) for n, s in enumerate(_list(top.get("stack"), "stack")))
     _str(top.get("stack_hash"), "stack_hash")
     _list(top.get("paper_totals"), "paper_totals")
     draws = tuple((_int(d.get("index"), "draws"), _int(d.get("place"), "draws"), _int(d.get("number"), "draws"))
