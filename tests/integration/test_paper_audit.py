@@ -82,7 +82,7 @@ def _read_all(uow: SqlUnitOfWork, paper: list[list[int]]) -> audit.AuditView:
 def test_a_right_count_is_confirmed_and_the_draw_follows_the_seed(uow: SqlUnitOfWork) -> None:
     machine, paper = _stack(180, 180)
     _load(uow, machine)
-    view = audit.start(uow, CODE, "5", SEED, member=A)
+    view = audit.start(uow, CODE, "5", SEED, member=A, seen_stack=audit.counted_stack_hash(uow, CODE))
     places = [int(hashlib.sha256(f"{SEED},{i}".encode()).hexdigest(), 16) % 300 + 1 for i in range(1, 49)]
     assert [d.place for d in view.draws] == places  # anyone can redo the draw
     assert [d.sheet.source_page + 1 for d in view.draws] == places  # place k: the k-th counted sheet
@@ -98,7 +98,7 @@ def test_a_reader_that_changed_a_band_sends_the_leader_to_a_hand_count(uow: SqlU
     """Subject 0 has 140 low papers (band 1); the machine counted 156 (band 2)."""
     machine, paper = _stack(140, 156)
     round_ = _load(uow, machine)
-    audit.start(uow, CODE, "5", SEED, member=A)
+    audit.start(uow, CODE, "5", SEED, member=A, seen_stack=audit.counted_stack_hash(uow, CODE))
     view = _read_all(uow, paper)
     assert view.verdict.hand_count == (0,) and not view.verdict.open
     assert view.found().get("o2", 0) >= 1
@@ -123,9 +123,9 @@ def test_nothing_changes_once_the_draw_is_known(uow: SqlUnitOfWork) -> None:
     one member reading twice, a reading by someone off the committee, a sheet not drawn."""
     machine, paper = _stack(180, 180)
     _load(uow, machine)
-    view = audit.start(uow, CODE, "5 %", SEED, member=A)
+    view = audit.start(uow, CODE, "5 %", SEED, member=A, seen_stack=audit.counted_stack_hash(uow, CODE))
     first = view.draws[0].sheet
-    for attempt in (lambda: audit.start(uow, CODE, "5", "9" * 20, member=B),
+    for attempt in (lambda: audit.start(uow, CODE, "5", "9" * 20, member=B, seen_stack=audit.counted_stack_hash(uow, CODE)),
                     lambda: counting.decide_row(uow, CODE, first.id or 0, 0, 0, member=A),
                     lambda: counting.decide_sheet(uow, CODE, first.id or 0, void=True, member=A),
                     lambda: counting.withdraw_sheet(uow, CODE, first.id or 0, reason="x", member=A)):
@@ -157,7 +157,8 @@ def test_bad_limits_and_seeds_write_nothing(uow: SqlUnitOfWork) -> None:
     for limit, seed, code in (("0", SEED, "audit-risk-limit"), ("5", "123456", "audit-seed"),
                               ("5", SEED, "not-a-committee-member")):
         with pytest.raises(InvalidInput) as refused:
-            audit.start(uow, CODE, limit, seed, member=A if code != "not-a-committee-member" else "X")
+            audit.start(uow, CODE, limit, seed, member=A if code != "not-a-committee-member" else "X",
+                        seen_stack=audit.counted_stack_hash(uow, CODE))
         assert refused.value.code == code
     assert audit.view(uow, CODE) is None
 
@@ -202,10 +203,10 @@ def test_the_committee_walks_the_audit_on_the_web(tmp_path: Path) -> None:
     _load(SqlUnitOfWork(database), machine)
     a, b = signed_member(client, CODE, A, "kiem"), signed_member(client, CODE, B, "phieu")
     assert 403 == client.post(f"/committee/r/{CODE}/audit/start", data={"risk_limit": "5", "seed": SEED}).status_code
-    assert 422 == a.post(f"/committee/r/{CODE}/audit/start", data={"risk_limit": "5", "seed": "123",
-                                                                  "csrf": a.headers["X-CSRF-Token"]}).status_code
-    assert 200 == a.post(f"/committee/r/{CODE}/audit/start", data={"risk_limit": "5", "seed": SEED,
-                                                                  "csrf": a.headers["X-CSRF-Token"]}).status_code
+    stack = re.findall(r'name="seen_stack" value="([0-9a-f]{64})"', a.get(f"/committee/r/{CODE}/audit").text)[0]
+    for seed, status in (("123", 422), (SEED, 200)):
+        assert status == a.post(f"/committee/r/{CODE}/audit/start", data={
+            "risk_limit": "5", "seed": seed, "seen_stack": stack, "csrf": a.headers["X-CSRF-Token"]}).status_code
     page = a.get(f"/committee/r/{CODE}/audit").text
     forms = re.findall(rf'/committee/r/{CODE}/audit/(\d+)"', page)
     drawn = audit.view(SqlUnitOfWork(database), CODE)

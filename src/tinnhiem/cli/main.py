@@ -486,18 +486,38 @@ def paper_audit_command(
     seed: str = typer.Option("", help=t("Số ngẫu nhiên: ít nhất 20 chữ số từ xúc xắc gieo công khai; chỉ "
                                         "khi bắt đầu.")),
     read: bool = typer.Option(False, "--read", help=t("Nhập những gì đọc được trên các tờ đã rút.")),
+    stack: str = typer.Option("", "--stack", help=t("Mã chồng phiếu đã kiểm (SHA-256) bạn đã xem; chỉ khi bắt "
+                                                    "đầu. Bỏ trống: chồng phiếu như hiện nay (mã được in ra).")),
 ) -> None:
     """A risk-limiting audit of the paper count."""
     from tinnhiem.cli.paper import read_audit, show_audit
     from tinnhiem.paper import audit
+    from tinnhiem.reports.content import grouped
 
     uow = _uow()
     view = audit.view(uow, code)
     if view is None or risk_limit or seed:
-        view = audit.start(uow, code, risk_limit, seed, member=member)
+        seen = stack or audit.counted_stack_hash(uow, code)
+        view = audit.start(uow, code, risk_limit, seed, member=member, seen_stack=seen)
+        out.print(t("Mã chồng phiếu đã kiểm (SHA-256): {stack}", stack=grouped("".join(seen.split()))))
     if read:
         view = read_audit(uow, code, member, out)
     show_audit(view, out)
+
+
+@paper_app.command("audit-check", help=t("Tự kiểm tra tệp kiểm tra đối chiếu tải từ máy chủ: tính lại mọi thứ "
+                                         "từ chính tệp đó."))
+def paper_audit_check_command(
+    file: Path = typer.Argument(..., metavar="FILE", callback=existing, dir_okay=False,
+                                help=t("Tệp kiểm tra đối chiếu (tinnhiem-audit/1) tải từ trang kiểm tra đối chiếu.")),
+    stack: str = typer.Option("", "--stack", help=t("Mã chồng phiếu bạn đã ghi trên trang trước khi bắt đầu: "
+                                                    "chồng phiếu trong tệp phải có đúng mã này.")),
+) -> None:
+    """Recompute the paper audit from the downloaded file alone; exit 1 on any difference."""
+    from tinnhiem.cli.audit_check import show_audit_check
+
+    if not show_audit_check(file, out, stack or None):
+        raise typer.Exit(1)
 
 
 @app.command("checkin", help=t("Ghi nhận đại biểu có mặt và hình thức bỏ phiếu (chỉ một)."))

@@ -115,6 +115,8 @@ MESSAGES: Mapping[str, str] = {
     "audit-before-count": N_("Chỉ kiểm tra đối chiếu sau khi đã kiểm phiếu giấy (tinnhiem paper count)."),
     "audit-count-stale": N_("Các tờ phiếu đã thay đổi sau khi kiểm: hãy kiểm phiếu giấy lại rồi mới kiểm tra đối "
                             "chiếu."),
+    "audit-stack-changed": N_("Chồng phiếu đã kiểm đã thay đổi sau khi bạn xem (mã bạn thấy «{seen}», mã hiện nay "
+                              "«{stack}»): hãy tải lại trang, xem lại mã chồng phiếu rồi mới bắt đầu."),
     "audit-frozen": N_("Đang kiểm tra đối chiếu: các tờ phiếu và quyết định đã chốt, không thay đổi được nữa."),
     "audit-not-drawn": N_("Tờ {sheet} không nằm trong các tờ được rút để kiểm tra."),
     "audit-reading": N_("Cách đọc tờ {sheet} không đúng: cần {rows} dòng, mỗi dòng là một mức, «trống» hoặc "

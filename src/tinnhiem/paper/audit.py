@@ -13,29 +13,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any
 
 from tinnhiem.domain import audit as rla
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.domain.model import LEVEL_LABELS, Level, Round, Totals, VoteKind
+from tinnhiem.domain.model import LEVEL_LABELS, Level, Round, Totals
 from tinnhiem.domain.staff import committee_member
 from tinnhiem.domain.tally import tally_channels
-from tinnhiem.paper.counting import counted_sheets, paper_figures, sheet_totals
-from tinnhiem.paper.forms import layouts_for
+from tinnhiem.paper import audit_file
+from tinnhiem.paper.audit_file import EMPTY, LINE_WORDS, MULTIPLE, RowDifference, StackSheet
+from tinnhiem.paper.counting import as_ballot, counted_sheets, paper_figures, sheet_totals
+from tinnhiem.paper.forms import Forms, layouts_for
 from tinnhiem.reports.content import PaperFigures
 from tinnhiem.services.ports import AuditReading, StoredAudit, StoredSheet, UnitOfWork
 
-EMPTY, MULTIPLE = "empty", "multiple"
-LINE_WORDS = {"half": "quá nửa", "two-thirds": "từ hai phần ba", "no-confidence": "quá nửa không tín nhiệm"}
+__all__ = ["EMPTY", "LINE_WORDS", "MULTIPLE", "RowDifference"]
 
 
 def counted_level(round_: Round) -> Level:
     """The level whose count the rule set's lines are drawn on."""
-    return Level.NO_CONFIDENCE if round_.kind is VoteKind.NO_CONFIDENCE else Level.LOW
+    return audit_file.counted_level(round_.kind)
 
 
 def lines(round_: Round) -> tuple[rla.Line, ...]:
     """The outcomes to confirm for each subject: its band's two lines, or the no-confidence line."""
-    return (rla.NO_CONFIDENCE,) if round_.kind is VoteKind.NO_CONFIDENCE else (rla.HALF, rla.TWO_THIRDS)
+    return audit_file.lines(round_.kind)
 
 
 def row_words(round_: Round, value: str | None) -> str:
@@ -55,17 +57,6 @@ def machine_rows(sheet: StoredSheet) -> tuple[str, ...]:
     """What was counted for each row of a sheet, in the readings' words."""
     return tuple(str(r.level) if r.state == "marked" and r.level is not None else r.state or EMPTY
                  for r in sheet.rows)
-
-
-@dataclass(frozen=True, slots=True)
-class RowDifference:
-    """A row whose paper reading differs from what was counted, and the class of each outcome it moves."""
-
-    row: int
-    subject: int
-    machine: str
-    people: str
-    classes: tuple[tuple[str, str], ...]  # (line, o2 / u2 …) for the outcomes it moves
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +88,7 @@ class AuditView:
     read: int  # draws read and agreed, from the first without a gap
     claims: tuple[rla.Assertion, ...]
     verdict: rla.Verdict
+    stack_hash: str  # of the counted stack the draws are made from (``audit_file.stack_hash``)
 
     def found(self) -> dict[str, int]:
         """Discrepancy classes over the draws read, every outcome together."""
@@ -111,7 +103,26 @@ class AuditView:
 class _Counted:
     round: Round
     stack: tuple[StoredSheet, ...]
+    sheets: tuple[StackSheet, ...]  # the same, as the audit file and its hash hold them
+    paper: tuple[Totals, ...]  # the paper channel as counted
+    electronic: tuple[int, ...]  # each subject's electronic count of the line's level
+    base: int
     claims: tuple[rla.Assertion, ...]
+
+
+def stack_sheets(round_: Round, forms: Forms, stack: Sequence[StoredSheet]) -> tuple[StackSheet, ...]:
+    """The counted sheets as the audit draws from them: number, place (scan order), file, page, void,
+    what was counted per row (a void sheet without rows: the subjects it counted as invalid for)."""
+    out = []
+    for place, sheet in enumerate(stack, start=1):
+        void_for: tuple[int, ...] = ()
+        if sheet.void and not sheet.rows:
+            ballot = as_ballot(round_, forms, sheet)
+            void_for = () if ballot is None else ballot.subjects
+        out.append(StackSheet(sheet.id or 0, place, sheet.source, sheet.source_page + 1, bool(sheet.void),
+                              tuple((r.subject, v) for r, v in zip(sheet.rows, machine_rows(sheet), strict=True)),
+                              void_for))
+    return tuple(out)
 
 
 def _counted(uow: UnitOfWork, code: str) -> _Counted:
@@ -121,52 +132,33 @@ def _counted(uow: UnitOfWork, code: str) -> _Counted:
     channels = uow.rounds.channel_totals(code)
     if "paper" not in channels:
         raise InvalidInput("audit-before-count", field="round")
+    forms = layouts_for(round_, code)
     stack = tuple(counted_sheets(uow.paper.sheets(code)))
-    if tuple(sheet_totals(round_, layouts_for(round_, code), stack)) != tuple(channels["paper"]):
+    paper = tuple(channels["paper"])
+    if tuple(sheet_totals(round_, forms, stack)) != paper:
         raise InvalidInput("audit-count-stale", field="round")
     result = tally_channels(round_, channels)
     level = counted_level(round_)
-    index = round_.levels.index(level)
-    paper = [sum(_low(s, subject, index) for s in stack) for subject in range(len(round_.subjects))]
     electronic: Sequence[Totals] = channels.get("electronic", ())
-    fixed = [t.counts[level] for t in electronic] or [0] * len(round_.subjects)
-    rows = [sum(any(r.subject == subject for r in s.rows) for s in stack) for subject in range(len(round_.subjects))]
-    claims = rla.assertions(lines(round_), result.base, [p + e for p, e in zip(paper, fixed, strict=True)],
-                            fixed, max(len(stack), 1), rows)
-    return _Counted(round_, stack, claims)
+    fixed = tuple(t.counts[level] for t in electronic) or (0,) * len(round_.subjects)
+    sheets = stack_sheets(round_, forms, stack)
+    claims = audit_file.claims(round_.kind, result.base, fixed, sheets)
+    return _Counted(round_, stack, sheets, paper, fixed, result.base, claims)
 
 
-def _low(sheet: StoredSheet, subject: int, index: int) -> bool:
-    return not sheet.void and any(r.subject == subject and r.state == "marked" and r.level == index
-                                  for r in sheet.rows)
-
-
-def _people_low(sheet: StoredSheet, reading: AuditReading, subject: int, index: int) -> bool:
-    if reading.void:
-        return False
-    return any(r.subject == subject and value == str(index) for r, value in zip(sheet.rows, reading.rows, strict=True))
-
-
-def _differences(round_: Round, sheet: StoredSheet, reading: AuditReading,
-                 claims: Sequence[rla.Assertion]) -> tuple[RowDifference, ...]:
-    counted = ("void",) * len(sheet.rows) if sheet.void else machine_rows(sheet)
-    seen = ("void",) * len(sheet.rows) if reading.void else reading.rows
-    index = round_.levels.index(counted_level(round_))
-    out = []
-    for row, machine, people in zip(sheet.rows, counted, seen, strict=True):
-        if machine == people:
-            continue
-        classes = tuple(
-            (c.line.name, name) for c in claims if c.subject == row.subject and not c.certain
-            and (name := rla.classify(c.votes(machine == str(index), people == str(index)))) is not None)
-        out.append(RowDifference(row.row, row.subject, machine, people, classes))
-    if sheet.void != reading.void and not sheet.rows:
-        out.append(RowDifference(-1, -1, "void" if sheet.void else "", "void" if reading.void else "", ()))
-    return tuple(out)
+def counted_stack_hash(uow: UnitOfWork, code: str) -> str:
+    """The hash of the counted stack the audit draws from ("" before the paper count)."""
+    with uow:
+        if "paper" not in uow.rounds.channel_totals(code):
+            return ""
+        round_ = uow.rounds.get(code)
+        stack = counted_sheets(uow.paper.sheets(code))
+        return audit_file.stack_hash(stack_sheets(round_, layouts_for(round_, code), stack))
 
 
 def _view(uow: UnitOfWork, code: str, stored: StoredAudit, counted: _Counted) -> AuditView:
     alpha = Fraction(stored.risk_limit)
+    kind = counted.round.kind
     readings: dict[int, list[AuditReading]] = {}
     for r in uow.paper.audit_readings(code):
         readings.setdefault(r.sheet_id, []).append(r)
@@ -175,22 +167,23 @@ def _view(uow: UnitOfWork, code: str, stored: StoredAudit, counted: _Counted) ->
         sheet = counted.stack[place - 1]
         own = tuple(readings.get(sheet.id or 0, ()))
         agreed = own[0] if len(own) >= 2 and len({(r.rows, r.void) for r in own}) == 1 else None
-        differences = () if agreed is None else _differences(counted.round, sheet, agreed, counted.claims)
+        differences = () if agreed is None else audit_file.differences(
+            kind, counted.sheets[place - 1], agreed.rows, agreed.void, counted.claims)
         draws.append(Draw(index, place, sheet, own, agreed, differences))
         gap = gap or agreed is None
         read += not gap
-    level = counted.round.levels.index(counted_level(counted.round))
-    votes: dict[int, list[int]] = {}
-    for i, claim in enumerate(counted.claims):
-        votes[i] = [claim.votes(_low(d.sheet, claim.subject, level),
-                                _people_low(d.sheet, d.agreed, claim.subject, level))
-                    for d in draws[:read] if d.agreed is not None]
+    votes = audit_file.overstatements(kind, counted.claims, [(counted.sheets[d.place - 1], d.agreed.rows, d.agreed.void)
+                                                             for d in draws[:read] if d.agreed is not None])
     verdict = rla.verdict(counted.claims, alpha, votes, read)
-    return AuditView(counted.round, stored, alpha, counted.stack, tuple(draws), read, counted.claims, verdict)
+    return AuditView(counted.round, stored, alpha, counted.stack, tuple(draws), read, counted.claims, verdict,
+                     audit_file.stack_hash(counted.sheets))
 
 
-def start(uow: UnitOfWork, code: str, risk_limit: str, seed: str, *, member: str) -> AuditView:
-    """Fix the risk limit and the seed (once: a second seed is refused) and ask for the first draws."""
+def start(uow: UnitOfWork, code: str, risk_limit: str, seed: str, *, member: str, seen_stack: str) -> AuditView:
+    """Fix the risk limit and the seed (once: a second seed is refused) and ask for the first draws.
+
+    ``seen_stack``: the hash of the counted stack the member was shown (``counted_stack_hash``); refused
+    when the stack changed since, so that the draw is made from the stack the member saw."""
     try:
         alpha = rla.risk_limit(risk_limit)
     except ValueError:
@@ -208,11 +201,15 @@ def start(uow: UnitOfWork, code: str, risk_limit: str, seed: str, *, member: str
         if pending:
             raise InvalidInput("paper-pending", field="paper", count=len(pending))
         counted = _counted(uow, code)
+        stack = audit_file.stack_hash(counted.sheets)
+        if "".join(seen_stack.split()).lower() != stack:
+            raise InvalidInput("audit-stack-changed", field="seen_stack", seen=seen_stack.strip()[:64] or "—",
+                               stack=stack)
         first = rla.verdict(counted.claims, alpha, {}, 0).wanted
         stored = StoredAudit(f"{alpha.numerator}/{alpha.denominator}", digits, first, name)
         uow.paper.start_audit(code, stored)
         uow.rounds.audit(code, "paper-audit-started", name, {"risk_limit": stored.risk_limit, "seed": digits,
-                                                             "draws": first})
+                                                             "draws": first, "stack": stack})
         view = _view(uow, code, stored, counted)
         uow.commit()
     return view
@@ -274,18 +271,7 @@ def place_words(view: AuditView, draw: Draw) -> str:
 
 def outcome_words(view: AuditView) -> str:
     """The verdict in a sentence for people and the minutes."""
-    v = view.verdict
-    limit = rla.percent_text(view.alpha)
-    if v.confirmed:
-        return f"mọi kết quả được xác nhận với giới hạn rủi ro {limit} %"
-    parts = []
-    if v.hand_count:
-        parts.append("cần kiểm phiếu bằng tay cho: " + ", ".join(view.round.subjects[i].name for i in v.hand_count))
-    if v.open:
-        parts.append(f"chưa đủ bằng chứng: cần rút đến {v.wanted} lần")
-    else:
-        parts.append(f"mọi kết quả khác được xác nhận với giới hạn rủi ro {limit} %")
-    return "; ".join(parts)
+    return audit_file.verdict_words(view.verdict, view.alpha, [s.name for s in view.round.subjects])
 
 
 def discrepancy_words(view: AuditView) -> str:
@@ -329,3 +315,35 @@ def figures(uow: UnitOfWork, code: str) -> PaperFigures | None:
     paper = paper_figures(uow, code)
     audited = view(uow, code) if paper is not None else None
     return paper if paper is None or audited is None else replace(paper, audit=minutes_lines(audited))
+
+
+def export(uow: UnitOfWork, code: str) -> dict[str, Any]:
+    """The audit as one file (``tinnhiem-audit/1``) a member checks on their own device
+    (``audit_file.check``): the stack and its hash, the draws, both members' readings of each drawn
+    sheet, the discrepancies and the verdict the server gave."""
+    with uow:
+        stored = uow.paper.audit(code)
+        if stored is None:
+            raise InvalidInput("audit-not-started", field="round")
+        counted = _counted(uow, code)
+        now = _view(uow, code, stored, counted)
+    names = [s.name for s in counted.round.subjects]
+    drawn: dict[int, Draw] = {}
+    for d in now.draws:
+        drawn.setdefault(d.sheet.id or 0, d)  # each drawn sheet's readings once, in the order first drawn
+    return {
+        "format": audit_file.AUDIT_FORMAT,
+        "round": {"code": code, "title": counted.round.title, "kind": counted.round.kind.value, "subjects": names,
+                  "base": counted.base},
+        "risk_limit": stored.risk_limit, "seed": stored.seed, "started_by": stored.started_by,
+        "electronic": list(counted.electronic),
+        "paper_totals": audit_file.totals_json(counted.paper),
+        "stack": [audit_file.sheet_json(s) for s in counted.sheets],
+        "stack_hash": audit_file.stack_hash(counted.sheets),
+        "draws": [{"index": d.index, "place": d.place, "number": d.sheet.id or 0} for d in now.draws],
+        "readings": [{"number": r.sheet_id, "member": r.member, "rows": list(r.rows), "void": r.void}
+                     for d in drawn.values() for r in d.readings],
+        "discrepancies": audit_file.discrepancies_json(
+            now.read, [(d.index, d.sheet.id or 0, d.differences) for d in now.draws[:now.read]], now.verdict),
+        "verdict": audit_file.verdict_json(now.verdict, now.alpha, names),
+    }

@@ -185,22 +185,37 @@ LEVEL_NAMES = {"cao": "Tín nhiệm cao", "tin_nhiem": "Tín nhiệm", "thap": "
 def audit_page(request: Request, code: str, staff: StaffOf) -> HTMLResponse:
     """The risk-limiting audit: its start (limit, seed), the sheets to pull, each member's reading, the verdict."""
     from tinnhiem.domain.audit import percent_text
+    from tinnhiem.reports.content import grouped
 
     hall = _hall(request)
     round_, _ = rounds.load(hall.uow(), code)
     view = audit.view(hall.uow(), code)
-    return hall.page(request, "paper_audit.html", round=round_, code=code, view=view, staff=staff,
+    stack = view.stack_hash if view is not None else audit.counted_stack_hash(hall.uow(), code)
+    return hall.page(request, "paper_audit.html", round=round_, code=code, view=view, staff=staff, stack=stack,
                      member=staff.member_of(code), outcome=audit.outcome_words(view) if view else "",
-                     percent=percent_text, lines=audit.LINE_WORDS, level_names=LEVEL_NAMES,
+                     shown_stack=grouped(stack), percent=percent_text, lines=audit.LINE_WORDS, level_names=LEVEL_NAMES,
                      words=lambda value: audit.row_words(round_, value))
 
 
 @router.post("/committee/r/{code}/audit/start", dependencies=[Depends(require_csrf)])
 def audit_start(request: Request, code: str, member: Member, risk_limit: str = Form(..., max_length=20),
-                seed: str = Form(..., max_length=200)) -> Response:
-    """Fix the risk limit and the seed (once) and draw the first sheets."""
-    audit.start(_hall(request).uow(), code, risk_limit, seed, member=member)
+                seed: str = Form(..., max_length=200), seen_stack: str = Form(..., max_length=100)) -> Response:
+    """Fix the risk limit and the seed (once) and draw the first sheets, from the stack the page showed
+    (``seen_stack``, its hash: refused if it changed since)."""
+    audit.start(_hall(request).uow(), code, risk_limit, seed, member=member, seen_stack=seen_stack)
     return RedirectResponse(f"/committee/r/{code}/audit", status_code=303)
+
+
+@router.get("/committee/r/{code}/audit.json", dependencies=[Depends(staff_of)])
+def audit_file(request: Request, code: str) -> Response:
+    """The audit as one file (tinnhiem-audit/1), for a member to check on their own device
+    (``tinnhiem paper audit-check FILE``)."""
+    from tinnhiem.paper.audit_file import canonical
+
+    data = audit.export(_hall(request).uow(), code)
+    return Response(canonical(data), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{code}-kiem-tra-doi-chieu.json"',
+                             "Cache-Control": "no-store"})
 
 
 @router.post("/committee/r/{code}/audit/{sheet}", dependencies=[Depends(require_csrf)])
