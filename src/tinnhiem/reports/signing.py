@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import io
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ class Pkcs12Data:
 
 
 Key = Pkcs11Key | Pkcs12Key | Pkcs12Data
+PKCS11_OPENING = threading.Lock()  # one session opened at a time: python-pkcs11 loads and initialises a library once
 PIN_WRONG = ("PinIncorrect", "PinInvalid", "PinLenRange")  # python-pkcs11's exceptions for a PIN the token refuses
 
 
@@ -203,7 +205,9 @@ def open_key(key: Key) -> Iterator[signers.Signer]:
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
     try:
-        session = open_pkcs11_session(key.library, token_criteria=TokenCriteria(label=key.token), user_pin=key.pin)
+        with PKCS11_OPENING:  # two threads loading the library at once: one of them failed (CKR_…_INITIALIZED)
+            session = open_pkcs11_session(key.library, token_criteria=TokenCriteria(label=key.token),
+                                          user_pin=key.pin)
     except (PKCS11Error, OSError, RuntimeError) as error:
         kind = type(error).__name__
         if kind in PIN_WRONG:
