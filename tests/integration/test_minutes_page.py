@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ROOT
-from tests.integration.conftest import HEAD, MEMBERS, PIN, SIGNERS, round_file
+from tests.conftest import HEAD, MEMBERS, PIN, ROOT, SIGNERS, round_file
 from tests.integration.test_web_admin import member
 from tinnhiem.reports import signing
 from tinnhiem.reports.signature_check import Change, check_minutes, load_roots

@@ -17,8 +17,7 @@ from pyhanko.sign import fields
 from pyhanko.stamp import TextStamp, TextStampStyle
 from typer.testing import CliRunner
 
-from tests.conftest import ROOT
-from tests.integration.conftest import HEAD, MEMBERS, PIN, SIGNERS, round_file
+from tests.conftest import HEAD, MEMBERS, PIN, ROOT, SIGNERS, round_file
 from tinnhiem.cli.main import app
 from tinnhiem.reports.signature_check import Change, check_minutes, load_roots
 

@@ -144,11 +144,16 @@ class MinutesState:
         return members or waiting
 
 
+def current(minutes: SignedFile) -> bytes:
+    """The minutes' file as it is now, with every signature so far (made when missing)."""
+    with locked(minutes.path):
+        return _current(minutes, keep=True)
+
+
 def state(minutes: SignedFile, roots: list[Any]) -> MinutesState:
     """The minutes as they are now (made when missing), each place with its signature as checked against
     ``roots`` (none: the chains are not checked)."""
-    with locked(minutes.path):
-        pdf = _current(minutes, keep=True)  # kept: the page sends back this file's hash
+    pdf = current(minutes)  # kept: the page sends back this file's hash
     check = check_minutes(pdf, roots)
     by_field = {s.field: s for s in check.signatures}
     places = tuple(Place(f.name, f.signer, f.name == signing.HEAD_FIELD, by_field.get(f.name))

@@ -55,9 +55,8 @@ def minutes_page(request: Request, hall: HallDep, code: str, staff: StaffOf, sig
 def minutes_file(request: Request, hall: HallDep, code: str) -> Response:
     """The minutes' file as it is now, with every signature so far."""
     _, signed_file = _where(hall, code)
-    now = minutes.state(signed_file, [])
-    return Response(now.pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{now.path.name}"'})
+    return Response(minutes.current(signed_file), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{signed_file.path.name}"'})
 
 
 @router.post("/committee/r/{code}/minutes", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
