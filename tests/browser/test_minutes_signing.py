@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import SHOTS, served
+from tests.browser.test_hall_round import AXE_SERIOUS, fits_the_width
 from tests.conftest import MEMBERS, PIN, SIGNERS, round_file
 from tinnhiem.reports.signature_check import check_minutes, load_roots
 from tinnhiem.services import rounds
@@ -40,10 +41,15 @@ def signing_hall(tokens: dict[str, str], tmp_path_factory: pytest.TempPathFactor
 
 
 def shots(page: Page, name: str) -> None:
+    """The page at both sizes, as SHOTS/SIZE-NAME.png: no sideways scrolling, no serious axe-core fault."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
+        fits_the_width(page)
         page.screenshot(path=SHOTS / f"{size}-{name}.png", full_page=True)
+    page.add_script_tag(url=page.url.split("/committee/")[0] + "/static/build/axe.min.js")
+    assert [] == page.evaluate(AXE_SERIOUS), name
+    page.set_viewport_size(SIZES["phone"])
 
 
 def sign(page: Page, token: str, pin: str) -> None:
