@@ -15,13 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from tests.conftest import HEAD, MEMBERS, PIN, ROOT, SIGNERS, round_file
 from tests.integration.test_web_admin import member
+from tinnhiem.domain.errors import SigningError
+from tinnhiem.domain.tally import RoundResult, tally
 from tinnhiem.reports import signing
 from tinnhiem.reports.signature_check import Change, check_minutes, load_roots
-from tinnhiem.services import minutes, rounds
+from tinnhiem.services import minutes, roundfile, rounds
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.web.app import create_app
 from tinnhiem.web.settings import Settings
@@ -118,6 +121,8 @@ def test_refusals_write_nothing_and_name_the_field(tokens: dict[str, str], head_
         (sign(client, HEAD, tokens, p12=head_p12[0], passphrase="sai"), "Mật khẩu", "sai mật khẩu"),
         (sign(client, HEAD, tokens), "Người ký", "Trưởng ban ký sau cùng"),
         (sign(client, MEMBERS[0], tokens, p12=None, pin=""), "Mã PIN", "Thiếu thông tin"),
+        (sign(client, HEAD, tokens, p12=Path(tokens["Người lạ"]), passphrase=PIN), "Người ký",
+         "không có ô ký cho «Người lạ»"),
     ]
     for answer, field, words in refusals:
         assert 422 == answer.status_code
@@ -198,3 +203,34 @@ def test_two_members_at_once_lose_no_signature(tokens: dict[str, str], tmp_path:
 
 def signing_library() -> str:
     return Settings().token_library
+
+
+def counted(path: Path) -> RoundResult:
+    round_, totals = roundfile.parse_round(roundfile.load(path))
+    assert totals is not None
+    return tally(round_, totals)
+
+
+def test_unsigned_minutes_follow_a_corrected_result_signed_ones_do_not(tokens: dict[str, str],
+                                                                        tmp_path: Path) -> None:
+    """Minutes nobody signed yet are made again when the counts were corrected since; once signed, minutes of
+    another result are refused by name and left as they were."""
+    path = round_file(tmp_path)
+    first = counted(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["subjects"][0]["counts"]["cao"] -= 1
+    data["subjects"][0]["counts"]["thap"] += 1
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    second = counted(path)
+    where = the_file(tmp_path)
+
+    def signed_file(result: RoundResult) -> minutes.SignedFile:
+        return minutes.SignedFile(where, result, lambda: minutes.fresh_minutes(result))
+
+    assert minutes.result_hash(first) == minutes.state(signed_file(first), []).result_hash
+    assert minutes.result_hash(second) == minutes.state(signed_file(second), []).result_hash
+    minutes.sign_next(signed_file(second), signing.Pkcs11Key(signing_library(), tokens[MEMBERS[0]], PIN))
+    kept = where.read_bytes()
+    with pytest.raises(SigningError, match="không thuộc kết quả này"):
+        minutes.state(signed_file(first), [])
+    assert kept == where.read_bytes()
