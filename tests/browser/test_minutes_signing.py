@@ -82,6 +82,10 @@ def test_the_committee_signs_in_turn_on_one_laptop(browser: Browser, signing_hal
     expect(page.locator("#all-signed")).to_be_visible()
     expect(page.locator("#places li.signed")).to_have_count(4)
     shots(page, "minutes-after")
+    page.goto(f"{url}/committee/r/{CODE}/minutes?lang=en")
+    expect(page.locator("h1")).to_have_text("Sign the counting minutes digitally")
+    shots(page, "minutes-after-en")
+    page.goto(f"{url}/committee/r/{CODE}/minutes?lang=vi")
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải biên bản hiện tại (PDF)").click()
     signed = tmp_path / "signed.pdf"
