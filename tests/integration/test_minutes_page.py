@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.conftest import HEAD, MEMBERS, PIN, ROOT, SIGNERS, round_file
 from tests.integration.test_web_admin import member
@@ -26,6 +27,7 @@ from tinnhiem.reports import signing
 from tinnhiem.reports.signature_check import Change, check_minutes, load_roots
 from tinnhiem.services import minutes, roundfile, rounds
 from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.storage.tables import AuditRow
 from tinnhiem.web.app import create_app
 from tinnhiem.web.settings import Settings
 
@@ -105,6 +107,11 @@ def test_three_members_then_the_head_sign_through_the_page(tokens: dict[str, str
     assert list(SIGNERS) == [s.meant_for for s in check.signatures] == [s.common_name for s in check.signatures]
     assert [Change.SIGNATURES] * 3 + [Change.NONE] == [s.change_after for s in check.signatures]
     assert 4 == done.count("hợp lệ")
+    with SqlUnitOfWork(client.app.state.hall.database) as uow:  # type: ignore[attr-defined]
+        audit = [(a.actor, a.detail) for a in uow.session.scalars(select(AuditRow).where(  # type: ignore[attr-defined]
+            AuditRow.action == "minutes-signed").order_by(AuditRow.id))]
+    assert [("phieu", name) for name in SIGNERS] == [(actor, d["signer"]) for actor, d in audit]
+    assert minutes.file_hash(pdf) == audit[-1][1]["file"]
 
 
 def test_refusals_write_nothing_and_name_the_field(tokens: dict[str, str], head_p12: tuple[Path, Path],

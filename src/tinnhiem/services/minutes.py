@@ -188,3 +188,12 @@ def sign_next(minutes: SignedFile, key: signing.Key, *, seen: str | None = None,
         write_atomically(minutes.path, signed)
     waiting = tuple(f.signer for f in signing.signature_fields(signed) if not f.signed)
     return Signed(field, waiting, file_hash(signed))
+
+
+def audited(uow: UnitOfWork, code: str, done: Signed, actor: str) -> None:
+    """A signature made through the hall, in the round's audit log: which place, the name printed under it, the
+    file's hash after it, and the account of the session it was made in (never a PIN, a key or a passphrase)."""
+    with uow:
+        uow.rounds.audit(code, "minutes-signed", actor, {"place": done.field.name, "signer": done.field.signer,
+                                                         "file": done.file_hash})
+        uow.commit()

@@ -73,6 +73,7 @@ def sign_minutes(request: Request, hall: HallDep, code: str, staff: StaffOf,
         done = minutes.sign_next(signed_file, key, seen=file_hash)
     except SigningError as error:
         return _page(request, hall, code, staff, error=error, token=token.strip(), status=422)
+    minutes.audited(hall.uow(), code, done, actor=staff.login)
     return RedirectResponse(f"/committee/r/{code}/minutes?signed={done.field.name}", status_code=303)
 
 
