@@ -135,6 +135,9 @@ def test_refusals_write_nothing_and_name_the_field(tokens: dict[str, str], head_
         assert 422 == answer.status_code
         alert = answer.text.split('id="sign-error">')[1].split("</p>")[0]
         assert alert.startswith(f"[{field}]") and words in alert, alert
+    forged = client.post(f"/committee/r/{CODE}/minutes", headers={"X-CSRF-Token": ""},  # another site's form
+                         data={"file_hash": seen, "token": tokens[MEMBERS[0]], "pin": PIN})
+    assert 403 == forged.status_code
     assert before == the_file(tmp_path).read_bytes()
     assert 303 == sign(client, MEMBERS[0], tokens, seen=seen).status_code
     once = the_file(tmp_path).read_bytes()
