@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import SHOTS, served
 from tests.browser.test_hall_round import AXE_SERIOUS, fits_the_width
 from tests.conftest import MEMBERS, PIN, SIGNERS, round_file
+from tests.integration.test_minutes_page import picture
 from tinnhiem.reports.signature_check import check_minutes, load_roots
 from tinnhiem.services import rounds
 from tinnhiem.storage.repository import SqlUnitOfWork
@@ -52,9 +53,11 @@ def shots(page: Page, name: str) -> None:
     page.set_viewport_size(SIZES["phone"])
 
 
-def sign(page: Page, token: str, pin: str) -> None:
+def sign(page: Page, token: str, pin: str, image: Path | None = None) -> None:
     page.get_by_label("Nhãn thiết bị ký số").fill(token)
     page.get_by_label("Mã PIN").fill(pin)
+    if image is not None:
+        page.locator("#image").set_input_files(image)
     page.get_by_role("button", name="Ký biên bản").click()
 
 
@@ -74,8 +77,10 @@ def test_the_committee_signs_in_turn_on_one_laptop(browser: Browser, signing_hal
     expect(page.locator("#sign-error")).to_contain_text("[Mã PIN] Sai mã PIN")
     expect(page.get_by_label("Mã PIN")).to_have_value("")  # never filled back in
     shots(page, "minutes-wrong-pin")
+    drawn = tmp_path / "chu-ky.png"
+    drawn.write_bytes(picture())
     for who in SIGNERS:
-        sign(page, tokens[who], PIN)
+        sign(page, tokens[who], PIN, drawn if who == MEMBERS[1] else None)
         expect(page.locator("#signed-notice")).to_have_text(f"Đã ký: {who}.")
         if who == MEMBERS[1]:
             shots(page, "minutes-halfway")

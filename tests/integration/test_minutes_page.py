@@ -4,6 +4,7 @@ at once are each checked; the PIN and passphrase appear in no log line and no an
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -60,6 +61,18 @@ def hall(tmp_path: Path, tokens: dict[str, str], *roots: Path) -> TestClient:
     return member(client, CODE, MEMBERS[0], "phieu")
 
 
+def picture() -> bytes:
+    """A handwritten signature's picture: blue strokes on a transparent background."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("RGBA", (240, 90), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).line([(10, 70), (60, 15), (110, 70), (170, 20), (230, 60)], fill=(20, 40, 200, 255),
+                                width=5)
+    out = io.BytesIO()
+    canvas.save(out, format="PNG")
+    return out.getvalue()
+
+
 def shown_hash(page: str) -> str:
     found = re.search(r'name="file_hash" value="([0-9a-f]{64})"', page)
     assert found, page[:2000]
@@ -67,11 +80,13 @@ def shown_hash(page: str) -> str:
 
 
 def sign(client: TestClient, who: str, tokens: dict[str, str], *, pin: str = PIN, seen: str | None = None,
-         p12: Path | None = None, passphrase: str = "") -> Any:
+         p12: Path | None = None, passphrase: str = "", image: bytes | None = None) -> Any:
     seen = seen or shown_hash(client.get(f"/committee/r/{CODE}/minutes").text)
     data = {"file_hash": seen, "token": "" if p12 else tokens[who], "pin": "" if p12 else pin,
             "passphrase": passphrase}
-    files = {"pkcs12": (p12.name, p12.read_bytes(), "application/x-pkcs12")} if p12 else None
+    files = {"pkcs12": (p12.name, p12.read_bytes(), "application/x-pkcs12")} if p12 else {}
+    if image is not None:
+        files["image"] = ("chu-ky.png", image, "image/png")
     return client.post(f"/committee/r/{CODE}/minutes", data=data, files=files, follow_redirects=False)
 
 
@@ -93,10 +108,12 @@ def test_three_members_then_the_head_sign_through_the_page(tokens: dict[str, str
     order = [page.text.index(f'id="place-{name}"') for name in ("ky-1", "ky-2", "ky-3", "ky-truong-ban")]
     assert order == sorted(order)
     for who in MEMBERS:
-        answer = sign(client, who, tokens)
+        before = the_file(tmp_path).read_bytes()
+        answer = sign(client, who, tokens, image=picture() if who == MEMBERS[1] else None)
         assert 303 == answer.status_code, answer.text[-1500:]
         shown = client.get(answer.headers["location"]).text
         assert f"Đã ký: {who}." in shown
+        assert (who == MEMBERS[1]) == (b"/Subtype /Image" in the_file(tmp_path).read_bytes()[len(before):])
     answer = sign(client, HEAD, tokens, p12=head_p12[0], passphrase=PASSPHRASE)
     assert 303 == answer.status_code, answer.text[-1500:]
     done = client.get(answer.headers["location"]).text
@@ -130,6 +147,8 @@ def test_refusals_write_nothing_and_name_the_field(tokens: dict[str, str], head_
         (sign(client, MEMBERS[0], tokens, p12=None, pin=""), "Mã PIN", "Thiếu thông tin"),
         (sign(client, HEAD, tokens, p12=Path(tokens["Người lạ"]), passphrase=PIN), "Người ký",
          "không có ô ký cho «Người lạ»"),
+        (sign(client, MEMBERS[0], tokens, image=b"<svg>not a picture</svg>"), "Ảnh chữ ký tay",
+         "không phải ảnh PNG hoặc JPEG"),
     ]
     for answer, field, words in refusals:
         assert 422 == answer.status_code

@@ -218,6 +218,7 @@ MESSAGES: Mapping[str, str] = {
                           "ký; chưa ký gì."),
     "key-choice": N_("Ký bằng một trong hai cách: nhãn thiết bị ký số và mã PIN, hoặc tệp khóa PKCS#12 và mật "
                      "khẩu."),
+    "image-unreadable": N_("Ảnh chữ ký tay «{value}» không phải ảnh PNG hoặc JPEG đọc được; chưa ký gì."),
     "token-keys": N_("Thiết bị ký số «{value}» có {count} khóa bí mật; cần đúng một."),
     "no-signature-fields": N_("Biên bản chưa có ô ký nào: không phải biên bản do tinnhiem chuẩn bị để ký."),
     "package-unreadable": N_("Không đọc được gói báo cáo: {reason}"),
@@ -259,7 +260,7 @@ FIELD_LABELS: Mapping[str, str] = {  # what a page says instead of the field's i
     "shares": N_("Phần giải mã"), "signatures": N_("Chữ ký của Ban kiểm phiếu"), "election": N_("Mã cuộc bỏ phiếu (E)"),
     "receipt": N_("Biên nhận"),
     "token": N_("Nhãn thiết bị ký số"), "pin": N_("Mã PIN"), "pkcs12": N_("Tệp khóa PKCS#12"),
-    "signer": N_("Người ký"), "file_hash": N_("Biên bản đang ký"), "spoiled": N_("Phiếu kiểm tra máy"),
+    "signer": N_("Người ký"), "image": N_("Ảnh chữ ký tay"), "file_hash": N_("Biên bản đang ký"), "spoiled": N_("Phiếu kiểm tra máy"),
 }
 
 

@@ -148,6 +148,24 @@ def choose_field(pdf: bytes, signer: str) -> Field:
     return field
 
 
+IMAGE_FORMATS = ("PNG", "JPEG")
+
+
+def signature_image(data: bytes, name: str = "image") -> bytes:
+    """The handwritten signature's picture, checked to be a PNG or JPEG picture before it is drawn."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            kind = picture.format
+            picture.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        kind = None
+    if kind not in IMAGE_FORMATS:
+        raise SigningError("image-unreadable", field="image", value=name)
+    return data
+
+
 def appearance(signer: str, at: dt.datetime, size: tuple[float, float], image: bytes | None = None) -> bytes:
     """The visible signature as a one-page PDF the size of the field (NĐ 30/2020: the image at the signing
     place; here also the name and the time, in Vietnam's time zone)."""

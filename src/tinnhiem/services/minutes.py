@@ -177,6 +177,7 @@ def sign_next(minutes: SignedFile, key: signing.Key, *, seen: str | None = None,
     ``seen``: the file's hash the signer was shown; the file changed since (someone else signed) is refused,
     not signed blind. Refused as well, the file left as it was: a name with no place, a member who signed, the
     head before every member, a key that does not open (wrong PIN or passphrase, no such token)."""
+    image = signing.signature_image(image) if image is not None else None
     with locked(minutes.path):
         pdf = _current(minutes, keep=False)  # a refused signature leaves no file behind
         if seen is not None and seen != file_hash(pdf):

@@ -20,6 +20,7 @@ from tinnhiem.web.staff import StaffOf, staff_of
 
 router = APIRouter()
 KEY_FILE_BYTES = 64 * 1024  # a PKCS#12 file holds a key and a few certificates: a few kB
+IMAGE_BYTES = 160 * 1024  # a handwritten signature's picture; with the key file within the body's 256 KB
 
 
 def _where(hall: HallDep, code: str) -> tuple[RoundResult, minutes.SignedFile]:
@@ -63,14 +64,17 @@ def minutes_file(request: Request, hall: HallDep, code: str) -> Response:
 def sign_minutes(request: Request, hall: HallDep, code: str, staff: StaffOf,
                  file_hash: str = Form(..., pattern=r"^[0-9a-f]{64}$"), token: str = Form("", max_length=200),
                  pin: str = Form("", max_length=200), passphrase: str = Form("", max_length=500),
-                 pkcs12: UploadFile | None = File(None)) -> Response:
+                 pkcs12: UploadFile | None = File(None), image: UploadFile | None = File(None)) -> Response:
     """One signature, the next place in order, by the name on the key's certificate; refused by name, the file
     as it was, when the key does not open, the place is not next, or the file changed since the page showed it."""
     upload = pkcs12.file.read(KEY_FILE_BYTES + 1) if pkcs12 is not None and pkcs12.filename else b""
+    picture = image.file.read(IMAGE_BYTES + 1) if image is not None and image.filename else None
     try:
         key = _key(hall, token.strip(), pin, upload, pkcs12.filename if pkcs12 else "", passphrase)
+        if picture is not None and len(picture) > IMAGE_BYTES:
+            raise SigningError("image-unreadable", field="image", value=f"> {IMAGE_BYTES // 1024} KB")
         _, signed_file = _where(hall, code)
-        done = minutes.sign_next(signed_file, key, seen=file_hash)
+        done = minutes.sign_next(signed_file, key, seen=file_hash, image=picture)
     except SigningError as error:
         return _page(request, hall, code, staff, error=error, token=token.strip(), status=422)
     minutes.audited(hall.uow(), code, done, actor=staff.login)
