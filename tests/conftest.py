@@ -1,13 +1,18 @@
-"""Shared fixtures: the published tables, and real SQLite and PostgreSQL databases."""
+"""Shared fixtures: the published tables, real SQLite and PostgreSQL databases, and SoftHSM2 signing tokens for a
+committee of three members and the head (the signed-minutes tests of the command line, the page and the browser)."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -80,3 +85,32 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TINNHIEM_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("TINNHIEM_DATABASE_URL", raising=False)
     return tmp_path / "home"
+
+
+PIN = "246810"
+HEAD = "Trần Văn Kiểm"
+MEMBERS = ("Lê Thị Phiếu", "Phạm Văn Đếm", "Ngô Thị Hà")
+SIGNERS = (*MEMBERS, HEAD)
+
+
+@pytest.fixture(scope="session")
+def tokens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One SoftHSM2 token per signer, made by the project's script; SOFTHSM2_CONF for this process.
+
+    The PKCS#11 library reads SOFTHSM2_CONF once, when first loaded: every token is made before that, once per
+    test session, whichever test module asks first.
+    """
+    folder = tmp_path_factory.mktemp("tokens")
+    made = subprocess.run([sys.executable, str(ROOT / "scripts" / "softhsm-tokens.py"), str(folder), "--pin", PIN,
+                           *SIGNERS, "--pkcs12", "Người lạ"], check=True, capture_output=True, text=True)
+    os.environ["SOFTHSM2_CONF"] = str(folder / "softhsm2.conf")
+    return json.loads(made.stdout) | {"root": str(folder / "root.pem")}  # type: ignore[no-any-return]
+
+
+def round_file(folder: Path) -> Path:
+    """A published round (with its counts) whose committee is the head and the three members."""
+    data = yaml.safe_load((PUBLISHED / "vinhphuc-hdnd-2023.yaml").read_text(encoding="utf-8"))
+    data["committee"] = [{"name": HEAD, "role": "Trưởng ban"}, *({"name": m} for m in MEMBERS)]
+    path = folder / "vinhphuc.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_TOKEN_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"  # Debian's SoftHSM2 (rehearsals); a token vendor's own
 ORGANISER_CODE_SYMBOLS = 12  # case, spaces and dashes aside (as the sign-in reads it); made ones have 16
 ORGANISER_CODE_DISTINCT = 6  # AAAAAAAAAAAA and 121212121212 are not passwords
 
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     lang: Literal["vi", "en"] = "vi"  # the command line's language
     font_dir: Path | None = None  # a folder with LiberationSerif-*.ttf-named files, tried first
     trust_roots: Path | None = None  # root certificates (a PEM/DER file or a folder of them) report imports trust
+    token_library: str = DEFAULT_TOKEN_LIBRARY  # the signing tokens' PKCS#11 library (the committee's minutes page)
 
     @field_validator("home")
     @classmethod

@@ -43,6 +43,7 @@ def test_every_document_downloads_named_after_its_round_and_date(tmp_path: Path)
         else:
             assert "Tất cả 12 đồng chí" in answer.text
     assert 'href="/admin/r/d/documents"' in client.get("/admin/r/d").text  # from the round's page
+    assert 'href="/committee/r/d/minutes"' in page  # and on to the committee's page to sign the minutes
 
     tam = member(client, "d", "Hà Văn Tâm", "tam")  # the committee may download them too
     assert 200 == tam.get("/admin/r/d/documents/results.xlsx").status_code

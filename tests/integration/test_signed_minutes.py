@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import io
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,38 +17,12 @@ from pyhanko.sign import fields
 from pyhanko.stamp import TextStamp, TextStampStyle
 from typer.testing import CliRunner
 
-from tests.conftest import PUBLISHED, ROOT
+from tests.conftest import HEAD, MEMBERS, PIN, ROOT, SIGNERS, round_file
 from tinnhiem.cli.main import app
 from tinnhiem.reports.signature_check import Change, check_minutes, load_roots
 
 runner = CliRunner()
-PIN = "246810"
-HEAD = "Trần Văn Kiểm"
-MEMBERS = ("Lê Thị Phiếu", "Phạm Văn Đếm", "Ngô Thị Hà")
-SIGNERS = (*MEMBERS, HEAD)
-
 pytestmark = pytest.mark.skipif(shutil.which("softhsm2-util") is None, reason="softhsm2 not installed (make system)")
-
-
-@pytest.fixture(scope="session")
-def tokens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """One SoftHSM2 token per signer, made by the project's script; SOFTHSM2_CONF for this process.
-
-    The PKCS#11 library reads SOFTHSM2_CONF once, when first loaded: every token is made before that.
-    """
-    folder = tmp_path_factory.mktemp("tokens")
-    made = subprocess.run([sys.executable, str(ROOT / "scripts" / "softhsm-tokens.py"), str(folder), "--pin", PIN,
-                           *SIGNERS, "--pkcs12", "Người lạ"], check=True, capture_output=True, text=True)
-    os.environ["SOFTHSM2_CONF"] = str(folder / "softhsm2.conf")
-    return json.loads(made.stdout) | {"root": str(folder / "root.pem")}
-
-
-def round_file(folder: Path) -> Path:
-    data = yaml.safe_load((PUBLISHED / "vinhphuc-hdnd-2023.yaml").read_text(encoding="utf-8"))
-    data["committee"] = [{"name": HEAD, "role": "Trưởng ban"}, *({"name": m} for m in MEMBERS)]
-    path = folder / "vinhphuc.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def sign(round_path: Path, minutes: Path, who: str, tokens: dict[str, str], *extra: str, pin: str = PIN) -> object:

@@ -81,15 +81,6 @@ def _result(round_ref: str) -> RoundResult:
 
 def minutes_extras(round_ref: str, result: RoundResult) -> tuple[Any, str | None]:
     """What the minutes add for a stored round: the paper figures (with the audit) and the election's E."""
-    if Path(round_ref).is_file():
-        return None, None
-    paper, election = None, None
-    if "paper" in result.channels:
-        from tinnhiem.paper.audit import figures
+    from tinnhiem.services import minutes
 
-        paper = figures(_uow(), round_ref)
-    if "electronic" in result.channels:
-        from tinnhiem.services import voting
-
-        election = voting.identity(_uow(), round_ref)
-    return paper, election
+    return (None, None) if Path(round_ref).is_file() else minutes.extras(_uow(), round_ref, result)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 from pathlib import Path
 
 import typer
@@ -12,44 +10,20 @@ from rich.table import Table
 
 from tinnhiem.cli.i18n import t
 from tinnhiem.domain.errors import SigningError
-from tinnhiem.domain.tally import RoundResult
 from tinnhiem.domain.words import N_
 from tinnhiem.reports import signing
-from tinnhiem.reports.signature_check import Change, MinutesCheck, check_minutes, load_roots
-from tinnhiem.services import roundfile
+from tinnhiem.reports.signature_check import PROBLEMS, Change, MinutesCheck, check_minutes, load_roots
+from tinnhiem.services import minutes
+from tinnhiem.settings import DEFAULT_TOKEN_LIBRARY
 
 minutes_app = typer.Typer(help=t("Biên bản ký số: từng thành viên ký, Trưởng ban ký sau cùng; kiểm tra chữ ký."))
-SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
+SOFTHSM = DEFAULT_TOKEN_LIBRARY
 
-PROBLEMS = {
-    "not-intact": N_("nội dung đã ký bị sửa (mã băm không khớp)"),
-    "not-valid": N_("chữ ký không khớp với khóa của chứng thư"),
-    "untrusted": N_("chứng thư không dẫn về gốc tin cậy đã cho"),
-    "changed-after": N_("tệp bị thay đổi sau chữ ký này (không chỉ thêm chữ ký)"),
-    "other-signer": N_("tên trên chứng thư khác tên in dưới ô ký"),
-    "unreadable": N_("không đọc được chữ ký"),
-}
 CHANGES = {
     Change.NONE: N_("không có gì"),
     Change.SIGNATURES: N_("chỉ thêm chữ ký sau"),
     Change.OTHER: N_("CÓ THAY ĐỔI KHÁC"),
 }
-
-
-def result_hash(result: RoundResult) -> str:
-    """The SHA-256 of the result file (docs/round-file.md) the minutes are made from, as UTF-8 bytes."""
-    return hashlib.sha256(roundfile.result_json(result).encode("utf-8")).hexdigest()
-
-
-def fresh_minutes(round_ref: str, result: RoundResult) -> bytes:
-    """The minutes of ``result`` with every signature field made, nobody signed yet."""
-    from tinnhiem.cli.common import minutes_extras
-    from tinnhiem.reports.content import minutes
-    from tinnhiem.reports.pdf import signable_minutes_pdf
-
-    paper, election = minutes_extras(round_ref, result)
-    pdf, places = signable_minutes_pdf(minutes(result, paper, election), keywords=signing.RESULT_MARK + result_hash(result))
-    return signing.prepare(pdf, places)
 
 
 def _key(pkcs12: Path | None, token: str | None, library: str) -> signing.Key:
@@ -58,14 +32,6 @@ def _key(pkcs12: Path | None, token: str | None, library: str) -> signing.Key:
     if pkcs12 is not None:
         return signing.Pkcs12Key(pkcs12, typer.prompt(t("Mật khẩu tệp khóa"), hide_input=True))
     return signing.Pkcs11Key(library, token or "", typer.prompt(t("Mã PIN của thiết bị ký số"), hide_input=True))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Written whole or not at all: a signature interrupted leaves the file as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    part.write_bytes(data)
-    os.replace(part, path)
 
 
 @minutes_app.command("sign", help=t("Ký số biên bản kiểm phiếu (PAdES) bằng thiết bị ký số (PKCS#11) hoặc tệp "
@@ -83,31 +49,20 @@ def sign_command(
                                                                                      "trong, màu xanh).")),
 ) -> None:
     """Sign the minutes as one committee member."""
-    from tinnhiem.cli.common import _result, out, reports_errors
+    from tinnhiem.cli.common import _result, minutes_extras, out, reports_errors
     from tinnhiem.storage.db import home
 
     @reports_errors
     def run() -> None:
         result = _result(round_ref)
-        if not result.round.committee:
-            raise SigningError("no-committee", field="committee")
         stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
-        path = file or home() / "documents" / f"{stem}-bien-ban-ky-so.pdf"
-        if path.is_file():
-            pdf = path.read_bytes()
-            if signing.minutes_result_hash(pdf) != result_hash(result):
-                raise SigningError("minutes-other-round", field=str(path))
-        else:
-            pdf = fresh_minutes(round_ref, result)
-        if not signing.signature_fields(pdf):
-            raise SigningError("no-signature-fields", field=str(path))
+        path = file or minutes.signed_path(home() / "documents", stem)
         key = _key(pkcs12, token, library)
-        field = signing.choose_field(pdf, signer or signing.certificate_name(key))
-        signed = signing.sign(pdf, field, key, image=image.read_bytes() if image else None)
-        write_atomically(path, signed)
-        waiting = [f.signer for f in signing.signature_fields(signed) if not f.signed]
-        out.print(t("Đã ký: {name}. Tệp: {path}", name=field.signer, path=str(path)))
-        out.print(t("Còn chờ ký: {names}", names=", ".join(waiting)) if waiting else
+        signed_file = minutes.SignedFile(path, result, lambda: minutes.fresh_minutes(
+            result, *minutes_extras(round_ref, result)))
+        done = minutes.sign_next(signed_file, key, signer=signer, image=image.read_bytes() if image else None)
+        out.print(t("Đã ký: {name}. Tệp: {path}", name=done.field.signer, path=str(path)))
+        out.print(t("Còn chờ ký: {names}", names=", ".join(done.waiting)) if done.waiting else
                   t("Đủ chữ ký; Trưởng ban đã ký sau cùng."))
 
     run()

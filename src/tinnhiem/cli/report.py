@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tinnhiem.cli.i18n import t
-from tinnhiem.cli.minutes import SOFTHSM, _key, result_hash, write_atomically
+from tinnhiem.cli.minutes import SOFTHSM, _key
 from tinnhiem.domain.errors import SigningError, TinnhiemError
 from tinnhiem.domain.names import folded
 from tinnhiem.domain.percent import printed
@@ -20,6 +20,7 @@ from tinnhiem.reports import signing
 from tinnhiem.reports.report_signing import PackageSignatures, sign_manifest
 from tinnhiem.reports.signature_check import check_minutes, load_roots, root_files
 from tinnhiem.services import report_package
+from tinnhiem.services.minutes import result_hash, write_atomically
 
 report_app = typer.Typer(help=t("Báo cáo kết quả lên cấp trên: xuất gói đã ký; nhập các gói và tổng hợp."))
 

@@ -219,6 +219,13 @@ MESSAGES: Mapping[str, str] = {
     "key-unreadable": N_("Không mở được tệp khóa {reason}: sai mật khẩu hoặc tệp hỏng."),
     "token-unreadable": N_("Không mở được thiết bị ký số «{value}» ({reason}): kiểm tra thiết bị đã cắm, thư viện "
                            "PKCS#11 và mã PIN."),
+    "token-pin": N_("Sai mã PIN của thiết bị ký số «{value}»; chưa ký gì. Thiết bị tự khóa sau vài lần nhập sai."),
+    "token-not-found": N_("Không thấy thiết bị ký số có nhãn «{value}»: kiểm tra thiết bị đã cắm và nhãn của nó."),
+    "minutes-changed": N_("Biên bản đã thay đổi từ khi trang được mở (vừa có người ký): tải lại trang, xem lại rồi "
+                          "ký; chưa ký gì."),
+    "key-choice": N_("Ký bằng một trong hai cách: nhãn thiết bị ký số và mã PIN, hoặc tệp khóa PKCS#12 và mật "
+                     "khẩu."),
+    "image-unreadable": N_("Ảnh chữ ký tay «{value}» không phải ảnh PNG hoặc JPEG đọc được; chưa ký gì."),
     "token-keys": N_("Thiết bị ký số «{value}» có {count} khóa bí mật; cần đúng một."),
     "no-signature-fields": N_("Biên bản chưa có ô ký nào: không phải biên bản do tinnhiem chuẩn bị để ký."),
     "package-unreadable": N_("Không đọc được gói báo cáo: {reason}"),
@@ -258,7 +265,9 @@ FIELD_LABELS: Mapping[str, str] = {  # what a page says instead of the field's i
     "key_file": N_("Tệp khóa"), "decision": N_("Quyết định"), "corners": N_("Bốn góc"), "count": N_("Số lượng"),
     "ceremony": N_("Lễ tạo khóa"), "phase": N_("Lễ tạo khóa"), "share": N_("Phần giải mã"),
     "shares": N_("Phần giải mã"), "signatures": N_("Chữ ký của Ban kiểm phiếu"), "election": N_("Mã cuộc bỏ phiếu (E)"),
-    "receipt": N_("Biên nhận"), "spoiled": N_("Phiếu kiểm tra máy"),
+    "receipt": N_("Biên nhận"),
+    "token": N_("Nhãn thiết bị ký số"), "pin": N_("Mã PIN"), "pkcs12": N_("Tệp khóa PKCS#12"),
+    "signer": N_("Người ký"), "image": N_("Ảnh chữ ký tay"), "file_hash": N_("Biên bản đang ký"), "spoiled": N_("Phiếu kiểm tra máy"),
 }
 
 

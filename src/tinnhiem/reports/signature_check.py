@@ -26,7 +26,17 @@ from pyhanko_certvalidator import ValidationContext
 
 from tinnhiem.domain.errors import SigningError
 from tinnhiem.domain.names import folded
+from tinnhiem.domain.words import N_
 from tinnhiem.reports.signing import VIETNAM, signature_fields
+
+PROBLEMS = {  # what each problem code of a signature says (translated where shown)
+    "not-intact": N_("nội dung đã ký bị sửa (mã băm không khớp)"),
+    "not-valid": N_("chữ ký không khớp với khóa của chứng thư"),
+    "untrusted": N_("chứng thư không dẫn về gốc tin cậy đã cho"),
+    "changed-after": N_("tệp bị thay đổi sau chữ ký này (không chỉ thêm chữ ký)"),
+    "other-signer": N_("tên trên chứng thư khác tên in dưới ô ký"),
+    "unreadable": N_("không đọc được chữ ký"),
+}
 
 # Official-duty and public certificates set digitalSignature, nonRepudiation or both: either is accepted.
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)

@@ -15,9 +15,11 @@ The flow (docs/documents.md, "Signing the minutes"):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,7 +52,7 @@ class Pkcs11Key:
 
     library: str
     token: str
-    pin: str
+    pin: str = dataclasses.field(repr=False)  # never in a log line or a traceback's locals
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +60,21 @@ class Pkcs12Key:
     """A key and its certificate in a PKCS#12 file (.p12, .pfx) and the file's passphrase."""
 
     path: Path
-    passphrase: str
+    passphrase: str = dataclasses.field(repr=False)
 
 
-Key = Pkcs11Key | Pkcs12Key
+@dataclass(frozen=True, slots=True)
+class Pkcs12Data:
+    """A PKCS#12 file's bytes as uploaded (never written to disk), its name, and its passphrase."""
+
+    data: bytes = dataclasses.field(repr=False)
+    name: str
+    passphrase: str = dataclasses.field(repr=False)
+
+
+Key = Pkcs11Key | Pkcs12Key | Pkcs12Data
+PKCS11_OPENING = threading.Lock()  # one session opened at a time: python-pkcs11 loads and initialises a library once
+PIN_WRONG = ("PinIncorrect", "PinInvalid", "PinLenRange")  # python-pkcs11's exceptions for a PIN the token refuses
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,15 +137,33 @@ def choose_field(pdf: bytes, signer: str) -> Field:
     all_fields = signature_fields(pdf)
     mine = [f for f in all_fields if folded(f.signer) == folded(signer)]
     if not mine:
-        raise SigningError("not-a-signer", field="--as", value=signer,
+        raise SigningError("not-a-signer", field="signer", value=signer,
                            choices=", ".join(f.signer for f in all_fields) or "—")
     field = next((f for f in mine if not f.signed), mine[0])  # namesakes on one committee: the next empty field
     if field.signed:
-        raise SigningError("already-signed", field="--as", value=field.signer)
+        raise SigningError("already-signed", field="signer", value=field.signer)
     waiting = [f.signer for f in all_fields if not f.signed and f.name != HEAD_FIELD]
     if field.name == HEAD_FIELD and waiting:
-        raise SigningError("head-signs-last", field="--as", value=", ".join(waiting))
+        raise SigningError("head-signs-last", field="signer", value=", ".join(waiting))
     return field
+
+
+IMAGE_FORMATS = ("PNG", "JPEG")
+
+
+def signature_image(data: bytes, name: str = "image") -> bytes:
+    """The handwritten signature's picture, checked to be a PNG or JPEG picture before it is drawn."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            kind = picture.format
+            picture.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        kind = None
+    if kind not in IMAGE_FORMATS:
+        raise SigningError("image-unreadable", field="image", value=name)
+    return data
 
 
 def appearance(signer: str, at: dt.datetime, size: tuple[float, float], image: bytes | None = None) -> bytes:
@@ -183,15 +214,8 @@ class _SignerAt(signers.PdfSigner):
 @contextmanager
 def open_key(key: Key) -> Iterator[signers.Signer]:
     """A pyHanko signer over the key; a token's session stays open only while it is used."""
-    if isinstance(key, Pkcs12Key):
-        try:
-            signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
-                str(key.path), passphrase=key.passphrase.encode())
-        except Exception:  # noqa: BLE001 — a wrong passphrase and a broken file both end here
-            signer = None
-        if signer is None:
-            raise SigningError("key-unreadable", field="--pkcs12", reason=key.path.name)
-        yield signer
+    if not isinstance(key, Pkcs11Key):
+        yield _pkcs12_signer(key)
         return
     from pkcs11 import Attribute, ObjectClass
     from pkcs11.exceptions import PKCS11Error
@@ -199,18 +223,38 @@ def open_key(key: Key) -> Iterator[signers.Signer]:
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
     try:
-        session = open_pkcs11_session(key.library, token_criteria=TokenCriteria(label=key.token), user_pin=key.pin)
+        with PKCS11_OPENING:  # two threads loading the library at once: one of them failed (CKR_…_INITIALIZED)
+            session = open_pkcs11_session(key.library, token_criteria=TokenCriteria(label=key.token),
+                                          user_pin=key.pin)
     except (PKCS11Error, OSError, RuntimeError) as error:
-        raise SigningError("token-unreadable", field="--token", value=key.token,
-                           reason=type(error).__name__) from None
+        kind = type(error).__name__
+        if kind in PIN_WRONG:
+            raise SigningError("token-pin", field="pin", value=key.token) from None
+        if str(error).startswith("No token matching"):
+            raise SigningError("token-not-found", field="token", value=key.token) from None
+        raise SigningError("token-unreadable", field="token", value=key.token, reason=kind) from None
     try:
         private_keys = session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY})
         ids = [k.id for k in private_keys]  # type: ignore[attr-defined]
         if len(ids) != 1:
-            raise SigningError("token-keys", field="--token", value=key.token, count=len(ids))
+            raise SigningError("token-keys", field="token", value=key.token, count=len(ids))
         yield PKCS11Signer(session, key_id=ids[0], cert_id=ids[0])
     finally:
         session.close()
+
+
+def _pkcs12_signer(key: Pkcs12Key | Pkcs12Data) -> signers.SimpleSigner:
+    """The key and certificate of a PKCS#12 file; a wrong passphrase and a broken file are one refusal."""
+    name = key.path.name if isinstance(key, Pkcs12Key) else key.name
+    signer: signers.SimpleSigner | None
+    try:
+        data = key.path.read_bytes() if isinstance(key, Pkcs12Key) else key.data
+        signer = signers.SimpleSigner.load_pkcs12_data(data, (), passphrase=key.passphrase.encode())
+    except Exception:  # noqa: BLE001 — a wrong passphrase and a broken file both end here
+        signer = None
+    if signer is None:
+        raise SigningError("key-unreadable", field="passphrase", reason=name)
+    return signer
 
 
 def certificate_name(key: Key) -> str:

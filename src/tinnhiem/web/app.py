@@ -25,6 +25,7 @@ from tinnhiem.web import (
     routes_accounts,
     routes_admin,
     routes_committee,
+    routes_minutes,
     routes_paper,
     routes_public,
     routes_reports,
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       dict(error.headers or {}))
 
     app.mount("/static", CachedStatic(directory=HERE / "static"), name="static")
-    for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_paper,
-                   routes_reports, routes_verify):
+    for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_minutes,
+                   routes_paper, routes_reports, routes_verify):
         app.include_router(module.router)
     return app
