@@ -96,12 +96,14 @@ def test_the_phone_shows_the_receipts_e(tmp_path: Path) -> None:
 
 
 def test_the_command_line_documents_and_signable_minutes_print_e(home: Path, tmp_path: Path) -> None:
-    """`tinnhiem documents ROUND` and the minutes to sign (`tinnhiem minutes …`, services/minutes.fresh_minutes) of a
+    """`tinnhiem documents ROUND` and the minutes to sign (`tinnhiem minutes …`, reports/signed_minutes.fresh_minutes) of a
     stored round voted electronically carry E as the web's minutes do."""
     from typer.testing import CliRunner
 
     from tinnhiem.cli.main import app
-    from tinnhiem.services import minutes
+    from tinnhiem.paper.audit import minutes_extras
+    from tinnhiem.reports.signed_minutes import fresh_minutes
+    from tinnhiem.services.minutes import result_hash
     from tinnhiem.storage.db import Database
 
     uow = SqlUnitOfWork(Database.open())
@@ -121,6 +123,6 @@ def test_the_command_line_documents_and_signable_minutes_print_e(home: Path, tmp
     docx = next((tmp_path / "out").glob("*-bien-ban.docx"))
     assert grouped(e) in "\n".join(p.text for p in Document(io.BytesIO(docx.read_bytes())).paragraphs)
     counted = rounds.count(uow, code)
-    signable = minutes.fresh_minutes(counted, *minutes.extras(uow, code, counted))
+    signable = fresh_minutes(counted, result_hash(counted), *minutes_extras(uow, code, counted))
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(signable)).pages).split())
     assert grouped(e) in text

@@ -24,9 +24,11 @@ from tests.conftest import HEAD, MEMBERS, PIN, ROOT, SIGNERS, round_file
 from tests.integration.test_web_admin import member
 from tinnhiem.domain.errors import SigningError
 from tinnhiem.domain.tally import RoundResult, tally
+from tinnhiem.reports import signed_minutes as minutes
 from tinnhiem.reports import signing
 from tinnhiem.reports.signature_check import Change, check_minutes, load_roots
-from tinnhiem.services import minutes, roundfile, rounds
+from tinnhiem.services import roundfile, rounds
+from tinnhiem.services.minutes import result_hash
 from tinnhiem.storage.repository import SqlUnitOfWork
 from tinnhiem.storage.tables import AuditRow
 from tinnhiem.web.app import create_app
@@ -103,8 +105,10 @@ def test_three_members_then_the_head_sign_through_the_page(tokens: dict[str, str
     page = client.get(f"/committee/r/{CODE}/minutes")
     assert 200 == page.status_code, page.text[:500]
     counted = rounds.count(SqlUnitOfWork(client.app.state.hall.database), CODE)  # type: ignore[attr-defined]
-    assert minutes.result_hash(counted) in page.text
+    assert result_hash(counted) in page.text
     assert minutes.file_hash(the_file(tmp_path).read_bytes()) == shown_hash(page.text)
+    step = re.compile(r'<li class="step (\w+)" data-step="minutes"')  # the step on the member's home
+    assert ["done"] != step.findall(client.get("/admin").text)
     order = [page.text.index(f'id="place-{name}"') for name in ("ky-1", "ky-2", "ky-3", "ky-truong-ban")]
     assert order == sorted(order)
     for who in MEMBERS:
@@ -118,6 +122,7 @@ def test_three_members_then_the_head_sign_through_the_page(tokens: dict[str, str
     assert 303 == answer.status_code, answer.text[-1500:]
     done = client.get(answer.headers["location"]).text
     assert 'id="all-signed"' in done and 'id="sign-form"' not in done
+    assert ["done"] == step.findall(client.get("/admin").text)
     pdf = client.get(f"/committee/r/{CODE}/minutes.pdf").content
     check = check_minutes(pdf, load_roots([Path(tokens["root"]).read_bytes(), head_p12[1].read_bytes()]))
     assert check.ok, check
@@ -193,7 +198,8 @@ def test_two_members_at_once_lose_no_signature(tokens: dict[str, str], tmp_path:
     signs, the other is told the file changed (never a signature silently overwritten)."""
     client = hall(tmp_path, tokens)
     counted = rounds.count(SqlUnitOfWork(client.app.state.hall.database), CODE)  # type: ignore[attr-defined]
-    signed_file = minutes.SignedFile(the_file(tmp_path), counted, lambda: minutes.fresh_minutes(counted))
+    signed_file = minutes.SignedFile(the_file(tmp_path), counted, result_hash(counted),
+                                     lambda: minutes.fresh_minutes(counted, result_hash(counted)))
     minutes.state(signed_file, [])
     start = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -254,10 +260,10 @@ def test_unsigned_minutes_follow_a_corrected_result_signed_ones_do_not(tokens: d
     where = the_file(tmp_path)
 
     def signed_file(result: RoundResult) -> minutes.SignedFile:
-        return minutes.SignedFile(where, result, lambda: minutes.fresh_minutes(result))
+        return minutes.SignedFile(where, result, result_hash(result), lambda: minutes.fresh_minutes(result, result_hash(result)))
 
-    assert minutes.result_hash(first) == minutes.state(signed_file(first), []).result_hash
-    assert minutes.result_hash(second) == minutes.state(signed_file(second), []).result_hash
+    assert result_hash(first) == minutes.state(signed_file(first), []).result_hash
+    assert result_hash(second) == minutes.state(signed_file(second), []).result_hash
     minutes.sign_next(signed_file(second), signing.Pkcs11Key(signing_library(), tokens[MEMBERS[0]], PIN))
     kept = where.read_bytes()
     with pytest.raises(SigningError, match="không thuộc kết quả này"):

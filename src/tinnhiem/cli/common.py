@@ -81,6 +81,6 @@ def _result(round_ref: str) -> RoundResult:
 
 def minutes_extras(round_ref: str, result: RoundResult) -> tuple[Any, str | None]:
     """What the minutes add for a stored round: the paper figures (with the audit) and the election's E."""
-    from tinnhiem.services import minutes
+    from tinnhiem.paper.audit import minutes_extras as extras
 
-    return (None, None) if Path(round_ref).is_file() else minutes.extras(_uow(), round_ref, result)
+    return (None, None) if Path(round_ref).is_file() else extras(_uow(), round_ref, result)

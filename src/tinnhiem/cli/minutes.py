@@ -11,9 +11,10 @@ from rich.table import Table
 from tinnhiem.cli.i18n import t
 from tinnhiem.domain.errors import SigningError
 from tinnhiem.domain.words import N_
+from tinnhiem.reports import signed_minutes as minutes
 from tinnhiem.reports import signing
 from tinnhiem.reports.signature_check import PROBLEMS, Change, MinutesCheck, check_minutes, load_roots
-from tinnhiem.services import minutes
+from tinnhiem.services.minutes import result_hash
 from tinnhiem.settings import DEFAULT_TOKEN_LIBRARY
 
 minutes_app = typer.Typer(help=t("Biên bản ký số: từng thành viên ký, Trưởng ban ký sau cùng; kiểm tra chữ ký."))
@@ -58,8 +59,9 @@ def sign_command(
         stem = Path(round_ref).stem if Path(round_ref).is_file() else round_ref
         path = file or minutes.signed_path(home() / "documents", stem)
         key = _key(pkcs12, token, library)
-        signed_file = minutes.SignedFile(path, result, lambda: minutes.fresh_minutes(
-            result, *minutes_extras(round_ref, result)))
+        hashed = result_hash(result)
+        signed_file = minutes.SignedFile(path, result, hashed, lambda: minutes.fresh_minutes(
+            result, hashed, *minutes_extras(round_ref, result)))
         done = minutes.sign_next(signed_file, key, signer=signer, image=image.read_bytes() if image else None)
         out.print(t("Đã ký: {name}. Tệp: {path}", name=done.field.signer, path=str(path)))
         out.print(t("Còn chờ ký: {names}", names=", ".join(done.waiting)) if done.waiting else

@@ -19,8 +19,9 @@ from tinnhiem.i18n import bilingual
 from tinnhiem.reports import signing
 from tinnhiem.reports.report_signing import PackageSignatures, sign_manifest
 from tinnhiem.reports.signature_check import check_minutes, load_roots, root_files
+from tinnhiem.reports.signed_minutes import write_atomically
 from tinnhiem.services import report_package
-from tinnhiem.services.minutes import result_hash, write_atomically
+from tinnhiem.services.minutes import result_hash
 
 report_app = typer.Typer(help=t("Báo cáo kết quả lên cấp trên: xuất gói đã ký; nhập các gói và tổng hợp."))
 

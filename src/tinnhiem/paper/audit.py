@@ -19,7 +19,7 @@ from tinnhiem.domain import audit as rla
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import LEVEL_LABELS, Level, Round, Totals
 from tinnhiem.domain.staff import committee_member
-from tinnhiem.domain.tally import tally_channels
+from tinnhiem.domain.tally import RoundResult, tally_channels
 from tinnhiem.paper import audit_file
 from tinnhiem.paper.audit_file import EMPTY, LINE_WORDS, MULTIPLE, RowDifference, StackSheet
 from tinnhiem.paper.counting import as_ballot, counted_sheets, paper_figures, sheet_totals
@@ -347,3 +347,15 @@ def export(uow: UnitOfWork, code: str) -> dict[str, Any]:
             now.read, [(d.index, d.sheet.id or 0, d.differences) for d in now.draws[:now.read]], now.verdict),
         "verdict": audit_file.verdict_json(now.verdict, now.alpha, names),
     }
+
+
+def minutes_extras(uow: UnitOfWork, code: str, result: RoundResult) -> tuple[PaperFigures | None, str | None]:
+    """What the minutes add for a stored round: the paper figures (with the audit) and the election's E."""
+    paper, election = None, None
+    if "paper" in result.channels:
+        paper = figures(uow, code)
+    if "electronic" in result.channels:
+        from tinnhiem.services import voting
+
+        election = voting.identity(uow, code)
+    return paper, election

@@ -41,10 +41,12 @@ def admin_home(request: Request, hall: HallDep) -> Response:
     staff = signed_in(request)
     if staff is None:
         return hall.page(request, "admin_sign_in.html", error=None)
+    from tinnhiem.reports.signed_minutes import signed_by_all, signed_path
     from tinnhiem.services.steps import committee_steps
 
     shown = [r for r in rounds.listing(hall.uow()) if staff.may_see(r.code)]
-    steps = {r.code: committee_steps(hall.uow(), r.code) for r in shown
+    documents = hall.settings.home / "documents"
+    steps = {r.code: committee_steps(hall.uow(), r.code, signed_by_all(signed_path(documents, r.code))) for r in shown
              if staff.member_of(r.code) is not None and not staff.organises(r.code)}
     return hall.page(request, "admin.html", rounds=shown, staff=staff, steps=steps)
 

@@ -11,9 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tinnhiem.domain.errors import SigningError
 from tinnhiem.domain.tally import RoundResult
+from tinnhiem.paper.audit import minutes_extras
+from tinnhiem.reports import signed_minutes as minutes
 from tinnhiem.reports import signing
 from tinnhiem.reports.signature_check import PROBLEMS, load_roots, root_files
-from tinnhiem.services import minutes, rounds
+from tinnhiem.services import rounds
+from tinnhiem.services.minutes import audited, result_hash
 from tinnhiem.web.deps import HallDep
 from tinnhiem.web.security import require_csrf
 from tinnhiem.web.staff import StaffOf, staff_of
@@ -26,8 +29,9 @@ IMAGE_BYTES = 160 * 1024  # a handwritten signature's picture; with the key file
 def _where(hall: HallDep, code: str) -> tuple[RoundResult, minutes.SignedFile]:
     result = rounds.count(hall.uow(), code)
     path = minutes.signed_path(hall.settings.home / "documents", code)
-    return result, minutes.SignedFile(path, result, lambda: minutes.fresh_minutes(
-        result, *minutes.extras(hall.uow(), code, result)))
+    hashed = result_hash(result)
+    return result, minutes.SignedFile(path, result, hashed, lambda: minutes.fresh_minutes(
+        result, hashed, *minutes_extras(hall.uow(), code, result)))
 
 
 def _roots(hall: HallDep) -> list[object]:
@@ -77,7 +81,7 @@ def sign_minutes(request: Request, hall: HallDep, code: str, staff: StaffOf,
         done = minutes.sign_next(signed_file, key, seen=file_hash, image=picture)
     except SigningError as error:
         return _page(request, hall, code, staff, error=error, token=token.strip(), status=422)
-    minutes.audited(hall.uow(), code, done, actor=staff.login)
+    audited(hall.uow(), code, done.field.name, done.field.signer, done.file_hash, actor=staff.login)
     return RedirectResponse(f"/committee/r/{code}/minutes?signed={done.field.name}", status_code=303)
 
 
