@@ -123,6 +123,23 @@ def test_a_sealed_reserve_card_votes_only_once_released_for_a_latecomer(uow: Sql
     assert 2 == len(released) and not any(credential(code, c) in d for c in card for _, d in released)
 
 
+def test_voiding_a_handed_out_card_while_open_makes_room_for_no_release(uow: SqlUnitOfWork) -> None:
+    """From an outside review: "one member voided a card a present delegate held, once voting was open; then
+    released a reserve card with no latecomer (200)": a sealed card could then vote in that delegate's place.
+    A release now needs an electronic check-in made after voting opened, whatever was voided since."""
+    code = "huy-khi-mo"
+    card = small_round(uow, code)
+    cards.void(uow, code, [credential(code, c) for c in card[6:8]], member=MEMBERS[0])
+    reserve.seal(uow, code, [credential(code, c) for c in card[8:10]], member=MEMBERS[0])
+    voting.open_voting(uow, code)
+    cards.void(uow, code, [credential(code, card[3])], member=MEMBERS[1])  # delegate 3's card, still unused
+    refused("no-late-check-in", lambda: reserve.release(uow, code, member=MEMBERS[1]))
+    refused("card-sealed", lambda: voting.cast(uow, code, ballot(uow, code, card[8], 1)))
+    rounds.check_in(uow, code, 6, "electronic", actor="lan")  # a real latecomer: one release, no more
+    assert 1 == reserve.release(uow, code, member=MEMBERS[1]).released
+    refused("no-late-check-in", lambda: reserve.release(uow, code, member=MEMBERS[1]))
+
+
 def test_an_organiser_cannot_void_seal_or_release_and_is_audited(database: Database) -> None:
     """From an outside review: "an organiser who is not on the committee voided a card (200)". Refused by name, nothing voided,
     the attempt in the audit log; an admin without the committee role likewise; a member's account voids."""

@@ -6,7 +6,9 @@
   each, as when voiding). A sealed card can neither sign in nor cast until a member **releases** one for
   a late electronic check-in. A release is a count, never a card: naming the card would tell the server
   which card the latecomer holds. Each release lets exactly one sealed card cast, and a release needs a late
-  electronic check-in that no card covers yet (cards usable unsealed + released < electronic check-ins).
+  electronic check-in that no card covers yet (cards usable unsealed + released < electronic check-ins), made
+  after voting opened (releases < check-ins since opening): voiding a handed-out card while voting is open
+  makes room for no release.
   At closing the seals are lifted before the cards are rewritten and the unused ones voided (sealed or not),
   so what closing leaves does not say which ballots came from the reserve.
 - **Sign-in limiter keys.** Failed sign-ins are counted under an HMAC of the card's credential with a
@@ -63,7 +65,7 @@ def release(uow: UnitOfWork, code: str, *, member: str | None, actor: str = "") 
         now = uow.reserve.reserve(code)
         if now.sealed <= now.free_releases:
             raise InvalidInput("reserve-empty", field="reserve", sealed=now.sealed, released=now.free_releases)
-        if now.unsealed + now.released >= now.electronic:
+        if now.unsealed + now.released >= now.electronic or now.released >= now.late:
             raise InvalidInput("no-late-check-in", field="reserve", electronic=now.electronic,
                                usable=now.unsealed + now.released)
         uow.reserve.release(code)

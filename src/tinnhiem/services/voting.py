@@ -162,6 +162,7 @@ def cards_accounted_for(uow: UnitOfWork, code: str) -> None:
     if now.unsealed > now.electronic:
         raise InvalidInput("cards-not-accounted", field="cards", loose=now.unsealed - now.electronic,
                            usable=now.unsealed, electronic=now.electronic)
+    uow.reserve.mark_opened(code, now.electronic)
 
 
 def close_voting(uow: UnitOfWork, code: str, actor: str = "") -> int:

@@ -52,14 +52,15 @@ class SqlReserveStore:
             return select(func.count()).select_from(CardRow).where(cards, *where).scalar_subquery()
 
         released = select(CardReserveRow.released).where(CardReserveRow.round_id == rid).scalar_subquery()
+        opened_with = select(CardReserveRow.opened_with).where(CardReserveRow.round_id == rid).scalar_subquery()
         electronic = select(func.count()).select_from(AttendanceRow).where(
             AttendanceRow.round_id == rid, AttendanceRow.channel == "electronic").scalar_subquery()
         row = self.session.execute(select(
             count(CardRow.sealed.is_(True), CardRow.used.is_(False), CardRow.void.is_(False)), released,
             count(CardRow.sealed.is_(True), CardRow.used.is_(True)),
-            count(CardRow.sealed.is_(False), CardRow.void.is_(False)), electronic)).one()
+            count(CardRow.sealed.is_(False), CardRow.void.is_(False)), electronic, opened_with)).one()
         return Reserve(sealed=int(row[0]), released=int(row[1] or 0), sealed_used=int(row[2]),
-                       unsealed=int(row[3]), electronic=int(row[4]))
+                       unsealed=int(row[3]), electronic=int(row[4]), opened_with=int(row[5] or 0))
 
     def release(self, code: str) -> None:
         """One more reserve card released (a count: which card is never said)."""
@@ -68,6 +69,14 @@ class SqlReserveStore:
         self.session.execute(insert(CardReserveRow).values(round_id=rid, released=0).on_conflict_do_nothing())
         self.session.execute(update(CardReserveRow).where(CardReserveRow.round_id == rid)
                              .values(released=CardReserveRow.released + 1))
+
+    def mark_opened(self, code: str, electronic: int) -> None:
+        """Voting opens with ``electronic`` check-ins: a release needs one made after."""
+        rid = round_id(self.session, code)
+        insert = sqlite_insert if self.session.get_bind().dialect.name == "sqlite" else postgres_insert
+        self.session.execute(insert(CardReserveRow).values(round_id=rid, released=0).on_conflict_do_nothing())
+        self.session.execute(update(CardReserveRow).where(CardReserveRow.round_id == rid)
+                             .values(opened_with=electronic))
 
     def lift_seals(self, code: str) -> None:
         """At closing (before the rewrite that voids the unused cards): no row says which card was in the reserve."""

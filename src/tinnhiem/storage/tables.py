@@ -286,6 +286,7 @@ class CardReserveRow(Base):
     __tablename__ = "card_reserves"
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
     released: Mapped[int] = mapped_column(default=0)
+    opened_with: Mapped[int | None] = mapped_column()  # electronic check-ins at opening: releases need later ones
 
 
 class SignInKeyRow(Base):
