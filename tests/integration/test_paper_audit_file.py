@@ -8,6 +8,7 @@ import copy
 import hashlib
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -89,10 +90,22 @@ def _lies(data: dict[str, Any]) -> list[tuple[str, Any]]:
     def base(d: dict[str, Any]) -> None:  # another base moves the lines: a differing row moves other outcomes
         d["round"]["base"] += 40
 
+    def electronic(d: dict[str, Any], count: int) -> None:  # from an outside attacker: a false electronic count,
+        d["electronic"] = [count] * len(d["electronic"])     # every figure after it recomputed to agree
+        again = audit_file._recompute(audit_file._parse(d))
+        d["discrepancies"] = audit_file.discrepancies_json(again.read, again.drawn, again.verdict)
+        d["verdict"] = audit_file.verdict_json(again.verdict, Fraction(d["risk_limit"]), d["round"]["subjects"])
+
+    def negative(d: dict[str, Any]) -> None:
+        electronic(d, -10)
+
+    def beyond_base(d: dict[str, Any]) -> None:  # more electronic ballots than the base leaves after the paper
+        electronic(d, d["round"]["base"] - len(d["stack"]) + 1)
+
     return [("format", fmt), ("stack-hash", stack_row), ("stack-totals", stack_row_rehashed),
             ("stack-totals", stack_dropped), ("draws", draw), ("draws", seed), ("discrepancies", reading),
             ("discrepancies", one_reading), ("discrepancies", hidden), ("verdict", verdict), ("verdict", words),
-            ("verdict", risk), ("discrepancies", base)]
+            ("verdict", risk), ("discrepancies", base), ("stack-totals", negative), ("stack-totals", beyond_base)]
 
 
 def test_a_server_that_lies_is_caught_by_the_named_check(uow: SqlUnitOfWork) -> None:

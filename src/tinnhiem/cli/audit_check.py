@@ -47,6 +47,11 @@ def _summary(data: dict[str, Any], console: Console) -> None:
                            seed=data["seed"], sheets=len(data["stack"]), base=round_["base"])), highlight=False)
     console.print(escape(t("Mã chồng phiếu: {stack} — phải đúng mã bạn đã thấy trên trang trước khi bắt đầu.",
                            stack=grouped(str(data["stack_hash"])))), highlight=False)
+    if any(data.get("electronic") or ()):  # they move every margin: compared with the result announced
+        names = round_.get("subjects") or []
+        console.print(escape(t("Số phiếu điện tử ở mức tính ngưỡng mà tệp dùng (so với kết quả đã công bố): {counts}.",
+                               counts="; ".join(f"{n} {c}" for n, c in zip(names, data["electronic"], strict=False)))),
+                      highlight=False)
 
 
 def show_audit_check(path: Path, console: Console, seen_stack: str | None = None) -> bool:

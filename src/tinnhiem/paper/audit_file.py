@@ -381,6 +381,14 @@ def _stack_totals(data: Mapping[str, Any], audit: _Audit) -> Finding:
             return Finding("stack-totals", False, N_("{name}: các tờ cộng lại {found}, tệp ghi {given}"),
                            {"name": audit.names[subject], "found": _totals_text(mine),
                             "given": _totals_text(theirs)})
+    for subject, (paper, electronic) in enumerate(zip(stack_totals(audit.kind, len(audit.names), audit.stack),
+                                                      audit.electronic, strict=True)):
+        room = audit.base - paper.valid - paper.invalid  # ballots the base leaves for the electronic channel
+        if not 0 <= electronic <= room:  # a count that moves every margin: no verdict rests on it
+            return Finding("stack-totals", False, N_("{name}: tệp ghi {electronic} phiếu điện tử ở mức tính ngưỡng, "
+                                                     "ngoài khoảng 0…{room} mà cơ sở {base} trừ phiếu giấy còn lại"),
+                           {"name": audit.names[subject], "electronic": electronic, "room": room,
+                            "base": audit.base})
     return Finding("stack-totals", True)
 
 
