@@ -8,7 +8,7 @@ one token per person (label ``ky-so-1``, ``ky-so-2``… in the order given) whos
 on the token and never leaves it, a certificate for that key (subject CN = the person's name, key
 usage digitalSignature and nonRepudiation) stored on the token beside the key, a test root
 certificate ``DIR/root.pem`` that issued them (its key in ``DIR/root-key.pem``: a rehearsal root,
-never a real one), and with ``--pkcs12 NAME`` a PKCS#12 file ``DIR/NAME.p12`` (same PIN as
+never a real one), and with ``--pkcs12 NAME`` a PKCS#12 file ``DIR/signer-N.p12`` (same PIN as
 passphrase) for a signer without a token. It prints a JSON map: name -> token label (or file).
 
 Needs Debian's softhsm2 (scripts/system-packages.sh installs it for the test tier) and the project's

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -199,3 +200,34 @@ def test_the_rehearsal_tokens_keep_their_keys(tokens: dict[str, str]) -> None:
     with token.open(user_pin=PIN) as session:
         keys = list(session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}))
         assert [(True, False)] == [(k[Attribute.SENSITIVE], k[Attribute.EXTRACTABLE]) for k in keys]
+
+
+def test_one_certificate_signs_one_place_and_a_name_without_marks_picks_no_namesake(tmp_path: Path) -> None:
+    """From an outside attacker: with Lê Văn Ân and Lê Văn An on one committee, a certificate "Le Van An" signed both
+    places, and `minutes verify` and `report import` accepted it. Now a name without marks that fits two printed
+    names is refused, a certificate that signed one place cannot sign another, and a file where one did (made
+    around the command) fails the check by name."""
+    from tinnhiem.reports import signing
+
+    pki = tmp_path / "pki"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "softhsm-tokens.py"), str(pki), "--pin", PIN,
+                    "--pkcs12", "Le Van An"], check=True, capture_output=True)
+    data = yaml.safe_load(round_file(tmp_path).read_text(encoding="utf-8"))
+    data["committee"] = [{"name": HEAD, "role": "Trưởng ban"}, {"name": "Lê Văn Ân"}, {"name": "Lê Văn An"}]
+    path, minutes, key = tmp_path / "ten-gan-giong.yaml", tmp_path / "bien-ban.pdf", pki / "signer-1.p12"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    def sign_p12(*extra: str) -> Any:
+        return runner.invoke(app, ["minutes", "sign", str(path), "--file", str(minutes), "--pkcs12", str(key), *extra],
+                             input=PIN + "\n", env={"COLUMNS": "250"})
+
+    ambiguous = sign_p12()
+    assert 0 != ambiguous.exit_code and "khớp với nhiều ô ký" in ambiguous.output, ambiguous.output
+    assert 0 == sign_p12("--as", "Lê Văn Ân").exit_code  # the holder names their place, spelt as printed
+    again = sign_p12("--as", "Lê Văn An")
+    assert 0 != again.exit_code and "Chứng thư này đã ký ô của «Lê Văn Ân»" in again.output, again.output
+    signed = minutes.read_bytes()
+    (other,) = [f for f in signing.signature_fields(signed) if f.signer == "Lê Văn An"]
+    forged = signing.sign(signed, other, signing.Pkcs12Key(key, PIN))  # around the command: the check names it
+    check = check_minutes(forged, load_roots([(pki / "root.pem").read_bytes()]))
+    assert [(), ("same-certificate",)] == [s.problems for s in check.signatures] and not check.ok

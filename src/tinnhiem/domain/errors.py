@@ -215,6 +215,9 @@ MESSAGES: Mapping[str, str] = {
     "pdf-unreadable": N_("Không đọc được tệp PDF: {reason}"),
     "not-a-signer": N_("Biên bản không có ô ký cho «{value}»; các ô ký: {choices}."),
     "already-signed": N_("«{value}» đã ký biên bản này."),
+    "signer-ambiguous": N_("Tên «{value}» trên chứng thư (không dấu) khớp với nhiều ô ký: {choices}. Dùng chứng thư "
+                           "ghi tên có dấu, hoặc ký bằng lệnh với --as và tên đúng như in."),
+    "certificate-used": N_("Chứng thư này đã ký ô của «{value}»: mỗi người ký một ô, bằng chứng thư của mình."),
     "head-signs-last": N_("Trưởng ban ký sau cùng; còn chờ: {value}."),
     "key-unreadable": N_("Không mở được tệp khóa {reason}: sai mật khẩu hoặc tệp hỏng."),
     "token-unreadable": N_("Không mở được thiết bị ký số «{value}» ({reason}): kiểm tra thiết bị đã cắm, thư viện "

@@ -35,6 +35,7 @@ PROBLEMS = {  # what each problem code of a signature says (translated where sho
     "untrusted": N_("chứng thư không dẫn về gốc tin cậy đã cho"),
     "changed-after": N_("tệp bị thay đổi sau chữ ký này (không chỉ thêm chữ ký)"),
     "other-signer": N_("tên trên chứng thư khác tên in dưới ô ký"),
+    "same-certificate": N_("chứng thư này đã ký một ô khác của biên bản: mỗi người ký một ô"),
     "unreadable": N_("không đọc được chữ ký"),
 }
 
@@ -129,6 +130,7 @@ def check_minutes(pdf: bytes, roots: list[x509.Certificate]) -> MinutesCheck:
     revisions = reader.xrefs.total_revisions
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     checks = []
+    used: dict[tuple[bytes, int], str] = {}  # each certificate (issuer, serial number) and the first field it signed
     for embedded in reader.embedded_signatures:
         meant_for = fields[embedded.field_name].signer if embedded.field_name in fields else embedded.field_name
         revision = embedded.signed_revision + 1
@@ -152,6 +154,8 @@ def check_minutes(pdf: bytes, roots: list[x509.Certificate]) -> MinutesCheck:
             ("changed-after", change is Change.OTHER or not status.docmdp_ok or status.coverage not in (
                 SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION)),
             ("other-signer", folded(common_name) != folded(meant_for)),
+            ("same-certificate", used.setdefault((cert.issuer.sha256, cert.serial_number), embedded.field_name)
+             != embedded.field_name),
         ) if failed]
         checks.append(SignatureCheck(embedded.field_name, meant_for, cert.subject.human_friendly, common_name, when,
                                      revision, revisions, covers, change, bool(status.intact), bool(status.valid),

@@ -174,6 +174,9 @@ def sign_next(minutes: SignedFile, key: signing.Key, *, seen: str | None = None,
         if not signing.signature_fields(pdf):
             raise SigningError("no-signature-fields", field=minutes.path.name)
         field = signing.choose_field(pdf, signer or signing.certificate_name(key))
+        earlier = signing.signed_by(pdf).get(signing.certificate_id(key))
+        if earlier is not None:
+            raise SigningError("certificate-used", field="signer", value=earlier)
         signed = signing.sign(pdf, field, key, image=image)
         write_atomically(minutes.path, signed)
     waiting = tuple(f.signer for f in signing.signature_fields(signed) if not f.signed)

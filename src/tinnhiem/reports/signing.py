@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -132,10 +133,21 @@ def signature_fields(pdf: bytes) -> list[Field]:
     return found
 
 
+def _spelt(name: str) -> str:
+    """A name as written, marks kept: Unicode NFC, case and spaces aside."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
 def choose_field(pdf: bytes, signer: str) -> Field:
-    """The empty field of ``signer`` (typed with or without diacritics); the head only once every member signed."""
+    """The empty field of ``signer``: spelt as printed, or without diacritics (certificates often carry none)
+    only when that names one printed name: "Le Van An" never picks between Lê Văn Ân and Lê Văn An. The head
+    only once every member signed."""
     all_fields = signature_fields(pdf)
-    mine = [f for f in all_fields if folded(f.signer) == folded(signer)]
+    mine = [f for f in all_fields if _spelt(f.signer) == _spelt(signer)] or [
+        f for f in all_fields if folded(f.signer) == folded(signer)]
+    if len({_spelt(f.signer) for f in mine}) > 1:
+        raise SigningError("signer-ambiguous", field="signer", value=signer,
+                           choices=", ".join(f.signer for f in mine))
     if not mine:
         raise SigningError("not-a-signer", field="signer", value=signer,
                            choices=", ".join(f.signer for f in all_fields) or "—")
@@ -255,6 +267,25 @@ def _pkcs12_signer(key: Pkcs12Key | Pkcs12Data) -> signers.SimpleSigner:
     if signer is None:
         raise SigningError("key-unreadable", field="passphrase", reason=name)
     return signer
+
+
+def certificate_id(key: Key) -> tuple[bytes, int]:
+    """The key's certificate, by its issuer and serial number (one person's certificate signs one place)."""
+    with open_key(key) as signer:
+        cert = signer.signing_cert
+        if cert is None:
+            raise SigningError("key-unreadable", field="key", reason="")
+        return cert.issuer.sha256, cert.serial_number
+
+
+def signed_by(pdf: bytes) -> dict[tuple[bytes, int], str]:
+    """Each certificate that signed ``pdf`` (issuer, serial number) and the name under the first place it signed."""
+    reader, names = _reader(pdf), {f.name: f.signer for f in signature_fields(pdf)}
+    found: dict[tuple[bytes, int], str] = {}
+    for embedded in reader.embedded_signatures:
+        cert = embedded.signer_cert
+        found.setdefault((cert.issuer.sha256, cert.serial_number), names.get(embedded.field_name, embedded.field_name))
+    return found
 
 
 def certificate_name(key: Key) -> str:
