@@ -16,6 +16,8 @@ not PostgreSQL's) is read from /proc for the timed part only. The load generator
 Command: .venv/bin/python -m bench load [SCENARIO …] (every scenario of SCENARIOS by default)
 (PostgreSQL at TINNHIEM_TEST_POSTGRES_URL or 127.0.0.1:5432). Traffic goes to 127.0.0.1 only; the
 loop is bounded (one sequence per delegate) and stops by itself.
+Where the server's CPU goes: TINNHIEM_BENCH_PROFILE=/tmp/hall.prof .venv/bin/python -m bench load SCENARIO runs
+one worker under cProfile (figures then not kept), read with ``python -m pstats /tmp/hall.prof``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from tinnhiem.testing.hall import sign_in_body
 
 RESULTS = Path(__file__).parent / "results"
 SUBJECTS, PORT = 44, 8931  # the National Assembly's list (44 in 2023); a provincial committee rates about 20
+PROFILE = os.environ.get("TINNHIEM_BENCH_PROFILE")  # a file: the server runs one worker under cProfile, kept there
 POSTGRES = os.environ.get("TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -294,8 +297,10 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         measured = machine(url, code, ballots[0])
         env = os.environ | {"TINNHIEM_DATABASE_URL": url, "TINNHIEM_HOME": tempfile.mkdtemp(),
                             "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "BENCH-HALL-2026"}
-        server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT),
-                                   "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = ["-m", "bench.profiled_hall", str(PORT), PROFILE] if PROFILE else [
+            "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT), "--workers", "2"]
+        server = subprocess.Popen([sys.executable, *command], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{PORT}"
         deadline = time.monotonic() + 300  # a loaded machine starts two workers slowly: never begin before they answer
         while True:
@@ -372,5 +377,7 @@ def main() -> None:
         kept[scenario] = run(*SCENARIOS[scenario]) | {"measured_at": when}
         print(scenario, json.dumps(kept[scenario], indent=1))
         print(summary(scenario, kept[scenario]), flush=True)
+        if PROFILE:  # one profiled worker: figures not comparable, not kept
+            continue
         RESULTS.mkdir(exist_ok=True)
         path.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")  # each scenario kept as it ends
