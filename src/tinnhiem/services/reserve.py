@@ -80,8 +80,13 @@ def state(uow: UnitOfWork, code: str) -> Reserve:
 
 def check_not_sealed(uow: UnitOfWork, code: str, credential: str) -> None:
     """Inside a transaction: a sealed card with no release left to take up is refused (sign-in, cast)."""
-    if uow.reserve.sealed(code, credential) and uow.reserve.reserve(code).free_releases <= 0:
+    if sealed_without_release(uow, code, credential):
         raise InvalidInput("card-sealed", field="credential")
+
+
+def sealed_without_release(uow: UnitOfWork, code: str, credential: str) -> bool:
+    """Inside a transaction: the card is sealed and no release is left to take up (it may not sign in or cast)."""
+    return uow.reserve.sealed(code, credential) and uow.reserve.reserve(code).free_releases <= 0
 
 
 def sign_in_secret(uow: UnitOfWork, code: str) -> bytes | None:

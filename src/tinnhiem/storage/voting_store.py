@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.services.ports import Duplicate, Election, Found, StoredCard
+from tinnhiem.services.ports import Duplicate, Election, Found, PhoneElection, Stamp, StoredCard
 from tinnhiem.storage.round_ids import round_id
 from tinnhiem.storage.tables import (
     AttendanceRow,
@@ -26,6 +26,7 @@ from tinnhiem.storage.tables import (
     CardRow,
     CiphertextRow,
     ElectionRow,
+    RoundRow,
     SpoiledBallotRow,
 )
 
@@ -74,6 +75,29 @@ class SqlVotingStore:
         row = self.session.scalar(select(ElectionRow).where(ElectionRow.round_id == self._round_id(code)))
         return None if row is None else self._public(row)
 
+    def stamp(self, code: str) -> Stamp | None:
+        """The election's stamp (services.ports.Stamp) in one statement, a few bytes: never its large columns."""
+        found = self.session.execute(
+            select(RoundRow.id, ElectionRow.joint_key, ElectionRow.state, ElectionRow.election_id)
+            .join(ElectionRow, ElectionRow.round_id == RoundRow.id).where(RoundRow.code == code)).first()
+        if found is None:
+            self._round_id(code)  # no such round: NotFound, as every read of a round's rows says
+            return None
+        self._ids[code] = found[0]  # the round's id comes with it: the transaction's next reads need no lookup
+        return Stamp(found[1], found[2], found[3])
+
+    def phone_election(self, code: str) -> PhoneElection | None:
+        """What phones are given, in one statement (not the committee, shares or signatures of ``election``)."""
+        found = self.session.execute(
+            select(RoundRow.id, ElectionRow.manifest, ElectionRow.joint_key, ElectionRow.state,
+                   ElectionRow.election_id, ElectionRow.receipt_key)
+            .join(ElectionRow, ElectionRow.round_id == RoundRow.id).where(RoundRow.code == code)).first()
+        if found is None:
+            self._round_id(code)
+            return None
+        self._ids[code] = found[0]
+        return PhoneElection(found[1], found[2], found[3], found[4], found[5])
+
     def lock_election(self, code: str) -> Election:
         """The election's row, locked until the transaction ends: casts, closing and the tally queue on it.
 
@@ -85,6 +109,14 @@ class SqlVotingStore:
         if row is None:
             raise InvalidInput("no-election", field="round", value=code)
         return self._public(row)
+
+    def lock_state(self, code: str) -> str:
+        """The election's state, its row locked as by ``lock_election`` (a cast needs no more of it)."""
+        query = select(ElectionRow.state).where(ElectionRow.round_id == self._round_id(code)).with_for_update()
+        state = self.session.scalar(query)
+        if state is None:
+            raise InvalidInput("no-election", field="round", value=code)
+        return state
 
     def add_shares(self, code: str, member: int, shares: list[dict[str, object]]) -> None:
         row = self._election(code, lock=True)
