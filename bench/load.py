@@ -44,6 +44,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.phone_http import Answer, Phone, PhoneError
 from tinnhiem.crypto.ballot import cast_ballot, verify_cast_ballot
 from tinnhiem.crypto.group import base_mul, mul, random_scalar
 from tinnhiem.crypto.record import ballot_json, read_ballot, read_manifest
@@ -73,11 +74,11 @@ def _encrypt(args: tuple[dict[str, object], str, str, str, int]) -> dict[str, ob
 
 
 def _timer(timings: dict[str, list[float]], errors: list[str]) -> Any:
-    async def timed(name: str, request: Any) -> httpx.Response:
+    async def timed(name: str, request: Any) -> Answer:
         start = time.perf_counter()
         try:
             response = await request
-        except httpx.HTTPError as exc:
+        except PhoneError as exc:
             errors.append(f"{name} transport {exc!r}"[:120])
             raise
         timings[name].append(time.perf_counter() - start)
@@ -97,11 +98,11 @@ class BrowserCache:
         self.kept: dict[str, tuple[str, float]] = {}
         self.bytes = 0
 
-    async def page_files(self, client: httpx.AsyncClient, page: str, timed: Any) -> None:
+    async def page_files(self, client: Phone, page: str, timed: Any) -> None:
         """The scripts and style a page names, fetched together as a browser does (fresh ones not at all)."""
         await asyncio.gather(*(self._fetch(client, path, timed) for path in dict.fromkeys(STATIC.findall(page))))
 
-    async def _fetch(self, client: httpx.AsyncClient, path: str, timed: Any) -> None:
+    async def _fetch(self, client: Phone, path: str, timed: Any) -> None:
         etag, fresh_until = self.kept.get(path, ("", 0.0))
         if time.monotonic() < fresh_until:
             return
@@ -115,7 +116,7 @@ class BrowserCache:
             self.kept[path] = (answer.headers.get("etag", ""), time.monotonic() + (int(age.group(1)) if age else 0))
 
 
-async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any, cache: BrowserCache) -> str:
+async def _sign_in(client: Phone, code: str, card: str, timed: Any, cache: BrowserCache) -> str:
     """The phone scans its card: the sign-in page, the election, the sign-in proof, the ballot page; its CSRF token."""
     page = (await timed("page", client.get(f"/r/{code}/vote"))).text
     await cache.page_files(client, page, timed)
@@ -123,29 +124,27 @@ async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any, 
     nonce = page.split('data-nonce="')[1].split('"')[0]
     election = (await timed("election", client.get(f"/api/rounds/{code}/election"))).json()
     body = sign_in_body(code, card, bytes.fromhex(election["election"]), nonce)
-    await timed("sign_in", client.post(f"/api/rounds/{code}/sign-in", json=body, headers={"X-CSRF-Token": csrf}))
+    await timed("sign_in", client.post(f"/api/rounds/{code}/sign-in", body, headers={"X-CSRF-Token": csrf}))
     ballot_page = (await timed("ballot_page", client.get(f"/r/{code}/vote/ballot"))).text
     await cache.page_files(client, ballot_page, timed)
     return csrf
 
 
-async def _cast(client: httpx.AsyncClient, code: str, csrf: str, ballot: dict[str, object], timed: Any) -> str | None:
+async def _cast(client: Phone, code: str, csrf: str, ballot: dict[str, object], timed: Any) -> str | None:
     """Encrypt (the page fetches the election first; the ballot was encrypted beforehand) and cast: the code given."""
     await timed("cast_election", client.get(f"/api/rounds/{code}/election"))
-    answer = await timed("cast", client.post(f"/api/rounds/{code}/ballots", json=ballot,
-                                             headers={"X-CSRF-Token": csrf}))
+    answer = await timed("cast", client.post(f"/api/rounds/{code}/ballots", ballot, headers={"X-CSRF-Token": csrf}))
     return str(answer.json()["code"]) if answer.status_code == 200 else None
 
 
-async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[str, object]],
+async def _campaign(port: int, code: str, cards: list[str], ballots: list[dict[str, object]],
                     seconds: float, ready: bool, cpu: Callable[[], float]) -> dict[str, object]:
     """Delegate i starts at i·seconds/n: a burst when ``seconds`` is small, a steady stream when large.
 
     ``ready``: every phone signed in beforehand (when the chair asks, as operations.md advises), untimed; at the
     chair's word each one only fetches the election and casts. Otherwise each does the whole sequence then.
     """
-    limits = httpx.Limits(max_connections=len(cards))
-    clients = [httpx.AsyncClient(base_url=base, timeout=120, limits=limits) for _ in cards]
+    clients = [Phone("127.0.0.1", port) for _ in cards]
     timings: dict[str, list[float]] = collections.defaultdict(list)
     errors: list[str] = []
     timed = _timer(timings, errors)
@@ -172,14 +171,14 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
             given[i] = await _cast(clients[i], code, csrf, ballots[i], timed)
             if given[i] is not None:
                 given_at.append(time.perf_counter() - start)
-        except httpx.HTTPError:
+        except PhoneError:
             pass  # counted where it happened
         timings["delegate"].append(time.perf_counter() - began)
 
     await asyncio.gather(*(one(i) for i in range(len(cards))))
     elapsed, server_cpu = time.perf_counter() - start, cpu() - cpu_before
     for c in clients:
-        await c.aclose()
+        await c.close()
     return {
         "casts": len(timings["cast"]), "errors": len(errors), "first_errors": errors[:3], "codes": given,
         "errors_by_step": dict(collections.Counter(e.split()[0] for e in errors)), "seconds": round(elapsed, 1),
@@ -313,7 +312,7 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
                 time.sleep(0.2)
         pid = server.pid
         load_before = os.getloadavg()
-        figures = asyncio.run(_campaign(base, code, secrets, ballots, seconds, ready, lambda: _cpu_seconds(pid)))
+        figures = asyncio.run(_campaign(PORT, code, secrets, ballots, seconds, ready, lambda: _cpu_seconds(pid)))
         with SqlUnitOfWork(Database(database.engine)) as check:
             figures["ballots_stored"] = check.voting.turnout(code)
             kept = {b["code"] for b, _ in check.voting.ballots(code)}
