@@ -184,9 +184,30 @@ async def _campaign(port: int, code: str, cards: list[str], ballots: list[dict[s
         "errors_by_step": dict(collections.Counter(e.split()[0] for e in errors)), "seconds": round(elapsed, 1),
         "server_cpu_s": round(server_cpu, 1), "server_cpu_ms_per_delegate": round(1000 * server_cpu / len(cards)),
         "last_code_s": round(max(given_at, default=float("nan")), 2),
+        "requests_per_delegate": round(sum(len(v) for k, v in timings.items() if k != "delegate") / len(cards), 1),
         "static_kb_per_delegate": round(sum(c.bytes for c in caches) / 1024 / len(cards), 1),
         "latency_ms": {name: _percentiles(values) for name, values in timings.items() if values},
     }
+
+
+async def _request_floor(port: int, cpu: Callable[[], float], count: int = 800) -> float:
+    """The server's CPU for the cheapest answer it gives (a kept script's 304: no page, no database), ms a request:
+    what every request of a phone costs at least, in uvicorn, Starlette and the hall's middleware."""
+    phones = [Phone("127.0.0.1", port) for _ in range(8)]
+    page = (await phones[0].get("/admin")).text
+    path = STATIC.findall(page)[0]
+    etag = (await phones[0].get(path)).headers["etag"]
+
+    async def ask(phone: Phone) -> None:
+        for _ in range(count // len(phones)):
+            await phone.get(path, headers={"If-None-Match": etag})
+
+    before = cpu()
+    await asyncio.gather(*(ask(p) for p in phones))
+    spent = cpu() - before
+    for p in phones:
+        await p.close()
+    return 1000 * spent / count
 
 
 def machine(url: str, code: str, ballot: dict[str, object]) -> dict[str, float]:
@@ -313,6 +334,7 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         pid = server.pid
         load_before = os.getloadavg()
         figures = asyncio.run(_campaign(PORT, code, secrets, ballots, seconds, ready, lambda: _cpu_seconds(pid)))
+        request_ms = asyncio.run(_request_floor(PORT, lambda: _cpu_seconds(pid)))  # after: the machine is as busy
         with SqlUnitOfWork(Database(database.engine)) as check:
             figures["ballots_stored"] = check.voting.turnout(code)
             kept = {b["code"] for b, _ in check.voting.ballots(code)}
@@ -320,6 +342,8 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         figures["codes_given"] = len(codes)
         figures["lost_ballots"] = sum(c not in kept for c in codes)  # a code given, no ballot kept
         figures |= against_floor(delegates, measured["ballot_check_cpu_ms"], figures, load_before, os.getloadavg())
+        figures |= {"request_floor_ms": round(request_ms, 2),  # the cheapest request's server CPU, × a phone's
+                    "web_floor_ms_per_delegate": round(request_ms * figures["requests_per_delegate"], 1)}
     finally:
         if server is not None:
             server.terminate()
@@ -360,7 +384,8 @@ def summary(scenario: str, f: dict[str, Any]) -> str:
             "cores), "
             f"last code {f['last_code_s']} s, ratio {f['last_code_over_floor']}; whole wait p99 "
             f"{f['latency_ms'].get('delegate', {}).get('p99')} ms; overhead {f['overhead_ms_per_delegate']} ms a "
-            f"delegate ({f['overhead_over_check']} × a check); errors {f['errors']}, lost {f['lost_ballots']}; "
+            f"delegate ({f['overhead_over_check']} × a check; {f.get('requests_per_delegate')} requests at least "
+            f"{f.get('request_floor_ms')} ms each); errors {f['errors']}, lost {f['lost_ballots']}; "
             f"server had {f['server_cores_used']} of {f['cores']} cores; load average {f['load_average_before'][0]} → "
             f"{f['load_average_after'][0]}")
 

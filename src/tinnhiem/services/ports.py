@@ -275,6 +275,7 @@ class StoredCard:
     credential: str
     void: bool
     used: bool
+    sealed: bool = False  # kept in the reserve (services/reserve.py): it signs in or casts only once released
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,12 +193,12 @@ def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str,
         nonce_bytes = bytes.fromhex(nonce)
     except (VerificationError, ValueError, AttributeError):
         raise InvalidInput("sign-in-proof", field="signature") from None
-    with uow:  # one transaction, four small reads: the stamp (with the round's id), the card, whether it is sealed
+    with uow:  # one transaction, two small reads: the stamp (with the round's id) and the card (with its seal)
         stamp = uow.voting.stamp(code)
         if stamp is None:
             raise InvalidInput("no-election", field="round", value=code)
         card = _usable(uow.voting.card(code, credential))
-        sealed = reserve.sealed_without_release(uow, code, credential)
+        sealed = card.sealed and not card.used and reserve.sealed_without_release(uow, code, credential)
     if stamp.election_id is None:
         raise InvalidInput("no-cards", field="cards")
     try:
@@ -339,6 +339,11 @@ def _receipt(uow: UnitOfWork, code: str, election: PhoneElection, ballot: CastBa
     """The server's signature (by r) over E ‖ digest: the delegate's evidence that this ballot was accepted."""
     with uow:
         secret = uow.voting.receipt_secret(code)
+    return _signed(secret, election, ballot)
+
+
+def _signed(secret: str | None, election: PhoneElection, ballot: CastBallot) -> dict[str, Any]:
+    """The receipt signed by r (``secret``, read in the caller's transaction)."""
     if secret is None:
         raise InvalidInput("no-receipt-key", field="round")
     return receipt_json(sign_receipt(int.from_bytes(bytes.fromhex(secret), "little"), _identity(election),
@@ -379,6 +384,7 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> Accepted:
                 raise InvalidInput("ballots-over-cards", field="ballot", ballots=ballots - 1, issued=issued)
             if ballots > m.max_ballots:
                 raise InvalidInput("ballot-limit", field="ballot", max_ballots=m.max_ballots)
+            secret = uow.voting.receipt_secret(code)  # in this transaction: the receipt needs no other
             uow.commit()
     except Duplicate:
         with uow:
@@ -386,7 +392,8 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> Accepted:
         if stored != tracking:
             raise InvalidInput("card-used" if stored else "ballot-copied",
                                field="credential" if stored else "ballot") from None
-    return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
+        return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
+    return Accepted(tracking, ballot.short_code, _signed(secret, election, ballot))
 
 
 SPOILED_PER_CARD = 3  # the per-round bound: 3 × the cards listed (a spoiled ballot names no card)

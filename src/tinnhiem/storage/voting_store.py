@@ -38,9 +38,9 @@ WRITTEN_WHILE_OPEN: tuple[Table, ...] = tuple(Base.metadata.tables[row.__tablena
 
 
 class SqlVotingStore:
-    def __init__(self, session: Session, rounds: object = None) -> None:
+    def __init__(self, session: Session, rounds: object = None, ids: dict[str, int] | None = None) -> None:
         self.session = session
-        self._ids: dict[str, int] = {}  # a round's id, read once per transaction (a cast asks seven times)
+        self._ids = {} if ids is None else ids  # a round's id, read once per unit of work (a cast asks seven times)
 
     def _round_id(self, code: str) -> int:
         if code not in self._ids:
@@ -183,7 +183,7 @@ class SqlVotingStore:
 
     def card(self, code: str, credential: str) -> StoredCard | None:
         row = self.session.get(CardRow, (self._round_id(code), credential), populate_existing=True)
-        return None if row is None else StoredCard(row.credential, row.void, row.used)
+        return None if row is None else StoredCard(row.credential, row.void, row.used, row.sealed)
 
     def use_card(self, code: str, credential: str) -> bool:
         """Mark a card used (a cast); False if the card is used or void by now."""
@@ -224,8 +224,9 @@ class SqlVotingStore:
         if not rows:
             return 0
         dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(table).values(rows).on_conflict_do_nothing()
-        return len(self.session.execute(statement.returning(table.round_id)).all())  # rowcount: -1 on psycopg
+        columns = table.__table__.c  # Core, many rows as parameters: one statement compiled once per worker and table
+        statement = dialect.insert(table.__table__).on_conflict_do_nothing().returning(columns.round_id)
+        return len(self.session.execute(statement, rows).all())  # rowcount: -1 on psycopg
 
     def cast(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
              alphas: Sequence[str]) -> None:
