@@ -370,21 +370,22 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> Accepted:
         return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
     _verify(posted)
     try:
-        with uow:  # the card was found usable above; voided since, use_card below says so
+        with uow:  # the card was found usable above; voided since, take_card below says so
             uow.voting.cast(code, credential, tracking, ballot.short_code, ballot_json(ballot),
                             [a.hex() for a in alphas(ballot)])
+            secret = uow.voting.receipt_secret(code)  # here, before the lock: the receipt needs no other transaction
             if uow.voting.lock_state(code) != "open":
                 raise InvalidInput("voting-not-open", field="round")
-            reserve.check_not_sealed(uow, code, credential)  # under the lock: one release, one sealed card
-            if not uow.voting.use_card(code, credential):  # voided (or re-issued) while this cast waited
+            sealed = uow.voting.take_card(code, credential)  # under the lock, as few statements as can be
+            if sealed is None:  # voided (or re-issued) while this cast waited
                 _usable(uow.voting.card(code, credential))
                 raise InvalidInput("card-used", field="credential")
+            reserve.check_release(uow, code, sealed)  # one release, one sealed card
             ballots, issued = uow.voting.counts(code)
             if ballots > issued:
                 raise InvalidInput("ballots-over-cards", field="ballot", ballots=ballots - 1, issued=issued)
             if ballots > m.max_ballots:
                 raise InvalidInput("ballot-limit", field="ballot", max_ballots=m.max_ballots)
-            secret = uow.voting.receipt_secret(code)  # in this transaction: the receipt needs no other
             uow.commit()
     except Duplicate:
         with uow:

@@ -185,13 +185,13 @@ class SqlVotingStore:
         row = self.session.get(CardRow, (self._round_id(code), credential), populate_existing=True)
         return None if row is None else StoredCard(row.credential, row.void, row.used, row.sealed)
 
-    def use_card(self, code: str, credential: str) -> bool:
-        """Mark a card used (a cast); False if the card is used or void by now."""
+    def take_card(self, code: str, credential: str) -> bool | None:
+        """Mark a card used (a cast), in one statement: None if the card is used or void by now, else whether it is
+        a sealed reserve card (services/reserve.py)."""
         card = [CardRow.round_id == self._round_id(code), CardRow.credential == credential,
                 CardRow.used.is_(False), CardRow.void.is_(False)]
-        done = self.session.execute(update(CardRow).where(*card).values(used=True).execution_options(
-            synchronize_session=False))
-        return bool(done.rowcount)  # type: ignore[attr-defined]
+        return self.session.scalar(update(CardRow).where(*card).values(used=True).returning(CardRow.sealed)
+                                   .execution_options(synchronize_session=False))
 
     def ballot_code(self, code: str, credential: str) -> str | None:
         row = self.session.get(BallotRow, (self._round_id(code), credential))
