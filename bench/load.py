@@ -11,7 +11,9 @@ after (the machine may be shared: figures beside a load above the cores are not 
 
 In the "signed-in" scenarios every phone signed in beforehand (when the chair asked) and only fetches the
 election and casts at the chair's word. Server CPU (the app's processes,
-not PostgreSQL's) is read from /proc for the timed part only. The load generator runs on the same machine.
+not PostgreSQL's) is read from /proc for the timed part only. The load generator runs on the same machine, with
+a lean HTTP/1.1 client (bench/phone_http.py). After each scenario, the server's CPU for the cheapest request
+(a kept script's 304) is measured too: times the requests a phone makes, what no page or read can go below.
 
 Command: .venv/bin/python -m bench load [SCENARIO …] (every scenario of SCENARIOS by default)
 (PostgreSQL at TINNHIEM_TEST_POSTGRES_URL or 127.0.0.1:5432). Traffic goes to 127.0.0.1 only; the
