@@ -11,11 +11,15 @@ after (the machine may be shared: figures beside a load above the cores are not 
 
 In the "signed-in" scenarios every phone signed in beforehand (when the chair asked) and only fetches the
 election and casts at the chair's word. Server CPU (the app's processes,
-not PostgreSQL's) is read from /proc for the timed part only. The load generator runs on the same machine.
+not PostgreSQL's) is read from /proc for the timed part only. The load generator runs on the same machine, with
+a lean HTTP/1.1 client (bench/phone_http.py). After each scenario, the server's CPU for the cheapest request
+(a kept script's 304) is measured too: times the requests a phone makes, what no page or read can go below.
 
 Command: .venv/bin/python -m bench load [SCENARIO …] (every scenario of SCENARIOS by default)
 (PostgreSQL at TINNHIEM_TEST_POSTGRES_URL or 127.0.0.1:5432). Traffic goes to 127.0.0.1 only; the
 loop is bounded (one sequence per delegate) and stops by itself.
+Where the server's CPU goes: TINNHIEM_BENCH_PROFILE=/tmp/hall.prof .venv/bin/python -m bench load SCENARIO runs
+one worker under cProfile (figures then not kept), read with ``python -m pstats /tmp/hall.prof``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.phone_http import Answer, Phone, PhoneError
 from tinnhiem.crypto.ballot import cast_ballot, verify_cast_ballot
 from tinnhiem.crypto.group import base_mul, mul, random_scalar
 from tinnhiem.crypto.record import ballot_json, read_ballot, read_manifest
@@ -53,6 +58,7 @@ from tinnhiem.testing.hall import sign_in_body
 
 RESULTS = Path(__file__).parent / "results"
 SUBJECTS, PORT = 44, 8931  # the National Assembly's list (44 in 2023); a provincial committee rates about 20
+PROFILE = os.environ.get("TINNHIEM_BENCH_PROFILE")  # a file: the server runs one worker under cProfile, kept there
 POSTGRES = os.environ.get("TINNHIEM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -70,11 +76,11 @@ def _encrypt(args: tuple[dict[str, object], str, str, str, int]) -> dict[str, ob
 
 
 def _timer(timings: dict[str, list[float]], errors: list[str]) -> Any:
-    async def timed(name: str, request: Any) -> httpx.Response:
+    async def timed(name: str, request: Any) -> Answer:
         start = time.perf_counter()
         try:
             response = await request
-        except httpx.HTTPError as exc:
+        except PhoneError as exc:
             errors.append(f"{name} transport {exc!r}"[:120])
             raise
         timings[name].append(time.perf_counter() - start)
@@ -94,11 +100,11 @@ class BrowserCache:
         self.kept: dict[str, tuple[str, float]] = {}
         self.bytes = 0
 
-    async def page_files(self, client: httpx.AsyncClient, page: str, timed: Any) -> None:
+    async def page_files(self, client: Phone, page: str, timed: Any) -> None:
         """The scripts and style a page names, fetched together as a browser does (fresh ones not at all)."""
         await asyncio.gather(*(self._fetch(client, path, timed) for path in dict.fromkeys(STATIC.findall(page))))
 
-    async def _fetch(self, client: httpx.AsyncClient, path: str, timed: Any) -> None:
+    async def _fetch(self, client: Phone, path: str, timed: Any) -> None:
         etag, fresh_until = self.kept.get(path, ("", 0.0))
         if time.monotonic() < fresh_until:
             return
@@ -112,7 +118,7 @@ class BrowserCache:
             self.kept[path] = (answer.headers.get("etag", ""), time.monotonic() + (int(age.group(1)) if age else 0))
 
 
-async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any, cache: BrowserCache) -> str:
+async def _sign_in(client: Phone, code: str, card: str, timed: Any, cache: BrowserCache) -> str:
     """The phone scans its card: the sign-in page, the election, the sign-in proof, the ballot page; its CSRF token."""
     page = (await timed("page", client.get(f"/r/{code}/vote"))).text
     await cache.page_files(client, page, timed)
@@ -120,29 +126,27 @@ async def _sign_in(client: httpx.AsyncClient, code: str, card: str, timed: Any, 
     nonce = page.split('data-nonce="')[1].split('"')[0]
     election = (await timed("election", client.get(f"/api/rounds/{code}/election"))).json()
     body = sign_in_body(code, card, bytes.fromhex(election["election"]), nonce)
-    await timed("sign_in", client.post(f"/api/rounds/{code}/sign-in", json=body, headers={"X-CSRF-Token": csrf}))
+    await timed("sign_in", client.post(f"/api/rounds/{code}/sign-in", body, headers={"X-CSRF-Token": csrf}))
     ballot_page = (await timed("ballot_page", client.get(f"/r/{code}/vote/ballot"))).text
     await cache.page_files(client, ballot_page, timed)
     return csrf
 
 
-async def _cast(client: httpx.AsyncClient, code: str, csrf: str, ballot: dict[str, object], timed: Any) -> str | None:
+async def _cast(client: Phone, code: str, csrf: str, ballot: dict[str, object], timed: Any) -> str | None:
     """Encrypt (the page fetches the election first; the ballot was encrypted beforehand) and cast: the code given."""
     await timed("cast_election", client.get(f"/api/rounds/{code}/election"))
-    answer = await timed("cast", client.post(f"/api/rounds/{code}/ballots", json=ballot,
-                                             headers={"X-CSRF-Token": csrf}))
+    answer = await timed("cast", client.post(f"/api/rounds/{code}/ballots", ballot, headers={"X-CSRF-Token": csrf}))
     return str(answer.json()["code"]) if answer.status_code == 200 else None
 
 
-async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[str, object]],
+async def _campaign(port: int, code: str, cards: list[str], ballots: list[dict[str, object]],
                     seconds: float, ready: bool, cpu: Callable[[], float]) -> dict[str, object]:
     """Delegate i starts at i·seconds/n: a burst when ``seconds`` is small, a steady stream when large.
 
     ``ready``: every phone signed in beforehand (when the chair asks, as operations.md advises), untimed; at the
     chair's word each one only fetches the election and casts. Otherwise each does the whole sequence then.
     """
-    limits = httpx.Limits(max_connections=len(cards))
-    clients = [httpx.AsyncClient(base_url=base, timeout=120, limits=limits) for _ in cards]
+    clients = [Phone("127.0.0.1", port) for _ in cards]
     timings: dict[str, list[float]] = collections.defaultdict(list)
     errors: list[str] = []
     timed = _timer(timings, errors)
@@ -169,22 +173,43 @@ async def _campaign(base: str, code: str, cards: list[str], ballots: list[dict[s
             given[i] = await _cast(clients[i], code, csrf, ballots[i], timed)
             if given[i] is not None:
                 given_at.append(time.perf_counter() - start)
-        except httpx.HTTPError:
+        except PhoneError:
             pass  # counted where it happened
         timings["delegate"].append(time.perf_counter() - began)
 
     await asyncio.gather(*(one(i) for i in range(len(cards))))
     elapsed, server_cpu = time.perf_counter() - start, cpu() - cpu_before
     for c in clients:
-        await c.aclose()
+        await c.close()
     return {
         "casts": len(timings["cast"]), "errors": len(errors), "first_errors": errors[:3], "codes": given,
         "errors_by_step": dict(collections.Counter(e.split()[0] for e in errors)), "seconds": round(elapsed, 1),
         "server_cpu_s": round(server_cpu, 1), "server_cpu_ms_per_delegate": round(1000 * server_cpu / len(cards)),
         "last_code_s": round(max(given_at, default=float("nan")), 2),
+        "requests_per_delegate": round(sum(len(v) for k, v in timings.items() if k != "delegate") / len(cards), 1),
         "static_kb_per_delegate": round(sum(c.bytes for c in caches) / 1024 / len(cards), 1),
         "latency_ms": {name: _percentiles(values) for name, values in timings.items() if values},
     }
+
+
+async def _request_floor(port: int, cpu: Callable[[], float], count: int = 800) -> float:
+    """The server's CPU for the cheapest answer it gives (a kept script's 304: no page, no database), ms a request:
+    what every request of a phone costs at least, in uvicorn, Starlette and the hall's middleware."""
+    phones = [Phone("127.0.0.1", port) for _ in range(8)]
+    page = (await phones[0].get("/admin")).text
+    path = STATIC.findall(page)[0]
+    etag = (await phones[0].get(path)).headers["etag"]
+
+    async def ask(phone: Phone) -> None:
+        for _ in range(count // len(phones)):
+            await phone.get(path, headers={"If-None-Match": etag})
+
+    before = cpu()
+    await asyncio.gather(*(ask(p) for p in phones))
+    spent = cpu() - before
+    for p in phones:
+        await p.close()
+    return 1000 * spent / count
 
 
 def machine(url: str, code: str, ballot: dict[str, object]) -> dict[str, float]:
@@ -294,8 +319,10 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         measured = machine(url, code, ballots[0])
         env = os.environ | {"TINNHIEM_DATABASE_URL": url, "TINNHIEM_HOME": tempfile.mkdtemp(),
                             "TINNHIEM_SECRET_KEY": "bench", "TINNHIEM_ORGANISER_CODE": "BENCH-HALL-2026"}
-        server = subprocess.Popen([sys.executable, "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT),
-                                   "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = ["-m", "bench.profiled_hall", str(PORT), PROFILE] if PROFILE else [
+            "-m", "tinnhiem.cli.main", "serve", "--port", str(PORT), "--workers", "2"]
+        server = subprocess.Popen([sys.executable, *command], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{PORT}"
         deadline = time.monotonic() + 300  # a loaded machine starts two workers slowly: never begin before they answer
         while True:
@@ -308,7 +335,8 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
                 time.sleep(0.2)
         pid = server.pid
         load_before = os.getloadavg()
-        figures = asyncio.run(_campaign(base, code, secrets, ballots, seconds, ready, lambda: _cpu_seconds(pid)))
+        figures = asyncio.run(_campaign(PORT, code, secrets, ballots, seconds, ready, lambda: _cpu_seconds(pid)))
+        request_ms = asyncio.run(_request_floor(PORT, lambda: _cpu_seconds(pid)))  # after: the machine is as busy
         with SqlUnitOfWork(Database(database.engine)) as check:
             figures["ballots_stored"] = check.voting.turnout(code)
             kept = {b["code"] for b, _ in check.voting.ballots(code)}
@@ -316,6 +344,8 @@ def _run_on(url: str, delegates: int, seconds: float, subjects: int, ready: bool
         figures["codes_given"] = len(codes)
         figures["lost_ballots"] = sum(c not in kept for c in codes)  # a code given, no ballot kept
         figures |= against_floor(delegates, measured["ballot_check_cpu_ms"], figures, load_before, os.getloadavg())
+        figures |= {"request_floor_ms": round(request_ms, 2),  # the cheapest request's server CPU, × a phone's
+                    "web_floor_ms_per_delegate": round(request_ms * figures["requests_per_delegate"], 1)}
     finally:
         if server is not None:
             server.terminate()
@@ -356,7 +386,8 @@ def summary(scenario: str, f: dict[str, Any]) -> str:
             "cores), "
             f"last code {f['last_code_s']} s, ratio {f['last_code_over_floor']}; whole wait p99 "
             f"{f['latency_ms'].get('delegate', {}).get('p99')} ms; overhead {f['overhead_ms_per_delegate']} ms a "
-            f"delegate ({f['overhead_over_check']} × a check); errors {f['errors']}, lost {f['lost_ballots']}; "
+            f"delegate ({f['overhead_over_check']} × a check; {f.get('requests_per_delegate')} requests at least "
+            f"{f.get('request_floor_ms')} ms each); errors {f['errors']}, lost {f['lost_ballots']}; "
             f"server had {f['server_cores_used']} of {f['cores']} cores; load average {f['load_average_before'][0]} → "
             f"{f['load_average_after'][0]}")
 
@@ -372,5 +403,7 @@ def main() -> None:
         kept[scenario] = run(*SCENARIOS[scenario]) | {"measured_at": when}
         print(scenario, json.dumps(kept[scenario], indent=1))
         print(summary(scenario, kept[scenario]), flush=True)
+        if PROFILE:  # one profiled worker: figures not comparable, not kept
+            continue
         RESULTS.mkdir(exist_ok=True)
         path.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")  # each scenario kept as it ends

@@ -33,7 +33,7 @@ def test_only_closed_rounds_are_listed_and_the_saved_page_stands_alone(tmp_path:
     announced = client.get(f"/api/rounds/{code}/election").json()["election"]
     assert 64 == len(announced) and announced == served.json()["election"]
     page = client.get("/verify")
-    assert f'<option value="{code}">' in page.text and 'src="/static/build/verifier.js"' in page.text
+    assert f'<option value="{code}">' in page.text and 'src="/static/build/verifier.js?v=' in page.text
     assert 'id="election-e"' in page.text
     saved = client.get("/verify/offline?lang=en")
     assert 'attachment; filename="tinnhiem-verify.html"' == saved.headers["content-disposition"]

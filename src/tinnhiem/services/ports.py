@@ -250,12 +250,39 @@ class Election:
 
 
 @dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a phone's copy of the election depends on: it changes with the state (one way only) and with the
+    committee's card list (E). A worker's copies of the election and of the ballot's pages are good while the
+    stamp read from the database is the one they were made under (web/pages.py)."""
+
+    joint_key: str
+    state: str
+    election_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneElection:
+    """What a delegate's phone is given to sign in and encrypt, and all a cast is checked against (public)."""
+
+    manifest: dict[str, object]
+    joint_key: str
+    state: str
+    election_id: str | None
+    receipt_key: str | None
+
+    @property
+    def stamp(self) -> Stamp:
+        return Stamp(self.joint_key, self.state, self.election_id)
+
+
+@dataclass(frozen=True, slots=True)
 class StoredCard:
     """A voting card as the server knows it: its public credential only, never its secret or holder."""
 
     credential: str
     void: bool
     used: bool
+    sealed: bool = False  # kept in the reserve (services/reserve.py): it signs in or casts only once released
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +301,10 @@ class VotingStore(Protocol):
     def create_election(self, code: str, election: Election, receipt_secret: str) -> None: ...
     def receipt_secret(self, code: str) -> str | None: ...
     def election(self, code: str) -> Election | None: ...
+    def stamp(self, code: str) -> Stamp | None: ...
+    def phone_election(self, code: str) -> PhoneElection | None: ...
     def lock_election(self, code: str) -> Election: ...
+    def lock_state(self, code: str) -> str: ...
     def set_state(self, code: str, state: str, decryption: list[object] | None = None) -> None: ...
     def close(self, code: str, cards_issued: int, paper: int, ballots: int, list_hash: str) -> None: ...
     def add_closing_signature(self, code: str, member: int, signature: dict[str, str]) -> None: ...
@@ -284,7 +314,7 @@ class VotingStore(Protocol):
     def void_cards(self, code: str, credentials: Sequence[str]) -> int: ...
     def cards(self, code: str) -> list[StoredCard]: ...
     def card(self, code: str, credential: str) -> StoredCard | None: ...
-    def use_card(self, code: str, credential: str) -> bool: ...
+    def take_card(self, code: str, credential: str) -> bool | None: ...
     def ballot_code(self, code: str, credential: str) -> str | None: ...
     def cast(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
              alphas: Sequence[str]) -> None: ...

@@ -82,8 +82,20 @@ def state(uow: UnitOfWork, code: str) -> Reserve:
 
 def check_not_sealed(uow: UnitOfWork, code: str, credential: str) -> None:
     """Inside a transaction: a sealed card with no release left to take up is refused (sign-in, cast)."""
-    if uow.reserve.sealed(code, credential) and uow.reserve.reserve(code).free_releases <= 0:
+    if sealed_without_release(uow, code, credential):
         raise InvalidInput("card-sealed", field="credential")
+
+
+def check_release(uow: UnitOfWork, code: str, sealed: bool) -> None:
+    """Inside the cast's transaction, under the election's lock, once its card is marked used: a sealed card's
+    ballot is kept only if a release was free for it (counted now with this card among the sealed ones used)."""
+    if sealed and uow.reserve.reserve(code).free_releases < 0:
+        raise InvalidInput("card-sealed", field="credential")
+
+
+def sealed_without_release(uow: UnitOfWork, code: str, credential: str) -> bool:
+    """Inside a transaction: the card is sealed and no release is left to take up (it may not sign in or cast)."""
+    return uow.reserve.sealed(code, credential) and uow.reserve.reserve(code).free_releases <= 0
 
 
 def sign_in_secret(uow: UnitOfWork, code: str) -> bytes | None:

@@ -40,7 +40,7 @@ from tinnhiem.domain.errors import InvalidInput, QuorumNotMet
 from tinnhiem.domain.rulesets import rule_set
 from tinnhiem.services import reserve
 from tinnhiem.services.electronic import manifest_for
-from tinnhiem.services.ports import Duplicate, Election, StoredCard, UnitOfWork
+from tinnhiem.services.ports import Duplicate, Election, PhoneElection, Stamp, StoredCard, UnitOfWork
 
 __all__ = ["SIGN_IN_TAG"]
 
@@ -48,7 +48,7 @@ __all__ = ["SIGN_IN_TAG"]
 _MANIFESTS: dict[str, Manifest] = {}  # per worker: a manifest read once (its hash and value points made once)
 
 
-def manifest(election: Election) -> Manifest:
+def manifest(election: Election | PhoneElection) -> Manifest:
     """The election's manifest; each worker reads each one once (every sign-in and cast needs it)."""
     key = json.dumps(election.manifest, sort_keys=True, ensure_ascii=False)
     found = _MANIFESTS.get(key)
@@ -204,21 +204,22 @@ def sign_in(uow: UnitOfWork, code: str, credential: str, signature: Mapping[str,
         nonce_bytes = bytes.fromhex(nonce)
     except (VerificationError, ValueError, AttributeError):
         raise InvalidInput("sign-in-proof", field="signature") from None
-    with uow:
-        election = uow.voting.election(code)
-        if election is None:
+    with uow:  # one transaction, two small reads: the stamp (with the round's id) and the card (with its seal)
+        stamp = uow.voting.stamp(code)
+        if stamp is None:
             raise InvalidInput("no-election", field="round", value=code)
         card = _usable(uow.voting.card(code, credential))
-    if election.election_id is None:
+        sealed = card.sealed and not card.used and reserve.sealed_without_release(uow, code, credential)
+    if stamp.election_id is None:
         raise InvalidInput("no-cards", field="cards")
     try:
-        message = sign_in_message(bytes.fromhex(election.election_id), nonce_bytes)
+        message = sign_in_message(bytes.fromhex(stamp.election_id), nonce_bytes)
     except VerificationError:
         raise InvalidInput("sign-in-proof", field="nonce") from None
     if not verify_signature(proof, public, SIGN_IN_TAG, message):
         raise InvalidInput("sign-in-proof", field="signature")
-    with uow:  # after the proof: whether a card is in the reserve is told only to its holder
-        reserve.check_not_sealed(uow, code, credential)
+    if sealed:  # said only after the proof: whether a card is in the reserve is told only to its holder
+        raise InvalidInput("card-sealed", field="credential")
     return card.used
 
 
@@ -226,6 +227,18 @@ def election_view(uow: UnitOfWork, code: str) -> Election | None:
     """The round's election as it stands (public material only); None before the committee's ceremony."""
     with uow:
         return uow.voting.election(code)
+
+
+def election_stamp(uow: UnitOfWork, code: str) -> Stamp | None:
+    """The election's stamp (state, E, K), a few bytes: whether a worker's copy of what phones see is still good."""
+    with uow:
+        return uow.voting.stamp(code)
+
+
+def phone_election(uow: UnitOfWork, code: str) -> PhoneElection | None:
+    """What a delegate's phone is given (the manifest, K, the state, E, R); None before the committee's ceremony."""
+    with uow:
+        return uow.voting.phone_election(code)
 
 
 def identity(uow: UnitOfWork, code: str) -> str | None:
@@ -262,7 +275,7 @@ def card_used(uow: UnitOfWork, code: str, credential: str) -> bool:
     return card is not None and card.used
 
 
-def _identity(election: Election) -> bytes:
+def _identity(election: Election | PhoneElection) -> bytes:
     if election.election_id is None:
         raise InvalidInput("no-cards", field="cards")
     return bytes.fromhex(election.election_id)
@@ -284,7 +297,7 @@ def _refused(field: str, check: str, ballot: str) -> InvalidInput:
 class Posted:
     """A posted ballot that passed the cheap checks: its election (open), manifest, ballot and card."""
 
-    election: Election
+    election: PhoneElection
     manifest: Manifest
     ballot: CastBallot
     card: StoredCard
@@ -303,7 +316,7 @@ def _cheap_checks(uow: UnitOfWork, code: str, data: Mapping[str, Any], field: st
     except VerificationError as error:
         raise InvalidInput("ballot-refused", field=field, reason=error) from None
     with uow:
-        election = uow.voting.election(code)
+        election = uow.voting.phone_election(code)
         card = uow.voting.card(code, ballot.credential.hex())
     if election is None or election.state != "open":
         raise InvalidInput("voting-not-open", field="round")
@@ -333,10 +346,15 @@ class Accepted:
     receipt: dict[str, Any]
 
 
-def _receipt(uow: UnitOfWork, code: str, election: Election, ballot: CastBallot) -> dict[str, Any]:
+def _receipt(uow: UnitOfWork, code: str, election: PhoneElection, ballot: CastBallot) -> dict[str, Any]:
     """The server's signature (by r) over E ‖ digest: the delegate's evidence that this ballot was accepted."""
     with uow:
         secret = uow.voting.receipt_secret(code)
+    return _signed(secret, election, ballot)
+
+
+def _signed(secret: str | None, election: PhoneElection, ballot: CastBallot) -> dict[str, Any]:
+    """The receipt signed by r (``secret``, read in the caller's transaction)."""
     if secret is None:
         raise InvalidInput("no-receipt-key", field="round")
     return receipt_json(sign_receipt(int.from_bytes(bytes.fromhex(secret), "little"), _identity(election),
@@ -363,16 +381,17 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> Accepted:
         return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
     _verify(posted)
     try:
-        with uow:  # the card was found usable above; voided since, use_card below says so
+        with uow:  # the card was found usable above; voided since, take_card below says so
             uow.voting.cast(code, credential, tracking, ballot.short_code, ballot_json(ballot),
                             [a.hex() for a in alphas(ballot)])
-            locked = uow.voting.lock_election(code)
-            if locked.state != "open":
+            secret = uow.voting.receipt_secret(code)  # here, before the lock: the receipt needs no other transaction
+            if uow.voting.lock_state(code) != "open":
                 raise InvalidInput("voting-not-open", field="round")
-            reserve.check_not_sealed(uow, code, credential)  # under the lock: one release, one sealed card
-            if not uow.voting.use_card(code, credential):  # voided (or re-issued) while this cast waited
+            sealed = uow.voting.take_card(code, credential)  # under the lock, as few statements as can be
+            if sealed is None:  # voided (or re-issued) while this cast waited
                 _usable(uow.voting.card(code, credential))
                 raise InvalidInput("card-used", field="credential")
+            reserve.check_release(uow, code, sealed)  # one release, one sealed card
             ballots, issued = uow.voting.counts(code)
             if ballots > issued:
                 raise InvalidInput("ballots-over-cards", field="ballot", ballots=ballots - 1, issued=issued)
@@ -385,7 +404,8 @@ def cast(uow: UnitOfWork, code: str, data: Mapping[str, Any]) -> Accepted:
         if stored != tracking:
             raise InvalidInput("card-used" if stored else "ballot-copied",
                                field="credential" if stored else "ballot") from None
-    return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
+        return Accepted(tracking, ballot.short_code, _receipt(uow, code, election, ballot))
+    return Accepted(tracking, ballot.short_code, _signed(secret, election, ballot))
 
 
 SPOILED_PER_CARD = 3  # the per-round bound: 3 × the cards listed (a spoiled ballot names no card)

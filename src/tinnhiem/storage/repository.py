@@ -302,6 +302,7 @@ class SqlUnitOfWork:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.round_ids: dict[str, int] = {}  # a round's id by its code, read once per unit (rounds are never deleted)
 
     rounds: RoundStore
     paper: PaperStore
@@ -315,7 +316,7 @@ class SqlUnitOfWork:
         rounds = SqlRoundStore(self.session)
         self.rounds = rounds
         self.paper = SqlPaperStore(self.session, rounds)
-        self.voting = SqlVotingStore(self.session, rounds)
+        self.voting = SqlVotingStore(self.session, rounds, self.round_ids)
         self.ceremonies = SqlCeremonyStore(self.session, rounds)
         self.accounts = SqlAccountStore(self.session)
         self.reserve = SqlReserveStore(self.session)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tinnhiem.services.ports import Reserve
 from tinnhiem.storage.round_ids import round_id
-from tinnhiem.storage.tables import AttendanceRow, Base, CardReserveRow, CardRow, SignInKeyRow
+from tinnhiem.storage.tables import AttendanceRow, Base, CardReserveRow, CardRow, RoundRow, SignInKeyRow
 
 # Vacuumed with the voting tables after closing: the deleted secret's row version leaves the pages' live use.
 DELETED_AT_CLOSING: tuple[Table, ...] = (Base.metadata.tables[SignInKeyRow.__tablename__],)
@@ -37,9 +37,9 @@ class SqlReserveStore:
 
     def sealed(self, code: str, credential: str) -> bool:
         """Whether the card is sealed and has not voted (a sealed card that voted signs in to be told so)."""
-        found = self.session.scalar(select(CardRow.sealed).where(
-            CardRow.round_id == round_id(self.session, code), CardRow.credential == credential,
-            CardRow.used.is_(False)).execution_options(populate_existing=True))
+        found = self.session.scalar(select(CardRow.sealed).join(RoundRow, RoundRow.id == CardRow.round_id).where(
+            RoundRow.code == code, CardRow.credential == credential,
+            CardRow.used.is_(False)).execution_options(populate_existing=True))  # one statement, the round's id in it
         return bool(found)
 
     def reserve(self, code: str) -> Reserve:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tinnhiem.domain.errors import InvalidInput
-from tinnhiem.services.ports import Duplicate, Election, Found, StoredCard
+from tinnhiem.services.ports import Duplicate, Election, Found, PhoneElection, Stamp, StoredCard
 from tinnhiem.storage.round_ids import round_id
 from tinnhiem.storage.tables import (
     AttendanceRow,
@@ -26,6 +26,7 @@ from tinnhiem.storage.tables import (
     CardRow,
     CiphertextRow,
     ElectionRow,
+    RoundRow,
     SpoiledBallotRow,
 )
 
@@ -37,9 +38,9 @@ WRITTEN_WHILE_OPEN: tuple[Table, ...] = tuple(Base.metadata.tables[row.__tablena
 
 
 class SqlVotingStore:
-    def __init__(self, session: Session, rounds: object = None) -> None:
+    def __init__(self, session: Session, rounds: object = None, ids: dict[str, int] | None = None) -> None:
         self.session = session
-        self._ids: dict[str, int] = {}  # a round's id, read once per transaction (a cast asks seven times)
+        self._ids = {} if ids is None else ids  # a round's id, read once per unit of work (a cast asks seven times)
 
     def _round_id(self, code: str) -> int:
         if code not in self._ids:
@@ -74,6 +75,29 @@ class SqlVotingStore:
         row = self.session.scalar(select(ElectionRow).where(ElectionRow.round_id == self._round_id(code)))
         return None if row is None else self._public(row)
 
+    def stamp(self, code: str) -> Stamp | None:
+        """The election's stamp (services.ports.Stamp) in one statement, a few bytes: never its large columns."""
+        found = self.session.execute(
+            select(RoundRow.id, ElectionRow.joint_key, ElectionRow.state, ElectionRow.election_id)
+            .join(ElectionRow, ElectionRow.round_id == RoundRow.id).where(RoundRow.code == code)).first()
+        if found is None:
+            self._round_id(code)  # no such round: NotFound, as every read of a round's rows says
+            return None
+        self._ids[code] = found[0]  # the round's id comes with it: the transaction's next reads need no lookup
+        return Stamp(found[1], found[2], found[3])
+
+    def phone_election(self, code: str) -> PhoneElection | None:
+        """What phones are given, in one statement (not the committee, shares or signatures of ``election``)."""
+        found = self.session.execute(
+            select(RoundRow.id, ElectionRow.manifest, ElectionRow.joint_key, ElectionRow.state,
+                   ElectionRow.election_id, ElectionRow.receipt_key)
+            .join(ElectionRow, ElectionRow.round_id == RoundRow.id).where(RoundRow.code == code)).first()
+        if found is None:
+            self._round_id(code)
+            return None
+        self._ids[code] = found[0]
+        return PhoneElection(found[1], found[2], found[3], found[4], found[5])
+
     def lock_election(self, code: str) -> Election:
         """The election's row, locked until the transaction ends: casts, closing and the tally queue on it.
 
@@ -85,6 +109,14 @@ class SqlVotingStore:
         if row is None:
             raise InvalidInput("no-election", field="round", value=code)
         return self._public(row)
+
+    def lock_state(self, code: str) -> str:
+        """The election's state, its row locked as by ``lock_election`` (a cast needs no more of it)."""
+        query = select(ElectionRow.state).where(ElectionRow.round_id == self._round_id(code)).with_for_update()
+        state = self.session.scalar(query)
+        if state is None:
+            raise InvalidInput("no-election", field="round", value=code)
+        return state
 
     def add_shares(self, code: str, member: int, shares: list[dict[str, object]]) -> None:
         row = self._election(code, lock=True)
@@ -151,15 +183,15 @@ class SqlVotingStore:
 
     def card(self, code: str, credential: str) -> StoredCard | None:
         row = self.session.get(CardRow, (self._round_id(code), credential), populate_existing=True)
-        return None if row is None else StoredCard(row.credential, row.void, row.used)
+        return None if row is None else StoredCard(row.credential, row.void, row.used, row.sealed)
 
-    def use_card(self, code: str, credential: str) -> bool:
-        """Mark a card used (a cast); False if the card is used or void by now."""
+    def take_card(self, code: str, credential: str) -> bool | None:
+        """Mark a card used (a cast), in one statement: None if the card is used or void by now, else whether it is
+        a sealed reserve card (services/reserve.py)."""
         card = [CardRow.round_id == self._round_id(code), CardRow.credential == credential,
                 CardRow.used.is_(False), CardRow.void.is_(False)]
-        done = self.session.execute(update(CardRow).where(*card).values(used=True).execution_options(
-            synchronize_session=False))
-        return bool(done.rowcount)  # type: ignore[attr-defined]
+        return self.session.scalar(update(CardRow).where(*card).values(used=True).returning(CardRow.sealed)
+                                   .execution_options(synchronize_session=False))
 
     def ballot_code(self, code: str, credential: str) -> str | None:
         row = self.session.get(BallotRow, (self._round_id(code), credential))
@@ -192,8 +224,9 @@ class SqlVotingStore:
         if not rows:
             return 0
         dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(table).values(rows).on_conflict_do_nothing()
-        return len(self.session.execute(statement.returning(table.round_id)).all())  # rowcount: -1 on psycopg
+        columns = table.__table__.c  # Core, many rows as parameters: one statement compiled once per worker and table
+        statement = dialect.insert(table.__table__).on_conflict_do_nothing().returning(columns.round_id)
+        return len(self.session.execute(statement, rows).all())  # rowcount: -1 on psycopg
 
     def cast(self, code: str, credential: str, tracking: str, short: str, ballot: dict[str, object],
              alphas: Sequence[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,11 +10,9 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import Scope
 
 from tinnhiem.domain.errors import Busy, InvalidInput, NotAllowed, NotFound, NotSignedIn, QuorumNotMet, TinnhiemError
 from tinnhiem.i18n import message
@@ -32,6 +29,7 @@ from tinnhiem.web import (
     routes_verify,
     routes_vote,
 )
+from tinnhiem.web.assets import Assets, HashedStatic
 from tinnhiem.web.bounds import BoundedBodies, TooLarge, TooSlow, refusal, slow_refusal
 from tinnhiem.web.deps import Hall
 from tinnhiem.web.limiter import SignInLimits
@@ -52,29 +50,15 @@ HTTP_ERRORS: dict[tuple[int, str], tuple[str, str | None]] = {
 }
 
 
-STATIC_CACHE = "public, max-age=600"  # ten minutes: a phone's sign-in and ballot pages share one copy of each script
-
-
-class CachedStatic(StaticFiles):
-    """The hall's scripts and style, kept by each phone for ten minutes, then checked again by their ETag (a 304
-    of a few bytes): 500 phones fetched the 188 kB of scripts on each of their two pages. Ten
-    minutes, not a year: the names carry no hash, and a server upgraded between two rounds of a day must not
-    leave a phone with scripts older than its pages for long."""
-
-    def file_response(self, full_path: Any, stat_result: os.stat_result, scope: Scope,
-                      status_code: int = 200) -> Response:
-        response = super().file_response(full_path, stat_result, scope, status_code)
-        response.headers["Cache-Control"] = STATIC_CACHE
-        return response
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(title="tinnhiem", version="0.1.0", docs_url=None, redoc_url=None)
     limits = SignInLimits.make(settings.redis_url, settings.organiser_attempts, settings.sign_in_attempts,
                                settings.attempt_window, settings.spoiled_per_address)
-    hall = Hall(settings, Database.open(settings.database()), Jinja2Templates(directory=HERE / "templates"),
-                limits, Live(settings.redis_url))
+    assets = Assets(HERE / "static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["static"] = assets.url  # {{ static("vote.js") }}: the address with the file's hash
+    hall = Hall(settings, Database.open(settings.database()), templates, limits, Live(settings.redis_url), assets)
     hall.hub = Hub(hall.live, lambda code: routes_public.screen_state(hall, code))
     app.state.hall = hall
     accounts.ensure_first_admin(hall.uow(), settings.organiser_code)
@@ -128,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return refuse(request, TinnhiemError(code, field=field, status=error.status_code), error.status_code,
                       dict(error.headers or {}))
 
-    app.mount("/static", CachedStatic(directory=HERE / "static"), name="static")
+    app.mount("/static", HashedStatic(hall.assets), name="static")
     for module in (routes_public, routes_vote, routes_admin, routes_accounts, routes_committee, routes_minutes,
                    routes_paper, routes_reports, routes_verify):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from tinnhiem.services.ports import UnitOfWork
 from tinnhiem.storage.db import Database
 from tinnhiem.storage.repository import SqlUnitOfWork
+from tinnhiem.web.assets import Assets
 from tinnhiem.web.i18n import language, script_messages, translators
 from tinnhiem.web.limiter import SignInLimits
 from tinnhiem.web.live import Hub, Live
@@ -31,6 +32,7 @@ class Hall:
     templates: Jinja2Templates
     limits: SignInLimits
     live: Live
+    assets: Assets
     hub: Hub = field(init=False)  # one database read per change, fanned out to every screen
     cache: dict[str, object] = field(default_factory=dict)  # per worker: things costly to make, never state
     casting: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(CASTS_AT_ONCE))

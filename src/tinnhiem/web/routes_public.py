@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import anyio
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from tinnhiem.domain.errors import Busy, InvalidInput, NotFound
 from tinnhiem.domain.model import LEVEL_LABELS
@@ -15,6 +15,7 @@ from tinnhiem.domain.percent import printed
 from tinnhiem.reports.content import grouped
 from tinnhiem.services import record as record_service
 from tinnhiem.services import rounds, voting
+from tinnhiem.web import kept
 from tinnhiem.web.deps import Hall, HallDep
 
 router = APIRouter()
@@ -93,14 +94,10 @@ async def events(request: Request, hall: HallDep, code: str) -> StreamingRespons
 
 
 @router.get("/api/rounds/{code}/election")
-def election(request: Request, hall: HallDep, code: str) -> JSONResponse:
+def election(request: Request, hall: HallDep, code: str) -> Response:
     """What a delegate's device needs to encrypt: the manifest, the joint key K, the election's identity E and
-    the receipt key R (all public)."""
-    found = voting.election_view(hall.uow(), code)
-    if found is None:
-        raise InvalidInput("no-election", field="round", value=code)
-    return JSONResponse({"manifest": found.manifest, "joint_key": found.joint_key, "state": found.state,
-                         "election": found.election_id, "receipt_key": found.receipt_key})
+    the receipt key R (all public); written once per worker and per election stamp (web/kept.py)."""
+    return kept.election_json(hall, code)
 
 
 @router.get("/api/rounds/{code}/record")

@@ -10,6 +10,7 @@ The card stays on the phone; casting needs the card's signature, so a copied coo
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from fastapi import APIRouter, Depends, Request
@@ -18,8 +19,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from tinnhiem.domain.errors import InvalidInput
 from tinnhiem.domain.model import Round
 from tinnhiem.services import reserve, rounds, voting
-from tinnhiem.services.ports import Election
+from tinnhiem.services.ports import Stamp
 from tinnhiem.services.schemas import Ballot, SignIn, Spoiled
+from tinnhiem.web import kept
 from tinnhiem.web.deps import Hall, HallDep
 from tinnhiem.web.limiter import address_key, card_key
 from tinnhiem.web.security import require_csrf
@@ -34,25 +36,25 @@ def _card(request: Request, code: str) -> dict[str, object] | None:
     return session if session.get("round") == code else None
 
 
-def _ballot_round(hall: Hall, code: str) -> tuple[Round, Election | None]:
-    """The round as its pages show it, with its election. Once the committee's key exists the ballot is fixed
-    (the manifest lists the subjects), so each worker reads the round once per joint key, not per delegate:
+def _ballot_round(hall: Hall, code: str) -> tuple[Round, Stamp | None]:
+    """The round as its pages show it, with its election's stamp. Once the committee's key exists the ballot is
+    fixed (the manifest lists the subjects), so each worker reads the round once per joint key, not per delegate:
     at the chair's word, 500 phones would otherwise each read it twice (≈ 7 ms of CPU a time)."""
-    election = voting.election_view(hall.uow(), code)
-    if election is None:
+    stamp = voting.election_stamp(hall.uow(), code)
+    if stamp is None:
         return rounds.load(hall.uow(), code)[0], None
-    key = f"ballot-round:{code}:{election.joint_key}"
+    key = f"ballot-round:{code}:{stamp.joint_key}"
     if key not in hall.cache:
         hall.cache[key] = rounds.load(hall.uow(), code)[0]
-    return hall.cache[key], election  # type: ignore[return-value]
+    return hall.cache[key], stamp  # type: ignore[return-value]
 
 
 @router.get("/r/{code}/vote", response_class=HTMLResponse)
 def sign_in_page(request: Request, hall: HallDep, code: str) -> Response:
-    round_, _ = _ballot_round(hall, code)
+    round_, stamp = _ballot_round(hall, code)
     nonce = secrets.token_hex(16)
     request.session["sign_in_nonce"] = nonce
-    return hall.page(request, "sign_in.html", round=round_, code=code, nonce=nonce, error=None)
+    return kept.page(hall, request, "sign_in.html", stamp, code, nonce, round=round_, code=code, error=None)
 
 
 @router.post("/api/rounds/{code}/sign-in", dependencies=[Depends(require_csrf)])
@@ -74,18 +76,27 @@ def sign_in(request: Request, hall: HallDep, code: str, body: SignIn) -> JSONRes
     return JSONResponse({"voted": used, "next": f"/r/{code}/vote/ballot"})
 
 
+def _dossiers(hall: Hall, code: str, subjects: int) -> frozenset[int]:
+    """The subjects whose dossier is on file: one listing of the round's folder, not a look per subject."""
+    from tinnhiem.web.routes_admin import dossier_path
+
+    try:
+        names = set(os.listdir(dossier_path(hall, code, 1).parent))
+    except OSError:
+        return frozenset()
+    return frozenset(n for n in range(1, subjects + 1) if f"{n}.pdf" in names)
+
+
 @router.get("/r/{code}/vote/ballot", response_class=HTMLResponse)
 def ballot_page(request: Request, hall: HallDep, code: str) -> Response:
     card = _card(request, code)
     if card is None:
         return RedirectResponse(f"/r/{code}/vote", status_code=303)
-    round_, election = _ballot_round(hall, code)
-    from tinnhiem.web.routes_admin import dossier_path
-
-    dossiers = {n for n in range(1, len(round_.subjects) + 1) if dossier_path(hall, code, n).is_file()}
-    return hall.page(request, "ballot.html", round=round_, code=code, dossiers=dossiers,
-                     voted=bool(card.get("voted")),
-                     open=election is not None and election.state == "open")
+    round_, stamp = _ballot_round(hall, code)
+    dossiers = _dossiers(hall, code, len(round_.subjects))
+    voted, open_ = bool(card.get("voted")), stamp is not None and stamp.state == "open"
+    return kept.page(hall, request, "ballot.html", stamp, (code, voted, sorted(dossiers)), round=round_, code=code,
+                     dossiers=dossiers, voted=voted, open=open_)
 
 
 @router.post("/api/rounds/{code}/ballots", dependencies=[Depends(require_csrf)])
