@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from tinnhiem.domain import audit as rla
 from tinnhiem.domain.ballots import Ballot, count_ballots
@@ -38,6 +38,8 @@ CHECK_WORDS: Mapping[str, str] = {
     "discrepancies": N_("Các khác biệt giữa máy và người đọc đúng như hai thành viên đã đọc"),
     "verdict": N_("Rủi ro của từng kết quả và kết luận tính lại đúng như máy chủ ghi"),
 }
+
+T = TypeVar("T")
 
 
 def counted_level(kind: VoteKind) -> Level:
@@ -254,34 +256,31 @@ class AuditCheck:
         return next((f.name for f in self.findings if f.passed is False), None)
 
 
-def _int(value: object, where: str) -> int:
-    if type(value) is not int:
+def _of(kind: type[T], value: object, where: str) -> T:
+    """``value`` if it is exactly of ``kind`` (JSON's true is no number here), else Unreadable naming ``where``."""
+    if type(value) is not kind:
         raise Unreadable(where)
     return value
+
+
+def _int(value: object, where: str) -> int:
+    return _of(int, value, where)
 
 
 def _str(value: object, where: str) -> str:
-    if not isinstance(value, str):
-        raise Unreadable(where)
-    return value
+    return _of(str, value, where)
 
 
 def _list(value: object, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise Unreadable(where)
-    return value
+    return _of(list, value, where)
 
 
 def _dict(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise Unreadable(where)
-    return value
+    return _of(dict, value, where)
 
 
 def _bool(value: object, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise Unreadable(where)
-    return value
+    return _of(bool, value, where)
 
 
 @dataclass(frozen=True, slots=True)
