@@ -15,6 +15,9 @@ many cores 4 × it / cores is a second bound. Beside it: the unthrottled
 wall time and 4 × that wall time (the upper bound, load included), and the same checks on the main thread alone
 under CDP's real 4× throttle (`main_thread_only`, and `main_thread_only_noble` with @noble/curves, the reference
 arithmetic). Each figure carries the 1-minute load average before and after (the 2 cores are shared).
+And a real throttle of the workers too (`web_workers_cgroup`): Chromium started inside a CPU cgroup (v1, where the
+machine lets one be made) whose quota is a quarter of the machine's cores, so the page, its workers and every other
+browser process run as on a phone of as many cores each 4× slower; its `seconds` is the page's own clock.
 Command: .venv/bin/python -m bench browser-verify   (figures saved in bench/results/browser-verify.json)
 """
 
@@ -176,8 +179,25 @@ def throttle_workers(page: Any, rate: float) -> str:
     return f"refused: {refused[0]}" if refused else "applied"
 
 
+def slowed_chromium(folder: Path, slower: float) -> tuple[Path, Path] | None:
+    """A script that starts Chromium inside a CPU cgroup (v1) limited to 1 ÷ ``slower`` of the machine: the browser
+    and every process it starts (renderers, their workers) get, together, the CPU of this machine's cores each
+    ``slower`` times slower, a real throttle of the workers that CDP refuses. None where no cgroup can be made."""
+    group = Path(f"/sys/fs/cgroup/cpu/tinnhiem-bench-{os.getpid()}")
+    try:
+        group.mkdir(exist_ok=True)
+        period = int((group / "cpu.cfs_period_us").read_text())
+        (group / "cpu.cfs_quota_us").write_text(str(int(period * (os.cpu_count() or 1) / slower)))
+    except OSError:
+        return None
+    script = folder / "chromium-slowed"
+    script.write_text(f"#!/bin/sh\necho $$ > {group}/cgroup.procs\nexec {CHROMIUM} \"$@\"\n")
+    script.chmod(0o755)
+    return script, group
+
+
 def verify_in_browser(record: Path, page_file: Path, throttle: float, workers: bool = True,
-                      backend: str | None = None) -> dict[str, Any]:
+                      backend: str | None = None, executable: Path | None = None) -> dict[str, Any]:
     """Open the saved page from file://, give it the record, press the button; the page's own clock and the CPU
     seconds of its threads. With ``workers`` (the page as a visitor uses it) and a ``throttle``: Chromium is asked to
     throttle the workers; if it refuses (see the module's text) the run is unthrottled and ``at_4x_s`` is
@@ -189,7 +209,7 @@ def verify_in_browser(record: Path, page_file: Path, throttle: float, workers: b
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=str(executable or CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
         page.set_default_timeout(3_600_000)
         page.goto(page_file.as_uri())
@@ -253,6 +273,13 @@ def main() -> None:
             figures[name] = {"goal_s": goal, "record_bytes": path.stat().st_size,
                              "record_built_in_python_s": round(built, 1),
                              "web_workers": verify_in_browser(path, page_file, throttle)}
+            slowed = slowed_chromium(Path(folder), throttle) if throttle != 1 else None
+            if slowed is not None:  # the real throttle: the whole browser on a quarter of the machine's CPU
+                figures[name]["web_workers_cgroup"] = verify_in_browser(path, page_file, 1, executable=slowed[0]) | {
+                    "method": f"Chromium and every process it starts in a CPU cgroup limited to 1/{throttle:g} of "
+                              f"the machine's {os.cpu_count()} cores (cpu.cfs_quota_us): a phone of as many cores, "
+                              f"each {throttle:g}× slower; seconds by the page's own clock"}
+                slowed[1].rmdir()
             if throttle != 1:
                 figures[name]["main_thread_only"] = verify_in_browser(path, page_file, throttle, workers=False)
                 figures[name]["main_thread_only_noble"] = verify_in_browser(path, page_file, throttle, workers=False,
