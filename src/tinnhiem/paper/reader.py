@@ -53,6 +53,7 @@ RING_OUT = 5.5  # mm beyond the box's half side: how far round it a circle is lo
 RING_EMPTY = 0.35
 RING_MARKED = 0.6
 QR_AGREEMENT = 0.85  # share of modules that must agree with one of the round's codes
+WRITING_INK = 0.3  # darkness of writing looked for outside the boxes
 STRAY_MIN_AREA = 60  # ink pixels (≈ 2.4 mm²) in one group outside the boxes and the print
 # x, y, w, h mm round the printed "(dấu treo)" circle (centre MARGIN + 18, 48; 24 mm): a seal of 40 mm
 # stamped up to 10 mm off its place stays inside (an outside generator stamped them 3–6 mm off)
@@ -184,8 +185,10 @@ def darkness(page: np.ndarray) -> np.ndarray:
     """
     small = cv2.resize(page, None, fx=1 / PX_PER_MM, fy=1 / PX_PER_MM, interpolation=cv2.INTER_AREA)
     white = cv2.GaussianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((13, 13), np.uint8)), (9, 9), 0)
-    white = cv2.resize(white, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    return np.clip((white - page.astype(np.float32)) / np.maximum(white, 40.0), 0.0, 1.0)
+    white = cv2.resize(white, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR)
+    # (white - page) / max(white, 40) in 0–1, in OpenCV's single passes (the same float32 figures as NumPy's)
+    dark = cv2.divide(cv2.subtract(white, page, dtype=cv2.CV_32F), np.maximum(white, 40), dtype=cv2.CV_32F)
+    return np.clip(dark, 0.0, 1.0, out=dark)
 
 
 def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> float:
@@ -294,9 +297,16 @@ def _outside_corners(ink: np.ndarray) -> None:
     ink[:, _mm(right - inner):] = 0
 
 
-def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> bool:
-    """Ink where the blank sheet is white, away from the boxes and the seal: writing on the ballot."""
-    ink = ((dark > 0.3) & (printed == 0)).astype(np.uint8)
+def writing_ink(dark: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """Ink (0/1) where the blank sheet is white (``blank``: its print mask is 0): what writing is looked for in."""
+    ink: np.ndarray = ((dark > WRITING_INK) & blank).astype(np.uint8)
+    return ink
+
+
+def stray_ink(writing: np.ndarray, layout: SheetLayout) -> bool:
+    """Ink where the blank sheet is white (``writing_ink``), away from the boxes and the seal: writing on the
+    ballot."""
+    ink = writing.copy()
     _ignored(ink, layout)
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise
     # Writing over printed words is cut into pieces by the print mask: join pieces closer than
@@ -306,16 +316,15 @@ def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> boo
     return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
 
 
-def writing_across_boxes(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> bool:
+def writing_across_boxes(ink: np.ndarray, layout: SheetLayout) -> bool:
     """Writing in the columns of boxes: a group of ink (not print) in one row wider than 1.6 boxes and
     lower than one.
 
     A mark stays inside its box (with a slip of the pen beside it, about 1.5 boxes at most); a circle
     drawn round a box is as tall as it is wide, and taller than the box; marks in two boxes stay 16 mm
     apart. A word written across a box, its letters joined (gaps up to 4 mm), is wide and flat. The
-    sheet then goes to people: the row must not be called "several boxes" unasked.
+    sheet then goes to people: the row must not be called "several boxes" unasked. ``ink``: ``writing_ink``.
     """
-    ink = ((dark > 0.3) & (printed == 0)).astype(np.uint8)
     first_box_x = MARGIN + STT_W + NAME_W + layout.position_w
     side = layout.style.box
     for i in range(len(layout.subjects)):
@@ -343,12 +352,12 @@ def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout],
     return (to_mm, layouts[text]) if text else (transforms[0], None)
 
 
-def read_rows(page: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tuple[np.ndarray, tuple[RowReading, ...]]:
-    """The darkness of the page and the reading of each of its rows."""
-    dark = darkness(page)
-    ink = ((dark > RING_INK) & (printed == 0)).astype(np.uint8)
+def read_rows(dark: np.ndarray, printed: np.ndarray, blank: np.ndarray,
+              layout: SheetLayout) -> tuple[RowReading, ...]:
+    """The reading of each row of the page (``dark``: its darkness; ``blank``: where its print mask is 0)."""
+    ink = ((dark > RING_INK) & blank).astype(np.uint8)
     light = cv2.blur(dark, (3, 3))  # a light stroke stands out of the scanner's noise once averaged
-    faint = ((light > LIGHT_INK) & (printed == 0)).astype(np.uint8)
+    faint = ((light > LIGHT_INK) & blank).astype(np.uint8)
     boxes = layout.boxes()
     rows = tuple(
         decide(subject, [BoxInk(box_score(dark, b.x, b.y, b.side), *light_score(light, b.x, b.y, b.side),
@@ -356,7 +365,7 @@ def read_rows(page: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tup
                          for b in boxes[i * layout.levels:(i + 1) * layout.levels]])
         for i, subject in enumerate(layout.subjects)
     )
-    return dark, rows
+    return rows
 
 
 def black_and_white(grey: np.ndarray) -> bool:
@@ -382,11 +391,14 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
     if layout is None:
         return SheetReading(None, (), (Problem.NOT_THIS_ROUND,), page)
     mask = printed[layout.qr_text]
-    dark, rows = read_rows(page, mask, layout)
-    writing = stray_ink(dark, mask, layout) or writing_across_boxes(dark, mask, layout)
+    blank = mask == 0
+    dark = darkness(page)
+    rows = read_rows(dark, mask, blank, layout)
+    written = writing_ink(dark, blank)
+    writing = writing_across_boxes(written, layout) or stray_ink(written, layout)
     problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, writing),
                                                    (Problem.BLACK_AND_WHITE, black_and_white(grey))) if seen)
-    own_ink = ((dark > INK) & (mask == 0)).astype(np.uint8)
+    own_ink = ((dark > INK) & blank).astype(np.uint8)
     _outside_corners(own_ink)
     return SheetReading(layout, rows, problems, page, signature(own_ink, PX_PER_MM))
 
