@@ -24,6 +24,7 @@ import cv2
 
 from tinnhiem.paper.forms import forms_for
 from tinnhiem.paper.layout import REGULAR, sheets
+from tinnhiem.paper.memory import reuse_freed_buffers
 from tinnhiem.paper.raster import pdf_pages
 from tinnhiem.paper.reader import RowState
 from tinnhiem.services import roundfile
@@ -52,6 +53,7 @@ def run(count: int, style: str = "regular") -> dict[str, object]:
     clear_rows, clear_to_people, upside_down, dark = 0, 0, 0, 0
     seconds = cpu = 0.0
     cv2.setNumThreads(1)
+    reuse_freed_buffers()  # as ``tinnhiem paper scan`` does
     for n in range(count):  # generated one at a time; only the reading is timed
         dpi = DPIS[n % len(DPIS)]
         page = n % len(layouts)

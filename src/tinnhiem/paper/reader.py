@@ -197,10 +197,14 @@ def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 
     return float((cell > INK).mean()) if cell.size else 0.0
 
 
-def light_score(light: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> tuple[float, float]:
+def light_score(light: np.ndarray, x: float, y: float, side: float, inset: float = 1.3,
+                origin: tuple[int, int] = (0, 0)) -> tuple[float, float]:
     """The share of light-ink pixels inside a box, and how much of its width and height they cover
-    (0–1, the lesser of the two: a stroke across the box covers much, a dot or a speck little)."""
-    cell = light[_mm(y + inset):_mm(y + side - inset), _mm(x + inset):_mm(x + side - inset)] > LIGHT_INK
+    (0–1, the lesser of the two: a stroke across the box covers much, a dot or a speck little).
+    ``origin``: where ``light`` starts on the page (x, y pixels)."""
+    left, top = origin
+    cell = light[_mm(y + inset) - top:_mm(y + side - inset) - top,
+                 _mm(x + inset) - left:_mm(x + side - inset) - left] > LIGHT_INK
     if not cell.size or not cell.any():
         return 0.0, 0.0
     spread = min(float(cell.any(axis=0).mean()), float(cell.any(axis=1).mean()))
@@ -219,19 +223,36 @@ def _ring_offsets(side: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a[keep], np.round(dx[keep] * PX_PER_MM).astype(int), np.round(dy[keep] * PX_PER_MM).astype(int)
 
 
-def ring_score(ink: np.ndarray, printed: np.ndarray, box: Box) -> float:
-    """The share of directions round the box in which ink lies just outside it: 1 for a circle round it.
+def ring_scores(dark: np.ndarray, printed: np.ndarray, boxes: Sequence[Box]) -> tuple[np.ndarray, np.ndarray,
+                                                                                     np.ndarray, tuple[int, int]]:
+    """For each box (all of one size), the share of directions round it in which ink lies just outside it: 1 for
+    a circle round it; the same in light ink (a pencil circle); and the page's light ink (``dark`` averaged over
+    3 × 3 pixels) round the boxes, with where that part of the page starts (x, y pixels).
 
     A direction that crosses print (the table's lines) is left out: a circle is judged where it
     can be seen whole, and the rows above and below (their boxes, their circles) are not seen.
     """
-    index, dx, dy = _ring_offsets(box.side)
-    cx, cy = _mm(box.x + box.side / 2), _mm(box.y + box.side / 2)
-    xs = np.clip(cx + dx, 0, ink.shape[1] - 1)
-    ys = np.clip(cy + dy, 0, ink.shape[0] - 1)
-    blocked = np.bincount(index[printed[ys, xs] > 0], minlength=RING_ANGLES) > 0
-    inked = np.bincount(index[ink[ys, xs] > 0], minlength=RING_ANGLES) > 0
-    return float((inked & ~blocked).sum() / max(1, (~blocked).sum()))
+    index, dx, dy = _ring_offsets(boxes[0].side)
+    cx = np.array([_mm(b.x + b.side / 2) for b in boxes])[:, None]
+    cy = np.array([_mm(b.y + b.side / 2) for b in boxes])[:, None]
+    xs, ys = np.clip(cx + dx, 0, dark.shape[1] - 1), np.clip(cy + dy, 0, dark.shape[0] - 1)
+    # the light ink is made only round the boxes: one pixel beyond every point looked at, where the
+    # average is the whole page's
+    left, top = max(0, int(xs.min()) - 1), max(0, int(ys.min()) - 1)
+    light = cv2.blur(dark[top:int(ys.max()) + 2, left:int(xs.max()) + 2], (3, 3))
+    directions = index + RING_ANGLES * np.arange(len(boxes))[:, None]
+    clear = printed[ys, xs] == 0
+
+    def seen(where: np.ndarray) -> np.ndarray:
+        return np.asarray(np.bincount(directions[where], minlength=len(boxes) * RING_ANGLES) > 0).reshape(
+            len(boxes), RING_ANGLES)
+
+    blocked = seen(~clear)
+    open_directions = np.maximum(1, (~blocked).sum(axis=1))
+    inked = seen((dark[ys, xs] > RING_INK) & clear)
+    faint = seen((light[ys - top, xs - left] > LIGHT_INK) & clear)
+    return ((inked & ~blocked).sum(axis=1) / open_directions, (faint & ~blocked).sum(axis=1) / open_directions,
+            light, (left, top))
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +330,8 @@ def stray_ink(writing: np.ndarray, layout: SheetLayout) -> bool:
     ink = writing.copy()
     _ignored(ink, layout)
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise
+    if cv2.countNonZero(ink) < STRAY_MIN_AREA:  # not enough ink left for one group to weigh as much
+        return False
     # Writing over printed words is cut into pieces by the print mask: join pieces closer than
     # about 1.4 mm, then weigh each group by its own ink.
     _, groups = cv2.connectedComponents(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)))
@@ -331,6 +354,8 @@ def writing_across_boxes(ink: np.ndarray, layout: SheetLayout) -> bool:
         band = ink[_mm(layout.row_top(i)):_mm(layout.row_top(i + 1)),
                    _mm(first_box_x - 1):_mm(first_box_x + layout.levels * BOX_COLUMN_W + 1)]
         band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        if not cv2.countNonZero(band):
+            continue
         # the letters of a word join (gaps up to 4 mm along the row); marks in two boxes stay apart (16 mm)
         joined = cv2.morphologyEx(band, cv2.MORPH_CLOSE, np.ones((7, _mm(4)), np.uint8))
         count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
@@ -352,20 +377,16 @@ def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout],
     return (to_mm, layouts[text]) if text else (transforms[0], None)
 
 
-def read_rows(dark: np.ndarray, printed: np.ndarray, blank: np.ndarray,
-              layout: SheetLayout) -> tuple[RowReading, ...]:
-    """The reading of each row of the page (``dark``: its darkness; ``blank``: where its print mask is 0)."""
-    ink = ((dark > RING_INK) & blank).astype(np.uint8)
-    light = cv2.blur(dark, (3, 3))  # a light stroke stands out of the scanner's noise once averaged
-    faint = ((light > LIGHT_INK) & blank).astype(np.uint8)
+def read_rows(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tuple[RowReading, ...]:
+    """The reading of each row of the page (``dark``: its darkness)."""
     boxes = layout.boxes()
-    rows = tuple(
-        decide(subject, [BoxInk(box_score(dark, b.x, b.y, b.side), *light_score(light, b.x, b.y, b.side),
-                                ring_score(ink, printed, b), ring_score(faint, printed, b))
-                         for b in boxes[i * layout.levels:(i + 1) * layout.levels]])
-        for i, subject in enumerate(layout.subjects)
-    )
-    return rows
+    # a light stroke stands out of the scanner's noise once averaged (``light``)
+    rings, faint_rings, light, origin = ring_scores(dark, printed, boxes)
+    found = [BoxInk(box_score(dark, b.x, b.y, b.side), *light_score(light, b.x, b.y, b.side, origin=origin),
+                    float(ring), float(faint))
+             for b, ring, faint in zip(boxes, rings, faint_rings, strict=True)]
+    return tuple(decide(subject, found[i * layout.levels:(i + 1) * layout.levels])
+                 for i, subject in enumerate(layout.subjects))
 
 
 def black_and_white(grey: np.ndarray) -> bool:
@@ -393,7 +414,7 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
     mask = printed[layout.qr_text]
     blank = mask == 0
     dark = darkness(page)
-    rows = read_rows(dark, mask, blank, layout)
+    rows = read_rows(dark, mask, layout)
     written = writing_ink(dark, blank)
     writing = writing_across_boxes(written, layout) or stray_ink(written, layout)
     problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, writing),
