@@ -6,7 +6,8 @@
 3. Score each box by the share of ink inside it (its printed border excluded).
    Clearly empty and clearly marked boxes are decided; anything between is *unsure*.
 4. Compare the page with the blank template: ink outside the boxes (writing, a name
-   crossed out) sends the whole sheet to the committee (possible R-VALID-1).
+   crossed out), in the margins outside the corner squares, or over the QR code's light
+   modules sends the whole sheet to the committee (possible R-VALID-1).
 
 Nothing unsure is guessed: an unsure row, or a flagged sheet, waits for the committee.
 """
@@ -54,6 +55,9 @@ RING_EMPTY = 0.35
 RING_MARKED = 0.6
 QR_AGREEMENT = 0.85  # share of modules that must agree with one of the round's codes
 WRITING_INK = 0.3  # darkness of writing looked for outside the boxes
+QR_INK = 0.6  # a light module of the QR code this far from its paper towards its ink (0–1) is inked over
+QR_INK_MODULES = 2  # light modules inked over that send the sheet to the committee
+EDGE = 2.0  # mm along the paper's edge where the margins are not looked at (the cut edge and its shadow)
 STRAY_MIN_AREA = 60  # ink pixels (≈ 2.4 mm²) in one group outside the boxes and the print
 # x, y, w, h mm round the printed "(dấu treo)" circle (centre MARGIN + 18, 48; 24 mm): a seal of 40 mm
 # stamped up to 10 mm off its place stays inside (an outside generator stamped them 3–6 mm off)
@@ -131,8 +135,9 @@ def qr_modules(text: str) -> np.ndarray:
     return np.array(segno.make(text, error="m", micro=False).matrix, dtype=bool)
 
 
-def _sampled_modules(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndarray:
-    """The QR area of the scan, sampled at the centre of each of ``size`` × ``size`` modules: dark or not."""
+def _module_values(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndarray:
+    """The QR area of the scan, sampled at the centre of each of ``size`` × ``size`` modules: 0 for the
+    paper of its light modules, 1 for the ink of its dark ones (the 90th and 10th percentiles)."""
     x, y, side = QR_BOX
     module = side / (size + 2)
     per_mm = 8.0
@@ -141,7 +146,23 @@ def _sampled_modules(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndar
     centres = ((np.arange(size) + 1.5) * module * per_mm).astype(int)
     values = crop[np.ix_(centres, centres)].astype(np.float32)
     low, high = np.percentile(values, 10), np.percentile(values, 90)
-    return np.asarray(values < (low + high) / 2)
+    return np.asarray((high - values) / max(float(high - low), 1.0))
+
+
+def _sampled_modules(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndarray:
+    """The QR area of the scan, sampled at the centre of each of ``size`` × ``size`` modules: dark or not."""
+    return np.asarray(_module_values(image, to_mm, size) > 0.5)
+
+
+def ink_over_qr(image: np.ndarray, to_mm: np.ndarray, qr_text: str) -> bool:
+    """A stroke across the QR code that left it readable: light modules (as printed) that read clearly dark.
+
+    Print alone leaves none so (a blurred 150-dpi scan: at most one module past half-way); a pen stroke
+    across the code darkens three or more. Ink over the dark modules cannot be seen, nor is it needed.
+    """
+    modules = qr_modules(qr_text)
+    inked = (_module_values(image, to_mm, modules.shape[0]) > QR_INK) & ~modules
+    return int(inked.sum()) >= QR_INK_MODULES
 
 
 def match_qr(image: np.ndarray, to_mm: np.ndarray, texts: Iterable[str]) -> tuple[str | None, float]:
@@ -324,19 +345,39 @@ def writing_ink(dark: np.ndarray, blank: np.ndarray) -> np.ndarray:
     return ink
 
 
+def _heavy_group(ink: np.ndarray) -> bool:
+    """A group of ink (pieces closer than about 1.4 mm joined, scanner noise left out) of STRAY_MIN_AREA
+    pixels or more."""
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise
+    if cv2.countNonZero(ink) < STRAY_MIN_AREA:  # not enough ink left for one group to weigh as much
+        return False
+    _, groups = cv2.connectedComponents(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)))
+    weights = np.bincount(groups[ink > 0])
+    return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
+
+
+def writing_in_margins(writing: np.ndarray) -> bool:
+    """Writing in the margins outside the corner squares (``writing_ink``), left of, right of, above or below
+    them, but not along the paper's cut edge (EDGE: its line and shadow in a scan, a dark scanner lid beyond)."""
+    (left, top), (right, bottom) = FIDUCIAL_CENTRES[0], FIDUCIAL_CENTRES[3]
+    half, edge = FIDUCIAL / 2, _mm(EDGE)
+    ink = writing.copy()
+    ink[_mm(top - half):_mm(bottom + half), _mm(left - half):_mm(right + half)] = 0  # the squares and within
+    ink[:edge] = 0
+    ink[-edge:] = 0
+    ink[:, :edge] = 0
+    ink[:, -edge:] = 0
+    return _heavy_group(ink)
+
+
 def stray_ink(writing: np.ndarray, layout: SheetLayout) -> bool:
     """Ink where the blank sheet is white (``writing_ink``), away from the boxes and the seal: writing on the
     ballot."""
     ink = writing.copy()
     _ignored(ink, layout)
-    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise
-    if cv2.countNonZero(ink) < STRAY_MIN_AREA:  # not enough ink left for one group to weigh as much
-        return False
-    # Writing over printed words is cut into pieces by the print mask: join pieces closer than
-    # about 1.4 mm, then weigh each group by its own ink.
-    _, groups = cv2.connectedComponents(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)))
-    weights = np.bincount(groups[ink > 0])
-    return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
+    # Writing over printed words is cut into pieces by the print mask: pieces closer than about
+    # 1.4 mm are joined, then each group is weighed by its own ink.
+    return _heavy_group(ink)
 
 
 def writing_across_boxes(ink: np.ndarray, layout: SheetLayout) -> bool:
@@ -416,7 +457,8 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
     dark = darkness(page)
     rows = read_rows(dark, mask, layout)
     written = writing_ink(dark, blank)
-    writing = writing_across_boxes(written, layout) or stray_ink(written, layout)
+    writing = (writing_across_boxes(written, layout) or stray_ink(written, layout) or writing_in_margins(written)
+               or ink_over_qr(grey, to_mm, layout.qr_text))
     problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, writing),
                                                    (Problem.BLACK_AND_WHITE, black_and_white(grey))) if seen)
     own_ink = ((dark > INK) & blank).astype(np.uint8)
