@@ -57,6 +57,7 @@ QR_AGREEMENT = 0.85  # share of modules that must agree with one of the round's 
 WRITING_INK = 0.3  # darkness of writing looked for outside the boxes
 QR_INK = 0.6  # a light module of the QR code this far from its paper towards its ink (0–1) is inked over
 QR_INK_MODULES = 2  # light modules inked over that send the sheet to the committee
+MARGIN_PAPER = 3.0  # mm: the paper a stroke in the margins is compared with lies this near it
 EDGE = 2.0  # mm along the paper's edge where the margins are not looked at (the cut edge and its shadow)
 STRAY_MIN_AREA = 60  # ink pixels (≈ 2.4 mm²) in one group outside the boxes and the print
 # x, y, w, h mm round the printed "(dấu treo)" circle (centre MARGIN + 18, 48; 24 mm): a seal of 40 mm
@@ -356,18 +357,30 @@ def _heavy_group(ink: np.ndarray) -> bool:
     return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
 
 
-def writing_in_margins(writing: np.ndarray) -> bool:
-    """Writing in the margins outside the corner squares (``writing_ink``), left of, right of, above or below
-    them, but not along the paper's cut edge (EDGE: its line and shadow in a scan, a dark scanner lid beyond)."""
+def writing_in_margins(page: np.ndarray, blank: np.ndarray) -> bool:
+    """Writing in the margins outside the corner squares: left of, right of, above or below them.
+
+    A stroke is ink against the paper within MARGIN_PAPER mm round it (the page with every stroke narrower
+    than that closed over): a shadow along the paper's edge darkens it too smoothly to be seen, where the
+    page's darkness (paper within 13 mm) takes the steep first millimetres of a deep shadow for ink. The
+    EDGE mm along the cut edge itself are left out (its line; a dark scanner lid just beyond it).
+    """
     (left, top), (right, bottom) = FIDUCIAL_CENTRES[0], FIDUCIAL_CENTRES[3]
-    half, edge = FIDUCIAL / 2, _mm(EDGE)
-    ink = writing.copy()
-    ink[_mm(top - half):_mm(bottom + half), _mm(left - half):_mm(right + half)] = 0  # the squares and within
-    ink[:edge] = 0
-    ink[-edge:] = 0
-    ink[:, :edge] = 0
-    ink[:, -edge:] = 0
-    return _heavy_group(ink)
+    half, edge, reach = FIDUCIAL / 2, _mm(EDGE), _mm(MARGIN_PAPER) | 1
+    height, width = page.shape
+    inner_top, inner_bottom = _mm(top - half), _mm(bottom + half)
+    inner_left, inner_right = _mm(left - half), _mm(right + half)
+    ink = np.zeros(page.shape, np.uint8)
+    strips = ((edge, inner_top, edge, width - edge), (inner_bottom, height - edge, edge, width - edge),
+              (inner_top, inner_bottom, edge, inner_left), (inner_top, inner_bottom, inner_right, width - edge))
+    for y0, y1, x0, x1 in strips:
+        # each strip with the paper round it, so that the strip's own edges are not taken for the page's
+        top_, left_ = max(0, y0 - reach), max(0, x0 - reach)
+        part = page[top_:min(height, y1 + reach), left_:min(width, x1 + reach)]
+        paper = cv2.morphologyEx(part, cv2.MORPH_CLOSE, np.ones((reach, reach), np.uint8))
+        dark = cv2.divide(cv2.subtract(paper, part, dtype=cv2.CV_32F), np.maximum(paper, 40), dtype=cv2.CV_32F)
+        ink[y0:y1, x0:x1] = (dark[y0 - top_:y1 - top_, x0 - left_:x1 - left_] > WRITING_INK) & blank[y0:y1, x0:x1]
+    return cv2.countNonZero(ink) >= STRAY_MIN_AREA and _heavy_group(ink)
 
 
 def stray_ink(writing: np.ndarray, layout: SheetLayout) -> bool:
@@ -457,8 +470,8 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
     dark = darkness(page)
     rows = read_rows(dark, mask, layout)
     written = writing_ink(dark, blank)
-    writing = (writing_across_boxes(written, layout) or stray_ink(written, layout) or writing_in_margins(written)
-               or ink_over_qr(grey, to_mm, layout.qr_text))
+    writing = (writing_across_boxes(written, layout) or stray_ink(written, layout)
+               or writing_in_margins(page, blank) or ink_over_qr(grey, to_mm, layout.qr_text))
     problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, writing),
                                                    (Problem.BLACK_AND_WHITE, black_and_white(grey))) if seen)
     own_ink = ((dark > INK) & blank).astype(np.uint8)
