@@ -10,6 +10,7 @@ decode in the file) is drawn by PDFium at the resolution asked for.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -87,7 +88,7 @@ def pdf_page(data: bytes, index: int, dpi: float) -> np.ndarray:
         document.close()
 
 
-def page_count(data: bytes) -> int:
+def page_count(data: bytes | Path) -> int:
     document = pdfium.PdfDocument(data)
     try:
         return len(document)
