@@ -10,7 +10,7 @@ from tinnhiem.domain.model import Round
 from tinnhiem.paper.forms import Forms, forms_for
 from tinnhiem.paper.layout import REGULAR, sheets
 from tinnhiem.paper.raster import pdf_pages
-from tinnhiem.paper.reader import RowState
+from tinnhiem.paper.reader import Problem, RowState
 from tinnhiem.services import roundfile
 from tinnhiem.testing import demo
 from tinnhiem.testing.scans import Truth, make_scan
@@ -40,6 +40,23 @@ def test_a_word_across_a_box_goes_to_people(forms: Forms, blanks: dict[float, li
                          **(PLAIN | {"word_across_rate": 1.0, "styles": ("faint", "tick")}))
         reading = forms.read(scan.image)
         assert reading.needs_review and "stray-ink" in reading.problems, seed
+
+
+@pytest.mark.parametrize("writing", ["over_qr_rate", "margin_rate"])
+def test_writing_over_the_qr_code_or_in_the_margins_goes_to_people(forms: Forms, blanks: dict[float, list[np.ndarray]],
+                                                                   round_: Round, writing: str) -> None:
+    """A pen stroke across the QR code (the code still reads) or writing in a margin outside the corner squares,
+    on sheets with dark backdrops and edge shadows: the sheet goes to the committee (before, print hid the
+    first and the second was not looked at); the same sheets without it do not."""
+    layouts = sheets(round_, demo.DEMO_CODE, REGULAR)
+    scanner = {"dark_rate": 0.4, "shadow_rate": 0.4, "upside_down_rate": 0.2}
+    for seed in range(9):
+        dpi = (150, 200, 300)[seed % 3]
+        scan = make_scan(blanks[dpi][seed % 2], layouts[seed % 2], dpi, 1300 + seed, **(PLAIN | scanner | {writing: 1.0}))
+        reading = forms.read(scan.image)
+        assert reading.layout is not None and Problem.STRAY_INK in reading.problems, (writing, seed)
+        clean = make_scan(blanks[dpi][seed % 2], layouts[seed % 2], dpi, 1300 + seed, **(PLAIN | scanner))
+        assert () == forms.read(clean.image).problems, (writing, seed)
 
 
 def test_a_row_is_shown_with_its_surroundings(forms: Forms, blanks: dict[float, list[np.ndarray]],

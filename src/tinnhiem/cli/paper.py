@@ -18,6 +18,7 @@ from tinnhiem.domain.model import LEVEL_LABELS, LEVELS
 from tinnhiem.domain.staff import committee_member
 from tinnhiem.paper import audit, counting
 from tinnhiem.paper.forms import Forms, forms_for
+from tinnhiem.paper.memory import reuse_freed_buffers
 from tinnhiem.paper.raster import page_count, pdf_pages
 from tinnhiem.services import rounds
 from tinnhiem.services.ports import UnitOfWork
@@ -52,21 +53,22 @@ def scan(uow: UnitOfWork, images: ImageFiles, code: str, paths: list[Path], cons
     the batch goes on.
     """
     known = forms(uow, code)
+    reuse_freed_buffers()
+    cv2.setNumThreads(1)  # OpenCV's own threads split operations too small to gain: 10–20 % more CPU a sheet
     stored = seen = review = 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task(t("Đọc phiếu"), total=_count_pages(paths, console))
         for path in paths:
             scan = counting.original(path.name, path.read_bytes())
-            for page, image in _readable_pages(scan, path, console):
-                outcome = counting.import_sheet(uow, images, code, known, scan, page, image)
+            for outcome in counting.import_sheets(uow, images, code, known, scan, _readable_pages(scan, path, console)):
                 stored += outcome.sheet_id is not None
                 seen += outcome.sheet_id is None
                 review += outcome.sheet_id is not None and outcome.needs_review
                 if outcome.copy_of is not None:
                     console.print(t("«{name}» trang {page_number}: có thể là bản quét lại của tờ "
                                     "{copy_of}; Ban kiểm phiếu sẽ xem hai tờ cạnh nhau.",
-                                    name=path.name, page_number=page + 1, copy_of=outcome.copy_of))
+                                    name=path.name, page_number=outcome.page + 1, copy_of=outcome.copy_of))
                 progress.advance(task)
     return stored, seen, review
 
@@ -85,7 +87,7 @@ def _count_pages(paths: list[Path], console: Console) -> int:
     total = 0
     for path in paths:
         try:
-            total += page_count(path.read_bytes()) if path.suffix.lower() == ".pdf" else 1
+            total += page_count(path) if path.suffix.lower() == ".pdf" else 1  # PDFium reads only what it needs
         except pdfium.PdfiumError:
             total += 1
     return total

@@ -17,7 +17,7 @@ import numpy as np
 
 from tinnhiem.paper.layout import FIDUCIAL, FIDUCIAL_CENTRES, PAGE_H
 
-WORK_WIDTH = 840  # pixels: the copy the squares are looked for on (≈ 100 dpi for a whole page)
+WORK_WIDTH = 840  # pixels: about the copy the squares are looked for on (≈ 100 dpi for a whole page)
 _SPAN_X = FIDUCIAL_CENTRES[1][0] - FIDUCIAL_CENTRES[0][0]
 _SPAN_Y = FIDUCIAL_CENTRES[2][1] - FIDUCIAL_CENTRES[0][1]
 
@@ -105,16 +105,22 @@ def _best_four(found: list[tuple[float, float, float]]) -> np.ndarray | None:
     return best
 
 
+def _work_copy(full: np.ndarray) -> tuple[np.ndarray, float]:
+    """The scan shrunk to about WORK_WIDTH by a whole factor (each pixel the mean of a k × k block: OpenCV's
+    fast path, four times faster than a fractional one), and the factor it was shrunk by."""
+    k = max(1, round(max(full.shape) / WORK_WIDTH))
+    if k == 1:
+        return full, 1.0
+    height, width = full.shape[0] // k, full.shape[1] // k
+    return cv2.resize(full[:height * k, :width * k], (width, height), interpolation=cv2.INTER_AREA), 1 / k
+
+
 def find_corners(full: np.ndarray) -> np.ndarray | None:
     """The centres of the four corner squares as TL, TR, BL, BR of the page as it lies, or None.
 
     "As it lies": the page may be upside down; ``turns`` gives the other readings.
     """
-    step = max(1, int(max(full.shape) / WORK_WIDTH / 2))  # take every step-th pixel first: much faster
-    coarse = full[::step, ::step]
-    shrink = min(1.0, WORK_WIDTH / max(coarse.shape))
-    image = cv2.resize(coarse, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else coarse
-    shrink /= step
+    image, shrink = _work_copy(full)
     found = _candidates(image)
     if len(found) < 4:
         return None

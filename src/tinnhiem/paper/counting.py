@@ -1,7 +1,7 @@
 """Use cases of paper ballots: import scans, list what waits for the committee, decide, count.
 
-Each is one transaction. The original image of every sheet is kept (ImageStore); every
-decision records who made it. The paper totals join the round as the channel "paper",
+Each is one transaction (an import: one a batch of sheets). The original image of every sheet is
+kept (ImageStore); every decision records who made it. The paper totals join the round as the channel "paper",
 beside "electronic", and the two add up in one result.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -95,6 +95,7 @@ class Imported:
     sheet_id: int | None  # None: this very image was imported before
     needs_review: bool
     copy_of: int | None = None  # the sheet it looks like a second scan of (for the committee)
+    page: int = 0  # the page of the scanned file
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,26 +113,52 @@ def original(name: str, data: bytes) -> Original:
     return Original(name, suffix, data, hashlib.sha256(data).hexdigest())
 
 
+BATCH = 25  # sheets stored in one transaction by import_sheets
+
+
 def import_sheet(
     uow: UnitOfWork, images: ImageStore, code: str, forms: Forms, original: Original, page: int, image: np.ndarray
 ) -> Imported:
     """Read page ``page`` of a scanned file (given decoded as ``image``), keep the file, store the reading."""
-    sha256, source = original.sha256, original.name
-    images.save(code, sha256, original.suffix, original.data)
-    reading = forms.read(image)
-    sheet = stored_sheet(reading, source, page, sha256)
+    (imported,) = import_sheets(uow, images, code, forms, original, [(page, image)])
+    return imported
+
+
+def import_sheets(uow: UnitOfWork, images: ImageStore, code: str, forms: Forms, original: Original,
+                  pages: Iterable[tuple[int, np.ndarray]], batch: int = BATCH) -> Iterator[Imported]:
+    """Read the pages of a scanned file (``pages``: page number and image, decoded one at a time), keep the file,
+    and store the readings, ``batch`` sheets a transaction (a durable commit per sheet cost as much as reading
+    it). Each batch is read before its transaction opens: the database waits for no reading. A stopped import
+    has stored whole batches only; importing the file again reads the rest (the sheets stored are skipped)."""
+    images.save(code, original.sha256, original.suffix, original.data)
+    read: list[tuple[StoredSheet, bool]] = []
+    for page, image in pages:
+        reading = forms.read(image)
+        read.append((stored_sheet(reading, original.name, page, original.sha256), reading.needs_review))
+        if len(read) >= batch:
+            yield from _store(uow, code, read)
+            read = []
+    if read:
+        yield from _store(uow, code, read)
+
+
+def _store(uow: UnitOfWork, code: str, read: Sequence[tuple[StoredSheet, bool]]) -> list[Imported]:
+    """Store sheets read, in one transaction; a sheet like one kept already waits beside it as a likely copy."""
+    stored = []
     with uow:
         _not_audited(uow, code)
-        original_id = _copy_of(uow, code, sheet)
-        if original_id is not None:
-            sheet = _as_copy(sheet, original_id)
-        sheet_id = uow.paper.add_sheet(code, sheet)
-        review = reading.needs_review or original_id is not None
-        if sheet_id is not None:
-            uow.rounds.audit(code, "sheet-scanned", "", {"sheet": sheet_id, "review": review,
-                                                         "copy_of": original_id})
+        for sheet, needs_review in read:
+            original_id = _copy_of(uow, code, sheet)
+            if original_id is not None:
+                sheet = _as_copy(sheet, original_id)
+            sheet_id = uow.paper.add_sheet(code, sheet)
+            review = needs_review or original_id is not None
+            if sheet_id is not None:
+                uow.rounds.audit(code, "sheet-scanned", "", {"sheet": sheet_id, "review": review,
+                                                             "copy_of": original_id})
+            stored.append(Imported(sheet_id, review, original_id, sheet.source_page))
         uow.commit()
-    return Imported(sheet_id, review, original_id)
+    return stored
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@
 3. Score each box by the share of ink inside it (its printed border excluded).
    Clearly empty and clearly marked boxes are decided; anything between is *unsure*.
 4. Compare the page with the blank template: ink outside the boxes (writing, a name
-   crossed out) sends the whole sheet to the committee (possible R-VALID-1).
+   crossed out), in the margins outside the corner squares, or over the QR code's light
+   modules sends the whole sheet to the committee (possible R-VALID-1).
 
 Nothing unsure is guessed: an unsure row, or a flagged sheet, waits for the committee.
 """
@@ -53,6 +54,11 @@ RING_OUT = 5.5  # mm beyond the box's half side: how far round it a circle is lo
 RING_EMPTY = 0.35
 RING_MARKED = 0.6
 QR_AGREEMENT = 0.85  # share of modules that must agree with one of the round's codes
+WRITING_INK = 0.3  # darkness of writing looked for outside the boxes
+QR_INK = 0.6  # a light module of the QR code this far from its paper towards its ink (0–1) is inked over
+QR_INK_MODULES = 2  # light modules inked over that send the sheet to the committee
+MARGIN_PAPER = 3.0  # mm: the paper a stroke in the margins is compared with lies this near it
+EDGE = 2.0  # mm along the paper's edge where the margins are not looked at (the cut edge and its shadow)
 STRAY_MIN_AREA = 60  # ink pixels (≈ 2.4 mm²) in one group outside the boxes and the print
 # x, y, w, h mm round the printed "(dấu treo)" circle (centre MARGIN + 18, 48; 24 mm): a seal of 40 mm
 # stamped up to 10 mm off its place stays inside (an outside generator stamped them 3–6 mm off)
@@ -130,8 +136,9 @@ def qr_modules(text: str) -> np.ndarray:
     return np.array(segno.make(text, error="m", micro=False).matrix, dtype=bool)
 
 
-def _sampled_modules(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndarray:
-    """The QR area of the scan, sampled at the centre of each of ``size`` × ``size`` modules: dark or not."""
+def _module_values(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndarray:
+    """The QR area of the scan, sampled at the centre of each of ``size`` × ``size`` modules: 0 for the
+    paper of its light modules, 1 for the ink of its dark ones (the 90th and 10th percentiles)."""
     x, y, side = QR_BOX
     module = side / (size + 2)
     per_mm = 8.0
@@ -140,7 +147,23 @@ def _sampled_modules(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndar
     centres = ((np.arange(size) + 1.5) * module * per_mm).astype(int)
     values = crop[np.ix_(centres, centres)].astype(np.float32)
     low, high = np.percentile(values, 10), np.percentile(values, 90)
-    return np.asarray(values < (low + high) / 2)
+    return np.asarray((high - values) / max(float(high - low), 1.0))
+
+
+def _sampled_modules(image: np.ndarray, to_mm: np.ndarray, size: int) -> np.ndarray:
+    """The QR area of the scan, sampled at the centre of each of ``size`` × ``size`` modules: dark or not."""
+    return np.asarray(_module_values(image, to_mm, size) > 0.5)
+
+
+def ink_over_qr(image: np.ndarray, to_mm: np.ndarray, qr_text: str) -> bool:
+    """A stroke across the QR code that left it readable: light modules (as printed) that read clearly dark.
+
+    Print alone leaves none so (a blurred 150-dpi scan: at most one module past half-way); a pen stroke
+    across the code darkens three or more. Ink over the dark modules cannot be seen, nor is it needed.
+    """
+    modules = qr_modules(qr_text)
+    inked = (_module_values(image, to_mm, modules.shape[0]) > QR_INK) & ~modules
+    return int(inked.sum()) >= QR_INK_MODULES
 
 
 def match_qr(image: np.ndarray, to_mm: np.ndarray, texts: Iterable[str]) -> tuple[str | None, float]:
@@ -184,8 +207,10 @@ def darkness(page: np.ndarray) -> np.ndarray:
     """
     small = cv2.resize(page, None, fx=1 / PX_PER_MM, fy=1 / PX_PER_MM, interpolation=cv2.INTER_AREA)
     white = cv2.GaussianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((13, 13), np.uint8)), (9, 9), 0)
-    white = cv2.resize(white, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    return np.clip((white - page.astype(np.float32)) / np.maximum(white, 40.0), 0.0, 1.0)
+    white = cv2.resize(white, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR)
+    # (white - page) / max(white, 40) in 0–1, in OpenCV's single passes (the same float32 figures as NumPy's)
+    dark = cv2.divide(cv2.subtract(white, page, dtype=cv2.CV_32F), np.maximum(white, 40), dtype=cv2.CV_32F)
+    return np.clip(dark, 0.0, 1.0, out=dark)
 
 
 def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> float:
@@ -194,10 +219,14 @@ def box_score(dark: np.ndarray, x: float, y: float, side: float, inset: float = 
     return float((cell > INK).mean()) if cell.size else 0.0
 
 
-def light_score(light: np.ndarray, x: float, y: float, side: float, inset: float = 1.3) -> tuple[float, float]:
+def light_score(light: np.ndarray, x: float, y: float, side: float, inset: float = 1.3,
+                origin: tuple[int, int] = (0, 0)) -> tuple[float, float]:
     """The share of light-ink pixels inside a box, and how much of its width and height they cover
-    (0–1, the lesser of the two: a stroke across the box covers much, a dot or a speck little)."""
-    cell = light[_mm(y + inset):_mm(y + side - inset), _mm(x + inset):_mm(x + side - inset)] > LIGHT_INK
+    (0–1, the lesser of the two: a stroke across the box covers much, a dot or a speck little).
+    ``origin``: where ``light`` starts on the page (x, y pixels)."""
+    left, top = origin
+    cell = light[_mm(y + inset) - top:_mm(y + side - inset) - top,
+                 _mm(x + inset) - left:_mm(x + side - inset) - left] > LIGHT_INK
     if not cell.size or not cell.any():
         return 0.0, 0.0
     spread = min(float(cell.any(axis=0).mean()), float(cell.any(axis=1).mean()))
@@ -216,19 +245,36 @@ def _ring_offsets(side: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a[keep], np.round(dx[keep] * PX_PER_MM).astype(int), np.round(dy[keep] * PX_PER_MM).astype(int)
 
 
-def ring_score(ink: np.ndarray, printed: np.ndarray, box: Box) -> float:
-    """The share of directions round the box in which ink lies just outside it: 1 for a circle round it.
+def ring_scores(dark: np.ndarray, printed: np.ndarray, boxes: Sequence[Box]) -> tuple[np.ndarray, np.ndarray,
+                                                                                     np.ndarray, tuple[int, int]]:
+    """For each box (all of one size), the share of directions round it in which ink lies just outside it: 1 for
+    a circle round it; the same in light ink (a pencil circle); and the page's light ink (``dark`` averaged over
+    3 × 3 pixels) round the boxes, with where that part of the page starts (x, y pixels).
 
     A direction that crosses print (the table's lines) is left out: a circle is judged where it
     can be seen whole, and the rows above and below (their boxes, their circles) are not seen.
     """
-    index, dx, dy = _ring_offsets(box.side)
-    cx, cy = _mm(box.x + box.side / 2), _mm(box.y + box.side / 2)
-    xs = np.clip(cx + dx, 0, ink.shape[1] - 1)
-    ys = np.clip(cy + dy, 0, ink.shape[0] - 1)
-    blocked = np.bincount(index[printed[ys, xs] > 0], minlength=RING_ANGLES) > 0
-    inked = np.bincount(index[ink[ys, xs] > 0], minlength=RING_ANGLES) > 0
-    return float((inked & ~blocked).sum() / max(1, (~blocked).sum()))
+    index, dx, dy = _ring_offsets(boxes[0].side)
+    cx = np.array([_mm(b.x + b.side / 2) for b in boxes])[:, None]
+    cy = np.array([_mm(b.y + b.side / 2) for b in boxes])[:, None]
+    xs, ys = np.clip(cx + dx, 0, dark.shape[1] - 1), np.clip(cy + dy, 0, dark.shape[0] - 1)
+    # the light ink is made only round the boxes: one pixel beyond every point looked at, where the
+    # average is the whole page's
+    left, top = max(0, int(xs.min()) - 1), max(0, int(ys.min()) - 1)
+    light = cv2.blur(dark[top:int(ys.max()) + 2, left:int(xs.max()) + 2], (3, 3))
+    directions = index + RING_ANGLES * np.arange(len(boxes))[:, None]
+    clear = printed[ys, xs] == 0
+
+    def seen(where: np.ndarray) -> np.ndarray:
+        return np.asarray(np.bincount(directions[where], minlength=len(boxes) * RING_ANGLES) > 0).reshape(
+            len(boxes), RING_ANGLES)
+
+    blocked = seen(~clear)
+    open_directions = np.maximum(1, (~blocked).sum(axis=1))
+    inked = seen((dark[ys, xs] > RING_INK) & clear)
+    faint = seen((light[ys - top, xs - left] > LIGHT_INK) & clear)
+    return ((inked & ~blocked).sum(axis=1) / open_directions, (faint & ~blocked).sum(axis=1) / open_directions,
+            light, (left, top))
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,34 +340,76 @@ def _outside_corners(ink: np.ndarray) -> None:
     ink[:, _mm(right - inner):] = 0
 
 
-def stray_ink(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> bool:
-    """Ink where the blank sheet is white, away from the boxes and the seal: writing on the ballot."""
-    ink = ((dark > 0.3) & (printed == 0)).astype(np.uint8)
-    _ignored(ink, layout)
+def writing_ink(dark: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """Ink (0/1) where the blank sheet is white (``blank``: its print mask is 0): what writing is looked for in."""
+    ink: np.ndarray = ((dark > WRITING_INK) & blank).astype(np.uint8)
+    return ink
+
+
+def _heavy_group(ink: np.ndarray) -> bool:
+    """A group of ink (pieces closer than about 1.4 mm joined, scanner noise left out) of STRAY_MIN_AREA
+    pixels or more."""
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise
-    # Writing over printed words is cut into pieces by the print mask: join pieces closer than
-    # about 1.4 mm, then weigh each group by its own ink.
+    if cv2.countNonZero(ink) < STRAY_MIN_AREA:  # not enough ink left for one group to weigh as much
+        return False
     _, groups = cv2.connectedComponents(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)))
     weights = np.bincount(groups[ink > 0])
     return bool(len(weights) > 1 and weights[1:].max() >= STRAY_MIN_AREA)
 
 
-def writing_across_boxes(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> bool:
+def writing_in_margins(page: np.ndarray, blank: np.ndarray) -> bool:
+    """Writing in the margins outside the corner squares: left of, right of, above or below them.
+
+    A stroke is ink against the paper within MARGIN_PAPER mm round it (the page with every stroke narrower
+    than that closed over): a shadow along the paper's edge darkens it too smoothly to be seen, where the
+    page's darkness (paper within 13 mm) takes the steep first millimetres of a deep shadow for ink. The
+    EDGE mm along the cut edge itself are left out (its line; a dark scanner lid just beyond it).
+    """
+    (left, top), (right, bottom) = FIDUCIAL_CENTRES[0], FIDUCIAL_CENTRES[3]
+    half, edge, reach = FIDUCIAL / 2, _mm(EDGE), _mm(MARGIN_PAPER) | 1
+    height, width = page.shape
+    inner_top, inner_bottom = _mm(top - half), _mm(bottom + half)
+    inner_left, inner_right = _mm(left - half), _mm(right + half)
+    ink = np.zeros(page.shape, np.uint8)
+    strips = ((edge, inner_top, edge, width - edge), (inner_bottom, height - edge, edge, width - edge),
+              (inner_top, inner_bottom, edge, inner_left), (inner_top, inner_bottom, inner_right, width - edge))
+    for y0, y1, x0, x1 in strips:
+        # each strip with the paper round it, so that the strip's own edges are not taken for the page's
+        top_, left_ = max(0, y0 - reach), max(0, x0 - reach)
+        part = page[top_:min(height, y1 + reach), left_:min(width, x1 + reach)]
+        paper = cv2.morphologyEx(part, cv2.MORPH_CLOSE, np.ones((reach, reach), np.uint8))
+        dark = cv2.divide(cv2.subtract(paper, part, dtype=cv2.CV_32F), np.maximum(paper, 40), dtype=cv2.CV_32F)
+        ink[y0:y1, x0:x1] = (dark[y0 - top_:y1 - top_, x0 - left_:x1 - left_] > WRITING_INK) & blank[y0:y1, x0:x1]
+    return cv2.countNonZero(ink) >= STRAY_MIN_AREA and _heavy_group(ink)
+
+
+def stray_ink(writing: np.ndarray, layout: SheetLayout) -> bool:
+    """Ink where the blank sheet is white (``writing_ink``), away from the boxes and the seal: writing on the
+    ballot."""
+    ink = writing.copy()
+    _ignored(ink, layout)
+    # Writing over printed words is cut into pieces by the print mask: pieces closer than about
+    # 1.4 mm are joined, then each group is weighed by its own ink.
+    return _heavy_group(ink)
+
+
+def writing_across_boxes(ink: np.ndarray, layout: SheetLayout) -> bool:
     """Writing in the columns of boxes: a group of ink (not print) in one row wider than 1.6 boxes and
     lower than one.
 
     A mark stays inside its box (with a slip of the pen beside it, about 1.5 boxes at most); a circle
     drawn round a box is as tall as it is wide, and taller than the box; marks in two boxes stay 16 mm
     apart. A word written across a box, its letters joined (gaps up to 4 mm), is wide and flat. The
-    sheet then goes to people: the row must not be called "several boxes" unasked.
+    sheet then goes to people: the row must not be called "several boxes" unasked. ``ink``: ``writing_ink``.
     """
-    ink = ((dark > 0.3) & (printed == 0)).astype(np.uint8)
     first_box_x = MARGIN + STT_W + NAME_W + layout.position_w
     side = layout.style.box
     for i in range(len(layout.subjects)):
         band = ink[_mm(layout.row_top(i)):_mm(layout.row_top(i + 1)),
                    _mm(first_box_x - 1):_mm(first_box_x + layout.levels * BOX_COLUMN_W + 1)]
         band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        if not cv2.countNonZero(band):
+            continue
         # the letters of a word join (gaps up to 4 mm along the row); marks in two boxes stay apart (16 mm)
         joined = cv2.morphologyEx(band, cv2.MORPH_CLOSE, np.ones((7, _mm(4)), np.uint8))
         count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
@@ -343,20 +431,16 @@ def _locate(grey: np.ndarray, layouts: dict[str, SheetLayout],
     return (to_mm, layouts[text]) if text else (transforms[0], None)
 
 
-def read_rows(page: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tuple[np.ndarray, tuple[RowReading, ...]]:
-    """The darkness of the page and the reading of each of its rows."""
-    dark = darkness(page)
-    ink = ((dark > RING_INK) & (printed == 0)).astype(np.uint8)
-    light = cv2.blur(dark, (3, 3))  # a light stroke stands out of the scanner's noise once averaged
-    faint = ((light > LIGHT_INK) & (printed == 0)).astype(np.uint8)
+def read_rows(dark: np.ndarray, printed: np.ndarray, layout: SheetLayout) -> tuple[RowReading, ...]:
+    """The reading of each row of the page (``dark``: its darkness)."""
     boxes = layout.boxes()
-    rows = tuple(
-        decide(subject, [BoxInk(box_score(dark, b.x, b.y, b.side), *light_score(light, b.x, b.y, b.side),
-                                ring_score(ink, printed, b), ring_score(faint, printed, b))
-                         for b in boxes[i * layout.levels:(i + 1) * layout.levels]])
-        for i, subject in enumerate(layout.subjects)
-    )
-    return dark, rows
+    # a light stroke stands out of the scanner's noise once averaged (``light``)
+    rings, faint_rings, light, origin = ring_scores(dark, printed, boxes)
+    found = [BoxInk(box_score(dark, b.x, b.y, b.side), *light_score(light, b.x, b.y, b.side, origin=origin),
+                    float(ring), float(faint))
+             for b, ring, faint in zip(boxes, rings, faint_rings, strict=True)]
+    return tuple(decide(subject, found[i * layout.levels:(i + 1) * layout.levels])
+                 for i, subject in enumerate(layout.subjects))
 
 
 def black_and_white(grey: np.ndarray) -> bool:
@@ -382,11 +466,15 @@ def read_sheet(image: np.ndarray, layouts: dict[str, SheetLayout], printed: dict
     if layout is None:
         return SheetReading(None, (), (Problem.NOT_THIS_ROUND,), page)
     mask = printed[layout.qr_text]
-    dark, rows = read_rows(page, mask, layout)
-    writing = stray_ink(dark, mask, layout) or writing_across_boxes(dark, mask, layout)
+    blank = mask == 0
+    dark = darkness(page)
+    rows = read_rows(dark, mask, layout)
+    written = writing_ink(dark, blank)
+    writing = (writing_across_boxes(written, layout) or stray_ink(written, layout)
+               or writing_in_margins(page, blank) or ink_over_qr(grey, to_mm, layout.qr_text))
     problems = tuple(problem for problem, seen in ((Problem.STRAY_INK, writing),
                                                    (Problem.BLACK_AND_WHITE, black_and_white(grey))) if seen)
-    own_ink = ((dark > INK) & (mask == 0)).astype(np.uint8)
+    own_ink = ((dark > INK) & blank).astype(np.uint8)
     _outside_corners(own_ink)
     return SheetReading(layout, rows, problems, page, signature(own_ink, PX_PER_MM))
 

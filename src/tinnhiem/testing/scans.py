@@ -19,7 +19,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from tinnhiem.paper.layout import SheetLayout
+from tinnhiem.paper.layout import QR_BOX, SheetLayout
 
 
 class Truth(StrEnum):
@@ -102,6 +102,33 @@ def _word_across(image: np.ndarray, layout: SheetLayout, px: float, rng: random.
     x, y = box.x + rng.uniform(-2, 2), box.y + box.side * rng.uniform(0.6, 0.9)
     cv2.putText(image, rng.choice(["Dong y", "khong", "Ten toi"]), (int(x * px), int(y * px)),
                 cv2.FONT_HERSHEY_SIMPLEX, px / 5, rng.randint(0, 60), max(2, int(0.5 * px)), cv2.LINE_AA)
+
+
+def _over_qr(image: np.ndarray, px: float, rng: random.Random) -> None:
+    """A pen stroke across the QR code (a line or a scribble over some of its modules): the code still reads."""
+    x, y, side = QR_BOX
+    start = (x + rng.uniform(0, side * 0.3), y + rng.uniform(0.2, 0.8) * side)
+    points = [start] + [(start[0] + side * (k + 1) / 4 * rng.uniform(0.5, 0.8), y + rng.uniform(0.2, 0.8) * side)
+                        for k in range(3)]
+    cv2.polylines(image, [np.array([(int(a * px), int(b * px)) for a, b in points])], False, rng.randint(0, 60),
+                  max(2, int(0.5 * px)), cv2.LINE_AA)
+
+
+def _in_margin(image: np.ndarray, px: float, rng: random.Random) -> None:
+    """A word or a stroke in the margin outside the corner squares (top, bottom, left or right edge)."""
+    side = rng.choice("tblr")
+    if side in "tb":
+        x, y = rng.uniform(30, 150), rng.uniform(4.5, 8.5) if side == "t" else rng.uniform(290.5, 294.5)
+    else:
+        x, y = rng.uniform(2.5, 4) if side == "l" else rng.uniform(201.5, 203), rng.uniform(60, 240)
+    if side in "tb" and rng.random() < 0.5:
+        cv2.putText(image, rng.choice(["Dong y", "Ten toi", "ok"]), (int(x * px), int(y * px)),
+                    cv2.FONT_HERSHEY_SIMPLEX, px / 6, rng.randint(0, 60), max(2, int(0.4 * px)), cv2.LINE_AA)
+    else:  # a stroke along the edge, 10–20 mm
+        length = rng.uniform(10, 20)
+        end = (x + length, y + rng.uniform(-1, 1)) if side in "tb" else (x + rng.uniform(-1, 1), y + length)
+        cv2.line(image, (int(x * px), int(y * px)), (int(end[0] * px), int(end[1] * px)), rng.randint(0, 60),
+                 max(2, int(0.5 * px)), cv2.LINE_AA)
 
 
 def _near_stray(image: np.ndarray, box_x: float, box_y: float, side: float, px: float, rng: random.Random) -> None:
@@ -227,6 +254,8 @@ def make_scan(
     styles: Sequence[str] = STYLES,
     soft_shadow_rate: float = 0.0,
     word_across_rate: float = 0.0,
+    over_qr_rate: float = 0.0,
+    margin_rate: float = 0.0,
 ) -> Scan:
     """Mark a blank sheet (rendered at ``dpi``) as a voter would, stamp the seal, then scan it badly."""
     rng = random.Random(seed)
@@ -238,6 +267,12 @@ def make_scan(
         _stray(image, px, rng)
     if word_across_rate and rng.random() < word_across_rate:  # drawn only when asked: earlier seeds stay the same
         _word_across(image, layout, px, rng)
+        stray = True
+    if over_qr_rate and rng.random() < over_qr_rate:  # drawn only when asked, as the word across
+        _over_qr(image, px, rng)
+        stray = True
+    if margin_rate and rng.random() < margin_rate:
+        _in_margin(image, px, rng)
         stray = True
     if rng.random() < seal_rate:
         _seal(image, px, rng)
