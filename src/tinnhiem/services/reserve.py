@@ -80,12 +80,6 @@ def state(uow: UnitOfWork, code: str) -> Reserve:
         return uow.reserve.reserve(code)
 
 
-def check_not_sealed(uow: UnitOfWork, code: str, credential: str) -> None:
-    """Inside a transaction: a sealed card with no release left to take up is refused (sign-in, cast)."""
-    if sealed_without_release(uow, code, credential):
-        raise InvalidInput("card-sealed", field="credential")
-
-
 def check_release(uow: UnitOfWork, code: str, sealed: bool) -> None:
     """Inside the cast's transaction, under the election's lock, once its card is marked used: a sealed card's
     ballot is kept only if a release was free for it (counted now with this card among the sealed ones used)."""
